@@ -1,0 +1,179 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# Builds steer: BPF objects and skeletons, steerctl, tests and benchmarks.
+# Out of tree in $(O) (default build/); V=1 shows the commands.
+
+O ?= build
+V ?= 0
+SANITIZE ?= 0
+PREFIX ?= /usr/local
+
+ifeq ($(V),1)
+Q :=
+msg :=
+else
+Q := @
+msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
+endif
+
+# clang-19 when present (preferred for BPF), else any clang.
+BPF_CLANG ?= $(shell command -v clang-19 || command -v clang)
+BPFTOOL ?= $(shell command -v bpftool || echo /usr/sbin/bpftool)
+CC ?= cc
+PKG_CONFIG ?= pkg-config
+VMLINUX_BTF ?= /sys/kernel/btf/vmlinux
+
+PKGS := libbpf libxdp libmnl jansson
+TEST_PKGS := cmocka
+
+CFLAGS ?= -O2 -g
+CFLAGS += -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter \
+	  -D_GNU_SOURCE -Ixdp -Ictrl -I$(O)
+ifeq ($(SANITIZE),1)
+CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer \
+	  -fno-sanitize-recover=all
+LDFLAGS += -fsanitize=address,undefined
+endif
+CFLAGS += $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+LDLIBS += $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+TEST_LDLIBS := $(shell $(PKG_CONFIG) --libs $(TEST_PKGS) 2>/dev/null)
+
+BPF_CFLAGS := -target bpf -O2 -g -Wall -Werror -D__bpf__ \
+	      -D__TARGET_ARCH_x86 -Ixdp -I$(O)
+
+# BPF programs; each gets a skeleton $(O)/xdp/NAME.skel.h.
+BPF_PROGS := steer_xdp xdp_pass
+BPF_OBJS := $(BPF_PROGS:%=$(O)/xdp/%.bpf.o)
+SKELS := $(BPF_PROGS:%=$(O)/xdp/%.skel.h)
+BPF_HDRS := xdp/steer_abi.h $(wildcard xdp/lib/*.h)
+
+# Control-plane library shared by steerctl, tests and tools.
+CTRL_LIB_SRCS := $(filter-out ctrl/steerctl.c,$(wildcard ctrl/*.c))
+CTRL_LIB := $(O)/libsteerctl.a
+CTRL_HDRS := $(wildcard ctrl/*.h) xdp/steer_abi.h
+
+STEERCTL := $(O)/steerctl
+
+UNIT_TESTS := $(patsubst %.c,$(O)/%,$(wildcard tests/unit/test_*.c))
+BPF_TEST_SRCS := $(filter-out tests/bpf/test_%.c,$(wildcard tests/bpf/*.c))
+BPF_TESTS := $(patsubst %.c,$(O)/%,$(wildcard tests/bpf/test_*.c))
+TOOLS := $(O)/tools/bench_xdp
+
+DEPS_STAMP := $(O)/.deps-ok
+
+.PHONY: all help test test-unit test-bpf asan bench format check-format \
+	install clean deps
+.DEFAULT_GOAL := all
+
+all: $(BPF_OBJS) $(SKELS) $(STEERCTL) $(UNIT_TESTS) $(BPF_TESTS) $(TOOLS)
+
+help:
+	@echo 'steer build targets:'
+	@echo '  all (default)  BPF objects, skeletons, steerctl, tests, tools'
+	@echo '  test           every test (unit, BPF); ends "N passed, N failed"'
+	@echo '  test-unit      cmocka unit tests only'
+	@echo '  test-bpf       BPF_PROG_TEST_RUN tests only (root)'
+	@echo '  asan           unit and BPF tests built with ASan + UBSan'
+	@echo '  bench          XDP program cost vs a bare XDP_PASS (root)'
+	@echo '  format         clang-format every C file in place'
+	@echo '  check-format   fail if any C file is not formatted'
+	@echo '  install        steerctl and man pages under PREFIX=$(PREFIX)'
+	@echo '  deps           install missing Debian packages (tools/deps.sh)'
+	@echo '  clean          remove $(O)/'
+	@echo 'Variables: O=DIR (build dir), V=1 (verbose), SANITIZE=1'
+
+deps:
+	$(Q)tools/deps.sh
+
+# Reports every missing tool or library with the package that provides it.
+$(DEPS_STAMP): tools/check-deps.sh
+	$(Q)mkdir -p $(@D)
+	$(Q)tools/check-deps.sh
+	$(Q)touch $@
+
+$(O)/vmlinux.h: $(DEPS_STAMP)
+	$(call msg,GEN,$@)
+	$(Q)$(BPFTOOL) btf dump file $(VMLINUX_BTF) format c > $@.tmp
+	$(Q)mv $@.tmp $@
+
+$(O)/xdp/%.bpf.o: xdp/%.bpf.c $(BPF_HDRS) $(O)/vmlinux.h
+	$(call msg,CLANG-BPF,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(BPF_CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(O)/xdp/%.skel.h: $(O)/xdp/%.bpf.o
+	$(call msg,GEN-SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name $* > $@.tmp
+	$(Q)mv $@.tmp $@
+
+$(O)/ctrl/%.o: ctrl/%.c $(CTRL_HDRS) $(DEPS_STAMP)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+
+$(CTRL_LIB): $(CTRL_LIB_SRCS:%.c=$(O)/%.o)
+	$(call msg,AR,$@)
+	$(Q)rm -f $@
+	$(Q)$(AR) rcs $@ $^
+
+$(STEERCTL): $(O)/ctrl/steerctl.o $(CTRL_LIB)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(O)/tests/%.o: tests/%.c $(CTRL_HDRS) $(wildcard tests/*/*.h) $(SKELS)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -Itests -Itests/bpf -c $< -o $@
+
+$(UNIT_TESTS): $(O)/tests/unit/%: $(O)/tests/unit/%.o $(CTRL_LIB)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(TEST_LDLIBS)
+
+$(BPF_TESTS): $(O)/tests/bpf/%: $(O)/tests/bpf/%.o \
+		$(BPF_TEST_SRCS:tests/%.c=$(O)/tests/%.o) $(CTRL_LIB)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(TEST_LDLIBS)
+
+$(O)/tools/%.o: tools/%.c $(CTRL_HDRS) $(SKELS)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -Itests -Itests/bpf -c $< -o $@
+
+$(O)/tools/bench_xdp: $(O)/tools/bench_xdp.o \
+		$(BPF_TEST_SRCS:tests/%.c=$(O)/tests/%.o) $(CTRL_LIB)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# The runner prints every test's result and the summary line.
+test: all
+	$(Q)tests/run.sh $(O) $(UNIT_TESTS) $(BPF_TESTS) $(TEST_SCRIPTS)
+
+test-unit: $(UNIT_TESTS)
+	$(Q)tests/run.sh $(O) $(UNIT_TESTS)
+
+test-bpf: $(BPF_TESTS)
+	$(Q)tests/run.sh $(O) $(BPF_TESTS)
+
+asan:
+	$(Q)$(MAKE) --no-print-directory O=build-asan SANITIZE=1 test
+
+bench: $(TOOLS) $(BPF_OBJS)
+	$(Q)$(O)/tools/bench_xdp
+
+C_SOURCES = $(shell git ls-files '*.c' '*.h' 2>/dev/null)
+
+format:
+	$(Q)clang-format -i $(C_SOURCES)
+
+check-format:
+	$(Q)clang-format --dry-run --Werror $(C_SOURCES)
+
+install: $(STEERCTL)
+	install -D -m 0755 $(STEERCTL) $(DESTDIR)$(PREFIX)/sbin/steerctl
+	install -D -m 0644 docs/man/steerctl.8 \
+		$(DESTDIR)$(PREFIX)/share/man/man8/steerctl.8
+
+clean:
+	$(Q)rm -rf $(O) build-asan
+
+# Intermediate objects are kept so a rebuild touches only what changed.
+.SECONDARY:

@@ -1,0 +1,212 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Writes interface, RSS table and listener group configuration into the
+ * dataplane's maps in an order the running program can never misread. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <netinet/in.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "maps.h"
+
+static int map_fd(struct bpf_object *obj, const char *name)
+{
+	struct bpf_map *map = bpf_object__find_map_by_name(obj, name);
+
+	return map ? bpf_map__fd(map) : -ENOENT;
+}
+
+int steer_maps__from_object(struct steer_maps *m, struct bpf_object *obj)
+{
+	const struct {
+		int *fd;
+		const char *name;
+	} maps[] = {
+		{ &m->ifaces, STEER_MAP_IFACES },
+		{ &m->rss, STEER_MAP_RSS },
+		{ &m->ports, STEER_MAP_PORTS },
+		{ &m->listen, STEER_MAP_LISTEN },
+		{ &m->cpumap, STEER_MAP_CPUMAP },
+		{ &m->xsks, STEER_MAP_XSKS },
+		{ &m->counters, STEER_MAP_COUNTERS },
+		{ &m->group_stats, STEER_MAP_GROUP_STATS },
+		{ &m->slot_stats, STEER_MAP_SLOT_STATS },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(maps) / sizeof(maps[0]); i++) {
+		*maps[i].fd = map_fd(obj, maps[i].name);
+		if (*maps[i].fd < 0)
+			return *maps[i].fd;
+	}
+	m->debug = map_fd(obj, STEER_MAP_DEBUG);
+	return 0;
+}
+
+static int update(int fd, const void *key, const void *value, __u64 flags)
+{
+	return bpf_map_update_elem(fd, key, value, flags) ? -errno : 0;
+}
+
+int steer_maps__set_iface(const struct steer_maps *m, uint32_t slot,
+			  uint32_t ifindex, enum steer_mode mode,
+			  uint8_t flags, const struct steer_rss *rss)
+{
+	struct steer_iface iface = { 0 };
+	__u32 key;
+	int err;
+
+	if (slot >= STEER_MAX_IFACES)
+		return -EINVAL;
+	if (mode == STEER_MODE_CPU && !rss)
+		return -EINVAL; /* cpu mode cannot work without a table */
+	if (bpf_map_lookup_elem(m->ifaces, &slot, &iface))
+		return -errno;
+
+	/* A fresh interface starts on generation 0; later updates alternate. */
+	if (iface.ifindex == ifindex && iface.mode != STEER_MODE_NONE)
+		iface.gen ^= 1;
+	else
+		iface.gen = 0;
+	if (rss) {
+		key = STEER_RSS_INDEX(slot, iface.gen);
+		err = update(m->rss, &key, rss, BPF_ANY);
+		if (err)
+			return err;
+	}
+	iface.ifindex = ifindex;
+	iface.mode = mode;
+	iface.flags = flags;
+	return update(m->ifaces, &slot, &iface, BPF_ANY);
+}
+
+int steer_maps__clear_iface(const struct steer_maps *m, uint32_t slot)
+{
+	struct steer_iface iface = { 0 };
+
+	if (slot >= STEER_MAX_IFACES)
+		return -EINVAL;
+	return update(m->ifaces, &slot, &iface, BPF_ANY);
+}
+
+static void listen_key(struct steer_listen_key *key,
+		       const struct steer_group_addr *addr)
+{
+	memset(key, 0, sizeof(*key));
+	key->af = addr->af;
+	key->proto = IPPROTO_TCP;
+	key->port = htons(addr->port);
+	memcpy(key->addr, addr->addr, addr->af == STEER_AF_INET ? 4 : 16);
+}
+
+/* Zeroes a per-CPU map entry on every CPU. */
+static int zero_percpu(int fd, __u32 key, size_t value_size)
+{
+	int ncpus = libbpf_num_possible_cpus();
+	void *zero;
+	int err;
+
+	if (ncpus < 0)
+		return ncpus;
+	zero = calloc(ncpus, value_size);
+	if (!zero)
+		return -ENOMEM;
+	err = update(fd, &key, zero, BPF_ANY);
+	free(zero);
+	return err;
+}
+
+static int reset_group_stats(const struct steer_maps *m, uint16_t id)
+{
+	__u32 slot;
+	int err;
+
+	err = zero_percpu(m->group_stats, id, sizeof(struct steer_group_stats));
+	for (slot = 0; !err && slot < STEER_MAX_SLOTS; slot++)
+		err = zero_percpu(m->slot_stats, STEER_SLOT_INDEX(id, slot),
+				  sizeof(struct steer_slot_stats));
+	return err;
+}
+
+int steer_maps__add_group(const struct steer_maps *m, uint16_t id,
+			  enum steer_kind kind,
+			  const struct steer_group_addr *addr)
+{
+	struct steer_match match = { .group = id, .kind = kind };
+	struct steer_listen_key key;
+	struct steer_port port;
+	__u32 pkey = addr->port;
+	int err;
+
+	if (id >= STEER_MAX_GROUPS || kind == STEER_KIND_NONE ||
+	    addr->af < 0 || addr->af >= STEER_AF_COUNT)
+		return -EINVAL;
+	if (bpf_map_lookup_elem(m->ports, &pkey, &port))
+		return -errno;
+	if (addr->wildcard && port.wildcard[addr->af].kind != STEER_KIND_NONE)
+		return -EEXIST;
+	err = reset_group_stats(m, id);
+	if (err)
+		return err;
+
+	if (addr->wildcard) {
+		port.wildcard[addr->af] = match;
+		return update(m->ports, &pkey, &port, BPF_ANY);
+	}
+	/* The hash entry first: a count with no entry falls back to wildcard. */
+	listen_key(&key, addr);
+	err = update(m->listen, &key, &match, BPF_NOEXIST);
+	if (err)
+		return err;
+	port.exact[addr->af]++;
+	err = update(m->ports, &pkey, &port, BPF_ANY);
+	if (err)
+		bpf_map_delete_elem(m->listen, &key);
+	return err;
+}
+
+int steer_maps__del_group(const struct steer_maps *m,
+			  const struct steer_group_addr *addr)
+{
+	struct steer_match match;
+	struct steer_listen_key key;
+	struct steer_port port;
+	__u32 pkey = addr->port;
+	int err;
+
+	if (addr->af < 0 || addr->af >= STEER_AF_COUNT)
+		return -EINVAL;
+	if (bpf_map_lookup_elem(m->ports, &pkey, &port))
+		return -errno;
+	if (addr->wildcard) {
+		if (port.wildcard[addr->af].kind == STEER_KIND_NONE)
+			return -ENOENT;
+		memset(&port.wildcard[addr->af], 0, sizeof(struct steer_match));
+		return update(m->ports, &pkey, &port, BPF_ANY);
+	}
+	listen_key(&key, addr);
+	if (port.exact[addr->af] == 0 ||
+	    bpf_map_lookup_elem(m->listen, &key, &match))
+		return -ENOENT;
+	/* The count first, so no frame looks for an entry that is going. */
+	port.exact[addr->af]--;
+	err = update(m->ports, &pkey, &port, BPF_ANY);
+	if (err)
+		return err;
+	if (bpf_map_delete_elem(m->listen, &key))
+		return -errno;
+	return 0;
+}
+
+int steer_maps__add_cpu(const struct steer_maps *m, uint32_t cpu,
+			uint32_t qsize)
+{
+	struct bpf_cpumap_val val = { .qsize = qsize };
+
+	if (cpu >= STEER_MAX_CPUS)
+		return -EINVAL;
+	return update(m->cpumap, &cpu, &val, BPF_ANY);
+}

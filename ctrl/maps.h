@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Writing steer's dataplane configuration into its BPF maps: interfaces and
+ * their RSS tables (two generations, flipped atomically), listener groups
+ * (port array + exact-address hash), CPUMAP entries. Used by steerd, the
+ * tests and the benchmarks, so there is one way to configure the program.
+ */
+#ifndef STEER_MAPS_H
+#define STEER_MAPS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <linux/types.h>
+
+#include "steer_abi.h"
+
+struct bpf_object;
+
+/* File descriptors of the maps named in steer_abi.h. */
+struct steer_maps {
+	int ifaces;
+	int rss;
+	int ports;
+	int listen;
+	int cpumap;
+	int xsks;
+	int counters;
+	int group_stats;
+	int slot_stats;
+	int debug; /* -1 when absent */
+};
+
+/* Where a group listens: family, address (all zero: wildcard), TCP port. */
+struct steer_group_addr {
+	int af; /* enum steer_af */
+	bool wildcard;
+	uint8_t addr[16]; /* IPv4 in the first 4 bytes */
+	uint16_t port; /* host order */
+};
+
+/* Fills m from a loaded object; -ENOENT names no map, the caller does. */
+int steer_maps__from_object(struct steer_maps *m, struct bpf_object *obj);
+
+/*
+ * Configures interface slot `slot`: writes the idle RSS generation, then
+ * flips the interface entry to it. rss may be NULL for rss mode without
+ * verification. Returns 0 or a negative errno; on error the live
+ * configuration is unchanged. The generation written was live until the
+ * previous call: callers space calls STEER_GEN_GRACE_MS apart while traffic
+ * flows, so no program still reads it.
+ */
+int steer_maps__set_iface(const struct steer_maps *m, uint32_t slot,
+			  uint32_t ifindex, enum steer_mode mode,
+			  uint8_t flags, const struct steer_rss *rss);
+int steer_maps__clear_iface(const struct steer_maps *m, uint32_t slot);
+
+/*
+ * Adds group id with the given kind at addr. -EEXIST when that address and
+ * port already belong to a group. Zeroes the group's counters first.
+ */
+int steer_maps__add_group(const struct steer_maps *m, uint16_t id,
+			  enum steer_kind kind,
+			  const struct steer_group_addr *addr);
+int steer_maps__del_group(const struct steer_maps *m,
+			  const struct steer_group_addr *addr);
+
+/* Lets cpu mode redirect to cpu, with a queue of qsize frames. */
+int steer_maps__add_cpu(const struct steer_maps *m, uint32_t cpu,
+			uint32_t qsize);
+
+#endif /* STEER_MAPS_H */

@@ -1,0 +1,219 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Command-line value parsers that refuse anything ambiguous and say exactly
+ * what is wrong, so a typo never becomes a silently different flow or key.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "parse.h"
+#include "steer_abi.h"
+
+#define PORT_MAX (STEER_PORTS - 1)
+#define ADDR_EXAMPLE "e.g. 198.18.0.1 or 2001:db8::1"
+
+static __attribute__((format(printf, 2, 3))) int
+parse_fail(struct parse_err *err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+int parse_addr(const char *s, struct steer_addr *addr, struct parse_err *err)
+{
+	memset(addr, 0, sizeof(*addr));
+	if (inet_pton(AF_INET, s, &addr->v4) == 1) {
+		addr->af = AF_INET;
+		return 0;
+	}
+	if (inet_pton(AF_INET6, s, &addr->v6) == 1) {
+		addr->af = AF_INET6;
+		return 0;
+	}
+	if (!*s)
+		return parse_fail(err, "empty address (" ADDR_EXAMPLE ")");
+	return parse_fail(err, "'%s' is not an IPv4 or IPv6 address (%s)", s,
+			  ADDR_EXAMPLE);
+}
+
+static bool is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/*
+ * Reads the decimal number at *p and advances *p past it; the caller checks
+ * what follows. -EINVAL: no digit at *p; -ERANGE: above max. No message:
+ * only the caller knows what the number is.
+ */
+static int read_u32(const char **p, uint32_t max, uint32_t *val)
+{
+	const char *s = *p;
+	uint64_t v = 0;
+
+	if (!is_digit(*s))
+		return -EINVAL;
+	for (; is_digit(*s); s++) {
+		v = v * 10 + (uint64_t)(*s - '0');
+		if (v > max)
+			return -ERANGE;
+	}
+	*p = s;
+	*val = v;
+	return 0;
+}
+
+int parse_u32(const char *s, uint32_t max, uint32_t *val,
+	      struct parse_err *err)
+{
+	const char *p = s;
+	uint32_t v;
+	int ret;
+
+	if (!*s)
+		return parse_fail(err, "empty value (expected a number 0-%u)",
+				  max);
+	ret = read_u32(&p, max, &v);
+	if (ret == -ERANGE)
+		return parse_fail(err, "'%s' is out of range 0-%u", s, max);
+	if (ret || *p)
+		return parse_fail(err, "'%s' is not a decimal number 0-%u", s,
+				  max);
+	*val = v;
+	return 0;
+}
+
+int parse_port(const char *s, uint16_t *port, struct parse_err *err)
+{
+	const char *p = s;
+	uint32_t v;
+	int ret;
+
+	if (!*s)
+		return parse_fail(err, "empty port (expected 0-%u)", PORT_MAX);
+	ret = read_u32(&p, PORT_MAX, &v);
+	if (ret == -ERANGE)
+		return parse_fail(err, "'%s' is out of range: a port is 0-%u",
+				  s, PORT_MAX);
+	if (ret || *p)
+		return parse_fail(err, "'%s' is not a port number (decimal "
+				       "0-%u)", s, PORT_MAX);
+	*port = v;
+	return 0;
+}
+
+static int hex_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int parse_hex(const char *s, uint8_t *buf, size_t max, size_t *len,
+	      struct parse_err *err)
+{
+	const char *digits = s, *p;
+	bool colons;
+	size_t n = 0;
+	int hi, lo;
+
+	if (!strncmp(s, "0x", 2) || !strncmp(s, "0X", 2))
+		digits += 2;
+	if (!*digits)
+		return parse_fail(err, "empty hex string");
+	colons = strchr(digits, ':');
+
+	/* Two digits per byte; with separators, one ':' between bytes. */
+	for (p = digits; *p;) {
+		hi = hex_value(p[0]);
+		lo = p[1] ? hex_value(p[1]) : -1;
+		if (hi < 0 || (p[1] && lo < 0)) {
+			const char *bad = hi < 0 ? p : p + 1;
+
+			if (*bad == ':')
+				goto bad_colon;
+			return parse_fail(err, "'%s': '%c' at offset %zu is "
+					       "not a hex digit", s, *bad,
+					  (size_t)(bad - s));
+		}
+		if (!p[1])
+			return parse_fail(err, "'%s' has an odd number of hex "
+					       "digits; each byte is two", s);
+		if (n < max)
+			buf[n] = (uint8_t)(hi << 4 | lo);
+		n++; /* counted past max, to say how long the input is */
+		p += 2;
+		if (!colons || !*p)
+			continue;
+		if (*p != ':' || !p[1])
+			goto bad_colon;
+		p++;
+	}
+	*len = n;
+	if (n > max)
+		return parse_fail(err, "'%s' is %zu bytes, longer than %zu", s,
+				  n, max);
+	return 0;
+
+bad_colon:
+	return parse_fail(err, "'%s': ':' must separate every byte, as in "
+			       "6d:5a:56", s);
+}
+
+int parse_cpu_list(const char *s, uint32_t *cpus, size_t max, size_t *nr,
+		   struct parse_err *err)
+{
+	const uint32_t cpu_max = STEER_MAX_CPUS - 1;
+	bool seen[STEER_MAX_CPUS] = { false };
+	const char *p = s;
+	uint32_t first, last, cpu;
+	size_t n = 0;
+	int ret;
+
+	if (!*s)
+		return parse_fail(err, "empty CPU list (e.g. 0-3,6)");
+	for (;;) {
+		ret = read_u32(&p, cpu_max, &first);
+		last = first;
+		if (!ret && *p == '-') {
+			p++;
+			ret = read_u32(&p, cpu_max, &last);
+		}
+		if (ret == -ERANGE)
+			return parse_fail(err, "'%s': a CPU is 0-%u", s,
+					  cpu_max);
+		if (ret || (*p && *p != ','))
+			return parse_fail(err, "'%s' is not a CPU list (e.g. "
+					       "0-3,6)", s);
+		if (last < first)
+			return parse_fail(err, "'%s': range %u-%u is "
+					       "descending", s, first, last);
+		for (cpu = first; cpu <= last; cpu++) {
+			if (seen[cpu])
+				return parse_fail(err, "'%s': CPU %u is listed "
+						       "twice", s, cpu);
+			if (n == max)
+				return parse_fail(err, "'%s' lists more than "
+						       "%zu CPUs", s, max);
+			seen[cpu] = true;
+			cpus[n++] = cpu;
+		}
+		if (!*p)
+			break;
+		p++; /* the ',' */
+	}
+	*nr = n;
+	return 0;
+}

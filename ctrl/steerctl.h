@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * steerctl's command families: each is one entry in the table in
+ * steerctl.c and one file, ctrl/cmd_<family>.c, defining do_<family>().
+ */
+#ifndef STEER_STEERCTL_H
+#define STEER_STEERCTL_H
+
+/* argv: the words after the family's name (see struct cli_cmd). */
+int do_hash(int argc, char **argv);
+
+#endif /* STEER_STEERCTL_H */

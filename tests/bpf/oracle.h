@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The C oracle: what the XDP program must decide for a frame, written
+ * independently of the BPF code (byte offsets over a buffer, the bit-serial
+ * Toeplitz hash) from the rules in docs/design.md.
+ */
+#ifndef STEER_TEST_ORACLE_H
+#define STEER_TEST_ORACLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "steer_abi.h"
+
+#define ORACLE_MAX_GROUPS 16
+
+struct oracle_group {
+	uint16_t id;
+	uint8_t kind; /* enum steer_kind */
+	uint8_t af; /* enum steer_af */
+	bool wildcard;
+	uint8_t addr[16];
+	uint16_t port;
+};
+
+/* The dataplane configuration the program runs with, as the test set it. */
+struct oracle_config {
+	uint8_t mode; /* enum steer_mode */
+	uint8_t flags; /* STEER_IFACE_F_* */
+	uint8_t key[STEER_RSS_KEY_MAX];
+	size_t key_len;
+	uint32_t indir[STEER_INDIR_MAX];
+	size_t indir_size;
+	int nr_groups;
+	struct oracle_group groups[ORACLE_MAX_GROUPS];
+	bool cpumap[STEER_MAX_CPUS]; /* CPUMAP has an entry */
+	/* XSKMAP has an entry for (group, queue); small test range only. */
+	bool xsk[ORACLE_MAX_GROUPS][8];
+};
+
+struct oracle_result {
+	int xdp_action; /* XDP_PASS or XDP_REDIRECT */
+	struct steer_decision d; /* seq unused */
+	struct steer_group_stats gs; /* expected change of the group's stats */
+	struct steer_slot_stats ss; /* expected change of d.slot's stats */
+};
+
+void oracle_decide(const struct oracle_config *cfg, const uint8_t *frame,
+		   size_t len, uint32_t cpu, uint32_t rx_queue,
+		   struct oracle_result *r);
+
+#endif /* STEER_TEST_ORACLE_H */

@@ -1,0 +1,442 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Runs the built steerctl ($STEERCTL) over a table of command lines and
+ * checks its stdout, stderr and exit status: hashes of Microsoft's vectors,
+ * JSON, prefix matching, help, and every usage error.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "rss_vectors.h"
+#include "steer_abi.h"
+#include "version.h"
+
+#define STEERCTL_DEFAULT "build/steerctl"
+#define CASE_ARGS_MAX 12
+#define CASE_NAME_MAX 256
+#define HASH_TEXT_MAX sizeof("{\"hash\":\"0x12345678\"}\n")
+
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
+/* Microsoft's default key, and keys one byte off the valid lengths. */
+#define MS_KEY                                                                 \
+	"6d5a56da255b0ec24167253d43a38fb0d0ca2bcbae7b30b477cb2da38030f20c6a4"  \
+	"2b73bbeac01fa"
+#define MS_KEY_39 "6d5a56da255b0ec24167253d43a38fb0d0ca2bcbae7b30b477cb2da3" \
+		  "8030f20c6a42b73bbeac01"
+#define ZEROS_12 "000000000000000000000000"
+#define MS_KEY_COLONS                                                          \
+	"6d:5a:56:da:25:5b:0e:c2:41:67:25:3d:43:a3:8f:b0:d0:ca:2b:cb:ae:7b:"   \
+	"30:b4:77:cb:2d:a3:80:30:f2:0c:6a:42:b7:3b:be:ac:01:fa"
+
+/* Microsoft's first IPv4 vector. */
+#define V4_SRC "66.9.149.187"
+#define V4_DST "161.142.100.80"
+#define V4_SPORT "2794"
+#define V4_DPORT "1766"
+#define V4_HASH "0x51ccc178\n"
+#define V4_HASH_L3 "0x323e8fc2\n"
+#define V4_FLOW V4_SRC, V4_DST, V4_SPORT, V4_DPORT
+
+#define VERSION_TEXT "steerctl " STEER_VERSION " (map ABI " \
+		     STR(STEER_ABI_VERSION) ")\n"
+#define VERSION_JSON "{\"version\":\"" STEER_VERSION "\",\"abi_version\":" \
+		     STR(STEER_ABI_VERSION) "}\n"
+
+enum {
+	EXIT_OK = 0,
+	EXIT_FAIL = 1,
+	EXIT_USAGE = 2,
+};
+
+struct cli_case {
+	const char *args[CASE_ARGS_MAX]; /* after "steerctl"; NULL ends */
+	int status;
+	const char *out; /* exact stdout; NULL: empty (unless out_has) */
+	const char *out_has; /* stdout contains this instead */
+	/*
+	 * The phrase the error must contain: in the one line on stderr, or
+	 * with json_err in {"error":"..."} on stdout. NULL: stderr empty.
+	 */
+	const char *err;
+	bool json_err;
+	bool stdout_full; /* stdout is /dev/full: writing fails */
+	char buf[HASH_TEXT_MAX]; /* out, for cases built at run time */
+};
+
+static const struct cli_case cases[] = {
+	/* Hashing. */
+	{ { "hash", V4_FLOW }, EXIT_OK, V4_HASH },
+	{ { "ha", V4_FLOW }, EXIT_OK, V4_HASH },
+	{ { "hash", "--l3", V4_SRC, V4_DST }, EXIT_OK, V4_HASH_L3 },
+	{ { "hash", V4_SRC, V4_DST, "--l3" }, EXIT_OK, V4_HASH_L3 },
+	{ { "hash", "--key", MS_KEY, V4_FLOW }, EXIT_OK, V4_HASH },
+	{ { "hash", "--key", "0x" MS_KEY, V4_FLOW }, EXIT_OK, V4_HASH },
+	{ { "hash", "--key", MS_KEY_COLONS, V4_FLOW }, EXIT_OK, V4_HASH },
+	/* A 52-byte key: bytes past 4 + 12 do not reach an IPv4 hash. */
+	{ { "hash", "--key", MS_KEY ZEROS_12, V4_FLOW }, EXIT_OK, V4_HASH },
+	{ { "hash", "--key", ZEROS_12 MS_KEY, V4_FLOW }, EXIT_OK,
+	  "0xfed9f6b1\n" },
+	{ { "hash", "--", V4_FLOW }, EXIT_OK, V4_HASH },
+	{ { "hash", "198.18.0.1", "198.18.0.2", "0", "65535" }, EXIT_OK,
+	  "0xe27d4ac4\n" },
+
+	/* JSON. */
+	{ { "-j", "hash", V4_FLOW }, EXIT_OK, "{\"hash\":\"0x51ccc178\"}\n" },
+	{ { "--json", "hash", V4_FLOW }, EXIT_OK,
+	  "{\"hash\":\"0x51ccc178\"}\n" },
+	{ { "-p", "hash", V4_FLOW }, EXIT_OK,
+	  "{\n    \"hash\": \"0x51ccc178\"\n}\n" },
+	{ { "-j", "version" }, EXIT_OK, VERSION_JSON },
+
+	/* Global options, version, prefix matching. */
+	{ { "version" }, EXIT_OK, VERSION_TEXT },
+	{ { "ver" }, EXIT_OK, VERSION_TEXT },
+	{ { "-V" }, EXIT_OK, VERSION_TEXT },
+	{ { "--version" }, EXIT_OK, VERSION_TEXT },
+	{ { "--socket", "/run/nonexistent.sock", "hash", V4_FLOW }, EXIT_OK,
+	  V4_HASH },
+
+	/* Help: on stdout, success. */
+	{ { "--help" }, EXIT_OK, NULL, "Usage: steerctl [OPTIONS] COMMAND" },
+	{ { "-h" }, EXIT_OK, NULL, "Usage: steerctl [OPTIONS] COMMAND" },
+	{ { "help" }, EXIT_OK, NULL, "Usage: steerctl [OPTIONS] COMMAND" },
+	{ { "hel" }, EXIT_OK, NULL, "Usage: steerctl [OPTIONS] COMMAND" },
+	{ { "--help" }, EXIT_OK, NULL, "Exit status: 0 success" },
+	{ { "help", "hash" }, EXIT_OK, NULL, "Usage: steerctl hash" },
+	{ { "help", "ha" }, EXIT_OK, NULL, "Usage: steerctl hash" },
+	{ { "hash", "--help" }, EXIT_OK, NULL, "Usage: steerctl hash" },
+	{ { "hash", "help" }, EXIT_OK, NULL, "Usage: steerctl hash" },
+	{ { "hash", "-h" }, EXIT_OK, NULL, "Usage: steerctl hash" },
+	{ { "hash", V4_SRC, "--help" }, EXIT_OK, NULL, "Usage: steerctl hash" },
+	{ { "version", "help" }, EXIT_OK, NULL, "Usage: steerctl version" },
+
+	/* Command and global option errors. */
+	{ { NULL }, EXIT_USAGE, .err = "no command given" },
+	{ { "frob" }, EXIT_USAGE, .err = "unknown command 'frob'" },
+	{ { "h" }, EXIT_USAGE, .err = "ambiguous command 'h': matches hash, "
+				      "help" },
+	{ { "--bogus", "hash" }, EXIT_USAGE,
+	  .err = "unknown option '--bogus'" },
+	{ { "-x", "hash" }, EXIT_USAGE, .err = "unknown option '-x'" },
+	{ { "--socket" }, EXIT_USAGE, .err = "'--socket' needs a value" },
+	{ { "help", "frob" }, EXIT_USAGE, .err = "unknown command 'frob'" },
+	{ { "help", "hash", "version" }, EXIT_USAGE,
+	  .err = "help takes one command" },
+	{ { "version", "now" }, EXIT_USAGE,
+	  .err = "version takes no arguments" },
+	{ { "-j", "frob" }, EXIT_USAGE, .err = "unknown command 'frob'",
+	  .json_err = true },
+	{ { "--bogus", "-j" }, EXIT_USAGE, .err = "unknown option '--bogus'",
+	  .json_err = true },
+
+	/* hash: every usage error. */
+	{ { "hash" }, EXIT_USAGE,
+	  .err = "expected SRC DST SPORT DPORT (or --l3 SRC DST), got 0 "
+		 "arguments" },
+	{ { "hash", V4_SRC }, EXIT_USAGE, .err = "got 1 argument;" },
+	{ { "hash", V4_SRC, V4_DST }, EXIT_USAGE,
+	  .err = "expected SRC DST SPORT DPORT" },
+	{ { "hash", V4_SRC, V4_DST, V4_SPORT }, EXIT_USAGE,
+	  .err = "expected SRC DST SPORT DPORT" },
+	{ { "hash", V4_FLOW, "80" }, EXIT_USAGE, .err = "got 5 arguments" },
+	{ { "hash", "--l3", V4_FLOW }, EXIT_USAGE,
+	  .err = "--l3 hashes addresses only" },
+	{ { "hash", "--l3", V4_SRC }, EXIT_USAGE,
+	  .err = "expected SRC DST, got 1 argument" },
+	{ { "hash", "--l3", V4_SRC, V4_DST, V4_SPORT }, EXIT_USAGE,
+	  .err = "expected SRC DST, got 3 arguments" },
+	{ { "hash", "1.2.3.400", V4_DST, V4_SPORT, V4_DPORT }, EXIT_USAGE,
+	  .err = "source address: '1.2.3.400' is not an IPv4 or IPv6 "
+		 "address" },
+	{ { "hash", V4_SRC, "2001:db8::zz", V4_SPORT, V4_DPORT }, EXIT_USAGE,
+	  .err = "destination address: '2001:db8::zz' is not an IPv4 or IPv6" },
+	{ { "hash", "--l3", "", V4_DST }, EXIT_USAGE,
+	  .err = "source address: empty address" },
+	{ { "hash", V4_SRC, "2001:db8::1", V4_SPORT, V4_DPORT }, EXIT_USAGE,
+	  .err = "same family" },
+	{ { "hash", "--l3", "2001:db8::1", V4_DST }, EXIT_USAGE,
+	  .err = "is IPv6 but destination " V4_DST " is IPv4" },
+	{ { "hash", V4_SRC, V4_DST, "65536", V4_DPORT }, EXIT_USAGE,
+	  .err = "source port: '65536' is out of range" },
+	{ { "hash", V4_SRC, V4_DST, "-1", V4_DPORT }, EXIT_USAGE,
+	  .err = "source port: '-1' is not a port number" },
+	{ { "hash", V4_SRC, V4_DST, V4_SPORT, "http" }, EXIT_USAGE,
+	  .err = "destination port: 'http' is not a port number" },
+	{ { "hash", V4_SRC, V4_DST, V4_SPORT, "1766x" }, EXIT_USAGE,
+	  .err = "destination port: '1766x' is not a port number" },
+	{ { "hash", V4_SRC, V4_DST, V4_SPORT, "" }, EXIT_USAGE,
+	  .err = "destination port: empty port" },
+	{ { "hash", "--key", "zz", V4_FLOW }, EXIT_USAGE,
+	  .err = "'z' at offset 0 is not a hex digit" },
+	{ { "hash", "--key", MS_KEY "0", V4_FLOW }, EXIT_USAGE,
+	  .err = "odd number of hex digits" },
+	{ { "hash", "--key", "6d:5a56", V4_FLOW }, EXIT_USAGE,
+	  .err = "':' must separate every byte" },
+	{ { "hash", "--key", MS_KEY_39, V4_FLOW }, EXIT_USAGE,
+	  .err = "--key is 39 bytes; an RSS key is 40 or 52 bytes" },
+	{ { "hash", "--key", MS_KEY "00", V4_FLOW }, EXIT_USAGE,
+	  .err = "--key is 41 bytes" },
+	{ { "hash", "--key", MS_KEY ZEROS_12 "00", V4_FLOW }, EXIT_USAGE,
+	  .err = "--key is 53 bytes; an RSS key is 40 or 52 bytes" },
+	{ { "hash", "--key", "", V4_FLOW }, EXIT_USAGE,
+	  .err = "empty hex string" },
+	{ { "hash", V4_FLOW, "--key" }, EXIT_USAGE,
+	  .err = "--key needs a value" },
+	{ { "hash", "--key", MS_KEY, "--key", MS_KEY, V4_FLOW }, EXIT_USAGE,
+	  .err = "--key given twice" },
+	{ { "hash", "--l4", V4_FLOW }, EXIT_USAGE,
+	  .err = "unknown option '--l4' for hash" },
+	{ { "hash", "-k", MS_KEY, V4_FLOW }, EXIT_USAGE,
+	  .err = "unknown option '-k' for hash" },
+	{ { "-j", "hash", "1.2.3.400", V4_DST, V4_SPORT, V4_DPORT }, EXIT_USAGE,
+	  .err = "source address: '1.2.3.400' is not", .json_err = true },
+	{ { "-j", "hash", V4_SRC }, EXIT_USAGE, .err = "got 1 argument",
+	  .json_err = true },
+
+	/* The operation fails: stdout cannot be written. */
+	{ { "hash", V4_FLOW }, EXIT_FAIL, .err = "cannot write the output",
+	  .stdout_full = true },
+};
+
+/* Cases from the vector file: each vector with ports, --l3, and -j. */
+#define VECTOR_CASES 3
+static struct cli_case vector_cases[RSS_VECTORS_MAX * VECTOR_CASES];
+static struct rss_vectors vectors;
+
+struct run {
+	int status; /* exit status, or -1 if killed by a signal */
+	char *out;
+	char *err;
+};
+
+static const char *steerctl_path(void)
+{
+	const char *path = getenv("STEERCTL");
+
+	return path && *path ? path : STEERCTL_DEFAULT;
+}
+
+static char *read_all(FILE *f)
+{
+	char *text;
+	long len;
+
+	if (fseek(f, 0, SEEK_END) || (len = ftell(f)) < 0)
+		return NULL;
+	rewind(f);
+	text = calloc(1, len + 1);
+	if (text && fread(text, 1, len, f) != (size_t)len) {
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
+/* Runs steerctl with args, capturing stdout and stderr in files. */
+static void run_steerctl(const struct cli_case *c, struct run *r)
+{
+	char *argv[CASE_ARGS_MAX + 1] = { "steerctl" };
+	FILE *out = tmpfile(), *err = tmpfile();
+	int i, wstatus, full = -1;
+	pid_t pid;
+
+	assert_non_null(out);
+	assert_non_null(err);
+	for (i = 0; i < CASE_ARGS_MAX && c->args[i]; i++)
+		argv[i + 1] = (char *)c->args[i];
+	if (c->stdout_full) {
+		full = open("/dev/full", O_WRONLY);
+		assert_true(full >= 0);
+	}
+
+	fflush(NULL);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (!pid) {
+		if (dup2(full >= 0 ? full : fileno(out), STDOUT_FILENO) < 0 ||
+		    dup2(fileno(err), STDERR_FILENO) < 0)
+			_exit(127);
+		execv(steerctl_path(), argv);
+		fprintf(stderr, "exec %s: %s\n", steerctl_path(),
+			strerror(errno));
+		_exit(127);
+	}
+	assert_int_equal(waitpid(pid, &wstatus, 0), pid);
+	if (full >= 0)
+		close(full);
+
+	r->status = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : -1;
+	r->out = read_all(out);
+	r->err = read_all(err);
+	fclose(out);
+	fclose(err);
+	assert_non_null(r->out);
+	assert_non_null(r->err);
+}
+
+static size_t count_lines(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		n += *s == '\n';
+	return n;
+}
+
+static void check_case(void **state)
+{
+	const struct cli_case *c = *state;
+	struct run r;
+	const char *what = NULL;
+
+	run_steerctl(c, &r);
+
+	if (r.status != c->status)
+		what = "exit status";
+	else if (c->out && strcmp(r.out, c->out))
+		what = "stdout";
+	else if (c->out_has && !strstr(r.out, c->out_has))
+		what = "stdout";
+	else if (!c->out && !c->out_has && !c->json_err && *r.out)
+		what = "stdout (must be empty)";
+	else if (c->err && !c->json_err &&
+		 (strncmp(r.err, "steerctl: ", strlen("steerctl: ")) ||
+		  count_lines(r.err) != 1 ||
+		  r.err[strlen(r.err) - 1] != '\n' ||
+		  !strstr(r.err, c->err)))
+		what = "stderr (one line \"steerctl: ...\" with the phrase)";
+	else if (c->json_err &&
+		 (strncmp(r.out, "{\"error\":\"", strlen("{\"error\":\"")) ||
+		  count_lines(r.out) != 1 || !strstr(r.out, c->err) ||
+		  strcmp(r.out + strlen(r.out) - 3, "\"}\n")))
+		what = "stdout (one {\"error\":\"...\"} line with the phrase)";
+	else if ((!c->err || c->json_err) && *r.err)
+		what = "stderr (must be empty)";
+
+	if (what)
+		fail_msg("%s wrong.\nexpected status %d, stdout \"%s\"%s%s, "
+			 "error phrase \"%s\"\ngot status %d\nstdout:\n%s\n"
+			 "stderr:\n%s",
+			 what, c->status,
+			 c->out ? c->out : c->out_has ? "" : "(empty)",
+			 c->out_has ? " containing " : "",
+			 c->out_has ? c->out_has : "", c->err ? c->err : "",
+			 r.status, r.out, r.err);
+	free(r.out);
+	free(r.err);
+}
+
+static void check_binary(void **state)
+{
+	if (access(steerctl_path(), X_OK))
+		fail_msg("STEERCTL=%s: %s (build it: make %s)", steerctl_path(),
+			 strerror(errno), STEERCTL_DEFAULT);
+}
+
+static void check_vectors_loaded(void **state)
+{
+	if (*vectors.err)
+		fail_msg("%s", vectors.err);
+	if (vectors.n < RSS_VECTORS_EXPECTED)
+		fail_msg("%s: %zu vectors, expected at least %d", vectors.path,
+			 vectors.n, RSS_VECTORS_EXPECTED);
+}
+
+/* Builds the vector cases; returns how many. */
+static size_t build_vector_cases(void)
+{
+	struct cli_case *c = vector_cases;
+	size_t i;
+
+	if (rss_vectors_load(&vectors))
+		return 0;
+	for (i = 0; i < vectors.n; i++) {
+		const struct rss_vector *v = &vectors.v[i];
+
+		*c = (struct cli_case){
+			{ "hash", v->src, v->dst, v->sport_text, v->dport_text },
+			EXIT_OK,
+		};
+		snprintf(c->buf, sizeof(c->buf), "0x%08x\n",
+			 v->hash_with_ports);
+		c->out = c->buf;
+		c++;
+
+		*c = (struct cli_case){ { "hash", "--l3", v->src, v->dst },
+					EXIT_OK };
+		snprintf(c->buf, sizeof(c->buf), "0x%08x\n", v->hash_ip_only);
+		c->out = c->buf;
+		c++;
+
+		*c = (struct cli_case){ { "-j", "hash", v->src, v->dst,
+					  v->sport_text, v->dport_text },
+					EXIT_OK };
+		snprintf(c->buf, sizeof(c->buf), "{\"hash\":\"0x%08x\"}\n",
+			 v->hash_with_ports);
+		c->out = c->buf;
+		c++;
+	}
+	return c - vector_cases;
+}
+
+/* The test's name is the command line, so a failure names itself. */
+static char *case_name(const struct cli_case *c)
+{
+	char *name = malloc(CASE_NAME_MAX);
+	size_t len;
+	int i;
+
+	assert_non_null(name);
+	len = snprintf(name, CASE_NAME_MAX, "steerctl");
+	for (i = 0; i < CASE_ARGS_MAX && c->args[i] && len < CASE_NAME_MAX;
+	     i++)
+		len += snprintf(name + len, CASE_NAME_MAX - len, " %s",
+				*c->args[i] ? c->args[i] : "''");
+	if (c->stdout_full && len < CASE_NAME_MAX)
+		snprintf(name + len, CASE_NAME_MAX - len, " >/dev/full");
+	return name;
+}
+
+int main(void)
+{
+	size_t nr_static = sizeof(cases) / sizeof(cases[0]);
+	size_t nr_vector = build_vector_cases();
+	size_t n = 0, i;
+	struct CMUnitTest *tests;
+	int ret;
+
+	tests = calloc(2 + nr_static + nr_vector, sizeof(*tests));
+	if (!tests)
+		return 1;
+	tests[n++] = (struct CMUnitTest){ "steerctl is built", check_binary };
+	tests[n++] = (struct CMUnitTest){ "vector file loaded",
+					  check_vectors_loaded };
+	for (i = 0; i < nr_vector; i++)
+		tests[n++] = (struct CMUnitTest){
+			case_name(&vector_cases[i]), check_case, NULL, NULL,
+			&vector_cases[i]
+		};
+	for (i = 0; i < nr_static; i++)
+		tests[n++] = (struct CMUnitTest){ case_name(&cases[i]),
+						  check_case, NULL, NULL,
+						  (void *)&cases[i] };
+
+	ret = _cmocka_run_group_tests("steerctl", tests, n, NULL, NULL);
+	for (i = 2; i < n; i++)
+		free((char *)tests[i].name);
+	free(tests);
+	return ret;
+}

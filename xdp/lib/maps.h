@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/* The maps of the XDP steering program, as the ABI header describes them. */
+#ifndef STEER_BPF_MAPS_H
+#define STEER_BPF_MAPS_H
+
+#include "defs.h"
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, STEER_MAX_IFACES);
+	__type(key, __u32);
+	__type(value, struct steer_iface);
+} steer_ifaces SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, STEER_MAX_IFACES * 2);
+	__type(key, __u32);
+	__type(value, struct steer_rss);
+} steer_rss SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, STEER_PORTS);
+	__type(key, __u32);
+	__type(value, struct steer_port);
+} steer_ports SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, STEER_MAX_GROUPS);
+	__type(key, struct steer_listen_key);
+	__type(value, struct steer_match);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+} steer_listen SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_CPUMAP);
+	__uint(max_entries, STEER_MAX_CPUS);
+	__type(key, __u32);
+	__type(value, struct bpf_cpumap_val);
+} steer_cpumap SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_XSKMAP);
+	__uint(max_entries, STEER_MAX_GROUPS * STEER_MAX_QUEUES);
+	__type(key, __u32);
+	__type(value, __u32);
+} steer_xsks SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, STEER_CNT_MAX);
+	__type(key, __u32);
+	__type(value, __u64);
+} steer_counters SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, STEER_MAX_GROUPS);
+	__type(key, __u32);
+	__type(value, struct steer_group_stats);
+} steer_group_stats SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, STEER_MAX_GROUPS * STEER_MAX_SLOTS);
+	__type(key, __u32);
+	__type(value, struct steer_slot_stats);
+} steer_slot_stats SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct steer_decision);
+} steer_debug SEC(".maps");
+
+#endif /* STEER_BPF_MAPS_H */

@@ -1,0 +1,278 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * The map ABI: every key, value, limit, counter id and action code shared by
+ * steer's BPF programs and its userland. This header is the only place these
+ * are declared; BPF code and C code both include it.
+ *
+ * Rules: fixed-width types, explicit padding, no bitfields, no pointers. Any
+ * change to a layout or a meaning bumps STEER_ABI_VERSION; steerd refuses to
+ * reuse pinned maps of another version.
+ */
+#ifndef STEER_ABI_H
+#define STEER_ABI_H
+
+#ifndef __bpf__
+#include <linux/types.h> /* BPF code gets the types from vmlinux.h */
+#endif
+
+#define STEER_ABI_VERSION 1
+
+/* Limits. Overridable at compile time for BPF objects built for small hosts. */
+#ifndef STEER_MAX_GROUPS
+#define STEER_MAX_GROUPS 256 /* listener groups */
+#endif
+#ifndef STEER_MAX_SLOTS
+#define STEER_MAX_SLOTS 256 /* slots per group: one per CPU or RX queue */
+#endif
+#ifndef STEER_MAX_CPUS
+#define STEER_MAX_CPUS STEER_MAX_SLOTS /* a reuseport slot is a CPU */
+#endif
+#ifndef STEER_MAX_QUEUES
+#define STEER_MAX_QUEUES STEER_MAX_SLOTS /* an xsk slot is an RX queue */
+#endif
+#ifndef STEER_MAX_IFACES
+#define STEER_MAX_IFACES 32 /* interfaces one steerd attaches to */
+#endif
+#ifndef STEER_INDIR_MAX
+#define STEER_INDIR_MAX 2048 /* largest indirection table (ice PF: 2048) */
+#endif
+
+#define STEER_PORTS 65536
+#define STEER_RSS_KEY_MAX 52 /* 40 (most NICs) or 52 bytes (ice, i40e) */
+#define STEER_RSS_KEY_DEFAULT_LEN 40
+/*
+ * Toeplitz input: saddr, daddr, sport, dport in network order. 12 bytes for
+ * IPv4, 36 for IPv6; a key must be at least 4 bytes longer than the input.
+ */
+#define STEER_TOEPLITZ_V4_LEN 12
+#define STEER_TOEPLITZ_V6_LEN 36
+#define STEER_TOEPLITZ_INPUT_MAX STEER_TOEPLITZ_V6_LEN
+#define STEER_VLAN_MAX 2 /* 802.1Q / 802.1ad tags parsed */
+#define STEER_IP6_EXT_MAX 8 /* IPv6 extension headers walked */
+
+#define STEER_INDIR_NONE 0xffffffffU /* unset indirection entry */
+
+/* Address families as array indices (not AF_* values). */
+enum steer_af {
+	STEER_AF_INET = 0,
+	STEER_AF_INET6 = 1,
+	STEER_AF_COUNT = 2,
+};
+
+/* How an interface steers. */
+enum steer_mode {
+	STEER_MODE_NONE = 0, /* not configured: pass everything, count */
+	STEER_MODE_RSS = 1, /* trust the NIC's RSS; count, optionally verify */
+	STEER_MODE_CPU = 2, /* software Toeplitz + CPUMAP redirect */
+};
+
+/* steer_iface.flags */
+#define STEER_IFACE_F_VERIFY_RSS (1U << 0) /* rss mode: check the NIC's queue */
+
+/* What a listener group is made of. */
+enum steer_kind {
+	STEER_KIND_NONE = 0, /* no group: an empty match */
+	STEER_KIND_REUSEPORT = 1, /* SO_REUSEPORT listeners, one slot per CPU */
+	STEER_KIND_XSK = 2, /* AF_XDP sockets, one slot per RX queue */
+};
+
+/*
+ * Map names as pinned under steerd's bpffs directory. The BPF object defines
+ * each map with exactly this name.
+ */
+#define STEER_MAP_IFACES "steer_ifaces"
+#define STEER_MAP_RSS "steer_rss"
+#define STEER_MAP_PORTS "steer_ports"
+#define STEER_MAP_LISTEN "steer_listen"
+#define STEER_MAP_CPUMAP "steer_cpumap"
+#define STEER_MAP_XSKS "steer_xsks"
+#define STEER_MAP_COUNTERS "steer_counters"
+#define STEER_MAP_GROUP_STATS "steer_group_stats"
+#define STEER_MAP_SLOT_STATS "steer_slot_stats"
+#define STEER_MAP_DEBUG "steer_debug"
+
+/*
+ * steer_ifaces: ARRAY[STEER_MAX_IFACES], key = interface slot. Each attached
+ * program instance is loaded with its slot in the read-only global
+ * `iface_slot`, so finding the configuration costs one array lookup.
+ */
+struct steer_iface {
+	__u32 ifindex;
+	__u8 mode; /* enum steer_mode */
+	__u8 flags; /* STEER_IFACE_F_* */
+	/*
+	 * Which of the two steer_rss entries of this interface is live. Userland
+	 * writes the idle generation completely, then flips this byte with one
+	 * map update, so the program never sees a half-written table. Before
+	 * rewriting the old generation it waits for in-flight programs to finish
+	 * (an RCU grace period; steerd waits STEER_GEN_GRACE_MS).
+	 */
+	__u8 gen;
+	__u8 pad;
+};
+
+#define STEER_GEN_GRACE_MS 50
+
+/* steer_rss index of an interface slot's generation. */
+#define STEER_RSS_INDEX(iface_slot, gen) ((iface_slot) * 2 + ((gen) & 1))
+
+/*
+ * steer_rss: ARRAY[STEER_MAX_IFACES * 2], key = STEER_RSS_INDEX(). The hash
+ * key, its precomputed Toeplitz table and the indirection table, read with
+ * one lookup.
+ */
+struct steer_rss {
+	__u32 indir_size; /* entries used in indir[], 1..STEER_INDIR_MAX */
+	__u32 key_len; /* 40 or 52 */
+	__u8 key[STEER_RSS_KEY_MAX];
+	/*
+	 * bucket = hash % indir_size. In cpu mode an entry is the CPU that
+	 * handles the bucket; in rss mode it is the NIC's RX queue (used to
+	 * verify the NIC's choice). STEER_INDIR_NONE: unset.
+	 */
+	__u32 indir[STEER_INDIR_MAX];
+	/*
+	 * toeplitz[i][b]: the hash contribution of byte value b at input
+	 * position i, i.e. the 32-bit key window at bit 8*i, XORed for each set
+	 * bit of b. The hash of an input is the XOR over its bytes.
+	 */
+	__u32 toeplitz[STEER_TOEPLITZ_INPUT_MAX][256];
+};
+
+/*
+ * What a destination resolves to. kind == STEER_KIND_NONE means no group.
+ * The value of steer_listen and the wildcard entries of steer_ports.
+ */
+struct steer_match {
+	__u16 group; /* 0..STEER_MAX_GROUPS-1 */
+	__u8 kind; /* enum steer_kind */
+	__u8 pad;
+};
+
+/*
+ * steer_ports: ARRAY[STEER_PORTS], key = TCP destination port (host order).
+ * Frames to a port with no group cost one array lookup and no hash lookup.
+ */
+struct steer_port {
+	struct steer_match wildcard[STEER_AF_COUNT]; /* group on any address */
+	/* Number of exact-address groups on this port; 0 skips steer_listen. */
+	__u8 exact[STEER_AF_COUNT];
+	__u8 pad[2];
+};
+
+/* steer_listen: HASH, exact-address groups. Value: struct steer_match. */
+struct steer_listen_key {
+	__u8 af; /* enum steer_af */
+	__u8 proto; /* IPPROTO_TCP */
+	__be16 port;
+	__u8 addr[16]; /* IPv4 in the first 4 bytes, rest zero */
+};
+
+/*
+ * steer_cpumap: CPUMAP[STEER_MAX_CPUS], key = CPU (cpu mode redirects).
+ * steer_xsks: XSKMAP[STEER_MAX_GROUPS * STEER_MAX_QUEUES].
+ */
+#define STEER_XSK_INDEX(group, queue) ((group) * STEER_MAX_QUEUES + (queue))
+
+/*
+ * steer_counters: PERCPU_ARRAY[STEER_CNT_MAX] of __u64. Every frame ends in
+ * exactly one of these outcomes, so their sum is the number of frames seen.
+ */
+enum steer_counter {
+	STEER_CNT_NO_IFACE = 0, /* interface not configured */
+	STEER_CNT_NOT_IP, /* neither IPv4 nor IPv6 */
+	STEER_CNT_NOT_TCP, /* IP, not TCP (or an unknown IPv6 ext header) */
+	STEER_CNT_FRAGMENT, /* IPv4 MF/offset or IPv6 fragment header */
+	STEER_CNT_NO_GROUP, /* TCP, destination has no group */
+	STEER_CNT_MATCHED, /* TCP to a group: see steer_group_stats */
+	/* Malformed or truncated, passed untouched. */
+	STEER_CNT_ERR_ETH, /* Ethernet header truncated */
+	STEER_CNT_ERR_VLAN, /* VLAN tag truncated */
+	STEER_CNT_ERR_VLAN_DEPTH, /* more than STEER_VLAN_MAX tags */
+	STEER_CNT_ERR_IP4, /* IPv4 truncated, bad version/IHL/total length */
+	STEER_CNT_ERR_IP6, /* IPv6 truncated, bad version/payload length */
+	STEER_CNT_ERR_IP6_EXT, /* IPv6 extension header truncated */
+	STEER_CNT_ERR_IP6_EXT_DEPTH, /* more than STEER_IP6_EXT_MAX ext headers */
+	STEER_CNT_ERR_TCP, /* TCP truncated or data offset < 5 */
+	STEER_CNT_MAX,
+};
+
+#define STEER_CNT_FIRST_ERR STEER_CNT_ERR_ETH
+
+/*
+ * steer_group_stats: PERCPU_ARRAY[STEER_MAX_GROUPS], key = group. Counted on
+ * the CPU that ran the program; userland sums CPUs.
+ */
+struct steer_group_stats {
+	__u64 packets; /* TCP frames of the group */
+	__u64 syns; /* SYN without ACK: new connections */
+	__u64 local; /* cpu mode: frame already on its slot's CPU, passed */
+	__u64 redirected; /* cpu mode: redirected to the slot's CPU */
+	__u64 fallback; /* cpu mode: no CPU for the bucket, or CPUMAP miss */
+	__u64 xsk_redirected; /* xsk: redirected to the queue's socket */
+	__u64 xsk_miss; /* xsk: no socket on the queue, passed */
+	__u64 rss_mismatch; /* rss verify: NIC queue differs from software */
+	/* Written by the SK_REUSEPORT program. */
+	__u64 select_local; /* listener of the current CPU's slot chosen */
+	__u64 select_fallback; /* slot empty or draining: live slot by hash */
+	__u64 select_none; /* no live listener: kernel's choice */
+	__u64 migrations; /* requests migrated off a closing listener */
+};
+
+/*
+ * steer_slot_stats: PERCPU_ARRAY[STEER_MAX_GROUPS * STEER_MAX_SLOTS], key =
+ * STEER_SLOT_INDEX(). SYNs per slot: the slot is the target CPU in cpu mode,
+ * the CPU that ran the program in rss mode, the RX queue for xsk groups.
+ */
+#define STEER_SLOT_INDEX(group, slot) ((group) * STEER_MAX_SLOTS + (slot))
+
+struct steer_slot_stats {
+	__u64 syns;
+	__u64 local; /* SYN was already on the slot's CPU */
+	__u64 redirected; /* SYN was redirected to the slot's CPU */
+};
+
+/*
+ * Decision record for tests, written to steer_debug (PERCPU_ARRAY[1]) only
+ * when the program is loaded with the read-only global `debug` set; with it
+ * off, the verifier removes the code.
+ */
+enum steer_action {
+	STEER_ACT_PASS = 0,
+	STEER_ACT_REDIRECT_CPU = 1,
+	STEER_ACT_REDIRECT_XSK = 2,
+};
+
+struct steer_decision {
+	__u32 seq; /* incremented per frame */
+	__u32 counter; /* enum steer_counter that ended the frame's path */
+	__u32 action; /* enum steer_action taken */
+	__u32 group; /* matched group, or STEER_GROUP_INVALID */
+	__u32 hash; /* Toeplitz hash (cpu mode, rss verify), else 0 */
+	__u32 slot; /* CPU (cpu, rss) or queue (xsk); STEER_SLOT_INVALID */
+	__u32 syn; /* 1 for a SYN without ACK */
+	__u32 pad;
+};
+
+#define STEER_GROUP_INVALID 0xffffffffU
+#define STEER_SLOT_INVALID 0xffffffffU
+
+#ifndef __bpf__
+/* Userland: layouts are part of the ABI. */
+_Static_assert(sizeof(struct steer_iface) == 8, "steer_iface layout");
+_Static_assert(sizeof(struct steer_match) == 4, "steer_match layout");
+_Static_assert(sizeof(struct steer_port) == 12, "steer_port layout");
+_Static_assert(sizeof(struct steer_listen_key) == 20, "listen key layout");
+_Static_assert(sizeof(struct steer_rss) ==
+		       8 + STEER_RSS_KEY_MAX + 4 * STEER_INDIR_MAX +
+			       4 * 256 * STEER_TOEPLITZ_INPUT_MAX,
+	       "steer_rss layout");
+_Static_assert(sizeof(struct steer_group_stats) == 12 * 8, "group stats");
+_Static_assert(sizeof(struct steer_slot_stats) == 3 * 8, "slot stats");
+_Static_assert(sizeof(struct steer_decision) == 32, "decision layout");
+_Static_assert(STEER_MAX_GROUPS <= 65536, "group id is 16 bits");
+_Static_assert((STEER_INDIR_MAX & (STEER_INDIR_MAX - 1)) == 0,
+	       "STEER_INDIR_MAX is a power of two");
+#endif
+
+#endif /* STEER_ABI_H */
