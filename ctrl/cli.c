@@ -37,8 +37,8 @@ static bool is_prefix(const char *prefix, const char *name)
 	return !strncmp(prefix, name, strlen(prefix));
 }
 
-const struct cli_cmd *cli_cmd_find(const struct cli_cmd *cmds,
-				   const char *word, int *matches)
+const struct cli_cmd *cli_cmd_find(const struct cli_cmd *cmds, const char *word,
+				   int *matches)
 {
 	const struct cli_cmd *cmd, *found = NULL;
 	int n = 0;
@@ -152,6 +152,34 @@ int cli_usage_error(const char *fmt, ...)
 	print_err("%s", msg ? msg : "usage error (out of memory)");
 	free(msg);
 	return -EINVAL;
+}
+
+static bool is_global_option(const char *opt)
+{
+	static const char *const globals[] = {
+		"-j", "--json", "-p", "--pretty", "--socket",
+	};
+	size_t i, len;
+
+	for (i = 0; i < sizeof(globals) / sizeof(globals[0]); i++) {
+		len = strlen(globals[i]);
+		if (!strncmp(opt, globals[i], len) &&
+		    (!opt[len] || opt[len] == '='))
+			return true;
+	}
+	return false;
+}
+
+int cli_unknown_option(const char *cmd, const char *opt)
+{
+	if (is_global_option(opt))
+		return cli_usage_error("'%s' is a global option: put it before "
+				       "the command, as in 'steerctl %s %s "
+				       "...'",
+				       opt, opt, cmd);
+	return cli_usage_error("unknown option '%s' for %s; see 'steerctl %s "
+			       "help'",
+			       opt, cmd, cmd);
 }
 
 bool cli_req_args(int argc, char **argv, int n)

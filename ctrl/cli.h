@@ -49,8 +49,8 @@ extern struct cli_opts cli_opts;
  * of. NULL when it names none or several; *matches (may be NULL) says how
  * many names it is a prefix of.
  */
-const struct cli_cmd *cli_cmd_find(const struct cli_cmd *cmds,
-				   const char *word, int *matches);
+const struct cli_cmd *cli_cmd_find(const struct cli_cmd *cmds, const char *word,
+				   int *matches);
 
 /*
  * Runs the command argv[0] names with the words after it. family names the
@@ -72,9 +72,14 @@ bool cli_is_help(const char *arg);
  */
 bool cli_is_option(const char *arg);
 
+/*
+ * "unknown option" for cmd's option word opt, pointing global options
+ * (-j, --json, ...) to their place before the command. Returns -EINVAL.
+ */
+int cli_unknown_option(const char *cmd, const char *opt);
+
 /* Prints a usage error (one line, print_err) and returns -EINVAL. */
-int cli_usage_error(const char *fmt, ...)
-	__attribute__((format(printf, 1, 2)));
+int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /*
  * Walking a command's local argc/argv, as bpftool does: NEXT_ARG() steps to
@@ -82,15 +87,15 @@ int cli_usage_error(const char *fmt, ...)
  * and yields it, or NULL when the option is the last word; REQ_ARGS(n) is
  * true when n words remain, else prints a usage error naming argv[-1].
  */
-#define NEXT_ARG()                                                             \
-	({                                                                     \
-		argc--;                                                        \
-		argv++;                                                        \
+#define NEXT_ARG()      \
+	({              \
+		argc--; \
+		argv++; \
 	})
-#define NEXT_ARG_VALUE()                                                       \
-	({                                                                     \
-		NEXT_ARG();                                                    \
-		argc > 0 ? *argv : NULL;                                       \
+#define NEXT_ARG_VALUE()                 \
+	({                               \
+		NEXT_ARG();              \
+		argc > 0 ? *argv : NULL; \
 	})
 #define REQ_ARGS(n) cli_req_args(argc, argv, (n))
 

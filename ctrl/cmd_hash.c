@@ -52,10 +52,10 @@ static int hash_parse_key(const char *arg, uint8_t *key, size_t *key_len)
 	    *key_len <= STEER_RSS_KEY_MAX)
 		return cli_usage_error("--key %s", perr.msg);
 	if (!steer_rss_key_len_valid(*key_len))
-		return cli_usage_error("--key is %zu bytes; an RSS key is %d or "
-				       "%d bytes (ethtool -x shows a NIC's)",
-				       *key_len, STEER_RSS_KEY_DEFAULT_LEN,
-				       STEER_RSS_KEY_MAX);
+		return cli_usage_error(
+			"--key is %zu bytes; an RSS key is %d or "
+			"%d bytes (ethtool -x shows a NIC's)",
+			*key_len, STEER_RSS_KEY_DEFAULT_LEN, STEER_RSS_KEY_MAX);
 	return 0;
 }
 
@@ -94,8 +94,7 @@ int do_hash(int argc, char **argv)
 		} else if (!strcmp(*argv, "--help") || !strcmp(*argv, "-h")) {
 			return hash_usage();
 		} else {
-			return cli_usage_error("unknown option '%s' for hash; "
-					       "%s", *argv, HASH_HINT);
+			return cli_unknown_option("hash", *argv);
 		}
 	}
 
@@ -106,7 +105,8 @@ int do_hash(int argc, char **argv)
 	if (npos != want)
 		return cli_usage_error(
 			"expected %s, got %d argument%s; %s",
-			l3 ? "SRC DST" : "SRC DST SPORT DPORT (or --l3 SRC DST)",
+			l3 ? "SRC DST" :
+			     "SRC DST SPORT DPORT (or --l3 SRC DST)",
 			npos, npos == 1 ? "" : "s", HASH_HINT);
 
 	if (key_arg) {

@@ -71,8 +71,7 @@ static int read_u32(const char **p, uint32_t max, uint32_t *val)
 	return 0;
 }
 
-int parse_u32(const char *s, uint32_t max, uint32_t *val,
-	      struct parse_err *err)
+int parse_u32(const char *s, uint32_t max, uint32_t *val, struct parse_err *err)
 {
 	const char *p = s;
 	uint32_t v;
@@ -104,8 +103,10 @@ int parse_port(const char *s, uint16_t *port, struct parse_err *err)
 		return parse_fail(err, "'%s' is out of range: a port is 0-%u",
 				  s, PORT_MAX);
 	if (ret || *p)
-		return parse_fail(err, "'%s' is not a port number (decimal "
-				       "0-%u)", s, PORT_MAX);
+		return parse_fail(err,
+				  "'%s' is not a port number (decimal "
+				  "0-%u)",
+				  s, PORT_MAX);
 	*port = v;
 	return 0;
 }
@@ -144,13 +145,16 @@ int parse_hex(const char *s, uint8_t *buf, size_t max, size_t *len,
 
 			if (*bad == ':')
 				goto bad_colon;
-			return parse_fail(err, "'%s': '%c' at offset %zu is "
-					       "not a hex digit", s, *bad,
-					  (size_t)(bad - s));
+			return parse_fail(err,
+					  "'%s': '%c' at offset %zu is "
+					  "not a hex digit",
+					  s, *bad, (size_t)(bad - s));
 		}
 		if (!p[1])
-			return parse_fail(err, "'%s' has an odd number of hex "
-					       "digits; each byte is two", s);
+			return parse_fail(err,
+					  "'%s' has an odd number of hex "
+					  "digits; each byte is two",
+					  s);
 		if (n < max)
 			buf[n] = (uint8_t)(hi << 4 | lo);
 		n++; /* counted past max, to say how long the input is */
@@ -168,8 +172,10 @@ int parse_hex(const char *s, uint8_t *buf, size_t max, size_t *len,
 	return 0;
 
 bad_colon:
-	return parse_fail(err, "'%s': ':' must separate every byte, as in "
-			       "6d:5a:56", s);
+	return parse_fail(err,
+			  "'%s': ':' must separate every byte, as in "
+			  "6d:5a:56",
+			  s);
 }
 
 int parse_cpu_list(const char *s, uint32_t *cpus, size_t max, size_t *nr,
@@ -195,18 +201,26 @@ int parse_cpu_list(const char *s, uint32_t *cpus, size_t max, size_t *nr,
 			return parse_fail(err, "'%s': a CPU is 0-%u", s,
 					  cpu_max);
 		if (ret || (*p && *p != ','))
-			return parse_fail(err, "'%s' is not a CPU list (e.g. "
-					       "0-3,6)", s);
+			return parse_fail(err,
+					  "'%s' is not a CPU list (e.g. "
+					  "0-3,6)",
+					  s);
 		if (last < first)
-			return parse_fail(err, "'%s': range %u-%u is "
-					       "descending", s, first, last);
+			return parse_fail(err,
+					  "'%s': range %u-%u is "
+					  "descending",
+					  s, first, last);
 		for (cpu = first; cpu <= last; cpu++) {
 			if (seen[cpu])
-				return parse_fail(err, "'%s': CPU %u is listed "
-						       "twice", s, cpu);
+				return parse_fail(err,
+						  "'%s': CPU %u is listed "
+						  "twice",
+						  s, cpu);
 			if (n == max)
-				return parse_fail(err, "'%s' lists more than "
-						       "%zu CPUs", s, max);
+				return parse_fail(err,
+						  "'%s' lists more than "
+						  "%zu CPUs",
+						  s, max);
 			seen[cpu] = true;
 			cpus[n++] = cpu;
 		}

@@ -47,8 +47,8 @@ int steer_rss_fill(struct steer_rss *rss, const uint8_t *key, size_t key_len,
 	return 0;
 }
 
-void steer_indir_round_robin(uint32_t *indir, size_t size,
-			     const uint32_t *cpus, size_t nr_cpus)
+void steer_indir_round_robin(uint32_t *indir, size_t size, const uint32_t *cpus,
+			     size_t nr_cpus)
 {
 	size_t i;
 

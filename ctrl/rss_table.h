@@ -25,7 +25,7 @@ int steer_rss_fill(struct steer_rss *rss, const uint8_t *key, size_t key_len,
 		   const uint32_t *indir, size_t indir_size);
 
 /* indir[i] = cpus[i % nr_cpus]; all STEER_INDIR_NONE when nr_cpus is 0. */
-void steer_indir_round_robin(uint32_t *indir, size_t size,
-			     const uint32_t *cpus, size_t nr_cpus);
+void steer_indir_round_robin(uint32_t *indir, size_t size, const uint32_t *cpus,
+			     size_t nr_cpus);
 
 #endif /* STEER_RSS_TABLE_H */

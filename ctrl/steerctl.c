@@ -21,8 +21,10 @@ static int do_version(int argc, char **argv);
 
 /* One entry per command family; matched by unique prefix. */
 static const struct cli_cmd cmds[] = {
-	{ "hash", do_hash, "Toeplitz RSS hash of a flow, as a NIC computes it" },
-	{ "version", do_version, "print steerctl's version and map ABI version" },
+	{ "hash", do_hash,
+	  "Toeplitz RSS hash of a flow, as a NIC computes it" },
+	{ "version", do_version,
+	  "print steerctl's version and map ABI version" },
 	{ "help", do_help, "print this help, or a command's: help COMMAND" },
 	{ NULL },
 };
@@ -61,7 +63,8 @@ static int do_help(int argc, char **argv)
 		return usage();
 	if (argc > 1)
 		return cli_usage_error("help takes one command, got %d words; "
-				       "see 'steerctl help'", argc);
+				       "see 'steerctl help'",
+				       argc);
 	/* "help hash" is "hash help"; the lookup reports a bad name. */
 	cmd = cli_cmd_find(cmds, *argv, NULL);
 	if (cmd && cmd->func == do_help)
@@ -161,10 +164,12 @@ static int parse_global_options(int argc, char **argv, bool *help,
 	output_init(cli_opts.json, cli_opts.pretty);
 	if (missing_arg)
 		return cli_usage_error("option '%s' needs a value; see "
-				       "'steerctl help'", bad);
+				       "'steerctl help'",
+				       bad);
 	if (*bad)
 		return cli_usage_error("unknown option '%s'; see 'steerctl "
-				       "help'", bad);
+				       "help'",
+				       bad);
 	return optind;
 }
 

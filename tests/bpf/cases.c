@@ -69,15 +69,19 @@ int cases_setup(struct harness *h, bool debug)
 int cases_set_mode(struct harness *h, enum steer_mode mode, uint8_t flags,
 		   enum indir_kind indir)
 {
+	size_t size = indir == INDIR_CPUS_ODD ? INDIR_TEST_SIZE - 1 :
+						INDIR_TEST_SIZE;
 	uint32_t table[INDIR_TEST_SIZE];
-	int i, err;
+	size_t i;
+	int err;
 
 	if (current.set && current.mode == mode && current.flags == flags &&
 	    current.indir == indir)
 		return 0;
-	for (i = 0; i < INDIR_TEST_SIZE; i++) {
+	for (i = 0; i < size; i++) {
 		switch (indir) {
 		case INDIR_CPUS:
+		case INDIR_CPUS_ODD:
 			table[i] = i % nr_cpus;
 			break;
 		case INDIR_QUEUES:
@@ -93,7 +97,7 @@ int cases_set_mode(struct harness *h, enum steer_mode mode, uint8_t flags,
 	}
 	if (indir == INDIR_ABSENT_CPU && nr_cpus >= STEER_MAX_CPUS)
 		return -ENOTSUP;
-	err = harness_set_mode(h, mode, flags, table, INDIR_TEST_SIZE);
+	err = harness_set_mode(h, mode, flags, table, size);
 	if (err)
 		return err;
 	current.set = true;

@@ -29,6 +29,7 @@
 /* Indirection tables the tests switch between. */
 enum indir_kind {
 	INDIR_CPUS, /* round robin over online CPUs (cpu mode) */
+	INDIR_CPUS_ODD, /* the same, not a power of two long: hash % size */
 	INDIR_QUEUES, /* round robin over the veth's RX queues (rss mode) */
 	INDIR_EMPTY, /* every entry STEER_INDIR_NONE */
 	INDIR_ABSENT_CPU, /* every entry a CPU with no CPUMAP entry */

@@ -302,3 +302,38 @@ double harness_time(int prog_fd, int ifindex, const uint8_t *frame,
 		       NULL);
 	return err ? err : (now_ns() - start) / repeat;
 }
+
+static void print_decision(const char *who, int action,
+			   const struct steer_decision *d,
+			   const struct steer_group_stats *gs,
+			   const struct steer_slot_stats *ss)
+{
+	printf("# %s: action %d counter %u group %d hash 0x%08x slot %d "
+	       "syn %u steer_action %u; group +packets %llu +syns %llu "
+	       "+local %llu +redirected %llu +fallback %llu +xsk %llu/%llu "
+	       "+mismatch %llu; slot +syns %llu +local %llu +redirected "
+	       "%llu\n",
+	       who, action, d->counter, (int)d->group, d->hash, (int)d->slot,
+	       d->syn, d->action, gs->packets, gs->syns, gs->local,
+	       gs->redirected, gs->fallback, gs->xsk_redirected, gs->xsk_miss,
+	       gs->rss_mismatch, ss->syns, ss->local, ss->redirected);
+}
+
+bool harness_agrees(const uint8_t *frame, size_t len,
+		    const struct run_result *r, const struct oracle_result *o)
+{
+	bool same = r->xdp_action == o->xdp_action &&
+		    r->d.counter == o->d.counter &&
+		    r->d.action == o->d.action && r->d.group == o->d.group &&
+		    r->d.hash == o->d.hash && r->d.slot == o->d.slot &&
+		    r->d.syn == o->d.syn &&
+		    !memcmp(&r->gs, &o->gs, sizeof(r->gs)) &&
+		    !memcmp(&r->ss, &o->ss, sizeof(r->ss));
+
+	if (!same) {
+		print_decision("program", r->xdp_action, &r->d, &r->gs, &r->ss);
+		print_decision("oracle ", o->xdp_action, &o->d, &o->gs, &o->ss);
+		frame_hexdump("# ", frame, len);
+	}
+	return same;
+}

@@ -65,6 +65,13 @@ int harness_add_cpu(struct harness *h, uint32_t cpu);
 int harness_run(struct harness *h, const uint8_t *frame, size_t len,
 		uint32_t cpu, uint32_t rx_queue, struct run_result *r);
 
+/*
+ * Whether a run decided and counted exactly as the oracle; prints both, and
+ * the frame in hex, when not.
+ */
+bool harness_agrees(const uint8_t *frame, size_t len,
+		    const struct run_result *r, const struct oracle_result *o);
+
 /* Times repeat runs of a frame; returns ns per run or a negative errno. */
 double harness_time(int prog_fd, int ifindex, const uint8_t *frame,
 		    size_t len, uint32_t cpu, uint32_t repeat);

@@ -22,6 +22,7 @@ static inline int capture_start(struct capture *c, FILE *stream)
 {
 	c->stream = stream;
 	c->fd = fileno(stream);
+	c->saved = -1;
 	fflush(stream);
 	c->tmp = tmpfile();
 	if (!c->tmp)

@@ -83,8 +83,8 @@ static inline int rss_vectors_line(struct rss_vectors *vs, char *line,
 	if (!strcmp(field[0], "key")) {
 		if (nf != 2 || parse_hex(field[1], vs->key, sizeof(vs->key),
 					 &vs->key_len, &perr)) {
-			snprintf(vs->err, sizeof(vs->err), "%s:%d: bad key line",
-				 vs->path, lineno);
+			snprintf(vs->err, sizeof(vs->err),
+				 "%s:%d: bad key line", vs->path, lineno);
 			return -EINVAL;
 		}
 		return 0;
@@ -96,8 +96,9 @@ static inline int rss_vectors_line(struct rss_vectors *vs, char *line,
 		return -EINVAL;
 	}
 	if (vs->n == RSS_VECTORS_MAX) {
-		snprintf(vs->err, sizeof(vs->err), "%s:%d: more than %d vectors",
-			 vs->path, lineno, RSS_VECTORS_MAX);
+		snprintf(vs->err, sizeof(vs->err),
+			 "%s:%d: more than %d vectors", vs->path, lineno,
+			 RSS_VECTORS_MAX);
 		return -E2BIG;
 	}
 	v = &vs->v[vs->n];

@@ -75,7 +75,10 @@ static void test_port(void **state)
 		const char *in;
 		uint16_t port;
 	} good[] = {
-		{ "0", 0 }, { "80", 80 }, { "65535", 65535 }, { "0443", 443 },
+		{ "0", 0 },
+		{ "80", 80 },
+		{ "65535", 65535 },
+		{ "0443", 443 },
 	};
 	static const struct bad_case bad[] = {
 		{ "", "empty port" },
@@ -131,8 +134,8 @@ static void test_hex(void **state)
 {
 	static const uint8_t want[] = { 0x6d, 0x5a, 0x56, 0xda };
 	static const char *const good[] = {
-		"6d5a56da", "0x6d5a56da", "0X6D5A56DA", "6d:5a:56:da",
-		"0x6d:5a:56:da",
+		"6d5a56da",    "0x6d5a56da",	"0X6D5A56DA",
+		"6d:5a:56:da", "0x6d:5a:56:da",
 	};
 	static const struct bad_case bad[] = {
 		{ "", "empty hex string" },
@@ -221,10 +224,8 @@ static void test_cpu_list(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_addr),
-		cmocka_unit_test(test_port),
-		cmocka_unit_test(test_u32),
-		cmocka_unit_test(test_hex),
+		cmocka_unit_test(test_addr),	 cmocka_unit_test(test_port),
+		cmocka_unit_test(test_u32),	 cmocka_unit_test(test_hex),
 		cmocka_unit_test(test_cpu_list),
 	};
 

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -31,14 +32,15 @@
 #define STR(x) STR_(x)
 
 /* Microsoft's default key, and keys one byte off the valid lengths. */
-#define MS_KEY                                                                 \
-	"6d5a56da255b0ec24167253d43a38fb0d0ca2bcbae7b30b477cb2da38030f20c6a4"  \
+#define MS_KEY                                                                \
+	"6d5a56da255b0ec24167253d43a38fb0d0ca2bcbae7b30b477cb2da38030f20c6a4" \
 	"2b73bbeac01fa"
-#define MS_KEY_39 "6d5a56da255b0ec24167253d43a38fb0d0ca2bcbae7b30b477cb2da3" \
-		  "8030f20c6a42b73bbeac01"
+#define MS_KEY_39                                                  \
+	"6d5a56da255b0ec24167253d43a38fb0d0ca2bcbae7b30b477cb2da3" \
+	"8030f20c6a42b73bbeac01"
 #define ZEROS_12 "000000000000000000000000"
-#define MS_KEY_COLONS                                                          \
-	"6d:5a:56:da:25:5b:0e:c2:41:67:25:3d:43:a3:8f:b0:d0:ca:2b:cb:ae:7b:"   \
+#define MS_KEY_COLONS                                                        \
+	"6d:5a:56:da:25:5b:0e:c2:41:67:25:3d:43:a3:8f:b0:d0:ca:2b:cb:ae:7b:" \
 	"30:b4:77:cb:2d:a3:80:30:f2:0c:6a:42:b7:3b:be:ac:01:fa"
 
 /* Microsoft's first IPv4 vector. */
@@ -50,10 +52,11 @@
 #define V4_HASH_L3 "0x323e8fc2\n"
 #define V4_FLOW V4_SRC, V4_DST, V4_SPORT, V4_DPORT
 
-#define VERSION_TEXT "steerctl " STEER_VERSION " (map ABI " \
-		     STR(STEER_ABI_VERSION) ")\n"
-#define VERSION_JSON "{\"version\":\"" STEER_VERSION "\",\"abi_version\":" \
-		     STR(STEER_ABI_VERSION) "}\n"
+#define VERSION_TEXT \
+	"steerctl " STEER_VERSION " (map ABI " STR(STEER_ABI_VERSION) ")\n"
+#define VERSION_JSON                    \
+	"{\"version\":\"" STEER_VERSION \
+	"\",\"abi_version\":" STR(STEER_ABI_VERSION) "}\n"
 
 enum {
 	EXIT_OK = 0,
@@ -76,139 +79,140 @@ struct cli_case {
 	char buf[HASH_TEXT_MAX]; /* out, for cases built at run time */
 };
 
+/* Table shorthand: the command line, then what must come out. */
+#define ARGS(...) .args = { __VA_ARGS__ }
+#define OUT(text) .status = EXIT_OK, .out = (text)
+#define HELP(phrase) .status = EXIT_OK, .out_has = (phrase)
+#define USAGE(phrase) .status = EXIT_USAGE, .err = (phrase)
+#define JSON_USAGE(phrase) USAGE(phrase), .json_err = true
+
 static const struct cli_case cases[] = {
 	/* Hashing. */
-	{ { "hash", V4_FLOW }, EXIT_OK, V4_HASH },
-	{ { "ha", V4_FLOW }, EXIT_OK, V4_HASH },
-	{ { "hash", "--l3", V4_SRC, V4_DST }, EXIT_OK, V4_HASH_L3 },
-	{ { "hash", V4_SRC, V4_DST, "--l3" }, EXIT_OK, V4_HASH_L3 },
-	{ { "hash", "--key", MS_KEY, V4_FLOW }, EXIT_OK, V4_HASH },
-	{ { "hash", "--key", "0x" MS_KEY, V4_FLOW }, EXIT_OK, V4_HASH },
-	{ { "hash", "--key", MS_KEY_COLONS, V4_FLOW }, EXIT_OK, V4_HASH },
-	/* A 52-byte key: bytes past 4 + 12 do not reach an IPv4 hash. */
-	{ { "hash", "--key", MS_KEY ZEROS_12, V4_FLOW }, EXIT_OK, V4_HASH },
-	{ { "hash", "--key", ZEROS_12 MS_KEY, V4_FLOW }, EXIT_OK,
-	  "0xfed9f6b1\n" },
-	{ { "hash", "--", V4_FLOW }, EXIT_OK, V4_HASH },
-	{ { "hash", "198.18.0.1", "198.18.0.2", "0", "65535" }, EXIT_OK,
-	  "0xe27d4ac4\n" },
+	{ ARGS("hash", V4_FLOW), OUT(V4_HASH) },
+	{ ARGS("ha", V4_FLOW), OUT(V4_HASH) },
+	{ ARGS("hash", "--l3", V4_SRC, V4_DST), OUT(V4_HASH_L3) },
+	{ ARGS("hash", V4_SRC, V4_DST, "--l3"), OUT(V4_HASH_L3) },
+	{ ARGS("hash", "--key", MS_KEY, V4_FLOW), OUT(V4_HASH) },
+	{ ARGS("hash", "--key", "0x" MS_KEY, V4_FLOW), OUT(V4_HASH) },
+	{ ARGS("hash", "--key", MS_KEY_COLONS, V4_FLOW), OUT(V4_HASH) },
+	/*
+	 * A 52-byte key: bytes past 4 + 12 do not reach an IPv4 hash. The
+	 * hashes not from Microsoft's list were computed by a separate,
+	 * bit-serial Python implementation.
+	 */
+	{ ARGS("hash", "--key", MS_KEY ZEROS_12, V4_FLOW), OUT(V4_HASH) },
+	{ ARGS("hash", "--key", ZEROS_12 MS_KEY, V4_FLOW),
+	  OUT("0x17e9b98e\n") },
+	{ ARGS("hash", "--", V4_FLOW), OUT(V4_HASH) },
+	{ ARGS("hash", "198.18.0.1", "198.18.0.2", "0", "65535"),
+	  OUT("0x2439c2cc\n") },
 
 	/* JSON. */
-	{ { "-j", "hash", V4_FLOW }, EXIT_OK, "{\"hash\":\"0x51ccc178\"}\n" },
-	{ { "--json", "hash", V4_FLOW }, EXIT_OK,
-	  "{\"hash\":\"0x51ccc178\"}\n" },
-	{ { "-p", "hash", V4_FLOW }, EXIT_OK,
-	  "{\n    \"hash\": \"0x51ccc178\"\n}\n" },
-	{ { "-j", "version" }, EXIT_OK, VERSION_JSON },
+	{ ARGS("-j", "hash", V4_FLOW), OUT("{\"hash\":\"0x51ccc178\"}\n") },
+	{ ARGS("--json", "hash", V4_FLOW), OUT("{\"hash\":\"0x51ccc178\"}\n") },
+	{ ARGS("-p", "hash", V4_FLOW),
+	  OUT("{\n    \"hash\": \"0x51ccc178\"\n}\n") },
+	{ ARGS("-j", "version"), OUT(VERSION_JSON) },
 
 	/* Global options, version, prefix matching. */
-	{ { "version" }, EXIT_OK, VERSION_TEXT },
-	{ { "ver" }, EXIT_OK, VERSION_TEXT },
-	{ { "-V" }, EXIT_OK, VERSION_TEXT },
-	{ { "--version" }, EXIT_OK, VERSION_TEXT },
-	{ { "--socket", "/run/nonexistent.sock", "hash", V4_FLOW }, EXIT_OK,
-	  V4_HASH },
+	{ ARGS("version"), OUT(VERSION_TEXT) },
+	{ ARGS("ver"), OUT(VERSION_TEXT) },
+	{ ARGS("-V"), OUT(VERSION_TEXT) },
+	{ ARGS("--version"), OUT(VERSION_TEXT) },
+	{ ARGS("--socket", "/run/nonexistent.sock", "hash", V4_FLOW),
+	  OUT(V4_HASH) },
 
 	/* Help: on stdout, success. */
-	{ { "--help" }, EXIT_OK, NULL, "Usage: steerctl [OPTIONS] COMMAND" },
-	{ { "-h" }, EXIT_OK, NULL, "Usage: steerctl [OPTIONS] COMMAND" },
-	{ { "help" }, EXIT_OK, NULL, "Usage: steerctl [OPTIONS] COMMAND" },
-	{ { "hel" }, EXIT_OK, NULL, "Usage: steerctl [OPTIONS] COMMAND" },
-	{ { "--help" }, EXIT_OK, NULL, "Exit status: 0 success" },
-	{ { "help", "hash" }, EXIT_OK, NULL, "Usage: steerctl hash" },
-	{ { "help", "ha" }, EXIT_OK, NULL, "Usage: steerctl hash" },
-	{ { "hash", "--help" }, EXIT_OK, NULL, "Usage: steerctl hash" },
-	{ { "hash", "help" }, EXIT_OK, NULL, "Usage: steerctl hash" },
-	{ { "hash", "-h" }, EXIT_OK, NULL, "Usage: steerctl hash" },
-	{ { "hash", V4_SRC, "--help" }, EXIT_OK, NULL, "Usage: steerctl hash" },
-	{ { "version", "help" }, EXIT_OK, NULL, "Usage: steerctl version" },
+	{ ARGS("--help"), HELP("Usage: steerctl [OPTIONS] COMMAND") },
+	{ ARGS("-h"), HELP("Usage: steerctl [OPTIONS] COMMAND") },
+	{ ARGS("help"), HELP("Usage: steerctl [OPTIONS] COMMAND") },
+	{ ARGS("hel"), HELP("Usage: steerctl [OPTIONS] COMMAND") },
+	{ ARGS("--help"), HELP("Exit status: 0 success") },
+	{ ARGS("help", "hash"), HELP("Usage: steerctl hash") },
+	{ ARGS("help", "ha"), HELP("Usage: steerctl hash") },
+	{ ARGS("hash", "--help"), HELP("Usage: steerctl hash") },
+	{ ARGS("hash", "help"), HELP("Usage: steerctl hash") },
+	{ ARGS("hash", "-h"), HELP("Usage: steerctl hash") },
+	{ ARGS("hash", V4_SRC, "--help"), HELP("Usage: steerctl hash") },
+	{ ARGS("version", "help"), HELP("Usage: steerctl version") },
 
 	/* Command and global option errors. */
-	{ { NULL }, EXIT_USAGE, .err = "no command given" },
-	{ { "frob" }, EXIT_USAGE, .err = "unknown command 'frob'" },
-	{ { "h" }, EXIT_USAGE, .err = "ambiguous command 'h': matches hash, "
-				      "help" },
-	{ { "--bogus", "hash" }, EXIT_USAGE,
-	  .err = "unknown option '--bogus'" },
-	{ { "-x", "hash" }, EXIT_USAGE, .err = "unknown option '-x'" },
-	{ { "--socket" }, EXIT_USAGE, .err = "'--socket' needs a value" },
-	{ { "help", "frob" }, EXIT_USAGE, .err = "unknown command 'frob'" },
-	{ { "help", "hash", "version" }, EXIT_USAGE,
-	  .err = "help takes one command" },
-	{ { "version", "now" }, EXIT_USAGE,
-	  .err = "version takes no arguments" },
-	{ { "-j", "frob" }, EXIT_USAGE, .err = "unknown command 'frob'",
-	  .json_err = true },
-	{ { "--bogus", "-j" }, EXIT_USAGE, .err = "unknown option '--bogus'",
-	  .json_err = true },
+	{ ARGS(NULL), USAGE("no command given") },
+	{ ARGS("frob"), USAGE("unknown command 'frob'") },
+	{ ARGS("h"), USAGE("ambiguous command 'h': matches hash, help") },
+	{ ARGS("--bogus", "hash"), USAGE("unknown option '--bogus'") },
+	{ ARGS("-x", "hash"), USAGE("unknown option '-x'") },
+	{ ARGS("--socket"), USAGE("'--socket' needs a value") },
+	{ ARGS("help", "frob"), USAGE("unknown command 'frob'") },
+	{ ARGS("help", "hash", "version"), USAGE("help takes one command") },
+	{ ARGS("version", "now"), USAGE("version takes no arguments") },
+	{ ARGS("-j", "frob"), JSON_USAGE("unknown command 'frob'") },
+	{ ARGS("--bogus", "-j"), JSON_USAGE("unknown option '--bogus'") },
 
 	/* hash: every usage error. */
-	{ { "hash" }, EXIT_USAGE,
-	  .err = "expected SRC DST SPORT DPORT (or --l3 SRC DST), got 0 "
-		 "arguments" },
-	{ { "hash", V4_SRC }, EXIT_USAGE, .err = "got 1 argument;" },
-	{ { "hash", V4_SRC, V4_DST }, EXIT_USAGE,
-	  .err = "expected SRC DST SPORT DPORT" },
-	{ { "hash", V4_SRC, V4_DST, V4_SPORT }, EXIT_USAGE,
-	  .err = "expected SRC DST SPORT DPORT" },
-	{ { "hash", V4_FLOW, "80" }, EXIT_USAGE, .err = "got 5 arguments" },
-	{ { "hash", "--l3", V4_FLOW }, EXIT_USAGE,
-	  .err = "--l3 hashes addresses only" },
-	{ { "hash", "--l3", V4_SRC }, EXIT_USAGE,
-	  .err = "expected SRC DST, got 1 argument" },
-	{ { "hash", "--l3", V4_SRC, V4_DST, V4_SPORT }, EXIT_USAGE,
-	  .err = "expected SRC DST, got 3 arguments" },
-	{ { "hash", "1.2.3.400", V4_DST, V4_SPORT, V4_DPORT }, EXIT_USAGE,
-	  .err = "source address: '1.2.3.400' is not an IPv4 or IPv6 "
-		 "address" },
-	{ { "hash", V4_SRC, "2001:db8::zz", V4_SPORT, V4_DPORT }, EXIT_USAGE,
-	  .err = "destination address: '2001:db8::zz' is not an IPv4 or IPv6" },
-	{ { "hash", "--l3", "", V4_DST }, EXIT_USAGE,
-	  .err = "source address: empty address" },
-	{ { "hash", V4_SRC, "2001:db8::1", V4_SPORT, V4_DPORT }, EXIT_USAGE,
-	  .err = "same family" },
-	{ { "hash", "--l3", "2001:db8::1", V4_DST }, EXIT_USAGE,
-	  .err = "is IPv6 but destination " V4_DST " is IPv4" },
-	{ { "hash", V4_SRC, V4_DST, "65536", V4_DPORT }, EXIT_USAGE,
-	  .err = "source port: '65536' is out of range" },
-	{ { "hash", V4_SRC, V4_DST, "-1", V4_DPORT }, EXIT_USAGE,
-	  .err = "source port: '-1' is not a port number" },
-	{ { "hash", V4_SRC, V4_DST, V4_SPORT, "http" }, EXIT_USAGE,
-	  .err = "destination port: 'http' is not a port number" },
-	{ { "hash", V4_SRC, V4_DST, V4_SPORT, "1766x" }, EXIT_USAGE,
-	  .err = "destination port: '1766x' is not a port number" },
-	{ { "hash", V4_SRC, V4_DST, V4_SPORT, "" }, EXIT_USAGE,
-	  .err = "destination port: empty port" },
-	{ { "hash", "--key", "zz", V4_FLOW }, EXIT_USAGE,
-	  .err = "'z' at offset 0 is not a hex digit" },
-	{ { "hash", "--key", MS_KEY "0", V4_FLOW }, EXIT_USAGE,
-	  .err = "odd number of hex digits" },
-	{ { "hash", "--key", "6d:5a56", V4_FLOW }, EXIT_USAGE,
-	  .err = "':' must separate every byte" },
-	{ { "hash", "--key", MS_KEY_39, V4_FLOW }, EXIT_USAGE,
-	  .err = "--key is 39 bytes; an RSS key is 40 or 52 bytes" },
-	{ { "hash", "--key", MS_KEY "00", V4_FLOW }, EXIT_USAGE,
-	  .err = "--key is 41 bytes" },
-	{ { "hash", "--key", MS_KEY ZEROS_12 "00", V4_FLOW }, EXIT_USAGE,
-	  .err = "--key is 53 bytes; an RSS key is 40 or 52 bytes" },
-	{ { "hash", "--key", "", V4_FLOW }, EXIT_USAGE,
-	  .err = "empty hex string" },
-	{ { "hash", V4_FLOW, "--key" }, EXIT_USAGE,
-	  .err = "--key needs a value" },
-	{ { "hash", "--key", MS_KEY, "--key", MS_KEY, V4_FLOW }, EXIT_USAGE,
-	  .err = "--key given twice" },
-	{ { "hash", "--l4", V4_FLOW }, EXIT_USAGE,
-	  .err = "unknown option '--l4' for hash" },
-	{ { "hash", "-k", MS_KEY, V4_FLOW }, EXIT_USAGE,
-	  .err = "unknown option '-k' for hash" },
-	{ { "-j", "hash", "1.2.3.400", V4_DST, V4_SPORT, V4_DPORT }, EXIT_USAGE,
-	  .err = "source address: '1.2.3.400' is not", .json_err = true },
-	{ { "-j", "hash", V4_SRC }, EXIT_USAGE, .err = "got 1 argument",
-	  .json_err = true },
+	{ ARGS("hash"), USAGE("expected SRC DST SPORT DPORT (or --l3 SRC DST), "
+			      "got 0 arguments") },
+	{ ARGS("hash", V4_SRC), USAGE("got 1 argument;") },
+	{ ARGS("hash", V4_SRC, V4_DST), USAGE("expected SRC DST SPORT DPORT") },
+	{ ARGS("hash", V4_SRC, V4_DST, V4_SPORT),
+	  USAGE("expected SRC DST SPORT DPORT") },
+	{ ARGS("hash", V4_FLOW, "80"), USAGE("got 5 arguments") },
+	{ ARGS("hash", "--l3", V4_FLOW), USAGE("--l3 hashes addresses only") },
+	{ ARGS("hash", "--l3", V4_SRC),
+	  USAGE("expected SRC DST, got 1 argument") },
+	{ ARGS("hash", "--l3", V4_SRC, V4_DST, V4_SPORT),
+	  USAGE("expected SRC DST, got 3 arguments") },
+	{ ARGS("hash", "1.2.3.400", V4_DST, V4_SPORT, V4_DPORT),
+	  USAGE("source address: '1.2.3.400' is not an IPv4 or IPv6 "
+		"address") },
+	{ ARGS("hash", V4_SRC, "2001:db8::zz", V4_SPORT, V4_DPORT),
+	  USAGE("destination address: '2001:db8::zz' is not an IPv4 or "
+		"IPv6") },
+	{ ARGS("hash", "--l3", "", V4_DST),
+	  USAGE("source address: empty address") },
+	{ ARGS("hash", V4_SRC, "2001:db8::1", V4_SPORT, V4_DPORT),
+	  USAGE("same family") },
+	{ ARGS("hash", "--l3", "2001:db8::1", V4_DST),
+	  USAGE("is IPv6 but destination " V4_DST " is IPv4") },
+	{ ARGS("hash", V4_SRC, V4_DST, "65536", V4_DPORT),
+	  USAGE("source port: '65536' is out of range") },
+	{ ARGS("hash", V4_SRC, V4_DST, "-1", V4_DPORT),
+	  USAGE("source port: '-1' is not a port number") },
+	{ ARGS("hash", V4_SRC, V4_DST, V4_SPORT, "http"),
+	  USAGE("destination port: 'http' is not a port number") },
+	{ ARGS("hash", V4_SRC, V4_DST, V4_SPORT, "1766x"),
+	  USAGE("destination port: '1766x' is not a port number") },
+	{ ARGS("hash", V4_SRC, V4_DST, V4_SPORT, ""),
+	  USAGE("destination port: empty port") },
+	{ ARGS("hash", "--key", "zz", V4_FLOW),
+	  USAGE("'z' at offset 0 is not a hex digit") },
+	{ ARGS("hash", "--key", MS_KEY "0", V4_FLOW),
+	  USAGE("odd number of hex digits") },
+	{ ARGS("hash", "--key", "6d:5a56", V4_FLOW),
+	  USAGE("':' must separate every byte") },
+	{ ARGS("hash", "--key", MS_KEY_39, V4_FLOW),
+	  USAGE("--key is 39 bytes; an RSS key is 40 or 52 bytes") },
+	{ ARGS("hash", "--key", MS_KEY "00", V4_FLOW),
+	  USAGE("--key is 41 bytes") },
+	{ ARGS("hash", "--key", MS_KEY ZEROS_12 "00", V4_FLOW),
+	  USAGE("--key is 53 bytes; an RSS key is 40 or 52 bytes") },
+	{ ARGS("hash", "--key", "", V4_FLOW), USAGE("empty hex string") },
+	{ ARGS("hash", V4_FLOW, "--key"), USAGE("--key needs a value") },
+	{ ARGS("hash", "--key", MS_KEY, "--key", MS_KEY, V4_FLOW),
+	  USAGE("--key given twice") },
+	{ ARGS("hash", "--l4", V4_FLOW),
+	  USAGE("unknown option '--l4' for hash") },
+	{ ARGS("hash", "-k", MS_KEY, V4_FLOW),
+	  USAGE("unknown option '-k' for hash") },
+	{ ARGS("hash", "-j", V4_FLOW),
+	  USAGE("'-j' is a global option: put it before the command") },
+	{ ARGS("-j", "hash", "1.2.3.400", V4_DST, V4_SPORT, V4_DPORT),
+	  JSON_USAGE("source address: '1.2.3.400' is not") },
+	{ ARGS("-j", "hash", V4_SRC), JSON_USAGE("got 1 argument") },
 
 	/* The operation fails: stdout cannot be written. */
-	{ { "hash", V4_FLOW }, EXIT_FAIL, .err = "cannot write the output",
-	  .stdout_full = true },
+	{ ARGS("hash", V4_FLOW), .status = EXIT_FAIL,
+	  .err = "cannot write the output", .stdout_full = true },
 };
 
 /* Cases from the vector file: each vector with ports, --l3, and -j. */
@@ -314,8 +318,7 @@ static void check_case(void **state)
 		what = "stdout (must be empty)";
 	else if (c->err && !c->json_err &&
 		 (strncmp(r.err, "steerctl: ", strlen("steerctl: ")) ||
-		  count_lines(r.err) != 1 ||
-		  r.err[strlen(r.err) - 1] != '\n' ||
+		  count_lines(r.err) != 1 || r.err[strlen(r.err) - 1] != '\n' ||
 		  !strstr(r.err, c->err)))
 		what = "stderr (one line \"steerctl: ...\" with the phrase)";
 	else if (c->json_err &&
@@ -331,7 +334,9 @@ static void check_case(void **state)
 			 "error phrase \"%s\"\ngot status %d\nstdout:\n%s\n"
 			 "stderr:\n%s",
 			 what, c->status,
-			 c->out ? c->out : c->out_has ? "" : "(empty)",
+			 c->out	    ? c->out :
+			 c->out_has ? "" :
+				      "(empty)",
 			 c->out_has ? " containing " : "",
 			 c->out_has ? c->out_has : "", c->err ? c->err : "",
 			 r.status, r.out, r.err);
@@ -366,24 +371,20 @@ static size_t build_vector_cases(void)
 	for (i = 0; i < vectors.n; i++) {
 		const struct rss_vector *v = &vectors.v[i];
 
-		*c = (struct cli_case){
-			{ "hash", v->src, v->dst, v->sport_text, v->dport_text },
-			EXIT_OK,
-		};
+		*c = (struct cli_case){ ARGS("hash", v->src, v->dst,
+					     v->sport_text, v->dport_text) };
 		snprintf(c->buf, sizeof(c->buf), "0x%08x\n",
 			 v->hash_with_ports);
 		c->out = c->buf;
 		c++;
 
-		*c = (struct cli_case){ { "hash", "--l3", v->src, v->dst },
-					EXIT_OK };
+		*c = (struct cli_case){ ARGS("hash", "--l3", v->src, v->dst) };
 		snprintf(c->buf, sizeof(c->buf), "0x%08x\n", v->hash_ip_only);
 		c->out = c->buf;
 		c++;
 
-		*c = (struct cli_case){ { "-j", "hash", v->src, v->dst,
-					  v->sport_text, v->dport_text },
-					EXIT_OK };
+		*c = (struct cli_case){ ARGS("-j", "hash", v->src, v->dst,
+					     v->sport_text, v->dport_text) };
 		snprintf(c->buf, sizeof(c->buf), "{\"hash\":\"0x%08x\"}\n",
 			 v->hash_with_ports);
 		c->out = c->buf;
@@ -401,8 +402,7 @@ static char *case_name(const struct cli_case *c)
 
 	assert_non_null(name);
 	len = snprintf(name, CASE_NAME_MAX, "steerctl");
-	for (i = 0; i < CASE_ARGS_MAX && c->args[i] && len < CASE_NAME_MAX;
-	     i++)
+	for (i = 0; i < CASE_ARGS_MAX && c->args[i] && len < CASE_NAME_MAX; i++)
 		len += snprintf(name + len, CASE_NAME_MAX - len, " %s",
 				*c->args[i] ? c->args[i] : "''");
 	if (c->stdout_full && len < CASE_NAME_MAX)
@@ -421,18 +421,22 @@ int main(void)
 	tests = calloc(2 + nr_static + nr_vector, sizeof(*tests));
 	if (!tests)
 		return 1;
-	tests[n++] = (struct CMUnitTest){ "steerctl is built", check_binary };
-	tests[n++] = (struct CMUnitTest){ "vector file loaded",
-					  check_vectors_loaded };
+	tests[n++] = (struct CMUnitTest){ .name = "steerctl is built",
+					  .test_func = check_binary };
+	tests[n++] = (struct CMUnitTest){ .name = "vector file loaded",
+					  .test_func = check_vectors_loaded };
 	for (i = 0; i < nr_vector; i++)
 		tests[n++] = (struct CMUnitTest){
-			case_name(&vector_cases[i]), check_case, NULL, NULL,
-			&vector_cases[i]
+			.name = case_name(&vector_cases[i]),
+			.test_func = check_case,
+			.initial_state = &vector_cases[i],
 		};
 	for (i = 0; i < nr_static; i++)
-		tests[n++] = (struct CMUnitTest){ case_name(&cases[i]),
-						  check_case, NULL, NULL,
-						  (void *)&cases[i] };
+		tests[n++] = (struct CMUnitTest){
+			.name = case_name(&cases[i]),
+			.test_func = check_case,
+			.initial_state = (void *)&cases[i],
+		};
 
 	ret = _cmocka_run_group_tests("steerctl", tests, n, NULL, NULL);
 	for (i = 2; i < n; i++)
