@@ -18,6 +18,7 @@
 #define HASH_ADDRS 2 /* SRC DST */
 #define HASH_ADDRS_PORTS 4 /* SRC DST SPORT DPORT */
 #define HASH_HINT "see 'steerctl hash help'"
+#define KEY_EQ "--key="
 
 static int hash_usage(void)
 {
@@ -50,7 +51,7 @@ static int hash_parse_key(const char *arg, uint8_t *key, size_t *key_len)
 	/* Too long is reported below, with the lengths that are valid. */
 	if (parse_hex(arg, key, STEER_RSS_KEY_MAX, key_len, &perr) &&
 	    *key_len <= STEER_RSS_KEY_MAX)
-		return cli_usage_error("--key %s", perr.msg);
+		return cli_usage_error("--key: %s", perr.msg);
 	if (!steer_rss_key_len_valid(*key_len))
 		return cli_usage_error(
 			"--key is %zu bytes; an RSS key is %d or "
@@ -81,10 +82,14 @@ int do_hash(int argc, char **argv)
 			npos++;
 		} else if (!strcmp(*argv, "--")) {
 			opts_done = true;
-		} else if (!strcmp(*argv, "--key")) {
+		} else if (!strcmp(*argv, "--key") ||
+			   !strncmp(*argv, KEY_EQ, strlen(KEY_EQ))) {
 			if (key_arg)
 				return cli_usage_error("--key given twice");
-			key_arg = NEXT_ARG_VALUE();
+			if ((*argv)[strlen("--key")] == '=')
+				key_arg = *argv + strlen(KEY_EQ);
+			else
+				key_arg = NEXT_ARG_VALUE();
 			if (!key_arg)
 				return cli_usage_error(
 					"--key needs a value: --key HEX (40 or "

@@ -145,16 +145,14 @@ int parse_hex(const char *s, uint8_t *buf, size_t max, size_t *len,
 
 			if (*bad == ':')
 				goto bad_colon;
-			return parse_fail(err,
-					  "'%s': '%c' at offset %zu is "
-					  "not a hex digit",
-					  s, *bad, (size_t)(bad - s));
+			return parse_fail(
+				err, "'%c' at offset %zu is not a hex digit",
+				*bad, (size_t)(bad - s));
 		}
 		if (!p[1])
-			return parse_fail(err,
-					  "'%s' has an odd number of hex "
-					  "digits; each byte is two",
-					  s);
+			return parse_fail(
+				err,
+				"odd number of hex digits; each byte is two");
 		if (n < max)
 			buf[n] = (uint8_t)(hi << 4 | lo);
 		n++; /* counted past max, to say how long the input is */
@@ -167,15 +165,11 @@ int parse_hex(const char *s, uint8_t *buf, size_t max, size_t *len,
 	}
 	*len = n;
 	if (n > max)
-		return parse_fail(err, "'%s' is %zu bytes, longer than %zu", s,
-				  n, max);
+		return parse_fail(err, "%zu bytes, longer than %zu", n, max);
 	return 0;
 
 bad_colon:
-	return parse_fail(err,
-			  "'%s': ':' must separate every byte, as in "
-			  "6d:5a:56",
-			  s);
+	return parse_fail(err, "':' must separate every byte, as in 6d:5a:56");
 }
 
 int parse_cpu_list(const char *s, uint32_t *cpus, size_t max, size_t *nr,

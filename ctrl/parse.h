@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define PARSE_ERR_MAX 160
+#define PARSE_ERR_MAX 256
 
 /* Why a value was refused, e.g. "'70000' is out of range 0-65535". */
 struct parse_err {

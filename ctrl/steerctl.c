@@ -117,8 +117,9 @@ static const struct option options[] = {
 static int parse_global_options(int argc, char **argv, bool *help,
 				bool *version)
 {
-	char bad[sizeof("--") + 64] = "";
-	bool missing_arg = false;
+	char short_opt[sizeof("-x")] = "";
+	const char *bad = NULL; /* the first unknown option */
+	const char *no_value = NULL; /* the first option missing its value */
 	int opt;
 
 	/* '+': stop at the command; ':': report a missing value as ':'. */
@@ -139,34 +140,35 @@ static int parse_global_options(int argc, char **argv, bool *help,
 			*version = true;
 			break;
 		case OPT_SOCKET:
+			if (!*optarg && !no_value && !bad)
+				no_value = "--socket";
 			cli_opts.socket_path = optarg;
 			break;
 		case ':':
-			if (!*bad) {
-				missing_arg = true;
-				snprintf(bad, sizeof(bad), "%s",
-					 argv[optind - 1]);
-			}
+			if (!no_value && !bad)
+				no_value = argv[optind - 1];
 			break;
 		default:
-			if (*bad)
+			if (bad || no_value)
 				break;
 			/* optopt is 0 for an unknown long option. */
-			if (optopt)
-				snprintf(bad, sizeof(bad), "-%c", optopt);
-			else
-				snprintf(bad, sizeof(bad), "%s",
-					 argv[optind - 1]);
+			if (optopt) {
+				snprintf(short_opt, sizeof(short_opt), "-%c",
+					 optopt);
+				bad = short_opt;
+			} else {
+				bad = argv[optind - 1];
+			}
 			break;
 		}
 	}
 
 	output_init(cli_opts.json, cli_opts.pretty);
-	if (missing_arg)
+	if (no_value)
 		return cli_usage_error("option '%s' needs a value; see "
 				       "'steerctl help'",
-				       bad);
-	if (*bad)
+				       no_value);
+	if (bad)
 		return cli_usage_error("unknown option '%s'; see 'steerctl "
 				       "help'",
 				       bad);

@@ -63,7 +63,7 @@ int cases_setup(struct harness *h, bool debug)
 			return err;
 	}
 	current.set = false;
-	return 0;
+	return harness_add_xsk(h, G_XSK_V4, XSK_QUEUE);
 }
 
 int cases_set_mode(struct harness *h, enum steer_mode mode, uint8_t flags,

@@ -14,6 +14,8 @@
 #define G_XSK_V6 5 /* xsk [::]:9000 */
 #define G_V4_TLS_ANY 6 /* reuseport 0.0.0.0:443, beside the exact group */
 
+#define XSK_QUEUE 2 /* the veth queue with an AF_XDP socket of G_XSK_V4 */
+
 #define PORT_WEB 80
 #define PORT_TLS 443
 #define PORT_XSK 9000
@@ -39,7 +41,8 @@ enum indir_kind {
 
 /*
  * Creates the namespace, loads the program (debug on or off), adds the
- * groups above and a CPUMAP entry for every online CPU.
+ * groups above, a CPUMAP entry for every online CPU and an AF_XDP socket
+ * on XSK_QUEUE for G_XSK_V4.
  */
 int cases_setup(struct harness *h, bool debug);
 

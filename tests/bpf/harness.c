@@ -11,6 +11,9 @@
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include <linux/if_xdp.h>
+#include <sys/mman.h>
+#include <xdp/xsk.h>
 
 #include "counters.h"
 #include "frames.h"
@@ -81,6 +84,12 @@ out_destroy:
 
 void harness_close(struct harness *h)
 {
+	if (h->xsk)
+		xsk_socket__delete(h->xsk);
+	if (h->umem)
+		xsk_umem__delete(h->umem);
+	if (h->umem_area)
+		munmap(h->umem_area, h->umem_size);
 	steer_xdp__destroy(h->skel);
 	h->skel = NULL;
 }
@@ -147,6 +156,46 @@ int harness_add_cpu(struct harness *h, uint32_t cpu)
 	if (!err)
 		h->cfg.cpumap[cpu] = true;
 	return err;
+}
+
+/* The frames of the test AF_XDP socket's UMEM; nothing is received. */
+#define HARNESS_XSK_FRAMES 64
+
+int harness_add_xsk(struct harness *h, uint16_t group, uint32_t queue)
+{
+	size_t size = HARNESS_XSK_FRAMES * XSK_UMEM__DEFAULT_FRAME_SIZE;
+	struct xsk_socket_config cfg = {
+		.rx_size = XSK_RING_CONS__DEFAULT_NUM_DESCS,
+		.tx_size = XSK_RING_PROD__DEFAULT_NUM_DESCS,
+		/* steer's program decides; libxdp must not load its own. */
+		.libxdp_flags = XSK_LIBXDP_FLAGS__INHIBIT_PROG_LOAD,
+		.bind_flags = XDP_COPY,
+	};
+	__u32 key = STEER_XSK_INDEX(group, queue);
+	int fd, err;
+
+	if (h->xsk || group >= ORACLE_MAX_GROUPS || queue >= HARNESS_QUEUES)
+		return -EINVAL;
+	h->umem_area = mmap(NULL, size, PROT_READ | PROT_WRITE,
+			    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (h->umem_area == MAP_FAILED) {
+		h->umem_area = NULL;
+		return -errno;
+	}
+	h->umem_size = size;
+	err = xsk_umem__create(&h->umem, h->umem_area, size, &h->fill,
+			       &h->comp, NULL);
+	if (err)
+		return err;
+	err = xsk_socket__create(&h->xsk, HARNESS_IF, queue, h->umem,
+				 &h->rx, &h->tx, &cfg);
+	if (err)
+		return err;
+	fd = xsk_socket__fd(h->xsk);
+	if (bpf_map_update_elem(h->maps.xsks, &key, &fd, BPF_ANY))
+		return -errno;
+	h->cfg.xsk[group][queue] = true;
+	return 0;
 }
 
 static int read_counters(const struct harness *h, __u64 *counters)

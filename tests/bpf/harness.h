@@ -17,6 +17,8 @@
 
 #define HARNESS_QUEUES 4 /* RX queues of the test veth */
 
+#include <xdp/xsk.h>
+
 struct steer_xdp;
 
 struct harness {
@@ -25,6 +27,13 @@ struct harness {
 	int ifindex;
 	struct steer_maps maps;
 	struct oracle_config cfg; /* what the maps hold */
+	/* One AF_XDP socket, for xsk groups. */
+	struct xsk_socket *xsk;
+	struct xsk_umem *umem;
+	void *umem_area;
+	size_t umem_size;
+	struct xsk_ring_prod fill, tx;
+	struct xsk_ring_cons comp, rx;
 	/* Counter values as last read: a run's change is the difference. */
 	__u64 counters[STEER_CNT_MAX];
 	struct steer_group_stats gs[ORACLE_MAX_GROUPS];
@@ -60,6 +69,8 @@ int harness_set_mode(struct harness *h, enum steer_mode mode, uint8_t flags,
 int harness_add_group(struct harness *h, uint16_t id, enum steer_kind kind,
 		      int family, const char *addr, uint16_t port);
 int harness_add_cpu(struct harness *h, uint32_t cpu);
+/* Binds an AF_XDP socket (copy mode) to the veth's queue, for group. */
+int harness_add_xsk(struct harness *h, uint16_t group, uint32_t queue);
 
 /* Runs one frame on `cpu` as received on rx_queue. */
 int harness_run(struct harness *h, const uint8_t *frame, size_t len,

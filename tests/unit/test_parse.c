@@ -150,7 +150,7 @@ static void test_hex(void **state)
 		{ "6d5a:56", "':' must separate every byte" },
 		{ "6d:5:a5", "':' must separate every byte" },
 		{ "6d:5a5", "':' must separate every byte" },
-		{ "6d5a56da00", "is 5 bytes, longer than 4" },
+		{ "6d5a56da00", "5 bytes, longer than 4" },
 	};
 	uint8_t buf[sizeof(want)];
 	struct parse_err err;

@@ -95,6 +95,7 @@ static const struct cli_case cases[] = {
 	{ ARGS("hash", "--key", MS_KEY, V4_FLOW), OUT(V4_HASH) },
 	{ ARGS("hash", "--key", "0x" MS_KEY, V4_FLOW), OUT(V4_HASH) },
 	{ ARGS("hash", "--key", MS_KEY_COLONS, V4_FLOW), OUT(V4_HASH) },
+	{ ARGS("hash", "--key=" MS_KEY_COLONS, V4_FLOW), OUT(V4_HASH) },
 	/*
 	 * A 52-byte key: bytes past 4 + 12 do not reach an IPv4 hash. The
 	 * hashes not from Microsoft's list were computed by a separate,
@@ -143,6 +144,8 @@ static const struct cli_case cases[] = {
 	{ ARGS("--bogus", "hash"), USAGE("unknown option '--bogus'") },
 	{ ARGS("-x", "hash"), USAGE("unknown option '-x'") },
 	{ ARGS("--socket"), USAGE("'--socket' needs a value") },
+	{ ARGS("--socket=", "version"), USAGE("'--socket' needs a value") },
+	{ ARGS("-jx", "version"), JSON_USAGE("unknown option '-x'") },
 	{ ARGS("help", "frob"), USAGE("unknown command 'frob'") },
 	{ ARGS("help", "hash", "version"), USAGE("help takes one command") },
 	{ ARGS("version", "now"), USAGE("version takes no arguments") },
@@ -197,6 +200,7 @@ static const struct cli_case cases[] = {
 	{ ARGS("hash", "--key", MS_KEY ZEROS_12 "00", V4_FLOW),
 	  USAGE("--key is 53 bytes; an RSS key is 40 or 52 bytes") },
 	{ ARGS("hash", "--key", "", V4_FLOW), USAGE("empty hex string") },
+	{ ARGS("hash", "--key=", V4_FLOW), USAGE("empty hex string") },
 	{ ARGS("hash", V4_FLOW, "--key"), USAGE("--key needs a value") },
 	{ ARGS("hash", "--key", MS_KEY, "--key", MS_KEY, V4_FLOW),
 	  USAGE("--key given twice") },
@@ -347,8 +351,9 @@ static void check_case(void **state)
 static void check_binary(void **state)
 {
 	if (access(steerctl_path(), X_OK))
-		fail_msg("STEERCTL=%s: %s (build it: make %s)", steerctl_path(),
-			 strerror(errno), STEERCTL_DEFAULT);
+		fail_msg("STEERCTL=%s: %s (build it first: 'make test-unit' "
+			 "builds only the tests, 'make' builds steerctl too)",
+			 steerctl_path(), strerror(errno));
 }
 
 static void check_vectors_loaded(void **state)
