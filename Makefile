@@ -147,7 +147,7 @@ $(O)/tools/bench_xdp: $(O)/tools/bench_xdp.o \
 test: all
 	$(Q)tests/run.sh $(O) $(UNIT_TESTS) $(BPF_TESTS) $(TEST_SCRIPTS)
 
-test-unit: $(UNIT_TESTS)
+test-unit: $(UNIT_TESTS) $(STEERCTL)
 	$(Q)tests/run.sh $(O) $(UNIT_TESTS)
 
 test-bpf: $(BPF_TESTS)

@@ -52,8 +52,8 @@ static int update(int fd, const void *key, const void *value, __u64 flags)
 }
 
 int steer_maps__set_iface(const struct steer_maps *m, uint32_t slot,
-			  uint32_t ifindex, enum steer_mode mode,
-			  uint8_t flags, const struct steer_rss *rss)
+			  uint32_t ifindex, enum steer_mode mode, uint8_t flags,
+			  const struct steer_rss *rss)
 {
 	struct steer_iface iface = { 0 };
 	__u32 key;
@@ -141,8 +141,8 @@ int steer_maps__add_group(const struct steer_maps *m, uint16_t id,
 	__u32 pkey = addr->port;
 	int err;
 
-	if (id >= STEER_MAX_GROUPS || kind == STEER_KIND_NONE ||
-	    addr->af < 0 || addr->af >= STEER_AF_COUNT)
+	if (id >= STEER_MAX_GROUPS || kind == STEER_KIND_NONE || addr->af < 0 ||
+	    addr->af >= STEER_AF_COUNT)
 		return -EINVAL;
 	if (bpf_map_lookup_elem(m->ports, &pkey, &port))
 		return -errno;

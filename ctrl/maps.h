@@ -50,8 +50,8 @@ int steer_maps__from_object(struct steer_maps *m, struct bpf_object *obj);
  * flows, so no program still reads it.
  */
 int steer_maps__set_iface(const struct steer_maps *m, uint32_t slot,
-			  uint32_t ifindex, enum steer_mode mode,
-			  uint8_t flags, const struct steer_rss *rss);
+			  uint32_t ifindex, enum steer_mode mode, uint8_t flags,
+			  const struct steer_rss *rss);
 int steer_maps__clear_iface(const struct steer_maps *m, uint32_t slot);
 
 /*

@@ -31,6 +31,8 @@ struct bench_case {
 	bool redirect; /* run on a CPU other than the frame's (cpu mode) */
 };
 
+/* One row per case reads better than what clang-format makes of it. */
+/* clang-format off */
 #define V4 .af = AF_INET, .saddr = V4_CLIENT, .daddr = V4_OTHER, .sport = 40001
 #define V6 .af = AF_INET6, .saddr = V6_CLIENT, .daddr = V6_OTHER, .sport = 40001
 
@@ -53,6 +55,7 @@ static const struct bench_case cases[] = {
 	{ "syn_v4_xsk", { V4, .dport = PORT_XSK, .tcp_flags = TH_SYN_ },
 	  STEER_MODE_CPU, false },
 };
+/* clang-format on */
 
 /* Best (lowest) ns per frame over rounds. */
 static double best_of(int prog_fd, int ifindex, const uint8_t *frame,

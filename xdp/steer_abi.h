@@ -114,7 +114,7 @@ struct steer_iface {
 #define STEER_GEN_GRACE_MS 50
 
 /* steer_rss index of an interface slot's generation. */
-#define STEER_RSS_INDEX(iface_slot, gen) ((iface_slot) * 2 + ((gen) & 1))
+#define STEER_RSS_INDEX(iface_slot, gen) ((iface_slot)*2 + ((gen)&1))
 
 /*
  * steer_rss: ARRAY[STEER_MAX_IFACES * 2], key = STEER_RSS_INDEX(). The hash
@@ -172,7 +172,7 @@ struct steer_listen_key {
  * steer_cpumap: CPUMAP[STEER_MAX_CPUS], key = CPU (cpu mode redirects).
  * steer_xsks: XSKMAP[STEER_MAX_GROUPS * STEER_MAX_QUEUES].
  */
-#define STEER_XSK_INDEX(group, queue) ((group) * STEER_MAX_QUEUES + (queue))
+#define STEER_XSK_INDEX(group, queue) ((group)*STEER_MAX_QUEUES + (queue))
 
 /*
  * steer_counters: PERCPU_ARRAY[STEER_CNT_MAX] of __u64. Every frame ends in
@@ -224,7 +224,7 @@ struct steer_group_stats {
  * STEER_SLOT_INDEX(). SYNs per slot: the slot is the target CPU in cpu mode,
  * the CPU that ran the program in rss mode, the RX queue for xsk groups.
  */
-#define STEER_SLOT_INDEX(group, slot) ((group) * STEER_MAX_SLOTS + (slot))
+#define STEER_SLOT_INDEX(group, slot) ((group)*STEER_MAX_SLOTS + (slot))
 
 struct steer_slot_stats {
 	__u64 syns;

@@ -144,7 +144,7 @@ int frame_build(const struct frame_spec *s, uint8_t *buf, size_t cap,
 		off += 4;
 		mark(&l, off);
 	}
-	type = s->ethertype ? s->ethertype :
+	type = s->ethertype	 ? s->ethertype :
 	       s->af == AF_INET6 ? 0x86dd :
 				   0x0800;
 	put16(buf + off, type);

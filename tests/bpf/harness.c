@@ -183,12 +183,12 @@ int harness_add_xsk(struct harness *h, uint16_t group, uint32_t queue)
 		return -errno;
 	}
 	h->umem_size = size;
-	err = xsk_umem__create(&h->umem, h->umem_area, size, &h->fill,
-			       &h->comp, NULL);
+	err = xsk_umem__create(&h->umem, h->umem_area, size, &h->fill, &h->comp,
+			       NULL);
 	if (err)
 		return err;
-	err = xsk_socket__create(&h->xsk, HARNESS_IF, queue, h->umem,
-				 &h->rx, &h->tx, &cfg);
+	err = xsk_socket__create(&h->xsk, HARNESS_IF, queue, h->umem, &h->rx,
+				 &h->tx, &cfg);
 	if (err)
 		return err;
 	fd = xsk_socket__fd(h->xsk);
@@ -225,9 +225,9 @@ static void take_delta(void *out, void *shadow, const void *now, size_t size)
 	}
 }
 
-static int test_run(int prog_fd, int ifindex, const uint8_t *frame,
-		    size_t len, uint32_t rx_queue, uint32_t repeat,
-		    __u32 *retval, __u32 *duration)
+static int test_run(int prog_fd, int ifindex, const uint8_t *frame, size_t len,
+		    uint32_t rx_queue, uint32_t repeat, __u32 *retval,
+		    __u32 *duration)
 {
 	uint8_t out[FRAME_MAX];
 	struct xdp_md ctx = {
@@ -331,8 +331,8 @@ static double now_ns(void)
 	return ts.tv_sec * 1e9 + ts.tv_nsec;
 }
 
-double harness_time(int prog_fd, int ifindex, const uint8_t *frame,
-		    size_t len, uint32_t cpu, uint32_t repeat)
+double harness_time(int prog_fd, int ifindex, const uint8_t *frame, size_t len,
+		    uint32_t cpu, uint32_t repeat)
 {
 	double start;
 	__u32 retval;
@@ -347,8 +347,7 @@ double harness_time(int prog_fd, int ifindex, const uint8_t *frame,
 	 * under a thousandth of a ns.
 	 */
 	start = now_ns();
-	err = test_run(prog_fd, ifindex, frame, len, 0, repeat, &retval,
-		       NULL);
+	err = test_run(prog_fd, ifindex, frame, len, 0, repeat, &retval, NULL);
 	return err ? err : (now_ns() - start) / repeat;
 }
 

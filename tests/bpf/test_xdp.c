@@ -53,6 +53,8 @@ struct xdp_case {
 	uint32_t group; /* expected group when counter is MATCHED */
 };
 
+/* One row per case reads better than what clang-format makes of it. */
+/* clang-format off */
 #define V4 .af = AF_INET, .saddr = V4_CLIENT, .daddr = V4_OTHER, .sport = 40001
 #define V6 .af = AF_INET6, .saddr = V6_CLIENT, .daddr = V6_OTHER, .sport = 40001
 #define SYN .tcp_flags = TH_SYN_
@@ -249,6 +251,7 @@ static void check_setup(void)
 		fail();
 	}
 }
+/* clang-format on */
 
 /* Default expected group for rows that match without naming one. */
 static uint32_t expected_group(const struct xdp_case *c)
@@ -259,8 +262,8 @@ static uint32_t expected_group(const struct xdp_case *c)
 }
 
 /* Picks the CPU a row runs on; -1 when this machine cannot (one CPU). */
-static int pick_cpu(const struct xdp_case *c, const uint8_t *frame,
-		    size_t len, uint32_t rx_queue)
+static int pick_cpu(const struct xdp_case *c, const uint8_t *frame, size_t len,
+		    uint32_t rx_queue)
 {
 	struct oracle_result o;
 	int cpu;
@@ -350,8 +353,7 @@ static void run_truncations(void **state)
 	check_setup();
 	full = frame_build(spec, frame, sizeof(frame), &layout);
 	assert_true(full > 0);
-	assert_int_equal(
-		cases_set_mode(&h, STEER_MODE_CPU, 0, INDIR_CPUS), 0);
+	assert_int_equal(cases_set_mode(&h, STEER_MODE_CPU, 0, INDIR_CPUS), 0);
 	assert_true(layout.nr_bounds >= 4);
 	for (b = 0; b < layout.nr_bounds; b++) {
 		for (len = layout.bounds[b] - 1; len <= layout.bounds[b];

@@ -86,9 +86,9 @@ static int random_frame(uint8_t *buf, size_t cap)
 	return frame_build(&s, buf, cap, NULL);
 }
 
-static const uint8_t interesting[] = { 0x00, 0xff, 0x06, 0x11, 0x2c,
-				       0x3c, 0x2b, 0x45, 0x4f, 0x60,
-				       0x81, 0x86, 0xdd, 0x08, 0x50, 0x02 };
+static const uint8_t interesting[] = { 0x00, 0xff, 0x06, 0x11, 0x2c, 0x3c,
+				       0x2b, 0x45, 0x4f, 0x60, 0x81, 0x86,
+				       0xdd, 0x08, 0x50, 0x02 };
 
 /* One to four random edits: bit flips, byte sets, cuts, growth. */
 static size_t mutate(uint8_t *buf, size_t len, size_t cap)
@@ -171,7 +171,8 @@ static void fuzz(void **state)
 			next_mode(i / FUZZ_MODE_EVERY);
 		err = random_frame(frame, sizeof(frame));
 		assert_true(err > 0);
-		len = rnd_below(8) ? mutate(frame, err, sizeof(frame)) : (size_t)err;
+		len = rnd_below(8) ? mutate(frame, err, sizeof(frame)) :
+				     (size_t)err;
 		cpu = rnd_below(cases_nr_cpus());
 		rxq = rnd_below(HARNESS_QUEUES);
 

@@ -43,7 +43,7 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_XSKMAP);
-	__uint(max_entries, STEER_MAX_GROUPS * STEER_MAX_QUEUES);
+	__uint(max_entries, STEER_MAX_GROUPS *STEER_MAX_QUEUES);
 	__type(key, __u32);
 	__type(value, __u32);
 } steer_xsks SEC(".maps");
@@ -64,7 +64,7 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, STEER_MAX_GROUPS * STEER_MAX_SLOTS);
+	__uint(max_entries, STEER_MAX_GROUPS *STEER_MAX_SLOTS);
 	__type(key, __u32);
 	__type(value, struct steer_slot_stats);
 } steer_slot_stats SEC(".maps");
