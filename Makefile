@@ -41,30 +41,39 @@ BPF_CFLAGS := -target bpf -O2 -g -Wall -Werror -D__bpf__ \
 	      -D__TARGET_ARCH_x86 -Ixdp -I$(O)
 
 # BPF programs; each gets a skeleton $(O)/xdp/NAME.skel.h.
-BPF_PROGS := steer_xdp xdp_pass
+BPF_PROGS := $(patsubst xdp/%.bpf.c,%,$(wildcard xdp/*.bpf.c))
 BPF_OBJS := $(BPF_PROGS:%=$(O)/xdp/%.bpf.o)
 SKELS := $(BPF_PROGS:%=$(O)/xdp/%.skel.h)
 BPF_HDRS := xdp/steer_abi.h $(wildcard xdp/lib/*.h)
 
-# Control-plane library shared by steerctl, tests and tools.
-CTRL_LIB_SRCS := $(filter-out ctrl/steerctl.c,$(wildcard ctrl/*.c))
+# Control-plane library shared by steerd, steerctl, tests and tools.
+CTRL_MAINS := ctrl/steerctl.c ctrl/steerd.c
+CTRL_LIB_SRCS := $(filter-out $(CTRL_MAINS),$(wildcard ctrl/*.c))
 CTRL_LIB := $(O)/libsteerctl.a
 CTRL_HDRS := $(wildcard ctrl/*.h) xdp/steer_abi.h
 
 STEERCTL := $(O)/steerctl
+STEERD := $(if $(wildcard ctrl/steerd.c),$(O)/steerd)
+PROGRAMS := $(STEERCTL) $(STEERD)
 
-UNIT_TESTS := $(patsubst %.c,$(O)/%,$(wildcard tests/unit/test_*.c))
-BPF_TEST_SRCS := $(filter-out tests/bpf/test_%.c,$(wildcard tests/bpf/*.c))
-BPF_TESTS := $(patsubst %.c,$(O)/%,$(wildcard tests/bpf/test_*.c))
+# Each tests/DIR/test_*.c is a program, linked with DIR's other .c files.
+TEST_DIRS := unit bpf integration
+test_srcs = $(wildcard tests/$(1)/test_*.c)
+test_support = $(filter-out tests/$(1)/test_%.c,$(wildcard tests/$(1)/*.c))
+UNIT_TESTS := $(patsubst %.c,$(O)/%,$(call test_srcs,unit))
+BPF_TESTS := $(patsubst %.c,$(O)/%,$(call test_srcs,bpf))
+INTEG_TESTS := $(patsubst %.c,$(O)/%,$(call test_srcs,integration))
+BPF_TEST_SRCS := $(call test_support,bpf)
 TOOLS := $(O)/tools/bench_xdp
 
 DEPS_STAMP := $(O)/.deps-ok
 
-.PHONY: all help test test-unit test-bpf asan bench format check-format \
+.PHONY: all help test test-unit test-bpf test-integration asan bench format check-format \
 	install clean deps
 .DEFAULT_GOAL := all
 
-all: $(BPF_OBJS) $(SKELS) $(STEERCTL) $(UNIT_TESTS) $(BPF_TESTS) $(TOOLS)
+all: $(BPF_OBJS) $(SKELS) $(PROGRAMS) $(UNIT_TESTS) $(BPF_TESTS) \
+	$(INTEG_TESTS) $(TOOLS)
 
 help:
 	@echo 'steer build targets:'
@@ -72,6 +81,7 @@ help:
 	@echo '  test           every test (unit, BPF); ends "N passed, N failed"'
 	@echo '  test-unit      cmocka unit tests only'
 	@echo '  test-bpf       BPF_PROG_TEST_RUN tests only (root)'
+	@echo '  test-integration  steerd in network namespaces (root)'
 	@echo '  asan           unit and BPF tests built with ASan + UBSan'
 	@echo '  bench          XDP program cost vs a bare XDP_PASS (root)'
 	@echo '  format         clang-format every C file in place'
@@ -105,7 +115,7 @@ $(O)/xdp/%.skel.h: $(O)/xdp/%.bpf.o
 	$(Q)$(BPFTOOL) gen skeleton $< name $* > $@.tmp
 	$(Q)mv $@.tmp $@
 
-$(O)/ctrl/%.o: ctrl/%.c $(CTRL_HDRS) $(DEPS_STAMP)
+$(O)/ctrl/%.o: ctrl/%.c $(CTRL_HDRS) $(DEPS_STAMP) $(SKELS)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -c $< -o $@
@@ -115,7 +125,7 @@ $(CTRL_LIB): $(CTRL_LIB_SRCS:%.c=$(O)/%.o)
 	$(Q)rm -f $@
 	$(Q)$(AR) rcs $@ $^
 
-$(STEERCTL): $(O)/ctrl/steerctl.o $(CTRL_LIB)
+$(O)/steer%: $(O)/ctrl/steer%.o $(CTRL_LIB)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
@@ -133,6 +143,12 @@ $(BPF_TESTS): $(O)/tests/bpf/%: $(O)/tests/bpf/%.o \
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(TEST_LDLIBS)
 
+$(INTEG_TESTS): $(O)/tests/integration/%: $(O)/tests/integration/%.o \
+		$(patsubst tests/%.c,$(O)/tests/%.o,$(call test_support,integration)) \
+		$(CTRL_LIB)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(TEST_LDLIBS)
+
 $(O)/tools/%.o: tools/%.c $(CTRL_HDRS) $(SKELS)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
@@ -145,13 +161,16 @@ $(O)/tools/bench_xdp: $(O)/tools/bench_xdp.o \
 
 # The runner prints every test's result and the summary line.
 test: all
-	$(Q)tests/run.sh $(O) $(UNIT_TESTS) $(BPF_TESTS) $(TEST_SCRIPTS)
+	$(Q)tests/run.sh $(O) $(UNIT_TESTS) $(BPF_TESTS) $(INTEG_TESTS)
 
 test-unit: $(UNIT_TESTS) $(STEERCTL)
 	$(Q)tests/run.sh $(O) $(UNIT_TESTS)
 
 test-bpf: $(BPF_TESTS)
 	$(Q)tests/run.sh $(O) $(BPF_TESTS)
+
+test-integration: $(INTEG_TESTS) $(PROGRAMS)
+	$(Q)tests/run.sh $(O) $(INTEG_TESTS)
 
 asan:
 	$(Q)$(MAKE) --no-print-directory O=build-asan SANITIZE=1 test
@@ -167,10 +186,11 @@ format:
 check-format:
 	$(Q)clang-format --dry-run --Werror $(C_SOURCES)
 
-install: $(STEERCTL)
-	install -D -m 0755 $(STEERCTL) $(DESTDIR)$(PREFIX)/sbin/steerctl
-	install -D -m 0644 docs/man/steerctl.8 \
-		$(DESTDIR)$(PREFIX)/share/man/man8/steerctl.8
+install: $(PROGRAMS)
+	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man8
+	install -m 0755 $(PROGRAMS) $(DESTDIR)$(PREFIX)/sbin/
+	install -m 0644 $(wildcard docs/man/*.8) \
+		$(DESTDIR)$(PREFIX)/share/man/man8/
 
 clean:
 	$(Q)rm -rf $(O) build-asan
