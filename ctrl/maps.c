@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <netinet/in.h>
+#include <sys/socket.h>
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -209,4 +210,84 @@ int steer_maps__add_cpu(const struct steer_maps *m, uint32_t cpu,
 	if (cpu >= STEER_MAX_CPUS)
 		return -EINVAL;
 	return update(m->cpumap, &cpu, &val, BPF_ANY);
+}
+
+int steer_sock_maps__from_object(struct steer_sock_maps *m,
+				 struct bpf_object *obj)
+{
+	const struct {
+		int *fd;
+		const char *name;
+	} maps[] = {
+		{ &m->socks, STEER_MAP_SOCKS },
+		{ &m->live, STEER_MAP_LIVE },
+		{ &m->listeners, STEER_MAP_LISTENERS },
+		{ &m->events, STEER_MAP_EVENTS },
+		{ &m->groups, STEER_MAP_GROUPS },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(maps) / sizeof(maps[0]); i++) {
+		*maps[i].fd = map_fd(obj, maps[i].name);
+		if (*maps[i].fd < 0)
+			return *maps[i].fd;
+	}
+	return 0;
+}
+
+int steer_maps__add_listener(const struct steer_sock_maps *m, int fd,
+			     uint16_t group, uint16_t slot, uint8_t bank,
+			     uint32_t pid, uint64_t *cookie)
+{
+	struct steer_sock_key key = { .group = group,
+				      .slot = slot,
+				      .bank = bank };
+	struct steer_listener l = { .group = group,
+				    .slot = slot,
+				    .bank = bank,
+				    .pid = pid,
+				    .state = STEER_SLOT_ACTIVE };
+	socklen_t len = sizeof(*cookie);
+	__u64 value = fd;
+	int err;
+
+	if (group >= STEER_MAX_GROUPS || slot >= STEER_MAX_SLOTS ||
+	    bank >= STEER_BANKS)
+		return -EINVAL;
+	if (getsockopt(fd, SOL_SOCKET, SO_COOKIE, cookie, &len))
+		return -errno;
+	/* The record first: a migration off this socket needs its slot. */
+	err = update(m->listeners, cookie, &l, BPF_ANY);
+	if (err)
+		return err;
+	err = update(m->socks, &key, &value, BPF_NOEXIST);
+	if (err)
+		bpf_map_delete_elem(m->listeners, cookie);
+	return err;
+}
+
+int steer_maps__unselect(const struct steer_sock_maps *m, uint16_t group,
+			 uint16_t slot, uint8_t bank)
+{
+	struct steer_sock_key key = { .group = group,
+				      .slot = slot,
+				      .bank = bank };
+
+	return bpf_map_delete_elem(m->socks, &key) ? -errno : 0;
+}
+
+int steer_maps__forget_listener(const struct steer_sock_maps *m,
+				uint64_t cookie)
+{
+	return bpf_map_delete_elem(m->listeners, &cookie) ? -errno : 0;
+}
+
+int steer_maps__set_live(const struct steer_sock_maps *m, uint16_t group,
+			 const struct steer_live *live)
+{
+	__u32 key = group;
+
+	if (group >= STEER_MAX_GROUPS || live->count > STEER_MAX_SLOTS)
+		return -EINVAL;
+	return update(m->live, &key, live, BPF_ANY);
 }

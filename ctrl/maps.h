@@ -64,6 +64,38 @@ int steer_maps__add_group(const struct steer_maps *m, uint16_t id,
 int steer_maps__del_group(const struct steer_maps *m,
 			  const struct steer_group_addr *addr);
 
+/* The listener maps shared by the reuseport and lifecycle programs. */
+struct steer_sock_maps {
+	int socks;
+	int live;
+	int listeners;
+	int events;
+	int groups;
+};
+
+int steer_sock_maps__from_object(struct steer_sock_maps *m,
+				 struct bpf_object *obj);
+
+/*
+ * Puts the listener fd in (group, slot, bank) and records it by cookie
+ * (stored in *cookie). The map holds the socket only while it lives.
+ */
+int steer_maps__add_listener(const struct steer_sock_maps *m, int fd,
+			     uint16_t group, uint16_t slot, uint8_t bank,
+			     uint32_t pid, uint64_t *cookie);
+
+/* Takes (group, slot, bank) out of selection; the socket stays open. */
+int steer_maps__unselect(const struct steer_sock_maps *m, uint16_t group,
+			 uint16_t slot, uint8_t bank);
+
+/* Forgets a listener's record (after it closed). */
+int steer_maps__forget_listener(const struct steer_sock_maps *m,
+				uint64_t cookie);
+
+/* Writes a group's live slots and primary banks. */
+int steer_maps__set_live(const struct steer_sock_maps *m, uint16_t group,
+			 const struct steer_live *live);
+
 /* Lets cpu mode redirect to cpu, with a queue of qsize frames. */
 int steer_maps__add_cpu(const struct steer_maps *m, uint32_t cpu,
 			uint32_t qsize);

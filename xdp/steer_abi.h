@@ -90,6 +90,11 @@ enum steer_kind {
 #define STEER_MAP_GROUP_STATS "steer_group_stats"
 #define STEER_MAP_SLOT_STATS "steer_slot_stats"
 #define STEER_MAP_DEBUG "steer_debug"
+#define STEER_MAP_SOCKS "steer_socks"
+#define STEER_MAP_LIVE "steer_live"
+#define STEER_MAP_LISTENERS "steer_listeners"
+#define STEER_MAP_EVENTS "steer_events"
+#define STEER_MAP_GROUPS "steer_groups"
 
 /*
  * steer_ifaces: ARRAY[STEER_MAX_IFACES], key = interface slot. Each attached
@@ -257,6 +262,102 @@ struct steer_decision {
 #define STEER_GROUP_INVALID 0xffffffffU
 #define STEER_SLOT_INVALID 0xffffffffU
 
+/*
+ * Listener sockets. steer_socks: SOCKHASH keyed by stable ids (group, slot,
+ * bank), never by the kernel's reuseport index, which the kernel renumbers
+ * when a member leaves. The kernel drops an entry when its socket closes, so
+ * a closed listener is out of selection at once and no reference keeps it.
+ *
+ * A slot has two banks: the active listener sits in the slot's primary bank
+ * (steer_live.primary[slot]), a standby (the next generation) in the other.
+ * Selection tries the primary bank, then the other: when the active closes
+ * or is taken out to drain, the standby takes its SYNs with no map update,
+ * and steerd then flips the primary bank.
+ */
+#define STEER_BANKS 2
+
+struct steer_sock_key {
+	__u16 group;
+	__u16 slot; /* CPU for reuseport groups */
+	__u8 bank; /* 0 or 1 */
+	__u8 pad[3];
+};
+
+#ifndef STEER_SOCKS_MAX
+#define STEER_SOCKS_MAX 4096 /* listeners steer holds at once */
+#endif
+
+/*
+ * steer_live: ARRAY[STEER_MAX_GROUPS]. The slots of a group that have a
+ * selectable listener, for choosing a live slot by hash when the current
+ * CPU's slot is empty or draining, and each slot's primary bank. Readers
+ * may see it mid-update; every choice is checked by the socket lookup.
+ */
+struct steer_live {
+	__u32 count;
+	__u16 slots[STEER_MAX_SLOTS];
+	__u8 primary[STEER_MAX_SLOTS];
+};
+
+/* Live slots tried, from the hash's, before leaving the choice to the kernel. */
+#define STEER_LIVE_TRIES 4
+
+/* Slot states, as steerd keeps them (docs/design.md). */
+enum steer_slot_state {
+	STEER_SLOT_EMPTY = 0,
+	STEER_SLOT_ACTIVE = 1,
+	STEER_SLOT_DRAINING = 2,
+	STEER_SLOT_STANDBY = 3,
+};
+
+/*
+ * steer_listeners: HASH[STEER_SOCKS_MAX], key = socket cookie. Every
+ * listener steer manages, in any state: tells the reuseport program which
+ * slot a closing listener held, and the lifecycle program which closes
+ * matter.
+ */
+struct steer_listener {
+	__u16 group;
+	__u16 slot;
+	__u8 bank;
+	__u8 state; /* enum steer_slot_state */
+	__u16 pad;
+	__u32 pid; /* registrant */
+	__u32 pad2;
+};
+
+/* steer_events: RINGBUF, lifecycle events for steerd. */
+enum steer_event_type {
+	STEER_EV_LISTENER_CLOSED = 1,
+};
+
+struct steer_event {
+	__u64 cookie;
+	__u32 type; /* enum steer_event_type */
+	__u16 group;
+	__u16 slot;
+	__u64 ktime_ns; /* when the kernel closed it (bpf_ktime_get_ns) */
+};
+
+#define STEER_EVENTS_BYTES (256 * 1024)
+
+/*
+ * steer_groups: ARRAY[STEER_MAX_GROUPS], key = group id: steerd's group
+ * table, kept in a pinned map so a restarted steerd finds it again.
+ */
+#define STEER_GROUP_NAME_MAX 32
+
+struct steer_group {
+	char name[STEER_GROUP_NAME_MAX]; /* empty: unused id */
+	__u8 kind; /* enum steer_kind */
+	__u8 af; /* enum steer_af */
+	__u8 wildcard;
+	__u8 pad;
+	__u16 port; /* host order */
+	__u16 pad2;
+	__u8 addr[16];
+};
+
 #ifndef __bpf__
 /* Userland: layouts are part of the ABI. */
 _Static_assert(sizeof(struct steer_iface) == 8, "steer_iface layout");
@@ -270,6 +371,13 @@ _Static_assert(sizeof(struct steer_rss) ==
 _Static_assert(sizeof(struct steer_group_stats) == 12 * 8, "group stats");
 _Static_assert(sizeof(struct steer_slot_stats) == 3 * 8, "slot stats");
 _Static_assert(sizeof(struct steer_decision) == 32, "decision layout");
+_Static_assert(sizeof(struct steer_sock_key) == 8, "sock key layout");
+_Static_assert(sizeof(struct steer_live) == 4 + 3 * STEER_MAX_SLOTS,
+	       "live layout");
+_Static_assert(sizeof(struct steer_listener) == 16, "listener layout");
+_Static_assert(sizeof(struct steer_event) == 24, "event layout");
+_Static_assert(sizeof(struct steer_group) == STEER_GROUP_NAME_MAX + 24,
+	       "group layout");
 _Static_assert(STEER_MAX_GROUPS <= 65536, "group id is 16 bits");
 _Static_assert((STEER_INDIR_MAX & (STEER_INDIR_MAX - 1)) == 0,
 	       "STEER_INDIR_MAX is a power of two");

@@ -4,6 +4,7 @@
 #define STEER_BPF_MAPS_H
 
 #include "defs.h"
+#include "maps_group.h"
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -54,13 +55,6 @@ struct {
 	__type(key, __u32);
 	__type(value, __u64);
 } steer_counters SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, STEER_MAX_GROUPS);
-	__type(key, __u32);
-	__type(value, struct steer_group_stats);
-} steer_group_stats SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
