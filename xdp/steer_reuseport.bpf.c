@@ -14,8 +14,8 @@
 /* Set through the skeleton before load: one instance per group. */
 const volatile __u32 group_id = 0;
 
-static __always_inline bool select_bank(struct sk_reuseport_md *md,
-					__u32 slot, __u32 bank)
+static __always_inline bool select_bank(struct sk_reuseport_md *md, __u32 slot,
+					__u32 bank)
 {
 	struct steer_sock_key key = {
 		.group = group_id,

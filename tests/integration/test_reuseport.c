@@ -66,7 +66,8 @@ static int netns_setup(void)
 
 	if (unshare(CLONE_NEWNET))
 		return -errno;
-	if (sh("ip link set lo up") || sh("ip addr add " SERVER_V4 "/32 dev lo") ||
+	if (sh("ip link set lo up") ||
+	    sh("ip addr add " SERVER_V4 "/32 dev lo") ||
 	    sh("ip -6 addr add " SERVER_V6 "/128 dev lo nodad"))
 		return -EIO;
 	/* Per network namespace: the host's value is untouched. */
@@ -94,8 +95,7 @@ static uint64_t now_ns(void)
 	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
-static socklen_t sockaddr_of(int af, uint16_t port,
-			     struct sockaddr_storage *ss)
+static socklen_t sockaddr_of(int af, uint16_t port, struct sockaddr_storage *ss)
 {
 	memset(ss, 0, sizeof(*ss));
 	if (af == AF_INET) {
@@ -135,20 +135,22 @@ static void group_open(struct group *g, int af)
 			continue;
 		owner = bpf_object__find_map_by_name(lifecycle->obj,
 						     bpf_map__name(map));
-		if (!owner && !strcmp(bpf_map__name(map),
-				      STEER_MAP_GROUP_STATS))
+		if (!owner &&
+		    !strcmp(bpf_map__name(map), STEER_MAP_GROUP_STATS))
 			continue;
 		assert_non_null(owner);
 		assert_int_equal(bpf_map__reuse_fd(map, bpf_map__fd(owner)), 0);
 	}
 	if (group_stats_fd >= 0)
-		assert_int_equal(bpf_map__reuse_fd(g->skel->maps.steer_group_stats,
-						   group_stats_fd),
-				 0);
+		assert_int_equal(
+			bpf_map__reuse_fd(g->skel->maps.steer_group_stats,
+					  group_stats_fd),
+			0);
 	err = steer_reuseport__load(g->skel);
 	assert_int_equal(err, 0);
 	if (group_stats_fd < 0)
-		group_stats_fd = dup(bpf_map__fd(g->skel->maps.steer_group_stats));
+		group_stats_fd =
+			dup(bpf_map__fd(g->skel->maps.steer_group_stats));
 	g->prog_fd = bpf_program__fd(g->skel->progs.steer_reuseport);
 }
 
@@ -169,9 +171,8 @@ static int listener(struct group *g)
 
 	fd = socket(g->af, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	assert_true(fd >= 0);
-	assert_int_equal(setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one,
-				    sizeof(one)),
-			 0);
+	assert_int_equal(
+		setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)), 0);
 	assert_int_equal(bind(fd, (struct sockaddr *)&ss, len), 0);
 	assert_int_equal(listen(fd, 128), 0);
 	assert_int_equal(setsockopt(fd, SOL_SOCKET, SO_ATTACH_REUSEPORT_EBPF,
@@ -232,9 +233,8 @@ static struct steer_group_stats stats(struct group *g)
 {
 	struct steer_group_stats s;
 
-	assert_int_equal(steer_counters_read(group_stats_fd, g->id, &s,
-					     sizeof(s)),
-			 0);
+	assert_int_equal(
+		steer_counters_read(group_stats_fd, g->id, &s, sizeof(s)), 0);
 	return s;
 }
 
@@ -474,7 +474,8 @@ static void test_close_is_reported(void **state)
 	close(fd);
 	assert_int_equal(bpf_map_lookup_elem(sock_maps.socks, &key, &value),
 			 -ENOENT);
-	while (seen.events == 0 && now_ns() - closed_at < EVENT_WAIT_MS * 1000000ULL)
+	while (seen.events == 0 &&
+	       now_ns() - closed_at < EVENT_WAIT_MS * 1000000ULL)
 		ring_buffer__poll(rb, EVENT_WAIT_MS);
 	assert_int_equal(seen.events, 1);
 	assert_true(seen.cookie == cookie);
@@ -531,6 +532,5 @@ int main(void)
 	};
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	return cmocka_run_group_tests_name("reuseport", tests, setup,
-					   teardown);
+	return cmocka_run_group_tests_name("reuseport", tests, setup, teardown);
 }
