@@ -18,6 +18,8 @@
 #define STEER_PROTO_MAX_MSG 65536 /* bytes of one message, JSON text */
 #define STEERD_SOCKET_DEFAULT "/run/steer/steerd.sock"
 #define STEERD_BPFFS_DEFAULT "/sys/fs/bpf/steer"
+/* A group name: 1 to this many letters, digits, '-', '_' or '.'. */
+#define PROTO_GROUP_NAME_MAX 31
 
 /*
  * Sends msg (a JSON object) as one message, with fd attached when fd >= 0.

@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "log.h"
 #include "output.h"
+#include "proto.h"
 #include "steer_abi.h"
 #include "steerctl.h"
 #include "version.h"
@@ -21,6 +22,13 @@ static int do_version(int argc, char **argv);
 
 /* One entry per command family; matched by unique prefix. */
 static const struct cli_cmd cmds[] = {
+	{ "iface", do_iface, "attach, detach and show interfaces" },
+	{ "group", do_group, "add, delete, list and show listener groups" },
+	{ "drain", do_drain, "drain a listener so it can close cleanly" },
+	{ "stats", do_stats, "the dataplane's counters, or their rates" },
+	{ "status", do_status, "what steerd is running with" },
+	{ "shutdown", do_shutdown,
+	  "stop steerd (spelled out, never a prefix)" },
 	{ "hash", do_hash,
 	  "Toeplitz RSS hash of a flow, as a NIC computes it" },
 	{ "version", do_version,
@@ -42,14 +50,18 @@ static int usage(void)
 	       "  -j, --json           JSON output; errors too, as "
 	       "{\"error\": \"...\"} on stdout\n"
 	       "  -p, --pretty         indented JSON output (implies --json)\n"
-	       "      --socket PATH    steerd's control socket\n"
+	       "      --socket PATH    steerd's control socket (default "
+	       "%s)\n"
 	       "  -h, --help           print this help\n"
 	       "  -V, --version        print the version\n"
+	       "\n"
+	       "Every command but hash, version and help talks to steerd.\n"
 	       "\n"
 	       "Exit status: %d success, %d operation failed, %d usage error "
 	       "(bad arguments),\n"
 	       "%d steerd not reachable.\n",
-	       CLI_EXIT_OK, CLI_EXIT_FAIL, CLI_EXIT_USAGE, CLI_EXIT_NO_DAEMON);
+	       STEERD_SOCKET_DEFAULT, CLI_EXIT_OK, CLI_EXIT_FAIL,
+	       CLI_EXIT_USAGE, CLI_EXIT_NO_DAEMON);
 	return 0;
 }
 

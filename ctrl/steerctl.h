@@ -9,4 +9,13 @@
 /* argv: the words after the family's name (see struct cli_cmd). */
 int do_hash(int argc, char **argv);
 
+/* Daemon commands: each talks to steerd at cli_opts.socket_path. */
+int do_iface(int argc, char **argv);
+int do_group(int argc, char **argv);
+int do_drain(int argc, char **argv);
+int do_stats(int argc, char **argv);
+int do_status(int argc, char **argv);
+/* Refuses to run when named by a prefix: argv[-1] must be "shutdown". */
+int do_shutdown(int argc, char **argv);
+
 #endif /* STEER_STEERCTL_H */

@@ -14,16 +14,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
 #include "rss_vectors.h"
 #include "steer_abi.h"
+#include "steerctl_run.h"
 #include "version.h"
 
-#define STEERCTL_DEFAULT "build/steerctl"
 #define CASE_ARGS_MAX 12
 #define CASE_NAME_MAX 256
 #define HASH_TEXT_MAX sizeof("{\"hash\":\"0x12345678\"}\n")
@@ -224,113 +223,54 @@ static const struct cli_case cases[] = {
 static struct cli_case vector_cases[RSS_VECTORS_MAX * VECTOR_CASES];
 static struct rss_vectors vectors;
 
-struct run {
-	int status; /* exit status, or -1 if killed by a signal */
-	char *out;
-	char *err;
-};
-
-static const char *steerctl_path(void)
+/* Runs steerctl with the case's command line and waits for it. */
+static void run_steerctl(const struct cli_case *c, struct steerctl_run *r)
 {
-	const char *path = getenv("STEERCTL");
+	char *argv[CASE_ARGS_MAX + 2] = { "steerctl" };
+	int i, full = -1;
 
-	return path && *path ? path : STEERCTL_DEFAULT;
-}
-
-static char *read_all(FILE *f)
-{
-	char *text;
-	long len;
-
-	if (fseek(f, 0, SEEK_END) || (len = ftell(f)) < 0)
-		return NULL;
-	rewind(f);
-	text = calloc(1, len + 1);
-	if (text && fread(text, 1, len, f) != (size_t)len) {
-		free(text);
-		return NULL;
-	}
-	return text;
-}
-
-/* Runs steerctl with args, capturing stdout and stderr in files. */
-static void run_steerctl(const struct cli_case *c, struct run *r)
-{
-	char *argv[CASE_ARGS_MAX + 1] = { "steerctl" };
-	FILE *out = tmpfile(), *err = tmpfile();
-	int i, wstatus, full = -1;
-	pid_t pid;
-
-	assert_non_null(out);
-	assert_non_null(err);
 	for (i = 0; i < CASE_ARGS_MAX && c->args[i]; i++)
 		argv[i + 1] = (char *)c->args[i];
 	if (c->stdout_full) {
 		full = open("/dev/full", O_WRONLY);
 		assert_true(full >= 0);
 	}
-
-	fflush(NULL);
-	pid = fork();
-	assert_true(pid >= 0);
-	if (!pid) {
-		if (dup2(full >= 0 ? full : fileno(out), STDOUT_FILENO) < 0 ||
-		    dup2(fileno(err), STDERR_FILENO) < 0)
-			_exit(127);
-		execv(steerctl_path(), argv);
-		fprintf(stderr, "exec %s: %s\n", steerctl_path(),
-			strerror(errno));
-		_exit(127);
-	}
-	assert_int_equal(waitpid(pid, &wstatus, 0), pid);
+	steerctl_spawn(r, argv, full);
+	steerctl_reap(r, true);
 	if (full >= 0)
 		close(full);
-
-	r->status = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : -1;
-	r->out = read_all(out);
-	r->err = read_all(err);
-	fclose(out);
-	fclose(err);
-	assert_non_null(r->out);
-	assert_non_null(r->err);
-}
-
-static size_t count_lines(const char *s)
-{
-	size_t n = 0;
-
-	for (; *s; s++)
-		n += *s == '\n';
-	return n;
 }
 
 static void check_case(void **state)
 {
 	const struct cli_case *c = *state;
-	struct run r;
+	struct steerctl_run r;
 	const char *what = NULL;
 
 	run_steerctl(c, &r);
 
 	if (r.status != c->status)
 		what = "exit status";
-	else if (c->out && strcmp(r.out, c->out))
+	else if (c->out && strcmp(r.out_text, c->out))
 		what = "stdout";
-	else if (c->out_has && !strstr(r.out, c->out_has))
+	else if (c->out_has && !strstr(r.out_text, c->out_has))
 		what = "stdout";
-	else if (!c->out && !c->out_has && !c->json_err && *r.out)
+	else if (!c->out && !c->out_has && !c->json_err && *r.out_text)
 		what = "stdout (must be empty)";
 	else if (c->err && !c->json_err &&
-		 (strncmp(r.err, "steerctl: ", strlen("steerctl: ")) ||
-		  count_lines(r.err) != 1 || r.err[strlen(r.err) - 1] != '\n' ||
-		  !strstr(r.err, c->err)))
+		 (strncmp(r.err_text, "steerctl: ", strlen("steerctl: ")) ||
+		  steerctl_count_lines(r.err_text) != 1 ||
+		  r.err_text[strlen(r.err_text) - 1] != '\n' ||
+		  !strstr(r.err_text, c->err)))
 		what = "stderr (one line \"steerctl: ...\" with the phrase)";
 	else if (c->json_err &&
-		 (strncmp(r.out, "{\"error\":\"", strlen("{\"error\":\"")) ||
-		  count_lines(r.out) != 1 || !strstr(r.out, c->err) ||
-		  strcmp(r.out + strlen(r.out) - 3, "\"}\n")))
+		 (strncmp(r.out_text, "{\"error\":\"",
+			  strlen("{\"error\":\"")) ||
+		  steerctl_count_lines(r.out_text) != 1 ||
+		  !strstr(r.out_text, c->err) ||
+		  strcmp(r.out_text + strlen(r.out_text) - 3, "\"}\n")))
 		what = "stdout (one {\"error\":\"...\"} line with the phrase)";
-	else if ((!c->err || c->json_err) && *r.err)
+	else if ((!c->err || c->json_err) && *r.err_text)
 		what = "stderr (must be empty)";
 
 	if (what)
@@ -343,17 +283,8 @@ static void check_case(void **state)
 				      "(empty)",
 			 c->out_has ? " containing " : "",
 			 c->out_has ? c->out_has : "", c->err ? c->err : "",
-			 r.status, r.out, r.err);
-	free(r.out);
-	free(r.err);
-}
-
-static void check_binary(void **state)
-{
-	if (access(steerctl_path(), X_OK))
-		fail_msg("STEERCTL=%s: %s (build it first: 'make test-unit' "
-			 "builds only the tests, 'make' builds steerctl too)",
-			 steerctl_path(), strerror(errno));
+			 r.status, r.out_text, r.err_text);
+	steerctl_run_free(&r);
 }
 
 static void check_vectors_loaded(void **state)
@@ -427,7 +358,7 @@ int main(void)
 	if (!tests)
 		return 1;
 	tests[n++] = (struct CMUnitTest){ .name = "steerctl is built",
-					  .test_func = check_binary };
+					  .test_func = steerctl_check_binary };
 	tests[n++] = (struct CMUnitTest){ .name = "vector file loaded",
 					  .test_func = check_vectors_loaded };
 	for (i = 0; i < nr_vector; i++)

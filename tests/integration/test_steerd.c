@@ -1,0 +1,535 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * steerd as its clients see it, in a private network and mount namespace
+ * with a bpffs of its own: groups, registration and every refusal (with no
+ * state change), closes and SIGKILLs noticed within milliseconds, standby
+ * promotion, drains, and a restarted steerd that finds everything again.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <errno.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/mount.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <cmocka.h>
+
+#include "proto.h"
+
+#define SERVER_V4 "198.18.0.1"
+#define OTHER_V4 "198.18.0.2"
+#define PORT 8080
+#define CLOSE_BUDGET_MS 10
+#define START_WAIT_MS 5000
+
+static char dir[] = "/tmp/steer-test-XXXXXX";
+static char sock_path[128], bpffs[128];
+static pid_t steerd_pid = -1;
+static int setup_err;
+
+static uint64_t now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000ULL + ts.tv_nsec / 1000;
+}
+
+static int start_steerd(void)
+{
+	const char *build = getenv("STEER_BUILD");
+	char path[256];
+	uint64_t start = now_us();
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/steerd", build ? build : "build");
+	steerd_pid = fork();
+	if (steerd_pid < 0)
+		return -errno;
+	if (steerd_pid == 0) {
+		execl(path, "steerd", "--bpffs", bpffs, "--socket", sock_path,
+		      "--log-level", "warn", (char *)NULL);
+		_exit(127);
+	}
+	while (now_us() - start < START_WAIT_MS * 1000ULL) {
+		fd = proto_connect(sock_path);
+		if (fd >= 0) {
+			close(fd);
+			return 0;
+		}
+		usleep(10000);
+	}
+	return -ETIMEDOUT;
+}
+
+static void stop_steerd(int sig)
+{
+	if (steerd_pid > 0) {
+		kill(steerd_pid, sig);
+		waitpid(steerd_pid, NULL, 0);
+	}
+	steerd_pid = -1;
+}
+
+/* One request on a new connection; returns the reply's errno (0: ok). */
+static int call(json_t *req, int fd, json_t **reply, int *conn)
+{
+	char err[256] = "";
+	int s = proto_connect(sock_path), rc;
+
+	assert_true(s >= 0);
+	rc = proto_call(s, req, fd, reply, err, sizeof(err));
+	json_decref(req);
+	if (rc)
+		printf("# steerd: %s\n", err);
+	if (conn)
+		*conn = s;
+	else
+		close(s);
+	return rc;
+}
+
+static json_t *group_show(const char *name)
+{
+	json_t *req = proto_request("group_show"), *reply = NULL;
+
+	json_object_set_new(req, "name", json_string(name));
+	assert_int_equal(call(req, -1, &reply, NULL), 0);
+	return reply;
+}
+
+static int active_count(const char *name)
+{
+	json_t *r = group_show(name);
+	int n = json_integer_value(json_object_get(r, "active"));
+
+	json_decref(r);
+	return n;
+}
+
+static void group_add(const char *name, const char *addr, int port)
+{
+	json_t *req = proto_request("group_add");
+
+	json_object_set_new(req, "name", json_string(name));
+	json_object_set_new(req, "addr", json_string(addr));
+	json_object_set_new(req, "port", json_integer(port));
+	assert_int_equal(call(req, -1, NULL, NULL), 0);
+}
+
+static int tcp_listener(int af, const char *addr, int port, bool reuseport,
+			bool do_listen)
+{
+	struct sockaddr_in in = { .sin_family = AF_INET,
+				  .sin_port = htons(port) };
+	int one = 1, fd = socket(af, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	assert_true(fd >= 0);
+	inet_pton(AF_INET, addr, &in.sin_addr);
+	if (reuseport)
+		assert_int_equal(setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one,
+					    sizeof(one)),
+				 0);
+	assert_int_equal(bind(fd, (struct sockaddr *)&in, sizeof(in)), 0);
+	if (do_listen)
+		assert_int_equal(listen(fd, 64), 0);
+	return fd;
+}
+
+/* Registers fd; returns the errno of the reply, keeps the connection. */
+static int reg(const char *group, int cpu, bool standby, int fd, int *conn)
+{
+	json_t *req = proto_request("register");
+
+	json_object_set_new(req, "group", json_string(group));
+	json_object_set_new(req, "cpu", json_integer(cpu));
+	json_object_set_new(req, "standby", json_boolean(standby));
+	return call(req, fd, NULL, conn);
+}
+
+static void check_setup(void)
+{
+	if (setup_err == -EPERM) {
+		print_message("needs root\n");
+		skip();
+	}
+	assert_int_equal(setup_err, 0);
+}
+
+static void test_status(void **state)
+{
+	json_t *reply = NULL;
+
+	check_setup();
+	assert_int_equal(call(proto_request("status"), -1, &reply, NULL), 0);
+	assert_int_equal(json_integer_value(json_object_get(reply, "abi")), 1);
+	json_decref(reply);
+}
+
+static void test_group_errors(void **state)
+{
+	json_t *req;
+
+	check_setup();
+	group_add("g-err", SERVER_V4, 9001);
+	req = proto_request("group_add");
+	json_object_set_new(req, "name", json_string("g-err"));
+	json_object_set_new(req, "addr", json_string(SERVER_V4));
+	json_object_set_new(req, "port", json_integer(9002));
+	assert_int_equal(call(req, -1, NULL, NULL), -EEXIST);
+	req = proto_request("group_add");
+	json_object_set_new(req, "name", json_string("other"));
+	json_object_set_new(req, "addr", json_string(SERVER_V4));
+	json_object_set_new(req, "port", json_integer(9001));
+	assert_int_equal(call(req, -1, NULL, NULL), -EEXIST);
+	req = proto_request("group_add");
+	json_object_set_new(req, "name", json_string("bad name!"));
+	json_object_set_new(req, "addr", json_string(SERVER_V4));
+	json_object_set_new(req, "port", json_integer(9003));
+	assert_int_equal(call(req, -1, NULL, NULL), -EINVAL);
+	req = proto_request("group_del");
+	json_object_set_new(req, "name", json_string("g-err"));
+	assert_int_equal(call(req, -1, NULL, NULL), 0);
+	req = proto_request("group_del");
+	json_object_set_new(req, "name", json_string("g-err"));
+	assert_int_equal(call(req, -1, NULL, NULL), -ENOENT);
+}
+
+/* A socket made in another network namespace, passed back by a child. */
+static int foreign_listener(void)
+{
+	int sv[2], fd = -1;
+	pid_t pid;
+
+	assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		json_t *m = json_object();
+		int l;
+
+		json_object_set_new(m, "v", json_integer(1));
+		if (unshare(CLONE_NEWNET) || system("ip link set lo up"))
+			_exit(1);
+		l = socket(AF_INET, SOCK_STREAM, 0);
+		listen(l, 1);
+		proto_send(sv[1], m, l);
+		_exit(0);
+	}
+	{
+		json_t *m = NULL;
+
+		assert_int_equal(proto_recv(sv[0], &m, &fd), 0);
+		json_decref(m);
+	}
+	waitpid(pid, NULL, 0);
+	close(sv[0]);
+	close(sv[1]);
+	return fd;
+}
+
+static void test_register_refusals(void **state)
+{
+	int fd, p[2], up[2], down[2], ok, conn, status;
+	char byte = 0;
+	pid_t pid;
+
+	check_setup();
+	group_add("refuse", SERVER_V4, 9100);
+
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	assert_int_equal(reg("refuse", 0, false, fd, NULL), -EPROTOTYPE);
+	close(fd);
+	fd = tcp_listener(AF_INET, SERVER_V4, 9100, true, false);
+	assert_int_equal(reg("refuse", 0, false, fd, NULL), -EINVAL);
+	close(fd);
+	fd = tcp_listener(AF_INET, SERVER_V4, 9100, false, true);
+	assert_int_equal(reg("refuse", 0, false, fd, NULL), -EINVAL);
+	close(fd);
+	fd = tcp_listener(AF_INET, SERVER_V4, 9101, true, true);
+	assert_int_equal(reg("refuse", 0, false, fd, NULL), -EINVAL);
+	close(fd);
+	fd = tcp_listener(AF_INET, OTHER_V4, 9100, true, true);
+	assert_int_equal(reg("refuse", 0, false, fd, NULL), -EINVAL);
+	close(fd);
+	assert_int_equal(pipe(p), 0);
+	assert_int_equal(reg("refuse", 0, false, p[0], NULL), -ENOTSOCK);
+	close(p[0]);
+	close(p[1]);
+	fd = foreign_listener();
+	assert_true(fd >= 0);
+	assert_int_equal(reg("refuse", 0, false, fd, NULL), -EXDEV);
+	close(fd);
+	fd = tcp_listener(AF_INET, SERVER_V4, 9100, true, true);
+	assert_int_equal(reg("nosuch", 0, false, fd, NULL), -ENOENT);
+	assert_int_equal(reg("refuse", 4096, false, fd, NULL), -ERANGE);
+
+	/*
+	 * A non-root peer without steerd's --group: the socket's mode keeps
+	 * it out, and with the mode opened, steerd's SO_PEERCRED check does.
+	 * Pipes pace the two steps (it may not signal its root parent).
+	 */
+	assert_int_equal(pipe(up), 0);
+	assert_int_equal(pipe(down), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		json_t *req = proto_request("status");
+		char err[256], c = 0;
+		int s;
+
+		if (setgid(65534) || setuid(65534))
+			_exit(2);
+		s = proto_connect(sock_path);
+		if (write(up[1], &c, 1) != 1 || s != -EACCES)
+			_exit(3);
+		if (read(down[0], &c, 1) != 1)
+			_exit(4);
+		s = proto_connect(sock_path);
+		if (s < 0)
+			_exit(5);
+		_exit(proto_call(s, req, -1, NULL, err, sizeof(err)) ==
+				      -EACCES ?
+			      0 :
+			      6);
+	}
+	assert_int_equal(read(up[0], &byte, 1), 1);
+	assert_int_equal(chmod(sock_path, 0666), 0);
+	assert_int_equal(write(down[1], &byte, 1), 1);
+	waitpid(pid, &status, 0);
+	assert_int_equal(chmod(sock_path, 0660), 0);
+	close(up[0]);
+	close(up[1]);
+	close(down[0]);
+	close(down[1]);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	/* None of them changed anything. */
+	assert_int_equal(active_count("refuse"), 0);
+
+	assert_int_equal(reg("refuse", 0, false, fd, &conn), 0);
+	ok = tcp_listener(AF_INET, SERVER_V4, 9100, true, true);
+	assert_int_equal(reg("refuse", 0, false, ok, NULL), -EBUSY);
+	assert_int_equal(active_count("refuse"), 1);
+	close(ok);
+	close(fd);
+	close(conn);
+}
+
+/* Polls until the group has `want` active listeners; returns µs taken. */
+static uint64_t wait_active(const char *group, int want)
+{
+	uint64_t start = now_us();
+
+	while (active_count(group) != want)
+		assert_true(now_us() - start < 1000000);
+	return now_us() - start;
+}
+
+static void test_close_and_kill(void **state)
+{
+	int fd, conn, sv[2], status;
+	uint64_t us;
+	pid_t pid;
+	char c;
+
+	check_setup();
+	group_add("life", SERVER_V4, 9200);
+	fd = tcp_listener(AF_INET, SERVER_V4, 9200, true, true);
+	assert_int_equal(reg("life", 0, false, fd, &conn), 0);
+	assert_int_equal(active_count("life"), 1);
+	close(fd);
+	us = wait_active("life", 0);
+	printf("# close: slot empty after %.3f ms (as seen by a client)\n",
+	       us / 1000.0);
+	assert_true(us < CLOSE_BUDGET_MS * 1000);
+	close(conn);
+
+	/* A worker that registers, then is SIGKILLed. */
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		int l = tcp_listener(AF_INET, SERVER_V4, 9200, true, true);
+
+		if (reg("life", 1, false, l, NULL))
+			_exit(1);
+		write(sv[1], "r", 1);
+		pause();
+		_exit(0);
+	}
+	assert_int_equal(read(sv[0], &c, 1), 1);
+	assert_int_equal(active_count("life"), 1);
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	us = wait_active("life", 0);
+	printf("# SIGKILL: slot empty after %.3f ms\n", us / 1000.0);
+	assert_true(us < CLOSE_BUDGET_MS * 1000);
+	close(sv[0]);
+	close(sv[1]);
+}
+
+static void test_standby_promoted(void **state)
+{
+	int active, standby, c1, c2;
+	json_t *show, *slots;
+
+	check_setup();
+	group_add("roll", SERVER_V4, 9300);
+	active = tcp_listener(AF_INET, SERVER_V4, 9300, true, true);
+	standby = tcp_listener(AF_INET, SERVER_V4, 9300, true, true);
+	assert_int_equal(reg("roll", 0, false, active, &c1), 0);
+	assert_int_equal(reg("roll", 0, true, standby, &c2), 0);
+	show = group_show("roll");
+	assert_int_equal(json_integer_value(json_object_get(show, "standby")),
+			 1);
+	json_decref(show);
+	close(active);
+	wait_active("roll", 1);
+	show = group_show("roll");
+	slots = json_object_get(show, "slots");
+	assert_int_equal(json_array_size(slots), 1);
+	assert_string_equal(json_string_value(json_object_get(
+				    json_array_get(slots, 0), "state")),
+			    "active");
+	json_decref(show);
+	close(standby);
+	close(c1);
+	close(c2);
+}
+
+/* drain --wait returns once the draining listener's queue is empty. */
+static void test_drain_wait(void **state)
+{
+	struct sockaddr_in in = { .sin_family = AF_INET,
+				  .sin_port = htons(9400) };
+	int active, standby, c1, c2, s, clients[3], i, n = 0, a;
+	json_t *req, *reply = NULL;
+
+	check_setup();
+	inet_pton(AF_INET, SERVER_V4, &in.sin_addr);
+	group_add("drain", SERVER_V4, 9400);
+	active = tcp_listener(AF_INET, SERVER_V4, 9400, true, true);
+	standby = tcp_listener(AF_INET, SERVER_V4, 9400, true, true);
+	assert_int_equal(reg("drain", 0, false, active, &c1), 0);
+	assert_int_equal(reg("drain", 0, true, standby, &c2), 0);
+	for (i = 0; i < 3; i++) {
+		cpu_set_t set;
+
+		CPU_ZERO(&set);
+		CPU_SET(0, &set);
+		sched_setaffinity(0, sizeof(set), &set);
+		clients[i] = socket(AF_INET, SOCK_STREAM, 0);
+		assert_int_equal(connect(clients[i], (struct sockaddr *)&in,
+					 sizeof(in)),
+				 0);
+	}
+	req = proto_request("drain");
+	json_object_set_new(req, "group", json_string("drain"));
+	json_object_set_new(req, "slot", json_integer(0));
+	json_object_set_new(req, "wait", json_true());
+	s = proto_connect(sock_path);
+	assert_true(s >= 0);
+	assert_int_equal(proto_send(s, req, -1), 0);
+	json_decref(req);
+	/* The worker, told to drain, accepts what is queued. */
+	usleep(50000);
+	while (n < 3 && (a = accept(active, NULL, NULL)) >= 0) {
+		close(a);
+		n++;
+	}
+	assert_int_equal(proto_recv(s, &reply, NULL), 0);
+	assert_true(json_is_true(json_object_get(reply, "ok")));
+	printf("# drained %lld connection(s) in %lld ms\n",
+	       json_integer_value(json_object_get(reply, "drained")),
+	       json_integer_value(json_object_get(reply, "drained_ms")));
+	assert_int_equal(json_integer_value(json_object_get(reply, "drained")),
+			 3);
+	json_decref(reply);
+	close(s);
+	for (i = 0; i < 3; i++)
+		close(clients[i]);
+	close(active);
+	close(standby);
+	close(c1);
+	close(c2);
+}
+
+/* A killed and restarted steerd finds its groups and listeners again. */
+static void test_restart(void **state)
+{
+	int fd, conn;
+
+	check_setup();
+	group_add("again", SERVER_V4, 9500);
+	fd = tcp_listener(AF_INET, SERVER_V4, 9500, true, true);
+	assert_int_equal(reg("again", 1, false, fd, &conn), 0);
+	stop_steerd(SIGKILL);
+	assert_int_equal(start_steerd(), 0);
+	assert_int_equal(active_count("again"), 1);
+	close(fd);
+	wait_active("again", 0);
+	close(conn);
+}
+
+static int setup(void **state)
+{
+	if (geteuid() != 0) {
+		setup_err = -EPERM;
+		return 0;
+	}
+	if (unshare(CLONE_NEWNET | CLONE_NEWNS) ||
+	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
+	    !mkdtemp(dir)) {
+		setup_err = -errno;
+		return 0;
+	}
+	/* The socket's own mode (0660) is what keeps other users out. */
+	chmod(dir, 0755);
+	snprintf(bpffs, sizeof(bpffs), "%s/bpf", dir);
+	snprintf(sock_path, sizeof(sock_path), "%s/steerd.sock", dir);
+	if (mkdir(bpffs, 0700) || mount("bpf", bpffs, "bpf", 0, NULL) ||
+	    system("ip link set lo up && ip addr add " SERVER_V4
+		   "/32 dev lo && ip addr add " OTHER_V4 "/32 dev lo")) {
+		setup_err = -EIO;
+		return 0;
+	}
+	setup_err = start_steerd();
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	stop_steerd(SIGTERM);
+	umount(bpffs);
+	rmdir(bpffs);
+	rmdir(dir);
+	return 0;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_status),
+		cmocka_unit_test(test_group_errors),
+		cmocka_unit_test(test_register_refusals),
+		cmocka_unit_test(test_close_and_kill),
+		cmocka_unit_test(test_standby_promoted),
+		cmocka_unit_test(test_drain_wait),
+		cmocka_unit_test(test_restart),
+	};
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	return cmocka_run_group_tests_name("steerd", tests, setup, teardown);
+}
