@@ -142,9 +142,8 @@ int cli_parse_seconds(const char *s, uint32_t max_ms, uint32_t *ms,
 	int decimals = 0;
 
 	if (!*s)
-		return check_fail(err,
-				  "empty value (expected seconds, "
-				  "" SECONDS_EXAMPLE ")");
+		return check_fail(err, "empty value (expected seconds, "
+				       "" SECONDS_EXAMPLE ")");
 	if (!is_digit(*p))
 		goto bad;
 	for (; is_digit(*p); p++) {

@@ -20,9 +20,18 @@ struct cli_opt {
 	bool *given; /* set when the option is present; may be NULL */
 };
 
-#define CLI_OPT_VALUE(name, metavar, value) { (name), (metavar), (value), NULL }
-#define CLI_OPT_FLAG(name, given) { (name), NULL, NULL, (given) }
-#define CLI_OPT_END { NULL, NULL, NULL, NULL }
+#define CLI_OPT_VALUE(name, metavar, value)      \
+	{                                        \
+		(name), (metavar), (value), NULL \
+	}
+#define CLI_OPT_FLAG(name, given)           \
+	{                                   \
+		(name), NULL, NULL, (given) \
+	}
+#define CLI_OPT_END                    \
+	{                              \
+		NULL, NULL, NULL, NULL \
+	}
 
 /*
  * Walks a command's words (those after its name). Options from opts (ended

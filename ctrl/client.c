@@ -35,11 +35,10 @@ int client_connect(void)
 
 	switch (sock) {
 	case -ENAMETOOLONG:
-		return cli_usage_error("--socket '%s' is too long: a UNIX "
-				       "socket path has at most %zu bytes",
-				       path,
-				       sizeof(((struct sockaddr_un *)0)->sun_path) -
-					       1);
+		return cli_usage_error(
+			"--socket '%s' is too long: a UNIX "
+			"socket path has at most %zu bytes",
+			path, sizeof(((struct sockaddr_un *)0)->sun_path) - 1);
 	case -ENOENT:
 	case -ECONNREFUSED:
 		hint = "; start it with 'steerd'";

@@ -26,9 +26,9 @@
 #define SHOW_SYNOPSIS "steerctl group show NAME"
 
 #define LISTEN_EXAMPLE "e.g. 198.18.0.1:80, 0.0.0.0:80, [2001:db8::1]:443"
-#define GROUP_JSON                                                      \
-	"{\"name\": \"web\", \"id\": 0, \"addr\": \"198.18.0.1\", "     \
-	"\"port\": 80,\n"                                               \
+#define GROUP_JSON                                                    \
+	"{\"name\": \"web\", \"id\": 0, \"addr\": \"198.18.0.1\", "   \
+	"\"port\": 80,\n"                                             \
 	"   \"kind\": \"reuseport\", \"active\": 4, \"standby\": 0, " \
 	"\"draining\": 0}"
 
@@ -36,7 +36,7 @@
 #define LISTEN_TEXT_MAX (INET6_ADDRSTRLEN + sizeof("[]:65535"))
 /* Text columns of 'group list' after NAME, and of 'group show'. */
 #define LIST_HEAD "ID    KIND       ACTIVE  STANDBY  DRAINING  LISTEN\n"
-#define SLOTS_HEAD                                 \
+#define SLOTS_HEAD                                        \
 	"SLOT  CPU   STATE     PID      COOKIE          " \
 	"ACCEPTQ  SYNS        LOCAL       REDIRECTED\n"
 #define NAME_HEAD "NAME"
@@ -72,8 +72,8 @@ struct slot {
  * ADDR:PORT, the address in brackets when it is IPv6 (its colons would
  * make the port ambiguous). The port of a listener is 1-65535.
  */
-static int parse_listen(const char *s, struct steer_addr *addr,
-			uint16_t *port, struct parse_err *err)
+static int parse_listen(const char *s, struct steer_addr *addr, uint16_t *port,
+			struct parse_err *err)
 {
 	char text[INET6_ADDRSTRLEN];
 	bool bracketed = s[0] == '[';
@@ -233,8 +233,9 @@ static int do_add(int argc, char **argv)
 	if (ret)
 		return ret;
 	if (!listen)
-		return cli_usage_error("group add needs --listen ADDR:PORT (%s)",
-				       LISTEN_EXAMPLE);
+		return cli_usage_error(
+			"group add needs --listen ADDR:PORT (%s)",
+			LISTEN_EXAMPLE);
 	if (parse_listen(listen, &addr, &port, &perr))
 		return cli_usage_error("--listen: %s", perr.msg);
 	if (kind && cli_check_choice(kind, group_kinds, &perr))
@@ -354,7 +355,8 @@ static int do_list(int argc, char **argv)
 			goto out;
 		}
 	}
-	json_array_foreach(list, i, obj) {
+	json_array_foreach(list, i, obj)
+	{
 		snprintf(where, sizeof(where), "groups[%zu]", i);
 		read_group(&rd, obj, where, &groups[i]);
 		if ((int)strlen(groups[i].name) > width)
@@ -441,8 +443,7 @@ static int do_show(int argc, char **argv)
 	size_t i, n;
 	int ret;
 
-	ret = cli_parse_args("group show", argc, argv, opts, pos, 1, 1,
-			     "NAME");
+	ret = cli_parse_args("group show", argc, argv, opts, pos, 1, 1, "NAME");
 	if (ret)
 		return ret > 0 ? show_usage() : ret;
 	ret = check_name(pos[0]);
@@ -467,8 +468,7 @@ static int do_show(int argc, char **argv)
 			goto out;
 		}
 	}
-	json_array_foreach(list, i, obj)
-		read_slot(&rd, obj, i, &slots[i]);
+	json_array_foreach(list, i, obj) read_slot(&rd, obj, i, &slots[i]);
 	if (rd.err) {
 		ret = client_bad_reply("group_show", &rd);
 		goto out;

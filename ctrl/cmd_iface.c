@@ -18,7 +18,7 @@
 #include "steer_abi.h"
 #include "steerctl.h"
 
-#define ATTACH_SYNOPSIS                                                   \
+#define ATTACH_SYNOPSIS                                                      \
 	"steerctl iface attach IFNAME [--mode native|skb] [--steer rss|cpu]" \
 	"\n                             [--cpus LIST] [--force]"
 #define DETACH_SYNOPSIS "steerctl iface detach IFNAME"
@@ -66,7 +66,8 @@ static void read_iface(struct proto_read *rd, const json_t *obj,
 	ifc->cpus = proto_read_array(rd, obj, "cpus");
 	ifc->indir_size = proto_read_u32(rd, obj, "indir_size");
 	ifc->key = proto_read_str(rd, obj, "key");
-	json_array_foreach(ifc->cpus, i, cpu) {
+	json_array_foreach(ifc->cpus, i, cpu)
+	{
 		proto_read_at(rd, "%s%scpus[%zu]", where, *where ? "." : "", i);
 		proto_read_u32(rd, cpu, NULL);
 	}
@@ -314,7 +315,8 @@ static int do_show(int argc, char **argv)
 			goto out;
 		}
 	}
-	json_array_foreach(list, i, obj) {
+	json_array_foreach(list, i, obj)
+	{
 		snprintf(where, sizeof(where), "ifaces[%zu]", i);
 		read_iface(&rd, obj, where, &ifcs[i]);
 	}

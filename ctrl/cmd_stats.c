@@ -57,8 +57,7 @@ static const struct group_field {
 
 #define GROUP_FIELDS ARRAY_SIZE(group_fields)
 /* A counter added to the ABI must be added to the protocol and here. */
-_Static_assert(GROUP_FIELDS ==
-		       sizeof(struct steer_group_stats) / sizeof(__u64),
+_Static_assert(GROUP_FIELDS == sizeof(struct steer_group_stats) / sizeof(__u64),
 	       "one reply field per group counter");
 
 struct counter {
@@ -141,12 +140,14 @@ static int read_stats(json_t *reply, struct stats *s)
 
 	i = 0;
 	proto_read_at(&rd, "counters");
-	json_object_foreach(counters, name, obj) {
+	json_object_foreach(counters, name, obj)
+	{
 		s->counters[i].name = name;
 		s->counters[i].value = proto_read_u64(&rd, counters, name);
 		i++;
 	}
-	json_array_foreach(groups, i, obj) {
+	json_array_foreach(groups, i, obj)
+	{
 		proto_read_at(&rd, "groups[%zu]", i);
 		s->groups[i].name = proto_read_str(&rd, obj, "name");
 		for (f = 0; f < GROUP_FIELDS; f++)

@@ -91,8 +91,7 @@ static void print_status(const struct status *st)
 				  " (not pinned: the dataplane will not "
 				  "outlive steerd)");
 	print_string(PRINT_FP, NULL, STATUS_LABEL, "netns cookie");
-	print_u64(PRINT_ANY, "netns_cookie", "%" PRIu64 "\n",
-		  st->netns_cookie);
+	print_u64(PRINT_ANY, "netns_cookie", "%" PRIu64 "\n", st->netns_cookie);
 	print_string(PRINT_FP, NULL, STATUS_LABEL, "tcp_migrate_req");
 	print_uint(PRINT_ANY, "tcp_migrate_req", "%u", st->tcp_migrate_req);
 	/* Without it a closing listener's queued connections are reset. */
@@ -104,7 +103,8 @@ static void print_status(const struct status *st)
 
 	print_string(PRINT_FP, NULL, STATUS_LABEL, "features");
 	open_json_object("features");
-	json_object_foreach(st->features, name, v) {
+	json_object_foreach(st->features, name, v)
+	{
 		print_string(PRINT_FP, NULL, "%s", sep);
 		print_string(PRINT_FP, NULL, "%s ", name);
 		print_bool(PRINT_ANY, name, "%s", json_is_true(v));

@@ -25,7 +25,7 @@
 /* Control data proto_recv accepts: descriptors, and credentials in case
  * the socket has SO_PASSCRED (steerd may check peers that way).
  */
-#define PROTO_CMSG_SPACE                              \
+#define PROTO_CMSG_SPACE                            \
 	(CMSG_SPACE(sizeof(int) * PROTO_FDS_ROOM) + \
 	 CMSG_SPACE(sizeof(struct ucred)))
 
@@ -408,8 +408,8 @@ read_fail(struct proto_read *rd, const char *key, const char *fmt, ...)
 		return;
 	rd->err = -EBADMSG;
 	if (*rd->where || key)
-		len = snprintf(rd->msg, sizeof(rd->msg), "%.*s%s%.*s: ",
-			       PROTO_READ_WHERE_MAX, rd->where,
+		len = snprintf(rd->msg, sizeof(rd->msg),
+			       "%.*s%s%.*s: ", PROTO_READ_WHERE_MAX, rd->where,
 			       *rd->where && key ? "." : "",
 			       PROTO_READ_WHERE_MAX, key ? key : "");
 	if (len >= sizeof(rd->msg))
