@@ -188,7 +188,8 @@ static int add_usage(void)
 	       "'.'\n"
 	       "  --listen ADDR:PORT   the address and port, an IPv6 address "
 	       "in brackets;\n"
-	       "                       0.0.0.0 or [::] for any address (%s)\n"
+	       "                       0.0.0.0 or [::] for any address\n"
+	       "                       (%s)\n"
 	       "  --kind reuseport|xsk SO_REUSEPORT listeners (default), or "
 	       "AF_XDP sockets\n"
 	       "\n"
@@ -398,9 +399,10 @@ static int show_usage(void)
 	       "\n"
 	       "JSON (-j): the group as in 'group list', with\n"
 	       "  \"slots\": [{\"slot\": 0, \"cpu\": 0, \"state\": "
-	       "\"active\", \"pid\": 1201, \"cookie\": 8193,\n"
-	       "             \"accept_queue\": 0, \"syns\": 52, \"local\": "
-	       "52, \"redirected\": 0}]\n");
+	       "\"active\", \"pid\": 1201,\n"
+	       "             \"cookie\": 8193, \"accept_queue\": 0, \"syns\": "
+	       "52, \"local\": 52,\n"
+	       "             \"redirected\": 0}]\n");
 	return 0;
 }
 

@@ -23,6 +23,7 @@
 #include "log.h"
 #include "proto.h"
 #include "rss_table.h"
+#include "rtnl.h"
 #include "toeplitz.h"
 #include "xdp/steer_xdp.skel.h"
 
@@ -84,18 +85,23 @@ attached_steer(int ifindex, struct xdp_multiprog **mpp, bool *other)
 
 static json_t *iface_json(const struct steerd_iface *i)
 {
-	json_t *cpus = json_array();
+	char key[2 * STEER_RSS_KEY_DEFAULT_LEN + 1];
+	json_t *cpus = json_array(), *o;
 	uint32_t c;
 
 	for (c = 0; c < i->nr_cpus; c++)
 		json_array_append_new(cpus, json_integer(i->cpus[c]));
-	return json_pack("{s:s, s:i, s:s, s:s, s:s, s:i, s:o, s:i}", "name",
-			 i->name, "ifindex", i->ifindex, "xdp_mode",
-			 i->skb_mode ? "skb" : "native", "attach",
-			 i->dispatcher ? "dispatcher" : "single", "steer",
-			 i->steer == STEER_MODE_RSS ? "rss" : "cpu",
-			 "rx_queues", i->rx_queues, "cpus", cpus, "indir_size",
-			 IFACE_INDIR_SIZE);
+	/* Every interface hashes with the default key (ctrl/toeplitz.c). */
+	for (c = 0; c < STEER_RSS_KEY_DEFAULT_LEN; c++)
+		snprintf(key + 2 * c, 3, "%02x", toeplitz_default_key[c]);
+	o = json_pack("{s:s, s:i, s:s, s:s, s:s, s:i, s:o, s:i, s:s}", "name",
+		      i->name, "ifindex", i->ifindex, "xdp_mode",
+		      i->skb_mode ? "skb" : "native", "attach",
+		      i->dispatcher ? "dispatcher" : "single", "steer",
+		      i->steer == STEER_MODE_RSS ? "rss" : "cpu", "rx_queues",
+		      i->rx_queues, "cpus", cpus, "indir_size",
+		      IFACE_INDIR_SIZE, "key", key);
+	return o;
 }
 
 static json_t *iface_obj(struct steerd *d, const struct steerd_iface *i)
@@ -226,6 +232,7 @@ json_t *steerd_iface_attach(struct steerd *d, const json_t *req)
 		xdp_multiprog__close(mp);
 	}
 
+	rtnl_num_rx_queues(tmp.ifindex, &tmp.rx_queues);
 	i = &d->ifaces[slot];
 	*i = tmp;
 	snprintf(i->name, sizeof(i->name), "%s", name);
@@ -393,6 +400,7 @@ int steerd_iface_restore(struct steerd *d)
 		i->in_use = true;
 		i->ifindex = e.ifindex;
 		i->steer = e.mode;
+		rtnl_num_rx_queues(e.ifindex, &i->rx_queues);
 		pr_info("%s: found attached (slot %u)", i->name, slot);
 	}
 	return 0;

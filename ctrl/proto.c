@@ -22,7 +22,8 @@
  */
 #define PROTO_FDS_ROOM 8
 
-/* Control data proto_recv accepts: descriptors, and credentials in case
+/*
+ * Control data proto_recv accepts: descriptors, and credentials in case
  * the socket has SO_PASSCRED (steerd may check peers that way).
  */
 #define PROTO_CMSG_SPACE                            \

@@ -466,6 +466,63 @@ static void test_drain_wait(void **state)
 	close(c2);
 }
 
+/* Runs steerctl against this steerd; returns its exit status. */
+static int steerctl(const char *args, char *out, size_t len)
+{
+	const char *bin = getenv("STEERCTL");
+	char cmd[512];
+	size_t n = 0;
+	FILE *p;
+	int status;
+
+	snprintf(cmd, sizeof(cmd), "%s --socket %s %s 2>&1",
+		 bin ? bin : "build/steerctl", sock_path, args);
+	p = popen(cmd, "r");
+	assert_non_null(p);
+	while (n + 1 < len && fgets(out + n, len - n, p))
+		n = strlen(out);
+	out[n] = '\0';
+	status = pclose(p);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* The real steerctl and the real steerd agree on the protocol. */
+static void test_steerctl_drives_steerd(void **state)
+{
+	char out[8192];
+
+	check_setup();
+	assert_int_equal(system("ip link add st0 numrxqueues 2 numtxqueues 2 "
+				"type veth peer name st1 numrxqueues 2 "
+				"numtxqueues 2 && ip link set st0 up && "
+				"ip link set st1 up"),
+			 0);
+	assert_int_equal(steerctl("-j status", out, sizeof(out)), 0);
+	assert_non_null(strstr(out, "\"abi\":1"));
+	assert_int_equal(steerctl("group add cli --listen 198.18.0.1:9600", out,
+				  sizeof(out)),
+			 0);
+	assert_int_equal(steerctl("-j group list", out, sizeof(out)), 0);
+	assert_non_null(strstr(out, "\"cli\""));
+	assert_int_equal(steerctl("group show cli", out, sizeof(out)), 0);
+	assert_int_equal(steerctl("-j stats", out, sizeof(out)), 0);
+	assert_non_null(strstr(out, "\"counters\""));
+	if (steerctl("iface attach st0 --mode skb --steer cpu", out,
+		     sizeof(out)))
+		fail_msg("iface attach: %s", out);
+	assert_int_equal(steerctl("-j iface show st0", out, sizeof(out)), 0);
+	printf("# %s", out);
+	assert_non_null(strstr(out, "\"rx_queues\":2"));
+	/* Attached twice: refused, exit 1. */
+	assert_int_equal(steerctl("iface attach st0", out, sizeof(out)), 1);
+	assert_int_equal(steerctl("iface detach st0", out, sizeof(out)), 0);
+	assert_int_equal(steerctl("iface show st0", out, sizeof(out)), 1);
+	assert_int_equal(steerctl("iface attach nosuch0", out, sizeof(out)), 1);
+	assert_non_null(strstr(out, "no interface nosuch0"));
+	assert_int_equal(steerctl("group del cli", out, sizeof(out)), 0);
+	assert_int_equal(system("ip link del st0"), 0);
+}
+
 /* A killed and restarted steerd finds its groups and listeners again. */
 static void test_restart(void **state)
 {
@@ -527,6 +584,7 @@ int main(void)
 		cmocka_unit_test(test_close_and_kill),
 		cmocka_unit_test(test_standby_promoted),
 		cmocka_unit_test(test_drain_wait),
+		cmocka_unit_test(test_steerctl_drives_steerd),
 		cmocka_unit_test(test_restart),
 	};
 

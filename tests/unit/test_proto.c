@@ -27,7 +27,8 @@
 
 /* {"v":1,"pad":""}: a message's length is this plus the padding. */
 #define PAD_OVERHEAD (sizeof("{\"v\":1,\"pad\":\"\"}") - 1)
-#define EXTRA_FDS 3
+/* More than proto_recv has room for: the kernel drops the rest. */
+#define EXTRA_FDS 12
 #define SMALL_ERRBUF 8
 
 struct pair {
@@ -213,7 +214,7 @@ static void test_extra_fds_closed(void **state)
 	assert_int_equal(proto_recv(p.b, &got, &fd), 0);
 	assert_true(fd >= 0);
 	assert_same_file(fd, file);
-	/* One kept, the others closed. */
+	/* One kept, the others closed or never installed. */
 	assert_int_equal(count_open_fds(), before + 1);
 	close(fd);
 	json_decref(got);
