@@ -121,6 +121,9 @@ json_t *steerd_group_del(struct steerd *d, const json_t *req);
 json_t *steerd_group_list(struct steerd *d, const json_t *req);
 json_t *steerd_group_show(struct steerd *d, const json_t *req);
 struct steerd_group *steerd_group_find(struct steerd *d, const char *name);
+/* The group named by req's member key; NULL with *error set otherwise. */
+struct steerd_group *steerd_group_arg(struct steerd *d, const json_t *req,
+				      const char *key, json_t **error);
 
 /* daemon_listener.c */
 json_t *steerd_register(struct steerd *d, const json_t *req, int fd,

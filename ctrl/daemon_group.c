@@ -44,6 +44,25 @@ struct steerd_group *steerd_group_find(struct steerd *d, const char *name)
 	return NULL;
 }
 
+struct steerd_group *steerd_group_arg(struct steerd *d, const json_t *req,
+				      const char *key, json_t **error)
+{
+	struct steerd_group *sg;
+	struct proto_read rd;
+	const char *name;
+
+	proto_read_init(&rd);
+	name = proto_read_str(&rd, req, key);
+	if (rd.err) {
+		*error = proto_reply_error(-EINVAL, "%s", rd.msg);
+		return NULL;
+	}
+	sg = steerd_group_find(d, name);
+	if (!sg)
+		*error = proto_reply_error(-ENOENT, "no group %s", name);
+	return sg;
+}
+
 static void group_addr(const struct steer_group *g, struct steer_group_addr *ga)
 {
 	memset(ga, 0, sizeof(*ga));
@@ -200,19 +219,16 @@ json_t *steerd_group_del(struct steerd *d, const json_t *req)
 	struct steer_group empty = { 0 };
 	struct steerd_group *sg;
 	struct steer_group_addr ga;
-	struct proto_read rd;
+	json_t *error = NULL;
 	uint32_t counts[4];
 	const char *name;
 	__u32 id;
 	int err;
 
-	proto_read_init(&rd);
-	name = proto_read_str(&rd, req, "name");
-	if (rd.err)
-		return proto_reply_error(-EINVAL, "%s", rd.msg);
-	sg = steerd_group_find(d, name);
+	sg = steerd_group_arg(d, req, "name", &error);
 	if (!sg)
-		return proto_reply_error(-ENOENT, "no group %s", name);
+		return error;
+	name = sg->g.name;
 	id = sg - d->groups;
 	steerd_group_counts(d, id, counts);
 	if (counts[STEER_SLOT_ACTIVE] + counts[STEER_SLOT_STANDBY] +
@@ -245,20 +261,14 @@ json_t *steerd_group_list(struct steerd *d, const json_t *req)
 
 json_t *steerd_group_show(struct steerd *d, const json_t *req)
 {
+	json_t *slots, *reply, *error = NULL;
 	struct steerd_group *sg;
-	struct proto_read rd;
-	json_t *slots, *reply;
-	const char *name;
 	uint16_t id;
 	int i;
 
-	proto_read_init(&rd);
-	name = proto_read_str(&rd, req, "name");
-	if (rd.err)
-		return proto_reply_error(-EINVAL, "%s", rd.msg);
-	sg = steerd_group_find(d, name);
+	sg = steerd_group_arg(d, req, "name", &error);
 	if (!sg)
-		return proto_reply_error(-ENOENT, "no group %s", name);
+		return error;
 	id = sg - d->groups;
 	slots = json_array();
 	for (i = 0; i < STEER_SOCKS_MAX; i++) {

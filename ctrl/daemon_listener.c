@@ -412,6 +412,7 @@ json_t *steerd_drain(struct steerd *d, const json_t *req, int client,
 	uint32_t slot = 0, pid = 0, timeout_ms = 30000;
 	bool wait = false;
 	struct diag_listener dl;
+	json_t *error = NULL;
 	uint16_t id;
 	int i, err;
 
@@ -428,9 +429,9 @@ json_t *steerd_drain(struct steerd *d, const json_t *req, int client,
 		wait = proto_read_bool(&rd, req, "wait");
 	if (rd.err)
 		return proto_reply_error(-EINVAL, "%s", rd.msg);
-	sg = steerd_group_find(d, name);
+	sg = steerd_group_arg(d, req, "group", &error);
 	if (!sg)
-		return proto_reply_error(-ENOENT, "no group %s", name);
+		return error;
 	id = sg - d->groups;
 	for (i = 0; i < STEER_SOCKS_MAX && !l; i++) {
 		struct steerd_listener *c = &d->listeners[i];
