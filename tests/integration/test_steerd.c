@@ -26,153 +26,19 @@
 #include <cmocka.h>
 
 #include "proto.h"
+#include "steerd_env.h"
 
-#define SERVER_V4 "198.18.0.1"
-#define OTHER_V4 "198.18.0.2"
-#define PORT 8080
+#define SERVER_V4 ENV_SERVER_V4
+#define OTHER_V4 ENV_OTHER_V4
 #define CLOSE_BUDGET_MS 10
-#define START_WAIT_MS 5000
-
-static char dir[] = "/tmp/steer-test-XXXXXX";
-static char sock_path[128], bpffs[128];
-static pid_t steerd_pid = -1;
-static int setup_err;
-
-static uint64_t now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000ULL + ts.tv_nsec / 1000;
-}
-
-static int start_steerd(void)
-{
-	const char *build = getenv("STEER_BUILD");
-	char path[256];
-	uint64_t start = now_us();
-	int fd;
-
-	snprintf(path, sizeof(path), "%s/steerd", build ? build : "build");
-	steerd_pid = fork();
-	if (steerd_pid < 0)
-		return -errno;
-	if (steerd_pid == 0) {
-		execl(path, "steerd", "--bpffs", bpffs, "--socket", sock_path,
-		      "--log-level", "warn", (char *)NULL);
-		_exit(127);
-	}
-	while (now_us() - start < START_WAIT_MS * 1000ULL) {
-		fd = proto_connect(sock_path);
-		if (fd >= 0) {
-			close(fd);
-			return 0;
-		}
-		usleep(10000);
-	}
-	return -ETIMEDOUT;
-}
-
-static void stop_steerd(int sig)
-{
-	if (steerd_pid > 0) {
-		kill(steerd_pid, sig);
-		waitpid(steerd_pid, NULL, 0);
-	}
-	steerd_pid = -1;
-}
-
-/* One request on a new connection; returns the reply's errno (0: ok). */
-static int call(json_t *req, int fd, json_t **reply, int *conn)
-{
-	char err[256] = "";
-	int s = proto_connect(sock_path), rc;
-
-	assert_true(s >= 0);
-	rc = proto_call(s, req, fd, reply, err, sizeof(err));
-	json_decref(req);
-	if (rc)
-		printf("# steerd: %s\n", err);
-	if (conn)
-		*conn = s;
-	else
-		close(s);
-	return rc;
-}
-
-static json_t *group_show(const char *name)
-{
-	json_t *req = proto_request("group_show"), *reply = NULL;
-
-	json_object_set_new(req, "name", json_string(name));
-	assert_int_equal(call(req, -1, &reply, NULL), 0);
-	return reply;
-}
-
-static int active_count(const char *name)
-{
-	json_t *r = group_show(name);
-	int n = json_integer_value(json_object_get(r, "active"));
-
-	json_decref(r);
-	return n;
-}
-
-static void group_add(const char *name, const char *addr, int port)
-{
-	json_t *req = proto_request("group_add");
-
-	json_object_set_new(req, "name", json_string(name));
-	json_object_set_new(req, "addr", json_string(addr));
-	json_object_set_new(req, "port", json_integer(port));
-	assert_int_equal(call(req, -1, NULL, NULL), 0);
-}
-
-static int tcp_listener(int af, const char *addr, int port, bool reuseport,
-			bool do_listen)
-{
-	struct sockaddr_in in = { .sin_family = AF_INET,
-				  .sin_port = htons(port) };
-	int one = 1, fd = socket(af, SOCK_STREAM | SOCK_CLOEXEC, 0);
-
-	assert_true(fd >= 0);
-	inet_pton(AF_INET, addr, &in.sin_addr);
-	if (reuseport)
-		assert_int_equal(setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one,
-					    sizeof(one)),
-				 0);
-	assert_int_equal(bind(fd, (struct sockaddr *)&in, sizeof(in)), 0);
-	if (do_listen)
-		assert_int_equal(listen(fd, 64), 0);
-	return fd;
-}
-
-/* Registers fd; returns the errno of the reply, keeps the connection. */
-static int reg(const char *group, int cpu, bool standby, int fd, int *conn)
-{
-	json_t *req = proto_request("register");
-
-	json_object_set_new(req, "group", json_string(group));
-	json_object_set_new(req, "cpu", json_integer(cpu));
-	json_object_set_new(req, "standby", json_boolean(standby));
-	return call(req, fd, NULL, conn);
-}
-
-static void check_setup(void)
-{
-	if (setup_err == -EPERM) {
-		print_message("needs root\n");
-		skip();
-	}
-	assert_int_equal(setup_err, 0);
-}
 
 static void test_status(void **state)
 {
 	json_t *reply = NULL;
 
-	check_setup();
-	assert_int_equal(call(proto_request("status"), -1, &reply, NULL), 0);
+	env_check();
+	assert_int_equal(env_call(proto_request("status"), -1, &reply, NULL),
+			 0);
 	assert_int_equal(json_integer_value(json_object_get(reply, "abi")), 1);
 	json_decref(reply);
 }
@@ -181,29 +47,29 @@ static void test_group_errors(void **state)
 {
 	json_t *req;
 
-	check_setup();
-	group_add("g-err", SERVER_V4, 9001);
+	env_check();
+	env_group_add("g-err", SERVER_V4, 9001);
 	req = proto_request("group_add");
 	json_object_set_new(req, "name", json_string("g-err"));
 	json_object_set_new(req, "addr", json_string(SERVER_V4));
 	json_object_set_new(req, "port", json_integer(9002));
-	assert_int_equal(call(req, -1, NULL, NULL), -EEXIST);
+	assert_int_equal(env_call(req, -1, NULL, NULL), -EEXIST);
 	req = proto_request("group_add");
 	json_object_set_new(req, "name", json_string("other"));
 	json_object_set_new(req, "addr", json_string(SERVER_V4));
 	json_object_set_new(req, "port", json_integer(9001));
-	assert_int_equal(call(req, -1, NULL, NULL), -EEXIST);
+	assert_int_equal(env_call(req, -1, NULL, NULL), -EEXIST);
 	req = proto_request("group_add");
 	json_object_set_new(req, "name", json_string("bad name!"));
 	json_object_set_new(req, "addr", json_string(SERVER_V4));
 	json_object_set_new(req, "port", json_integer(9003));
-	assert_int_equal(call(req, -1, NULL, NULL), -EINVAL);
+	assert_int_equal(env_call(req, -1, NULL, NULL), -EINVAL);
 	req = proto_request("group_del");
 	json_object_set_new(req, "name", json_string("g-err"));
-	assert_int_equal(call(req, -1, NULL, NULL), 0);
+	assert_int_equal(env_call(req, -1, NULL, NULL), 0);
 	req = proto_request("group_del");
 	json_object_set_new(req, "name", json_string("g-err"));
-	assert_int_equal(call(req, -1, NULL, NULL), -ENOENT);
+	assert_int_equal(env_call(req, -1, NULL, NULL), -ENOENT);
 }
 
 /* A socket made in another network namespace, passed back by a child. */
@@ -245,35 +111,38 @@ static void test_register_refusals(void **state)
 	char byte = 0;
 	pid_t pid;
 
-	check_setup();
-	group_add("refuse", SERVER_V4, 9100);
+	env_check();
+	env_group_add("refuse", SERVER_V4, 9100);
 
 	fd = socket(AF_INET, SOCK_DGRAM, 0);
-	assert_int_equal(reg("refuse", 0, false, fd, NULL), -EPROTOTYPE);
+	assert_int_equal(env_register("refuse", 0, false, fd, NULL),
+			 -EPROTOTYPE);
 	close(fd);
-	fd = tcp_listener(AF_INET, SERVER_V4, 9100, true, false);
-	assert_int_equal(reg("refuse", 0, false, fd, NULL), -EINVAL);
+	fd = env_tcp_listener(SERVER_V4, 9100, true, false);
+	assert_int_equal(env_register("refuse", 0, false, fd, NULL), -EINVAL);
 	close(fd);
-	fd = tcp_listener(AF_INET, SERVER_V4, 9100, false, true);
-	assert_int_equal(reg("refuse", 0, false, fd, NULL), -EINVAL);
+	fd = env_tcp_listener(SERVER_V4, 9100, false, true);
+	assert_int_equal(env_register("refuse", 0, false, fd, NULL), -EINVAL);
 	close(fd);
-	fd = tcp_listener(AF_INET, SERVER_V4, 9101, true, true);
-	assert_int_equal(reg("refuse", 0, false, fd, NULL), -EINVAL);
+	fd = env_tcp_listener(SERVER_V4, 9101, true, true);
+	assert_int_equal(env_register("refuse", 0, false, fd, NULL), -EINVAL);
 	close(fd);
-	fd = tcp_listener(AF_INET, OTHER_V4, 9100, true, true);
-	assert_int_equal(reg("refuse", 0, false, fd, NULL), -EINVAL);
+	fd = env_tcp_listener(OTHER_V4, 9100, true, true);
+	assert_int_equal(env_register("refuse", 0, false, fd, NULL), -EINVAL);
 	close(fd);
 	assert_int_equal(pipe(p), 0);
-	assert_int_equal(reg("refuse", 0, false, p[0], NULL), -ENOTSOCK);
+	assert_int_equal(env_register("refuse", 0, false, p[0], NULL),
+			 -ENOTSOCK);
 	close(p[0]);
 	close(p[1]);
 	fd = foreign_listener();
 	assert_true(fd >= 0);
-	assert_int_equal(reg("refuse", 0, false, fd, NULL), -EXDEV);
+	assert_int_equal(env_register("refuse", 0, false, fd, NULL), -EXDEV);
 	close(fd);
-	fd = tcp_listener(AF_INET, SERVER_V4, 9100, true, true);
-	assert_int_equal(reg("nosuch", 0, false, fd, NULL), -ENOENT);
-	assert_int_equal(reg("refuse", 4096, false, fd, NULL), -ERANGE);
+	fd = env_tcp_listener(SERVER_V4, 9100, true, true);
+	assert_int_equal(env_register("nosuch", 0, false, fd, NULL), -ENOENT);
+	assert_int_equal(env_register("refuse", 4096, false, fd, NULL),
+			 -ERANGE);
 
 	/*
 	 * A non-root peer without steerd's --group: the socket's mode keeps
@@ -291,12 +160,12 @@ static void test_register_refusals(void **state)
 
 		if (setgid(65534) || setuid(65534))
 			_exit(2);
-		s = proto_connect(sock_path);
+		s = proto_connect(env_sock_path);
 		if (write(up[1], &c, 1) != 1 || s != -EACCES)
 			_exit(3);
 		if (read(down[0], &c, 1) != 1)
 			_exit(4);
-		s = proto_connect(sock_path);
+		s = proto_connect(env_sock_path);
 		if (s < 0)
 			_exit(5);
 		_exit(proto_call(s, req, -1, NULL, err, sizeof(err)) ==
@@ -305,10 +174,10 @@ static void test_register_refusals(void **state)
 			      6);
 	}
 	assert_int_equal(read(up[0], &byte, 1), 1);
-	assert_int_equal(chmod(sock_path, 0666), 0);
+	assert_int_equal(chmod(env_sock_path, 0666), 0);
 	assert_int_equal(write(down[1], &byte, 1), 1);
 	waitpid(pid, &status, 0);
-	assert_int_equal(chmod(sock_path, 0660), 0);
+	assert_int_equal(chmod(env_sock_path, 0660), 0);
 	close(up[0]);
 	close(up[1]);
 	close(down[0]);
@@ -316,25 +185,15 @@ static void test_register_refusals(void **state)
 	assert_true(WIFEXITED(status));
 	assert_int_equal(WEXITSTATUS(status), 0);
 	/* None of them changed anything. */
-	assert_int_equal(active_count("refuse"), 0);
+	assert_int_equal(env_active_count("refuse"), 0);
 
-	assert_int_equal(reg("refuse", 0, false, fd, &conn), 0);
-	ok = tcp_listener(AF_INET, SERVER_V4, 9100, true, true);
-	assert_int_equal(reg("refuse", 0, false, ok, NULL), -EBUSY);
-	assert_int_equal(active_count("refuse"), 1);
+	assert_int_equal(env_register("refuse", 0, false, fd, &conn), 0);
+	ok = env_tcp_listener(SERVER_V4, 9100, true, true);
+	assert_int_equal(env_register("refuse", 0, false, ok, NULL), -EBUSY);
+	assert_int_equal(env_active_count("refuse"), 1);
 	close(ok);
 	close(fd);
 	close(conn);
-}
-
-/* Polls until the group has `want` active listeners; returns µs taken. */
-static uint64_t wait_active(const char *group, int want)
-{
-	uint64_t start = now_us();
-
-	while (active_count(group) != want)
-		assert_true(now_us() - start < 1000000);
-	return now_us() - start;
 }
 
 static void test_close_and_kill(void **state)
@@ -344,13 +203,13 @@ static void test_close_and_kill(void **state)
 	pid_t pid;
 	char c;
 
-	check_setup();
-	group_add("life", SERVER_V4, 9200);
-	fd = tcp_listener(AF_INET, SERVER_V4, 9200, true, true);
-	assert_int_equal(reg("life", 0, false, fd, &conn), 0);
-	assert_int_equal(active_count("life"), 1);
+	env_check();
+	env_group_add("life", SERVER_V4, 9200);
+	fd = env_tcp_listener(SERVER_V4, 9200, true, true);
+	assert_int_equal(env_register("life", 0, false, fd, &conn), 0);
+	assert_int_equal(env_active_count("life"), 1);
 	close(fd);
-	us = wait_active("life", 0);
+	us = env_wait_active("life", 0);
 	printf("# close: slot empty after %.3f ms (as seen by a client)\n",
 	       us / 1000.0);
 	assert_true(us < CLOSE_BUDGET_MS * 1000);
@@ -361,19 +220,19 @@ static void test_close_and_kill(void **state)
 	pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {
-		int l = tcp_listener(AF_INET, SERVER_V4, 9200, true, true);
+		int l = env_tcp_listener(SERVER_V4, 9200, true, true);
 
-		if (reg("life", 1, false, l, NULL))
+		if (env_register("life", 1, false, l, NULL))
 			_exit(1);
 		write(sv[1], "r", 1);
 		pause();
 		_exit(0);
 	}
 	assert_int_equal(read(sv[0], &c, 1), 1);
-	assert_int_equal(active_count("life"), 1);
+	assert_int_equal(env_active_count("life"), 1);
 	kill(pid, SIGKILL);
 	waitpid(pid, &status, 0);
-	us = wait_active("life", 0);
+	us = env_wait_active("life", 0);
 	printf("# SIGKILL: slot empty after %.3f ms\n", us / 1000.0);
 	assert_true(us < CLOSE_BUDGET_MS * 1000);
 	close(sv[0]);
@@ -385,19 +244,19 @@ static void test_standby_promoted(void **state)
 	int active, standby, c1, c2;
 	json_t *show, *slots;
 
-	check_setup();
-	group_add("roll", SERVER_V4, 9300);
-	active = tcp_listener(AF_INET, SERVER_V4, 9300, true, true);
-	standby = tcp_listener(AF_INET, SERVER_V4, 9300, true, true);
-	assert_int_equal(reg("roll", 0, false, active, &c1), 0);
-	assert_int_equal(reg("roll", 0, true, standby, &c2), 0);
-	show = group_show("roll");
+	env_check();
+	env_group_add("roll", SERVER_V4, 9300);
+	active = env_tcp_listener(SERVER_V4, 9300, true, true);
+	standby = env_tcp_listener(SERVER_V4, 9300, true, true);
+	assert_int_equal(env_register("roll", 0, false, active, &c1), 0);
+	assert_int_equal(env_register("roll", 0, true, standby, &c2), 0);
+	show = env_group_show("roll");
 	assert_int_equal(json_integer_value(json_object_get(show, "standby")),
 			 1);
 	json_decref(show);
 	close(active);
-	wait_active("roll", 1);
-	show = group_show("roll");
+	env_wait_active("roll", 1);
+	show = env_group_show("roll");
 	slots = json_object_get(show, "slots");
 	assert_int_equal(json_array_size(slots), 1);
 	assert_string_equal(json_string_value(json_object_get(
@@ -417,13 +276,13 @@ static void test_drain_wait(void **state)
 	int active, standby, c1, c2, s, clients[3], i, n = 0, a;
 	json_t *req, *reply = NULL;
 
-	check_setup();
+	env_check();
 	inet_pton(AF_INET, SERVER_V4, &in.sin_addr);
-	group_add("drain", SERVER_V4, 9400);
-	active = tcp_listener(AF_INET, SERVER_V4, 9400, true, true);
-	standby = tcp_listener(AF_INET, SERVER_V4, 9400, true, true);
-	assert_int_equal(reg("drain", 0, false, active, &c1), 0);
-	assert_int_equal(reg("drain", 0, true, standby, &c2), 0);
+	env_group_add("drain", SERVER_V4, 9400);
+	active = env_tcp_listener(SERVER_V4, 9400, true, true);
+	standby = env_tcp_listener(SERVER_V4, 9400, true, true);
+	assert_int_equal(env_register("drain", 0, false, active, &c1), 0);
+	assert_int_equal(env_register("drain", 0, true, standby, &c2), 0);
 	for (i = 0; i < 3; i++) {
 		cpu_set_t set;
 
@@ -439,7 +298,7 @@ static void test_drain_wait(void **state)
 	json_object_set_new(req, "group", json_string("drain"));
 	json_object_set_new(req, "slot", json_integer(0));
 	json_object_set_new(req, "wait", json_true());
-	s = proto_connect(sock_path);
+	s = proto_connect(env_sock_path);
 	assert_true(s >= 0);
 	assert_int_equal(proto_send(s, req, -1), 0);
 	json_decref(req);
@@ -466,60 +325,42 @@ static void test_drain_wait(void **state)
 	close(c2);
 }
 
-/* Runs steerctl against this steerd; returns its exit status. */
-static int steerctl(const char *args, char *out, size_t len)
-{
-	const char *bin = getenv("STEERCTL");
-	char cmd[512];
-	size_t n = 0;
-	FILE *p;
-	int status;
-
-	snprintf(cmd, sizeof(cmd), "%s --socket %s %s 2>&1",
-		 bin ? bin : "build/steerctl", sock_path, args);
-	p = popen(cmd, "r");
-	assert_non_null(p);
-	while (n + 1 < len && fgets(out + n, len - n, p))
-		n = strlen(out);
-	out[n] = '\0';
-	status = pclose(p);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
 /* The real steerctl and the real steerd agree on the protocol. */
 static void test_steerctl_drives_steerd(void **state)
 {
 	char out[8192];
 
-	check_setup();
+	env_check();
 	assert_int_equal(system("ip link add st0 numrxqueues 2 numtxqueues 2 "
 				"type veth peer name st1 numrxqueues 2 "
 				"numtxqueues 2 && ip link set st0 up && "
 				"ip link set st1 up"),
 			 0);
-	assert_int_equal(steerctl("-j status", out, sizeof(out)), 0);
+	assert_int_equal(env_steerctl("-j status", out, sizeof(out)), 0);
 	assert_non_null(strstr(out, "\"abi\":1"));
-	assert_int_equal(steerctl("group add cli --listen 198.18.0.1:9600", out,
-				  sizeof(out)),
+	assert_int_equal(env_steerctl("group add cli --listen 198.18.0.1:9600",
+				      out, sizeof(out)),
 			 0);
-	assert_int_equal(steerctl("-j group list", out, sizeof(out)), 0);
+	assert_int_equal(env_steerctl("-j group list", out, sizeof(out)), 0);
 	assert_non_null(strstr(out, "\"cli\""));
-	assert_int_equal(steerctl("group show cli", out, sizeof(out)), 0);
-	assert_int_equal(steerctl("-j stats", out, sizeof(out)), 0);
+	assert_int_equal(env_steerctl("group show cli", out, sizeof(out)), 0);
+	assert_int_equal(env_steerctl("-j stats", out, sizeof(out)), 0);
 	assert_non_null(strstr(out, "\"counters\""));
-	if (steerctl("iface attach st0 --mode skb --steer cpu", out,
-		     sizeof(out)))
+	if (env_steerctl("iface attach st0 --mode skb --steer cpu", out,
+			 sizeof(out)))
 		fail_msg("iface attach: %s", out);
-	assert_int_equal(steerctl("-j iface show st0", out, sizeof(out)), 0);
+	assert_int_equal(env_steerctl("-j iface show st0", out, sizeof(out)),
+			 0);
 	printf("# %s", out);
 	assert_non_null(strstr(out, "\"rx_queues\":2"));
 	/* Attached twice: refused, exit 1. */
-	assert_int_equal(steerctl("iface attach st0", out, sizeof(out)), 1);
-	assert_int_equal(steerctl("iface detach st0", out, sizeof(out)), 0);
-	assert_int_equal(steerctl("iface show st0", out, sizeof(out)), 1);
-	assert_int_equal(steerctl("iface attach nosuch0", out, sizeof(out)), 1);
+	assert_int_equal(env_steerctl("iface attach st0", out, sizeof(out)), 1);
+	assert_int_equal(env_steerctl("iface detach st0", out, sizeof(out)), 0);
+	assert_int_equal(env_steerctl("iface show st0", out, sizeof(out)), 1);
+	assert_int_equal(env_steerctl("iface attach nosuch0", out, sizeof(out)),
+			 1);
 	assert_non_null(strstr(out, "no interface nosuch0"));
-	assert_int_equal(steerctl("group del cli", out, sizeof(out)), 0);
+	assert_int_equal(env_steerctl("group del cli", out, sizeof(out)), 0);
 	assert_int_equal(system("ip link del st0"), 0);
 }
 
@@ -528,50 +369,27 @@ static void test_restart(void **state)
 {
 	int fd, conn;
 
-	check_setup();
-	group_add("again", SERVER_V4, 9500);
-	fd = tcp_listener(AF_INET, SERVER_V4, 9500, true, true);
-	assert_int_equal(reg("again", 1, false, fd, &conn), 0);
-	stop_steerd(SIGKILL);
-	assert_int_equal(start_steerd(), 0);
-	assert_int_equal(active_count("again"), 1);
+	env_check();
+	env_group_add("again", SERVER_V4, 9500);
+	fd = env_tcp_listener(SERVER_V4, 9500, true, true);
+	assert_int_equal(env_register("again", 1, false, fd, &conn), 0);
+	env_stop_steerd(SIGKILL);
+	assert_int_equal(env_start_steerd(), 0);
+	assert_int_equal(env_active_count("again"), 1);
 	close(fd);
-	wait_active("again", 0);
+	env_wait_active("again", 0);
 	close(conn);
 }
 
 static int setup(void **state)
 {
-	if (geteuid() != 0) {
-		setup_err = -EPERM;
-		return 0;
-	}
-	if (unshare(CLONE_NEWNET | CLONE_NEWNS) ||
-	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
-	    !mkdtemp(dir)) {
-		setup_err = -errno;
-		return 0;
-	}
-	/* The socket's own mode (0660) is what keeps other users out. */
-	chmod(dir, 0755);
-	snprintf(bpffs, sizeof(bpffs), "%s/bpf", dir);
-	snprintf(sock_path, sizeof(sock_path), "%s/steerd.sock", dir);
-	if (mkdir(bpffs, 0700) || mount("bpf", bpffs, "bpf", 0, NULL) ||
-	    system("ip link set lo up && ip addr add " SERVER_V4
-		   "/32 dev lo && ip addr add " OTHER_V4 "/32 dev lo")) {
-		setup_err = -EIO;
-		return 0;
-	}
-	setup_err = start_steerd();
+	env_setup();
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	stop_steerd(SIGTERM);
-	umount(bpffs);
-	rmdir(bpffs);
-	rmdir(dir);
+	env_teardown();
 	return 0;
 }
 

@@ -1,0 +1,219 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* A private steerd for integration tests, and the calls tests make of it. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sched.h>
+#include <sys/mount.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <cmocka.h>
+
+#include "proto.h"
+#include "steerd_env.h"
+
+#define START_WAIT_MS 5000
+
+static char dir[] = "/tmp/steer-test-XXXXXX";
+char env_sock_path[128];
+static char bpffs[128];
+static pid_t steerd_pid = -1;
+static int setup_err = -ENODEV;
+
+uint64_t env_now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000ULL + ts.tv_nsec / 1000;
+}
+
+int env_start_steerd(void)
+{
+	const char *build = getenv("STEER_BUILD");
+	char path[256];
+	uint64_t start = env_now_us();
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/steerd", build ? build : "build");
+	steerd_pid = fork();
+	if (steerd_pid < 0)
+		return -errno;
+	if (steerd_pid == 0) {
+		execl(path, "steerd", "--bpffs", bpffs, "--socket",
+		      env_sock_path, "--log-level", "warn", (char *)NULL);
+		_exit(127);
+	}
+	while (env_now_us() - start < START_WAIT_MS * 1000ULL) {
+		fd = proto_connect(env_sock_path);
+		if (fd >= 0) {
+			close(fd);
+			return 0;
+		}
+		usleep(10000);
+	}
+	return -ETIMEDOUT;
+}
+
+void env_stop_steerd(int sig)
+{
+	if (steerd_pid > 0) {
+		kill(steerd_pid, sig);
+		waitpid(steerd_pid, NULL, 0);
+	}
+	steerd_pid = -1;
+}
+
+/* One request on a new connection; returns the reply's errno (0: ok). */
+int env_call(json_t *req, int fd, json_t **reply, int *conn)
+{
+	char err[256] = "";
+	int s = proto_connect(env_sock_path), rc;
+
+	assert_true(s >= 0);
+	rc = proto_call(s, req, fd, reply, err, sizeof(err));
+	json_decref(req);
+	if (rc)
+		printf("# steerd: %s\n", err);
+	if (conn)
+		*conn = s;
+	else
+		close(s);
+	return rc;
+}
+
+json_t *env_group_show(const char *name)
+{
+	json_t *req = proto_request("group_show"), *reply = NULL;
+
+	json_object_set_new(req, "name", json_string(name));
+	assert_int_equal(env_call(req, -1, &reply, NULL), 0);
+	return reply;
+}
+
+int env_active_count(const char *name)
+{
+	json_t *r = env_group_show(name);
+	int n = json_integer_value(json_object_get(r, "active"));
+
+	json_decref(r);
+	return n;
+}
+
+void env_group_add(const char *name, const char *addr, int port)
+{
+	json_t *req = proto_request("group_add");
+
+	json_object_set_new(req, "name", json_string(name));
+	json_object_set_new(req, "addr", json_string(addr));
+	json_object_set_new(req, "port", json_integer(port));
+	assert_int_equal(env_call(req, -1, NULL, NULL), 0);
+}
+
+int env_tcp_listener(const char *addr, int port, bool reuseport, bool do_listen)
+{
+	struct sockaddr_in in = { .sin_family = AF_INET,
+				  .sin_port = htons(port) };
+	int one = 1, fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	assert_true(fd >= 0);
+	assert_int_equal(inet_pton(AF_INET, addr, &in.sin_addr), 1);
+	if (reuseport)
+		assert_int_equal(setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one,
+					    sizeof(one)),
+				 0);
+	assert_int_equal(bind(fd, (struct sockaddr *)&in, sizeof(in)), 0);
+	if (do_listen)
+		assert_int_equal(listen(fd, 64), 0);
+	return fd;
+}
+
+/* Registers fd; returns the errno of the reply, keeps the connection. */
+int env_register(const char *group, int cpu, bool standby, int fd, int *conn)
+{
+	json_t *req = proto_request("register");
+
+	json_object_set_new(req, "group", json_string(group));
+	json_object_set_new(req, "cpu", json_integer(cpu));
+	json_object_set_new(req, "standby", json_boolean(standby));
+	return env_call(req, fd, NULL, conn);
+}
+
+/* Polls until the group has `want` active listeners; returns µs taken. */
+uint64_t env_wait_active(const char *group, int want)
+{
+	uint64_t start = env_now_us();
+
+	while (env_active_count(group) != want)
+		assert_true(env_now_us() - start < 1000000);
+	return env_now_us() - start;
+}
+
+/* Runs steerctl against this steerd; returns its exit status. */
+int env_steerctl(const char *args, char *out, size_t len)
+{
+	const char *bin = getenv("STEERCTL");
+	char cmd[512];
+	size_t n = 0;
+	FILE *p;
+	int status;
+
+	snprintf(cmd, sizeof(cmd), "%s --socket %s %s 2>&1",
+		 bin ? bin : "build/steerctl", env_sock_path, args);
+	p = popen(cmd, "r");
+	assert_non_null(p);
+	while (n + 1 < len && fgets(out + n, len - n, p))
+		n = strlen(out);
+	out[n] = '\0';
+	status = pclose(p);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+int env_setup(void)
+{
+	if (geteuid() != 0)
+		return setup_err = -EPERM;
+	if (unshare(CLONE_NEWNET | CLONE_NEWNS) ||
+	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
+	    !mkdtemp(dir)) {
+		return setup_err = -errno;
+	}
+	/* The socket's own mode (0660) is what keeps other users out. */
+	chmod(dir, 0755);
+	snprintf(bpffs, sizeof(bpffs), "%s/bpf", dir);
+	snprintf(env_sock_path, sizeof(env_sock_path), "%s/steerd.sock", dir);
+	if (mkdir(bpffs, 0700) || mount("bpf", bpffs, "bpf", 0, NULL) ||
+	    system("ip link set lo up && ip addr add " ENV_SERVER_V4
+		   "/32 dev lo && ip addr add " ENV_OTHER_V4 "/32 dev lo")) {
+		return setup_err = -EIO;
+	}
+	return setup_err = env_start_steerd();
+}
+
+void env_teardown(void)
+{
+	env_stop_steerd(SIGTERM);
+	umount(bpffs);
+	rmdir(bpffs);
+	rmdir(dir);
+}
+
+void env_check(void)
+{
+	if (setup_err == -EPERM) {
+		print_message("needs root\n");
+		skip();
+	}
+	assert_int_equal(setup_err, 0);
+}

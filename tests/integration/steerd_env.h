@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * A steerd of the test's own: a private network and mount namespace, a
+ * bpffs mounted for it alone (pins vanish with the test), steerd started
+ * from the build, and the client calls the tests make of it.
+ */
+#ifndef STEER_TEST_STEERD_ENV_H
+#define STEER_TEST_STEERD_ENV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <jansson.h>
+
+#define ENV_SERVER_V4 "198.18.0.1"
+#define ENV_OTHER_V4 "198.18.0.2"
+
+extern char env_sock_path[];
+
+/*
+ * Enters new network and mount namespaces, mounts a private bpffs, brings
+ * lo up with ENV_SERVER_V4 and ENV_OTHER_V4, starts steerd. 0, -EPERM when
+ * not root, or another negative errno.
+ */
+int env_setup(void);
+void env_teardown(void);
+
+/* Skips (not root) or fails the calling test when env_setup() did not work. */
+void env_check(void);
+
+int env_start_steerd(void);
+void env_stop_steerd(int sig);
+
+uint64_t env_now_us(void);
+
+/* One request on a new connection; the reply's negative errno, or 0. */
+int env_call(json_t *req, int fd, json_t **reply, int *conn);
+
+void env_group_add(const char *name, const char *addr, int port);
+json_t *env_group_show(const char *name);
+int env_active_count(const char *name);
+/* Polls until the group has `want` active listeners; returns µs taken. */
+uint64_t env_wait_active(const char *group, int want);
+
+/* A TCP socket bound to addr:port (IPv4). */
+int env_tcp_listener(const char *addr, int port, bool reuseport,
+		     bool do_listen);
+
+/* Registers fd with group on cpu; keeps the connection in *conn if asked. */
+int env_register(const char *group, int cpu, bool standby, int fd, int *conn);
+
+/* Runs steerctl on this steerd; its exit status, output in out. */
+int env_steerctl(const char *args, char *out, size_t len);
+
+#endif /* STEER_TEST_STEERD_ENV_H */
