@@ -27,6 +27,7 @@ struct steer_reuseport;
 struct steer_lifecycle;
 struct ring_buffer;
 struct xdp_program;
+struct mnl_socket;
 
 struct steerd_iface {
 	bool in_use;
@@ -86,6 +87,7 @@ struct steerd {
 	bool migrate_req_set; /* net.ipv4.tcp_migrate_req turned on */
 
 	int epfd, listen_fd, signal_fd, timer_fd;
+	struct mnl_socket *links; /* RTMGRP_LINK: removals and renames */
 	bool running, detach_on_exit;
 
 	struct steerd_iface ifaces[STEER_MAX_IFACES];
@@ -113,6 +115,10 @@ json_t *steerd_iface_attach(struct steerd *d, const json_t *req);
 json_t *steerd_iface_detach(struct steerd *d, const json_t *req);
 json_t *steerd_iface_show(struct steerd *d, const json_t *req);
 void steerd_iface_detach_all(struct steerd *d);
+/* Link notifications: returns the fd to watch, or a negative errno. */
+int steerd_iface_watch_open(struct steerd *d);
+void steerd_iface_watch_close(struct steerd *d);
+void steerd_iface_link_event(struct steerd *d);
 
 /* daemon_group.c */
 int steerd_group_restore(struct steerd *d);

@@ -18,6 +18,8 @@
 
 #include <bpf/libbpf.h>
 #include <xdp/libxdp.h>
+#include <libmnl/libmnl.h>
+#include <linux/rtnetlink.h>
 
 #include "daemon.h"
 #include "log.h"
@@ -404,4 +406,74 @@ int steerd_iface_restore(struct steerd *d)
 		pr_info("%s: found attached (slot %u)", i->name, slot);
 	}
 	return 0;
+}
+
+int steerd_iface_watch_open(struct steerd *d)
+{
+	d->links =
+		mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC | SOCK_NONBLOCK);
+	if (!d->links)
+		return -errno;
+	if (mnl_socket_bind(d->links, RTMGRP_LINK, MNL_SOCKET_AUTOPID)) {
+		mnl_socket_close(d->links);
+		d->links = NULL;
+		return -errno;
+	}
+	return mnl_socket_get_fd(d->links);
+}
+
+void steerd_iface_watch_close(struct steerd *d)
+{
+	if (d->links)
+		mnl_socket_close(d->links);
+	d->links = NULL;
+}
+
+static struct steerd_iface *by_index(struct steerd *d, int ifindex)
+{
+	int i;
+
+	for (i = 0; i < STEER_MAX_IFACES; i++)
+		if (d->ifaces[i].in_use && d->ifaces[i].ifindex == ifindex)
+			return &d->ifaces[i];
+	return NULL;
+}
+
+/* A link went away or was renamed: follow it, never act on a stale name. */
+static int on_link(const struct nlmsghdr *nlh, void *data)
+{
+	const struct ifinfomsg *ifi = mnl_nlmsg_get_payload(nlh);
+	struct steerd *d = data;
+	struct steerd_iface *i = by_index(d, ifi->ifi_index);
+	const struct nlattr *attr;
+	const char *name = NULL;
+
+	if (!i)
+		return MNL_CB_OK;
+	if (nlh->nlmsg_type == RTM_DELLINK) {
+		pr_warn("%s: interface removed; steer forgets it", i->name);
+		steer_maps__clear_iface(&d->maps, i - d->ifaces);
+		xdp_program__close(i->prog);
+		steer_xdp__destroy(i->skel);
+		memset(i, 0, sizeof(*i));
+		return MNL_CB_OK;
+	}
+	mnl_attr_for_each(attr, nlh, sizeof(*ifi))
+		if (mnl_attr_get_type(attr) == IFLA_IFNAME &&
+		    !mnl_attr_validate(attr, MNL_TYPE_NUL_STRING))
+			name = mnl_attr_get_str(attr);
+	if (name && strcmp(name, i->name)) {
+		pr_info("%s: renamed %s", i->name, name);
+		snprintf(i->name, sizeof(i->name), "%s", name);
+	}
+	return MNL_CB_OK;
+}
+
+void steerd_iface_link_event(struct steerd *d)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	ssize_t n;
+
+	while ((n = mnl_socket_recvfrom(d->links, buf, sizeof(buf))) > 0)
+		mnl_cb_run(buf, n, 0, 0, on_link, d);
 }

@@ -27,7 +27,13 @@
 #include "proto.h"
 #include "version.h"
 
-enum { EV_LISTEN = -1, EV_SIGNAL = -2, EV_TIMER = -3, EV_EVENTS = -4 };
+enum {
+	EV_LISTEN = -1,
+	EV_SIGNAL = -2,
+	EV_TIMER = -3,
+	EV_EVENTS = -4,
+	EV_LINKS = -5,
+};
 
 static void usage(FILE *out)
 {
@@ -93,6 +99,11 @@ static int setup_loop(struct steerd *d)
 		err = add_fd(d, d->timer_fd, EV_TIMER);
 	if (!err)
 		err = add_fd(d, ring_buffer__epoll_fd(d->events), EV_EVENTS);
+	if (!err) {
+		int fd = steerd_iface_watch_open(d);
+
+		err = fd < 0 ? fd : add_fd(d, fd, EV_LINKS);
+	}
 	return err;
 }
 
@@ -160,6 +171,9 @@ static void run(struct steerd *d)
 				break;
 			case EV_EVENTS:
 				ring_buffer__consume(d->events);
+				break;
+			case EV_LINKS:
+				steerd_iface_link_event(d);
 				break;
 			default:
 				steerd_ctl_serve(d, tag);
@@ -281,6 +295,7 @@ int main(int argc, char **argv)
 	}
 out:
 	steerd_ctl_close(d);
+	steerd_iface_watch_close(d);
 	ring_buffer__free(d->events);
 	steerd_bpf_close(d, d->detach_on_exit);
 	return err ? 1 : 0;

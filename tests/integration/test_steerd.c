@@ -355,8 +355,47 @@ static void test_steerctl_drives_steerd(void **state)
 	assert_non_null(strstr(out, "\"rx_queues\":2"));
 	/* Attached twice: refused, exit 1. */
 	assert_int_equal(env_steerctl("iface attach st0", out, sizeof(out)), 1);
+	/* Renamed, then removed: steerd follows, and forgets it. */
+	assert_int_equal(system("ip link set st0 down && ip link set st0 name "
+				"st9 && ip link set st9 up"),
+			 0);
+	usleep(100000);
+	assert_int_equal(env_steerctl("-j iface show st9", out, sizeof(out)),
+			 0);
+	assert_non_null(strstr(out, "\"name\":\"st9\""));
+	assert_int_equal(env_steerctl("iface detach st9", out, sizeof(out)), 0);
+	assert_int_equal(env_steerctl("iface attach st9 --mode skb", out,
+				      sizeof(out)),
+			 0);
+	assert_int_equal(system("ip link del st9"), 0);
+	usleep(100000);
+	assert_int_equal(env_steerctl("-j iface show", out, sizeof(out)), 0);
+	assert_null(strstr(out, "st9"));
+	assert_int_equal(system("ip link add st0 numrxqueues 2 numtxqueues 2 "
+				"type veth peer name st1"),
+			 0);
+	assert_int_equal(env_steerctl("iface show st9", out, sizeof(out)), 1);
+
+	/* Somebody else's XDP program: refused, kept, replaced by --force. */
+	assert_int_equal(system("ip link set st0 up && ip link set st1 up && "
+				"ip link set dev st1 xdpgeneric obj "
+				"$STEER_BUILD/xdp/xdp_pass.bpf.o sec xdp"),
+			 0);
+	assert_int_equal(env_steerctl("iface attach st1 --mode skb", out,
+				      sizeof(out)),
+			 1);
+	assert_non_null(strstr(out, "another XDP program"));
+	assert_int_equal(env_steerctl("iface attach st0 --mode skb", out,
+				      sizeof(out)),
+			 0);
 	assert_int_equal(env_steerctl("iface detach st0", out, sizeof(out)), 0);
-	assert_int_equal(env_steerctl("iface show st0", out, sizeof(out)), 1);
+	/* Detaching steer from st0 left st1's program alone. */
+	assert_int_equal(system("ip link show st1 | grep -q xdpgeneric"), 0);
+	assert_int_equal(system("ip link show st0 | grep -q xdp"), 256);
+	assert_int_equal(env_steerctl("iface attach st1 --mode skb --force",
+				      out, sizeof(out)),
+			 0);
+	assert_int_equal(env_steerctl("iface detach st1", out, sizeof(out)), 0);
 	assert_int_equal(env_steerctl("iface attach nosuch0", out, sizeof(out)),
 			 1);
 	assert_non_null(strstr(out, "no interface nosuch0"));
