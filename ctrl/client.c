@@ -12,6 +12,7 @@
 
 #include "cli.h"
 #include "client.h"
+#include "defaults.h"
 #include "output.h"
 
 /* Room for steerd's error message: one line, well below this. */
@@ -20,7 +21,7 @@
 const char *client_socket_path(void)
 {
 	return cli_opts.socket_path ? cli_opts.socket_path :
-				      STEERD_SOCKET_DEFAULT;
+				      steer_default_socket();
 }
 
 int client_connect(void)

@@ -13,6 +13,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "defaults.h"
 #include "proto.h"
 
 /*
@@ -236,7 +237,7 @@ int proto_connect(const char *path)
 	int sock, err;
 
 	if (!path)
-		path = STEERD_SOCKET_DEFAULT;
+		path = steer_default_socket();
 	if (!*path)
 		return -EINVAL;
 	if (strlen(path) >= sizeof(sa.sun_path))

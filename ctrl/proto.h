@@ -16,8 +16,6 @@
 
 #define STEER_PROTO_VERSION 1
 #define STEER_PROTO_MAX_MSG 65536 /* bytes of one message, JSON text */
-#define STEERD_SOCKET_DEFAULT "/run/steer/steerd.sock"
-#define STEERD_BPFFS_DEFAULT "/sys/fs/bpf/steer"
 /* A group name: 1 to this many letters, digits, '-', '_' or '.'. */
 #define PROTO_GROUP_NAME_MAX 31
 
@@ -66,7 +64,8 @@ json_t *proto_reply_error(int err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 /*
- * Connects to steerd's control socket (path NULL: the default). Returns the
+ * Connects to steerd's control socket (path NULL: the default for this
+ * network namespace, steer_default_socket()). Returns the
  * socket or a negative errno: -ENOENT / -ECONNREFUSED mean steerd is not
  * running there.
  */

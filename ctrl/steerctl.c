@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "defaults.h"
 #include "log.h"
 #include "output.h"
 #include "proto.h"
@@ -60,7 +61,7 @@ static int usage(void)
 	       "Exit status: %d success, %d operation failed, %d usage error "
 	       "(bad arguments),\n"
 	       "%d steerd not reachable.\n",
-	       STEERD_SOCKET_DEFAULT, CLI_EXIT_OK, CLI_EXIT_FAIL,
+	       steer_default_socket(), CLI_EXIT_OK, CLI_EXIT_FAIL,
 	       CLI_EXIT_USAGE, CLI_EXIT_NO_DAEMON);
 	return 0;
 }

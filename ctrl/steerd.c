@@ -22,6 +22,7 @@
 #include <bpf/libbpf.h>
 
 #include "daemon.h"
+#include "defaults.h"
 #include "log.h"
 #include "netns.h"
 #include "proto.h"
@@ -49,7 +50,7 @@ static void usage(FILE *out)
 		"  -V, --version      version and ABI\n\n"
 		"SIGTERM/SIGINT: exit, leaving the dataplane running. "
 		"'steerctl shutdown --detach' removes it.\n",
-		STEERD_BPFFS_DEFAULT, STEERD_SOCKET_DEFAULT);
+		steer_default_bpffs(), steer_default_socket());
 }
 
 static int on_event(void *ctx, void *data, size_t size)
@@ -200,8 +201,8 @@ int main(int argc, char **argv)
 	int opt, err, i;
 
 	steer_log_set_name("steerd");
-	d->bpffs = STEERD_BPFFS_DEFAULT;
-	d->sock_path = STEERD_SOCKET_DEFAULT;
+	d->bpffs = steer_default_bpffs();
+	d->sock_path = steer_default_socket();
 	d->allowed_gid = (gid_t)-1;
 	d->listen_fd = d->epfd = d->signal_fd = d->timer_fd = -1;
 	for (i = 0; i < STEERD_MAX_CLIENTS; i++)

@@ -24,6 +24,7 @@
 
 #include <cmocka.h>
 
+#include "defaults.h"
 #include "proto.h"
 #include "steerctl_run.h"
 
@@ -658,7 +659,7 @@ static const struct cli_case cases[] = {
 	  .status = EXIT_NO_DAEMON, .err = "cannot reach steerd at",
 	  .err_has_socket = true },
 	{ ARGS("status"), .sock = SOCK_DEFAULT, .status = EXIT_NO_DAEMON,
-	  .err = "cannot reach steerd at " STEERD_SOCKET_DEFAULT ": " },
+	  .err = "cannot reach steerd at " STEER_RUN_DIR "/netns-" },
 	{ ARGS("status"), .sock = SOCK_TOO_LONG,
 	  USAGE("a UNIX socket path has at most 107 bytes") },
 	/* A usage error is found before steerd is looked for. */
@@ -967,7 +968,7 @@ static void build_argv(const struct cli_case *c, char **argv, char *long_path,
 		*sock = long_path;
 		break;
 	case SOCK_DEFAULT:
-		*sock = STEERD_SOCKET_DEFAULT;
+		*sock = steer_default_socket();
 		break;
 	}
 	if (c->sock != SOCK_DEFAULT) {
@@ -988,7 +989,7 @@ static void check_case(void **state)
 	struct steerctl_run r;
 	size_t i;
 
-	if (c->sock == SOCK_DEFAULT && !access(STEERD_SOCKET_DEFAULT, F_OK))
+	if (c->sock == SOCK_DEFAULT && !access(steer_default_socket(), F_OK))
 		skip(); /* a steerd may be running there */
 
 	fake_reset();
