@@ -12,8 +12,6 @@ static const char *qualified(char *buf, size_t len, const char *root,
 {
 	uint64_t cookie;
 
-	if (buf[0])
-		return buf;
 	if (netns_cookie_self(&cookie))
 		snprintf(buf, len, "%s%s", root, leaf);
 	else

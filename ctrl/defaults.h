@@ -12,10 +12,13 @@
 #define STEER_RUN_DIR "/run/steer"
 #define STEER_BPFFS_ROOT "/sys/fs/bpf/steer"
 
-/* e.g. /run/steer/netns-4151/steerd.sock; computed once. */
+/*
+ * e.g. /run/steer/netns-4151/steerd.sock, for the namespace the caller is
+ * in now; the string is static, overwritten by the next call.
+ */
 const char *steer_default_socket(void);
 
-/* e.g. /sys/fs/bpf/steer/netns-4151; computed once. */
+/* e.g. /sys/fs/bpf/steer/netns-4151; as above. */
 const char *steer_default_bpffs(void);
 
 #endif /* STEER_DEFAULTS_H */
