@@ -21,6 +21,7 @@
 #include "diag.h"
 #include "log.h"
 #include "proto.h"
+#include "slots.h"
 #include "sysctl.h"
 #include "version.h"
 
@@ -40,23 +41,6 @@ static struct steerd_listener *find_cookie(struct steerd *d, uint64_t cookie)
 	for (i = 0; i < STEER_SOCKS_MAX; i++)
 		if (d->listeners[i].in_use && d->listeners[i].cookie == cookie)
 			return &d->listeners[i];
-	return NULL;
-}
-
-/* The listener of (group, slot) in a state, or NULL. */
-static struct steerd_listener *find_slot(struct steerd *d, uint16_t group,
-					 uint16_t slot,
-					 enum steer_slot_state state)
-{
-	int i;
-
-	for (i = 0; i < STEER_SOCKS_MAX; i++) {
-		struct steerd_listener *l = &d->listeners[i];
-
-		if (l->in_use && l->group == group && l->slot == slot &&
-		    l->state == state)
-			return l;
-	}
 	return NULL;
 }
 
@@ -91,33 +75,9 @@ static void save(struct steerd *d, const struct steerd_listener *l)
 
 int steerd_write_live(struct steerd *d, uint16_t group)
 {
-	struct steer_live live = { 0 };
-	bool seen[STEER_MAX_SLOTS] = { false };
-	int i;
+	struct steer_live live;
 
-	for (i = 0; i < STEER_SOCKS_MAX; i++) {
-		const struct steerd_listener *l = &d->listeners[i];
-
-		if (!l->in_use || l->group != group)
-			continue;
-		if (l->state == STEER_SLOT_ACTIVE)
-			live.primary[l->slot] = l->bank;
-		if (l->state != STEER_SLOT_ACTIVE &&
-		    l->state != STEER_SLOT_STANDBY)
-			continue;
-		if (!seen[l->slot])
-			live.slots[live.count++] = l->slot;
-		seen[l->slot] = true;
-	}
-	/* A slot with only a standby: that bank is the one to try first. */
-	for (i = 0; i < STEER_SOCKS_MAX; i++) {
-		const struct steerd_listener *l = &d->listeners[i];
-
-		if (l->in_use && l->group == group &&
-		    l->state == STEER_SLOT_STANDBY &&
-		    !find_slot(d, group, l->slot, STEER_SLOT_ACTIVE))
-			live.primary[l->slot] = l->bank;
-	}
+	slots_live(d->listeners, STEER_SOCKS_MAX, group, &live);
 	return steer_maps__set_live(&d->socks, group, &live);
 }
 
@@ -223,7 +183,8 @@ static json_t *check_listener(struct steerd *d, const struct steer_group *g,
 
 json_t *steerd_register(struct steerd *d, const json_t *req, int fd, int client)
 {
-	struct steerd_listener *active, *standby, *l;
+	struct steerd_listener *holder, *l;
+	enum steer_slot_state state;
 	struct steerd_group *sg;
 	struct proto_read rd;
 	const char *name;
@@ -266,26 +227,24 @@ json_t *steerd_register(struct steerd *d, const json_t *req, int fd, int client)
 	if (refusal)
 		return refusal;
 
-	active = find_slot(d, id, cpu, STEER_SLOT_ACTIVE);
-	standby = find_slot(d, id, cpu, STEER_SLOT_STANDBY);
-	if (active && !want_standby)
-		return proto_reply_error(-EBUSY,
-					 "slot %u of group %s has an active "
-					 "listener (pid %d); register as "
-					 "standby for a rolling restart",
-					 cpu, name, active->pid);
-	if (want_standby && standby)
-		return proto_reply_error(-EBUSY,
-					 "slot %u of group %s already has a "
-					 "standby (pid %d)",
-					 cpu, name, standby->pid);
+	if (slots_place(d->listeners, STEER_SOCKS_MAX, id, cpu, want_standby,
+			&state, &bank, &holder))
+		return holder->state == STEER_SLOT_ACTIVE && !want_standby ?
+			       proto_reply_error(-EBUSY,
+						 "slot %u of group %s has an "
+						 "active listener (pid %d); "
+						 "register as standby for a "
+						 "rolling restart",
+						 cpu, name, holder->pid) :
+			       proto_reply_error(-EBUSY,
+						 "slot %u of group %s already "
+						 "has a standby (pid %d)",
+						 cpu, name, holder->pid);
 	l = alloc_listener(d);
 	if (!l)
 		return proto_reply_error(-ENOSPC,
 					 "steerd holds %d listeners already",
 					 STEER_SOCKS_MAX);
-	/* A standby sits in the active's other bank. */
-	bank = active ? active->bank ^ 1 : standby ? standby->bank ^ 1 : 0;
 	prog_fd = steerd_bpf_group_prog(d, id);
 	err = prog_fd < 0 ? prog_fd : 0;
 	if (!err && setsockopt(fd, SOL_SOCKET, SO_ATTACH_REUSEPORT_EBPF,
@@ -305,7 +264,7 @@ json_t *steerd_register(struct steerd *d, const json_t *req, int fd, int client)
 	l->bank = bank;
 	l->pid = d->clients[client].pid;
 	l->client = client;
-	l->state = active ? STEER_SLOT_STANDBY : STEER_SLOT_ACTIVE;
+	l->state = state;
 	save(d, l);
 	steerd_write_live(d, id);
 	enable_migration(d);
@@ -320,12 +279,11 @@ json_t *steerd_register(struct steerd *d, const json_t *req, int fd, int client)
 /* The standby of an emptied slot becomes its active listener. */
 static void promote(struct steerd *d, uint16_t group, uint16_t slot)
 {
-	struct steerd_listener *s =
-		find_slot(d, group, slot, STEER_SLOT_STANDBY);
+	struct steerd_listener *s;
 
-	if (!s || find_slot(d, group, slot, STEER_SLOT_ACTIVE))
+	s = slots_promote(d->listeners, STEER_SOCKS_MAX, group, slot);
+	if (!s)
 		return;
-	s->state = STEER_SLOT_ACTIVE;
 	save(d, s);
 	pr_info("group %s slot %u: standby (pid %d) promoted to active",
 		d->groups[group].g.name, slot, s->pid);
