@@ -21,6 +21,7 @@
 #include <cmocka.h>
 
 #include "proto.h"
+#include "steer_abi.h"
 #include "steerd_env.h"
 
 #define START_WAIT_MS 5000
@@ -207,6 +208,14 @@ void env_teardown(void)
 	umount(bpffs);
 	rmdir(bpffs);
 	rmdir(dir);
+}
+
+const char *env_pin_dir(void)
+{
+	static char path[160];
+
+	snprintf(path, sizeof(path), "%s/abi%d", bpffs, STEER_ABI_VERSION);
+	return path;
 }
 
 void env_check(void)

@@ -27,6 +27,9 @@ extern char env_sock_path[];
 int env_setup(void);
 void env_teardown(void);
 
+/* The pin directory of the test's steerd (<private bpffs>/abi1). */
+const char *env_pin_dir(void);
+
 /* Skips (not root) or fails the calling test when env_setup() did not work. */
 void env_check(void);
 

@@ -25,7 +25,10 @@
 #include <sys/wait.h>
 #include <cmocka.h>
 
+#include <bpf/bpf.h>
+
 #include "proto.h"
+#include "steer_abi.h"
 #include "steerd_env.h"
 
 #define SERVER_V4 ENV_SERVER_V4
@@ -404,20 +407,79 @@ static void test_steerctl_drives_steerd(void **state)
 }
 
 /* A killed and restarted steerd finds its groups and listeners again. */
+/* The pinned socket map holds exactly these cookies. */
+static void assert_socks(const uint64_t *cookies, int n)
+{
+	struct steer_sock_key key, *prev = NULL;
+	char path[256];
+	int fd, seen = 0, i;
+	__u64 value;
+
+	snprintf(path, sizeof(path), "%s/%s", env_pin_dir(), STEER_MAP_SOCKS);
+	fd = bpf_obj_get(path);
+	assert_true(fd >= 0);
+	while (!bpf_map_get_next_key(fd, prev, &key)) {
+		bool known = false;
+
+		assert_int_equal(bpf_map_lookup_elem(fd, &key, &value), 0);
+		for (i = 0; i < n; i++)
+			known |= cookies[i] == value;
+		assert_true(known);
+		seen++;
+		prev = &key;
+	}
+	assert_int_equal(seen, n);
+	close(fd);
+}
+
+/*
+ * A killed and restarted steerd keeps the maps, programs and attachments,
+ * and its view matches the map.
+ */
 static void test_restart(void **state)
 {
-	int fd, conn;
+	uint64_t cookies[2];
+	socklen_t len = sizeof(cookies[0]);
+	char out[4096];
+	int fds[2], conn[2], i;
 
 	env_check();
+	assert_int_equal(system("ip link add st5 type veth peer name st6 && "
+				"ip link set st5 up && ip link set st6 up"),
+			 0);
+	assert_int_equal(env_steerctl("iface attach st5 --mode skb", out,
+				      sizeof(out)),
+			 0);
 	env_group_add("again", SERVER_V4, 9500);
-	fd = env_tcp_listener(SERVER_V4, 9500, true, true);
-	assert_int_equal(env_register("again", 1, false, fd, &conn), 0);
+	for (i = 0; i < 2; i++) {
+		fds[i] = env_tcp_listener(SERVER_V4, 9500, true, true);
+		assert_int_equal(
+			env_register("again", i, i == 1, fds[i], &conn[i]), 0);
+		assert_int_equal(getsockopt(fds[i], SOL_SOCKET, SO_COOKIE,
+					    &cookies[i], &len),
+				 0);
+	}
+	assert_socks(cookies, 2);
 	env_stop_steerd(SIGKILL);
+	/* No steerd: the XDP program stays attached, the map unchanged. */
+	assert_int_equal(system("ip link show st5 | grep -q xdpgeneric"), 0);
+	assert_socks(cookies, 2);
 	assert_int_equal(env_start_steerd(), 0);
-	assert_int_equal(env_active_count("again"), 1);
-	close(fd);
+	assert_int_equal(env_active_count("again"), 2);
+	assert_int_equal(env_steerctl("-j iface show st5", out, sizeof(out)),
+			 0);
+	assert_non_null(strstr(out, "\"name\":\"st5\""));
+	/* The restarted steerd still follows closes. */
+	close(fds[0]);
+	env_wait_active("again", 1);
+	assert_socks(&cookies[1], 1);
+	close(fds[1]);
 	env_wait_active("again", 0);
-	close(conn);
+	assert_socks(NULL, 0);
+	for (i = 0; i < 2; i++)
+		close(conn[i]);
+	assert_int_equal(env_steerctl("iface detach st5", out, sizeof(out)), 0);
+	assert_int_equal(system("ip link del st5"), 0);
 }
 
 static int setup(void **state)
