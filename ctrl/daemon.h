@@ -85,6 +85,7 @@ struct steerd {
 	struct steer_sock_maps socks;
 	struct ring_buffer *events;
 	bool migrate_req_set; /* net.ipv4.tcp_migrate_req turned on */
+	int dispatcher_seen; /* -1 unknown, else the last attach's mode */
 
 	int epfd, listen_fd, signal_fd, timer_fd;
 	struct mnl_socket *links; /* RTMGRP_LINK: removals and renames */

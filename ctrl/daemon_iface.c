@@ -272,6 +272,7 @@ json_t *steerd_iface_attach(struct steerd *d, const json_t *req)
 	attached_steer(i->ifindex, &mp, &other);
 	i->dispatcher = mp && !xdp_multiprog__is_legacy(mp);
 	xdp_multiprog__close(mp);
+	d->dispatcher_seen = i->dispatcher;
 	i->in_use = true;
 	pr_info("%s: attached (%s XDP, %s, %s steering over %u CPUs)", name,
 		mode, i->dispatcher ? "libxdp dispatcher" : "alone", steer,

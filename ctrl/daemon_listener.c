@@ -627,6 +627,22 @@ json_t *steerd_stats(struct steerd *d, const json_t *req)
 				      "groups", groups));
 }
 
+/* What this kernel and this steerd were found to support. */
+static json_t *features(const struct steerd *d, int migrate)
+{
+	json_t *f = json_object();
+
+	/* Linux 5.14: a closing listener's queue can migrate. */
+	json_object_set_new(f, "reuseport_migrate", json_boolean(migrate >= 0));
+	/* The lifecycle program loaded and its ring buffer is read. */
+	json_object_set_new(f, "ringbuf_events", json_boolean(d->events));
+	/* Known once an interface was attached: dispatcher or alone. */
+	if (d->dispatcher_seen >= 0)
+		json_object_set_new(f, "xdp_dispatcher",
+				    json_boolean(d->dispatcher_seen));
+	return f;
+}
+
 json_t *steerd_status(struct steerd *d, const json_t *req)
 {
 	int migrate = -1, ifaces = 0, groups = 0, i;
@@ -637,10 +653,10 @@ json_t *steerd_status(struct steerd *d, const json_t *req)
 	for (i = 0; i < STEER_MAX_GROUPS; i++)
 		groups += d->groups[i].g.name[0] != '\0';
 	return steerd_reply(json_pack(
-		"{s:s, s:i, s:s, s:b, s:I, s:i, s:{s:b, s:b}, s:i, s:i}",
-		"version", STEER_VERSION, "abi", STEER_ABI_VERSION, "bpffs",
-		d->pin_dir, "pinned", d->reused_pins, "netns_cookie",
+		"{s:s, s:i, s:s, s:b, s:I, s:i, s:o, s:i, s:i}", "version",
+		STEER_VERSION, "abi", STEER_ABI_VERSION, "bpffs", d->pin_dir,
+		"pinned", d->reused_pins, "netns_cookie",
 		(json_int_t)d->netns_cookie, "tcp_migrate_req", migrate,
-		"features", "reuseport_migrate", 1, "ringbuf_events", 1,
-		"ifaces", ifaces, "groups", groups));
+		"features", features(d, migrate), "ifaces", ifaces, "groups",
+		groups));
 }

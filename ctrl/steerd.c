@@ -204,6 +204,7 @@ int main(int argc, char **argv)
 	d->bpffs = steer_default_bpffs();
 	d->sock_path = steer_default_socket();
 	d->allowed_gid = (gid_t)-1;
+	d->dispatcher_seen = -1;
 	d->listen_fd = d->epfd = d->signal_fd = d->timer_fd = -1;
 	for (i = 0; i < STEERD_MAX_CLIENTS; i++)
 		d->clients[i].fd = -1;

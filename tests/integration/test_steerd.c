@@ -356,6 +356,13 @@ static void test_steerctl_drives_steerd(void **state)
 			 0);
 	printf("# %s", out);
 	assert_non_null(strstr(out, "\"rx_queues\":2"));
+	/*
+	 * This kernel refuses freplace, so libxdp attached steer alone, and
+	 * status says what it found.
+	 */
+	assert_int_equal(env_steerctl("-j status", out, sizeof(out)), 0);
+	assert_non_null(strstr(out, "\"xdp_dispatcher\":false"));
+	assert_non_null(strstr(out, "\"reuseport_migrate\":true"));
 	/* Attached twice: refused, exit 1. */
 	assert_int_equal(env_steerctl("iface attach st0", out, sizeof(out)), 1);
 	/* Renamed, then removed: steerd follows, and forgets it. */
