@@ -16,6 +16,7 @@
 #include <linux/ethtool.h>
 #include <linux/sockios.h>
 
+#include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <xdp/libxdp.h>
 #include <libmnl/libmnl.h>
@@ -365,6 +366,28 @@ void steerd_iface_detach_all(struct steerd *d)
 			detach(d, &d->ifaces[i]);
 }
 
+/* A restored interface's CPU set: the CPUs its live table names. */
+static void restore_cpus(struct steerd *d, struct steerd_iface *i,
+			 uint32_t slot, const struct steer_iface *e)
+{
+	__u32 key = STEER_RSS_INDEX(slot, e->gen);
+	bool seen[STEER_MAX_CPUS] = { false };
+	struct steer_rss *rss = malloc(sizeof(*rss));
+	uint32_t b, c;
+
+	if (!rss)
+		return;
+	if (!bpf_map_lookup_elem(d->maps.rss, &key, rss) &&
+	    rss->indir_size <= STEER_INDIR_MAX)
+		for (b = 0; b < rss->indir_size; b++)
+			if (rss->indir[b] < STEER_MAX_CPUS)
+				seen[rss->indir[b]] = true;
+	free(rss);
+	for (c = 0; c < STEER_MAX_CPUS; c++)
+		if (seen[c])
+			i->cpus[i->nr_cpus++] = c;
+}
+
 int steerd_iface_restore(struct steerd *d)
 {
 	struct xdp_multiprog *mp;
@@ -404,6 +427,8 @@ int steerd_iface_restore(struct steerd *d)
 		i->ifindex = e.ifindex;
 		i->steer = e.mode;
 		rtnl_num_rx_queues(e.ifindex, &i->rx_queues);
+		if (e.mode == STEER_MODE_CPU)
+			restore_cpus(d, i, slot, &e);
 		pr_info("%s: found attached (slot %u)", i->name, slot);
 	}
 	return 0;

@@ -454,8 +454,8 @@ static void test_restart(void **state)
 	assert_int_equal(system("ip link add st5 type veth peer name st6 && "
 				"ip link set st5 up && ip link set st6 up"),
 			 0);
-	assert_int_equal(env_steerctl("iface attach st5 --mode skb", out,
-				      sizeof(out)),
+	assert_int_equal(env_steerctl("iface attach st5 --mode skb --steer cpu",
+				      out, sizeof(out)),
 			 0);
 	env_group_add("again", SERVER_V4, 9500);
 	for (i = 0; i < 2; i++) {
@@ -476,6 +476,8 @@ static void test_restart(void **state)
 	assert_int_equal(env_steerctl("-j iface show st5", out, sizeof(out)),
 			 0);
 	assert_non_null(strstr(out, "\"name\":\"st5\""));
+	/* Its CPU set, found again from the pinned table. */
+	assert_non_null(strstr(out, "\"cpus\":[0"));
 	/* The restarted steerd still follows closes. */
 	close(fds[0]);
 	env_wait_active("again", 1);
