@@ -64,7 +64,19 @@ UNIT_TESTS := $(patsubst %.c,$(O)/%,$(call test_srcs,unit))
 BPF_TESTS := $(patsubst %.c,$(O)/%,$(call test_srcs,bpf))
 INTEG_TESTS := $(patsubst %.c,$(O)/%,$(call test_srcs,integration))
 BPF_TEST_SRCS := $(call test_support,bpf)
-TOOLS := $(O)/tools/bench_xdp
+TOOLS := $(O)/tools/bench_xdp $(if $(wildcard tools/loadgen.c),$(O)/tools/loadgen)
+
+# libsteer: the application library, shared and static, with the protocol
+# code it shares with steerctl compiled in (hidden, -fPIC).
+LIBSTEER_VERSION := 0.1.0
+LIBSTEER_SRCS := $(wildcard userland/lib/*.c) ctrl/proto.c ctrl/defaults.c
+LIBSTEER_OBJS := $(LIBSTEER_SRCS:%.c=$(O)/libsteer/%.o)
+LIBSTEER_A := $(O)/libsteer.a
+LIBSTEER_SO := $(O)/libsteer.so
+LIBSTEER := $(if $(wildcard userland/lib/*.c),$(LIBSTEER_A) $(LIBSTEER_SO) \
+	$(O)/steer.pc)
+EXAMPLES := $(patsubst userland/examples/%.c,$(O)/examples/%,\
+	$(wildcard userland/examples/*.c))
 
 DEPS_STAMP := $(O)/.deps-ok
 
@@ -72,8 +84,8 @@ DEPS_STAMP := $(O)/.deps-ok
 	install clean deps
 .DEFAULT_GOAL := all
 
-all: $(BPF_OBJS) $(SKELS) $(PROGRAMS) $(UNIT_TESTS) $(BPF_TESTS) \
-	$(INTEG_TESTS) $(TOOLS)
+all: $(BPF_OBJS) $(SKELS) $(PROGRAMS) $(LIBSTEER) $(EXAMPLES) \
+	$(UNIT_TESTS) $(BPF_TESTS) $(INTEG_TESTS) $(TOOLS)
 
 help:
 	@echo 'steer build targets:'
@@ -132,7 +144,7 @@ $(O)/steer%: $(O)/ctrl/steer%.o $(CTRL_LIB)
 $(O)/tests/%.o: tests/%.c $(CTRL_HDRS) $(wildcard tests/*/*.h) $(SKELS)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) -Itests -Itests/bpf -c $< -o $@
+	$(Q)$(CC) $(CFLAGS) -Itests -Itests/bpf -Iuserland/include -c $< -o $@
 
 $(UNIT_TESTS): $(O)/tests/unit/%: $(O)/tests/unit/%.o $(CTRL_LIB)
 	$(call msg,LINK,$@)
@@ -145,19 +157,58 @@ $(BPF_TESTS): $(O)/tests/bpf/%: $(O)/tests/bpf/%.o \
 
 $(INTEG_TESTS): $(O)/tests/integration/%: $(O)/tests/integration/%.o \
 		$(patsubst tests/%.c,$(O)/tests/%.o,$(call test_support,integration)) \
-		$(CTRL_LIB)
+		$(LIBSTEER_A) $(CTRL_LIB)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(TEST_LDLIBS)
 
 $(O)/tools/%.o: tools/%.c $(CTRL_HDRS) $(SKELS)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) -Itests -Itests/bpf -c $< -o $@
+	$(Q)$(CC) $(CFLAGS) -Itests -Itests/bpf -Iuserland/include -c $< -o $@
 
 $(O)/tools/bench_xdp: $(O)/tools/bench_xdp.o \
 		$(BPF_TEST_SRCS:tests/%.c=$(O)/tests/%.o) $(CTRL_LIB)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(O)/libsteer/%.o: %.c $(wildcard userland/include/steer/*.h) \
+		$(wildcard userland/lib/*.h) $(CTRL_HDRS) $(DEPS_STAMP)
+	$(call msg,CC-PIC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -fPIC -fvisibility=hidden -Iuserland/include \
+		-Iuserland/lib -c $< -o $@
+
+$(LIBSTEER_A): $(LIBSTEER_OBJS)
+	$(call msg,AR,$@)
+	$(Q)rm -f $@
+	$(Q)$(AR) rcs $@ $^
+
+$(LIBSTEER_SO): $(LIBSTEER_OBJS) userland/lib/libsteer.map
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(LDFLAGS) -shared -Wl,-soname,libsteer.so.0 \
+		-Wl,--version-script=userland/lib/libsteer.map \
+		-o $@.$(LIBSTEER_VERSION) $(LIBSTEER_OBJS) \
+		$(shell $(PKG_CONFIG) --libs jansson)
+	$(Q)ln -sf libsteer.so.$(LIBSTEER_VERSION) $@.0
+	$(Q)ln -sf libsteer.so.$(LIBSTEER_VERSION) $@
+
+$(O)/steer.pc: userland/lib/steer.pc.in
+	$(call msg,GEN,$@)
+	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(LIBSTEER_VERSION)|' \
+		$< > $@
+
+# Examples link libsteer statically: they run from the build tree.
+$(O)/examples/%: userland/examples/%.c $(LIBSTEER_A) \
+		$(wildcard userland/include/steer/*.h)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -Iuserland/include $(LDFLAGS) -o $@ $< \
+		$(LIBSTEER_A) $(shell $(PKG_CONFIG) --libs jansson) -lpthread
+
+$(O)/tools/loadgen: tools/loadgen.c $(wildcard tools/*.h)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< -lpthread -lm
 
 # The runner prints every test's result and the summary line.
 test: all
@@ -169,7 +220,7 @@ test-unit: $(UNIT_TESTS) $(STEERCTL)
 test-bpf: $(BPF_TESTS)
 	$(Q)tests/run.sh $(O) $(BPF_TESTS)
 
-test-integration: $(INTEG_TESTS) $(PROGRAMS)
+test-integration: $(INTEG_TESTS) $(PROGRAMS) $(EXAMPLES) $(TOOLS)
 	$(Q)tests/run.sh $(O) $(INTEG_TESTS)
 
 asan:
@@ -186,9 +237,21 @@ format:
 check-format:
 	$(Q)clang-format --dry-run --Werror $(C_SOURCES)
 
-install: $(PROGRAMS)
+install: $(PROGRAMS) $(LIBSTEER)
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man8
 	install -m 0755 $(PROGRAMS) $(DESTDIR)$(PREFIX)/sbin/
+	$(if $(LIBSTEER),install -d $(DESTDIR)$(PREFIX)/lib \
+		$(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include/steer)
+	$(if $(LIBSTEER),install -m 0644 $(LIBSTEER_A) \
+		$(LIBSTEER_SO).$(LIBSTEER_VERSION) $(DESTDIR)$(PREFIX)/lib/)
+	$(if $(LIBSTEER),ln -sf libsteer.so.$(LIBSTEER_VERSION) \
+		$(DESTDIR)$(PREFIX)/lib/libsteer.so.0)
+	$(if $(LIBSTEER),ln -sf libsteer.so.$(LIBSTEER_VERSION) \
+		$(DESTDIR)$(PREFIX)/lib/libsteer.so)
+	$(if $(LIBSTEER),install -m 0644 $(O)/steer.pc \
+		$(DESTDIR)$(PREFIX)/lib/pkgconfig/)
+	$(if $(LIBSTEER),install -m 0644 userland/include/steer/libsteer.h \
+		$(DESTDIR)$(PREFIX)/include/steer/)
 	install -m 0644 $(wildcard docs/man/*.8) \
 		$(DESTDIR)$(PREFIX)/share/man/man8/
 

@@ -2,9 +2,27 @@
 /* Default paths named after the network namespace's cookie. */
 #include <stdint.h>
 #include <stdio.h>
+#include <unistd.h>
+#include <sys/socket.h>
 
 #include "defaults.h"
-#include "netns.h"
+
+/*
+ * The caller's network namespace cookie. Self-contained (no logging), as
+ * libsteer carries this file too.
+ */
+static int cookie_self(uint64_t *cookie)
+{
+	socklen_t len = sizeof(*cookie);
+	int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0), err = 0;
+
+	if (fd < 0)
+		return -1;
+	if (getsockopt(fd, SOL_SOCKET, SO_NETNS_COOKIE, cookie, &len))
+		err = -1;
+	close(fd);
+	return err;
+}
 
 /* Without a cookie (kernel before 5.14) the plain paths are used. */
 static const char *qualified(char *buf, size_t len, const char *root,
@@ -12,7 +30,7 @@ static const char *qualified(char *buf, size_t len, const char *root,
 {
 	uint64_t cookie;
 
-	if (netns_cookie_self(&cookie))
+	if (cookie_self(&cookie))
 		snprintf(buf, len, "%s%s", root, leaf);
 	else
 		snprintf(buf, len, "%s/netns-%llu%s", root,

@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * libsteer against a real steerd: clear errors when steerd is absent, the
+ * group does not exist or the slot is taken; a listener for a CPU's slot,
+ * a standby, drain notifications through the event fd, the non-blocking
+ * sweep of what is queued, and the slot emptied on close.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <cmocka.h>
+
+#include "steer/libsteer.h"
+#include "steerd_env.h"
+
+#define PORT 9800
+#define QUEUED 4
+#define EVENT_WAIT_MS 2000
+
+static char last_message[512];
+
+/* Keeps libsteer's last message for the assertions. */
+static int capture(enum libsteer_print_level level, const char *fmt,
+		   va_list args)
+{
+	if (level != LIBSTEER_DEBUG)
+		vsnprintf(last_message, sizeof(last_message), fmt, args);
+	return 0;
+}
+
+static struct steer_listen_opts opts(bool standby)
+{
+	struct steer_listen_opts o = {
+		.sz = sizeof(o),
+		.socket_path = env_sock_path,
+		.standby = standby,
+	};
+
+	return o;
+}
+
+static void test_errors(void **state)
+{
+	struct steer_listen_opts o = opts(false);
+	struct steer_listener *l;
+
+	env_check();
+	o.socket_path = "/nonexistent/steerd.sock";
+	l = steer_listener__open("lib", 0, &o);
+	assert_null(l);
+	assert_int_equal(errno, ECONNREFUSED);
+	assert_non_null(strstr(last_message, "start it with 'steerd'"));
+
+	o = opts(false);
+	assert_null(steer_listener__open("nosuch", 0, &o));
+	assert_int_equal(errno, ENOENT);
+	assert_non_null(strstr(last_message, "no group nosuch"));
+}
+
+/* Counts connections handed over by accept_all. */
+static void count_cb(int fd, void *ctx)
+{
+	(*(int *)ctx)++;
+	close(fd);
+}
+
+/* Waits for the next event on l's event fd. */
+static int wait_event(struct steer_listener *l)
+{
+	struct pollfd pfd = { .fd = steer_listener__event_fd(l),
+			      .events = POLLIN };
+
+	assert_true(pfd.fd >= 0);
+	if (poll(&pfd, 1, EVENT_WAIT_MS) != 1)
+		return -ETIMEDOUT;
+	return steer_listener__next_event(l);
+}
+
+static void test_listen_drain_close(void **state)
+{
+	struct sockaddr_in srv = { .sin_family = AF_INET,
+				   .sin_port = htons(PORT) };
+	struct steer_listen_opts o = opts(false), so = opts(true);
+	struct steer_listener *active, *standby, *taken;
+	int clients[QUEUED], i, n = 0;
+
+	env_check();
+	inet_pton(AF_INET, ENV_SERVER_V4, &srv.sin_addr);
+	env_group_add("lib", ENV_SERVER_V4, PORT);
+	active = steer_listener__open("lib", 0, &o);
+	assert_non_null(active);
+	assert_int_equal(steer_listener__slot(active), 0);
+	assert_true(steer_listener__cookie(active) != 0);
+	assert_int_equal(env_active_count("lib"), 1);
+
+	taken = steer_listener__open("lib", 0, &o);
+	assert_null(taken);
+	assert_int_equal(errno, EBUSY);
+	assert_non_null(strstr(last_message, "register as standby"));
+
+	standby = steer_listener__open("lib", 0, &so);
+	assert_non_null(standby);
+	assert_int_equal(steer_listener__next_event(active), STEER_EVENT_NONE);
+
+	/* Connections queue on the active (from CPU 0: its slot). */
+	assert_int_equal(steer_pin_cpu(0), 0);
+	for (i = 0; i < QUEUED; i++) {
+		clients[i] = socket(AF_INET, SOCK_STREAM, 0);
+		assert_int_equal(connect(clients[i], (struct sockaddr *)&srv,
+					 sizeof(srv)),
+				 0);
+	}
+	assert_int_equal(steer_listener__drain(active, 5000), 0);
+	assert_int_equal(wait_event(active), STEER_EVENT_DRAIN);
+	assert_int_equal(steer_listener__accept_all(active, count_cb, &n),
+			 QUEUED);
+	assert_int_equal(n, QUEUED);
+	assert_int_equal(wait_event(active), STEER_EVENT_DRAINED);
+	/* The standby took the slot over. */
+	assert_int_equal(env_active_count("lib"), 1);
+	steer_listener__close(active);
+	steer_listener__close(standby);
+	env_wait_active("lib", 0);
+	for (i = 0; i < QUEUED; i++)
+		close(clients[i]);
+}
+
+/* A socket the application made itself. */
+static void test_register_own_socket(void **state)
+{
+	struct steer_listen_opts o = opts(false);
+	struct steer_listener *l;
+	int fd;
+
+	env_check();
+	env_group_add("own", ENV_SERVER_V4, PORT + 1);
+	fd = env_tcp_listener(ENV_SERVER_V4, PORT + 1, true, true);
+	l = steer_listener__register(fd, "own", 1, &o);
+	assert_non_null(l);
+	assert_int_equal(steer_listener__fd(l), fd);
+	assert_int_equal(env_active_count("own"), 1);
+	steer_listener__close(l);
+	env_wait_active("own", 0);
+}
+
+static int setup(void **state)
+{
+	libsteer_set_print(capture);
+	env_setup();
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	env_teardown();
+	return 0;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_listen_drain_close),
+		cmocka_unit_test(test_register_own_socket),
+	};
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	return cmocka_run_group_tests_name("libsteer", tests, setup, teardown);
+}

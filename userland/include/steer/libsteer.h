@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * libsteer: listeners that steer keeps CPU-local. One call gives a worker
+ * an SO_REUSEPORT listener registered with steerd for its CPU's slot (as
+ * the active listener or as the standby of a rolling restart), an fd to
+ * poll for drain notifications, and a sweep that accepts whatever is
+ * queued. In libbpf's manner: opaque objects, options structs that carry
+ * their size, negative errno (or NULL with errno set), messages through a
+ * print callback.
+ */
+#ifndef STEER_LIBSTEER_H
+#define STEER_LIBSTEER_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Only these symbols are exported; the rest of the library is hidden. */
+#define LIBSTEER_API __attribute__((visibility("default")))
+
+#define LIBSTEER_MAJOR_VERSION 0
+#define LIBSTEER_MINOR_VERSION 1
+
+/* Messages: one line each, on stderr unless a callback is set. */
+enum libsteer_print_level {
+	LIBSTEER_WARN,
+	LIBSTEER_INFO,
+	LIBSTEER_DEBUG,
+};
+
+typedef int (*libsteer_print_fn_t)(enum libsteer_print_level level,
+				   const char *fmt, va_list args);
+
+/* Sets the print callback (NULL silences); returns the previous one. */
+LIBSTEER_API libsteer_print_fn_t libsteer_set_print(libsteer_print_fn_t fn);
+
+struct steer_listener; /* opaque */
+
+struct steer_listen_opts {
+	size_t sz; /* sizeof(struct steer_listen_opts), for ABI growth */
+	const char *socket_path; /* steerd's; NULL: this netns's default */
+	bool standby; /* the next generation of the slot (rolling restart) */
+	int backlog; /* listen(2) backlog; 0: SOMAXCONN */
+	size_t : 0;
+};
+#define steer_listen_opts__last_field backlog
+
+/*
+ * Creates a TCP listener on the group's address and port (asked of steerd),
+ * with SO_REUSEPORT, and registers it for the slot of `cpu`. NULL with
+ * errno set on failure: ECONNREFUSED/ENOENT (steerd not running: start
+ * it), ENOENT (no such group), EBUSY (the slot has an active listener and
+ * standby was not asked), others as steerd says; a message explains each.
+ */
+LIBSTEER_API struct steer_listener *
+steer_listener__open(const char *group, int cpu,
+		     const struct steer_listen_opts *opts);
+
+/*
+ * Registers a listener the application made itself (bound to the group's
+ * address and port, SO_REUSEPORT, listening). The library takes ownership
+ * of fd: steer_listener__close() closes it.
+ */
+LIBSTEER_API struct steer_listener *
+steer_listener__register(int fd, const char *group, int cpu,
+			 const struct steer_listen_opts *opts);
+
+/* The listening socket, for accept(2) and the application's event loop. */
+LIBSTEER_API int steer_listener__fd(const struct steer_listener *l);
+
+/* The slot steerd gave it, its socket cookie, and whether it is active. */
+LIBSTEER_API int steer_listener__slot(const struct steer_listener *l);
+LIBSTEER_API unsigned long long
+steer_listener__cookie(const struct steer_listener *l);
+
+/* Events steerd sends about the listener. */
+enum steer_event {
+	STEER_EVENT_NONE = 0, /* nothing pending */
+	STEER_EVENT_DRAIN, /* out of selection: accept what is queued */
+	STEER_EVENT_DRAINED, /* queue empty: the listener may close */
+};
+
+/* An fd that becomes readable when an event is pending (poll/epoll it). */
+LIBSTEER_API int steer_listener__event_fd(const struct steer_listener *l);
+
+/*
+ * Reads the next pending event without blocking: STEER_EVENT_* (>= 0), or
+ * a negative errno (-ECONNRESET: steerd went away; the listener keeps
+ * working, unsteered events stop).
+ */
+LIBSTEER_API int steer_listener__next_event(struct steer_listener *l);
+
+/*
+ * Asks steerd to drain this listener: it leaves selection at once (its
+ * slot's standby or a sibling takes new connections); STEER_EVENT_DRAINED
+ * follows when its accept queue is empty. Returns 0 or a negative errno.
+ */
+LIBSTEER_API int steer_listener__drain(struct steer_listener *l,
+				       int timeout_ms);
+
+/*
+ * Accepts every connection queued on the listener without blocking and
+ * hands each to cb (which owns the fd). A migrated connection may not wake
+ * a waiter on every kernel, so workers sweep when told to drain. Returns
+ * the number accepted or a negative errno.
+ */
+LIBSTEER_API int steer_listener__accept_all(struct steer_listener *l,
+					    void (*cb)(int fd, void *ctx),
+					    void *ctx);
+
+/* Closes the listener and its registration; NULL is fine. */
+LIBSTEER_API void steer_listener__close(struct steer_listener *l);
+
+/* Pins the calling thread to cpu. 0 or a negative errno. */
+LIBSTEER_API int steer_pin_cpu(int cpu);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* STEER_LIBSTEER_H */

@@ -1,0 +1,386 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * libsteer: a worker's listener, created on its group's address, registered
+ * with steerd for its CPU's slot, with the registration kept open for
+ * steerd's drain notifications.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "proto.h"
+#include "steer/libsteer.h"
+
+#define ERR_MAX 512
+
+static int default_print(enum libsteer_print_level level, const char *fmt,
+			 va_list args)
+{
+	if (level == LIBSTEER_DEBUG)
+		return 0;
+	fputs("libsteer: ", stderr);
+	return vfprintf(stderr, fmt, args);
+}
+
+static libsteer_print_fn_t print_fn = default_print;
+
+libsteer_print_fn_t libsteer_set_print(libsteer_print_fn_t fn)
+{
+	libsteer_print_fn_t old = print_fn;
+
+	print_fn = fn;
+	return old;
+}
+
+__attribute__((format(printf, 2, 3))) static void
+pr(enum libsteer_print_level level, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!print_fn)
+		return;
+	va_start(ap, fmt);
+	print_fn(level, fmt, ap);
+	va_end(ap);
+}
+
+struct steer_listener {
+	int fd; /* the listening socket */
+	int conn; /* registration connection: steerd's events arrive here */
+	int slot;
+	unsigned long long cookie;
+	char group[PROTO_GROUP_NAME_MAX + 1];
+	const char *socket_path; /* NULL: the default */
+	char socket_buf[sizeof(((struct sockaddr_un *)0)->sun_path)];
+};
+
+/* The caller's options, zero-filled beyond what its version knew. */
+static void read_opts(const struct steer_listen_opts *in,
+		      struct steer_listen_opts *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (in)
+		memcpy(out, in, in->sz < sizeof(*out) ? in->sz : sizeof(*out));
+}
+
+static int connect_steerd(const char *path)
+{
+	int s = proto_connect(path);
+
+	if (s == -ENOENT || s == -ECONNREFUSED) {
+		pr(LIBSTEER_WARN,
+		   "steerd is not running (no answer on %s); start it with "
+		   "'steerd'\n",
+		   path ? path : "its default socket");
+		return -ECONNREFUSED;
+	}
+	if (s < 0)
+		pr(LIBSTEER_WARN, "cannot reach steerd: %s\n", strerror(-s));
+	return s;
+}
+
+/* A request on conn; steerd's message printed on failure. */
+static int call(int conn, json_t *req, int fd, json_t **reply)
+{
+	char err[ERR_MAX] = "";
+	int rc = proto_call(conn, req, fd, reply, err, sizeof(err));
+
+	json_decref(req);
+	if (rc)
+		pr(LIBSTEER_WARN, "steerd: %s\n", err[0] ? err : strerror(-rc));
+	return rc;
+}
+
+/* The group's address and port, from steerd. */
+static int group_addr(int conn, const char *group, struct sockaddr_storage *ss,
+		      socklen_t *len)
+{
+	json_t *req = proto_request("group_show"), *reply = NULL;
+	struct proto_read rd;
+	const char *addr;
+	uint32_t port;
+	int rc;
+
+	json_object_set_new(req, "name", json_string(group));
+	rc = call(conn, req, -1, &reply);
+	if (rc)
+		return rc;
+	proto_read_init(&rd);
+	addr = proto_read_str(&rd, reply, "addr");
+	port = proto_read_u32(&rd, reply, "port");
+	memset(ss, 0, sizeof(*ss));
+	if (!rd.err) {
+		struct sockaddr_in *in = (struct sockaddr_in *)ss;
+		struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
+
+		if (inet_pton(AF_INET, addr, &in->sin_addr) == 1) {
+			in->sin_family = AF_INET;
+			in->sin_port = htons(port);
+			*len = sizeof(*in);
+		} else if (inet_pton(AF_INET6, addr, &in6->sin6_addr) == 1) {
+			in6->sin6_family = AF_INET6;
+			in6->sin6_port = htons(port);
+			*len = sizeof(*in6);
+		} else {
+			rd.err = -EBADMSG;
+		}
+	}
+	json_decref(reply);
+	if (rd.err)
+		pr(LIBSTEER_WARN, "steerd's group_show reply: %s\n", rd.msg);
+	return rd.err;
+}
+
+static int make_listener(const struct sockaddr_storage *ss, socklen_t len,
+			 int backlog)
+{
+	int one = 1, fd, err;
+
+	fd = socket(ss->ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
+		    0);
+	if (fd < 0)
+		return -errno;
+	/* Only the group's port: an IPv6 wildcard must not take IPv4 too. */
+	if ((ss->ss_family == AF_INET6 &&
+	     setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one))) ||
+	    setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)) ||
+	    bind(fd, (const struct sockaddr *)ss, len) ||
+	    listen(fd, backlog > 0 ? backlog : SOMAXCONN)) {
+		err = -errno;
+		pr(LIBSTEER_WARN, "creating the listener: %s\n",
+		   strerror(-err));
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+/* Registers fd on conn; fills l on success. */
+static int do_register(struct steer_listener *l, int fd, const char *group,
+		       int cpu, bool standby)
+{
+	json_t *req = proto_request("register"), *reply = NULL;
+	struct proto_read rd;
+	int rc;
+
+	json_object_set_new(req, "group", json_string(group));
+	json_object_set_new(req, "cpu", json_integer(cpu));
+	json_object_set_new(req, "standby", json_boolean(standby));
+	rc = call(l->conn, req, fd, &reply);
+	if (rc)
+		return rc;
+	proto_read_init(&rd);
+	l->cookie = proto_read_u64(&rd, reply, "cookie");
+	l->slot = proto_read_u32(&rd, reply, "slot");
+	json_decref(reply);
+	if (rd.err)
+		return rd.err;
+	/* From now on the connection only carries events: never block. */
+	fcntl(l->conn, F_SETFL, fcntl(l->conn, F_GETFL) | O_NONBLOCK);
+	l->fd = fd;
+	snprintf(l->group, sizeof(l->group), "%s", group);
+	return 0;
+}
+
+static struct steer_listener *new_listener(const struct steer_listen_opts *o)
+{
+	struct steer_listener *l = calloc(1, sizeof(*l));
+
+	if (!l)
+		return NULL;
+	l->fd = l->conn = -1;
+	if (o->socket_path) {
+		snprintf(l->socket_buf, sizeof(l->socket_buf), "%s",
+			 o->socket_path);
+		l->socket_path = l->socket_buf;
+	}
+	return l;
+}
+
+static struct steer_listener *fail(struct steer_listener *l, int err)
+{
+	if (l) {
+		if (l->conn >= 0)
+			close(l->conn);
+		free(l);
+	}
+	errno = -err;
+	return NULL;
+}
+
+struct steer_listener *
+steer_listener__open(const char *group, int cpu,
+		     const struct steer_listen_opts *opts)
+{
+	struct steer_listen_opts o;
+	struct steer_listener *l;
+	struct sockaddr_storage ss;
+	socklen_t len = 0;
+	int fd, err;
+
+	read_opts(opts, &o);
+	if (!group || cpu < 0)
+		return fail(NULL, -EINVAL);
+	l = new_listener(&o);
+	if (!l)
+		return fail(NULL, -ENOMEM);
+	l->conn = connect_steerd(l->socket_path);
+	if (l->conn < 0)
+		return fail(l, l->conn);
+	err = group_addr(l->conn, group, &ss, &len);
+	if (err)
+		return fail(l, err);
+	fd = make_listener(&ss, len, o.backlog);
+	if (fd < 0)
+		return fail(l, fd);
+	err = do_register(l, fd, group, cpu, o.standby);
+	if (err) {
+		close(fd);
+		return fail(l, err);
+	}
+	pr(LIBSTEER_DEBUG, "group %s slot %d: listener %llu\n", group, l->slot,
+	   l->cookie);
+	return l;
+}
+
+struct steer_listener *
+steer_listener__register(int fd, const char *group, int cpu,
+			 const struct steer_listen_opts *opts)
+{
+	struct steer_listen_opts o;
+	struct steer_listener *l;
+	int err;
+
+	read_opts(opts, &o);
+	if (fd < 0 || !group || cpu < 0)
+		return fail(NULL, -EINVAL);
+	l = new_listener(&o);
+	if (!l)
+		return fail(NULL, -ENOMEM);
+	l->conn = connect_steerd(l->socket_path);
+	if (l->conn < 0)
+		return fail(l, l->conn);
+	err = do_register(l, fd, group, cpu, o.standby);
+	if (err)
+		return fail(l, err);
+	/* accept_all sweeps without blocking. */
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+	return l;
+}
+
+int steer_listener__fd(const struct steer_listener *l)
+{
+	return l ? l->fd : -EINVAL;
+}
+
+int steer_listener__slot(const struct steer_listener *l)
+{
+	return l ? l->slot : -EINVAL;
+}
+
+unsigned long long steer_listener__cookie(const struct steer_listener *l)
+{
+	return l ? l->cookie : 0;
+}
+
+int steer_listener__event_fd(const struct steer_listener *l)
+{
+	return l ? l->conn : -EINVAL;
+}
+
+int steer_listener__next_event(struct steer_listener *l)
+{
+	const char *name;
+	json_t *msg = NULL;
+	int err, ev;
+
+	if (!l)
+		return -EINVAL;
+	for (;;) {
+		err = proto_recv(l->conn, &msg, NULL);
+		if (err == -EAGAIN)
+			return STEER_EVENT_NONE;
+		if (err)
+			return err;
+		name = json_string_value(json_object_get(msg, "event"));
+		ev = !name		      ? -1 :
+		     !strcmp(name, "drain")   ? STEER_EVENT_DRAIN :
+		     !strcmp(name, "drained") ? STEER_EVENT_DRAINED :
+						-1;
+		json_decref(msg);
+		if (ev >= 0)
+			return ev;
+		/* Not an event we know: a newer steerd's; skip it. */
+	}
+}
+
+int steer_listener__drain(struct steer_listener *l, int timeout_ms)
+{
+	json_t *req;
+	int conn, rc;
+
+	if (!l)
+		return -EINVAL;
+	/* Its own connection: the reply must not be mistaken for an event. */
+	conn = connect_steerd(l->socket_path);
+	if (conn < 0)
+		return conn;
+	req = proto_request("drain");
+	json_object_set_new(req, "group", json_string(l->group));
+	json_object_set_new(req, "slot", json_integer(l->slot));
+	if (timeout_ms > 0)
+		json_object_set_new(req, "timeout_ms",
+				    json_integer(timeout_ms));
+	rc = call(conn, req, -1, NULL);
+	close(conn);
+	return rc;
+}
+
+int steer_listener__accept_all(struct steer_listener *l,
+			       void (*cb)(int fd, void *ctx), void *ctx)
+{
+	int n = 0, fd;
+
+	if (!l || !cb)
+		return -EINVAL;
+	while ((fd = accept4(l->fd, NULL, NULL,
+			     SOCK_CLOEXEC | SOCK_NONBLOCK)) >= 0) {
+		cb(fd, ctx);
+		n++;
+	}
+	if (errno != EAGAIN && errno != EWOULDBLOCK && errno != ECONNABORTED)
+		return n ? n : -errno;
+	return n;
+}
+
+void steer_listener__close(struct steer_listener *l)
+{
+	if (!l)
+		return;
+	if (l->fd >= 0)
+		close(l->fd);
+	if (l->conn >= 0)
+		close(l->conn);
+	free(l);
+}
+
+int steer_pin_cpu(int cpu)
+{
+	cpu_set_t set;
+
+	if (cpu < 0 || cpu >= CPU_SETSIZE)
+		return -EINVAL;
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	return sched_setaffinity(0, sizeof(set), &set) ? -errno : 0;
+}
