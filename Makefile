@@ -80,7 +80,7 @@ EXAMPLES := $(patsubst userland/examples/%.c,$(O)/examples/%,\
 
 DEPS_STAMP := $(O)/.deps-ok
 
-.PHONY: all help test test-unit test-bpf test-integration asan bench format check-format \
+.PHONY: all help demo test test-unit test-bpf test-integration asan bench format check-format \
 	install clean deps
 .DEFAULT_GOAL := all
 
@@ -89,7 +89,9 @@ all: $(BPF_OBJS) $(SKELS) $(PROGRAMS) $(LIBSTEER) $(EXAMPLES) \
 
 help:
 	@echo 'steer build targets:'
-	@echo '  all (default)  BPF objects, skeletons, steerctl, tests, tools'
+	@echo '  all (default)  BPF objects, skeletons, steerd, steerctl, libsteer,'
+	@echo '                 examples, tests, tools'
+	@echo '  demo           install, build, run the locality demo (root)'
 	@echo '  test           every test (unit, BPF); ends "N passed, N failed"'
 	@echo '  test-unit      cmocka unit tests only'
 	@echo '  test-bpf       BPF_PROG_TEST_RUN tests only (root)'
@@ -105,6 +107,12 @@ help:
 
 deps:
 	$(Q)tools/deps.sh
+
+# Installs what is missing, builds, then runs; each step in order.
+demo:
+	$(Q)tools/deps.sh
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)tools/demo.sh $(O)
 
 # Reports every missing tool or library with the package that provides it.
 $(DEPS_STAMP): tools/check-deps.sh

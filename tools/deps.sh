@@ -15,6 +15,7 @@ packages=(
 	libelf-dev zlib1g-dev     # libbpf's link dependencies
 	iproute2 ethtool          # test namespaces and veth
 	clang-format              # make format
+	python3                   # the demo's tables
 )
 
 missing=()

@@ -210,6 +210,71 @@ void env_teardown(void)
 	rmdir(dir);
 }
 
+static int sh(const char *fmt, ...)
+{
+	char cmd[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	return system(cmd) == 0 ? 0 : -EIO;
+}
+
+pid_t env_client_start(int queues)
+{
+	int p[2];
+	pid_t pid;
+	char c;
+
+	if (pipe(p))
+		return -errno;
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		if (unshare(CLONE_NEWNET) || write(p[1], "r", 1) != 1)
+			_exit(1);
+		pause();
+		_exit(0);
+	}
+	close(p[1]);
+	if (read(p[0], &c, 1) != 1) {
+		close(p[0]);
+		return -ECHILD;
+	}
+	close(p[0]);
+	/* IPv6 DAD off and static addresses: usable at once. */
+	if (sh("ip link add " ENV_SRV_IF " numrxqueues %d numtxqueues %d type "
+	       "veth peer name " ENV_CLI_IF " numrxqueues %d numtxqueues %d "
+	       "netns %d",
+	       queues, queues, queues, queues, pid) ||
+	    sh("sysctl -qw net.ipv6.conf." ENV_SRV_IF ".accept_dad=0 && "
+	       "ip addr add " ENV_SRV_ADDR "/24 dev " ENV_SRV_IF " && "
+	       "ip -6 addr add " ENV_SRV_ADDR6 "/64 dev " ENV_SRV_IF
+	       " nodad && "
+	       "ip link set " ENV_SRV_IF " up") ||
+	    sh("nsenter -t %d -n sh -c 'ip link set lo up && "
+	       "sysctl -qw net.ipv6.conf." ENV_CLI_IF ".accept_dad=0 && "
+	       "ip addr add " ENV_CLI_ADDR "/24 dev " ENV_CLI_IF " && "
+	       "ip -6 addr add " ENV_CLI_ADDR6 "/64 dev " ENV_CLI_IF
+	       " nodad && "
+	       "ip link set " ENV_CLI_IF " up'",
+	       pid)) {
+		env_client_stop(pid);
+		return -EIO;
+	}
+	return pid;
+}
+
+void env_client_stop(pid_t pid)
+{
+	if (pid <= 0)
+		return;
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+}
+
 const char *env_pin_dir(void)
 {
 	static char path[160];

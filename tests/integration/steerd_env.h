@@ -54,6 +54,22 @@ int env_tcp_listener(const char *addr, int port, bool reuseport,
 /* Registers fd with group on cpu; keeps the connection in *conn if asked. */
 int env_register(const char *group, int cpu, bool standby, int fd, int *conn);
 
+/*
+ * A client network namespace, held by a child process that waits until
+ * killed, joined to the test's namespace by a veth pair with `queues`
+ * queues: SRV_IF/ENV_SRV_ADDR here, CLI_IF/ENV_CLI_ADDR there (/24).
+ * Returns the child's pid (its namespace: nsenter -t PID -n) or a
+ * negative errno. env_client_stop() kills it; the veth goes with it.
+ */
+#define ENV_SRV_IF "srv0"
+#define ENV_CLI_IF "cli0"
+#define ENV_SRV_ADDR "198.18.1.1"
+#define ENV_CLI_ADDR "198.18.1.2"
+#define ENV_SRV_ADDR6 "2001:db8:1::1"
+#define ENV_CLI_ADDR6 "2001:db8:1::2"
+pid_t env_client_start(int queues);
+void env_client_stop(pid_t pid);
+
 /* Runs steerctl on this steerd; its exit status, output in out. */
 int env_steerctl(const char *args, char *out, size_t len);
 
