@@ -97,7 +97,8 @@ help:
 	@echo '  test-bpf       BPF_PROG_TEST_RUN tests only (root)'
 	@echo '  test-integration  steerd in network namespaces (root)'
 	@echo '  asan           unit and BPF tests built with ASan + UBSan'
-	@echo '  bench          XDP program cost vs a bare XDP_PASS (root)'
+	@echo '  bench          XDP program cost vs a bare XDP_PASS, and connection'
+	@echo '                 rate on veth with steer vs plain SO_REUSEPORT (root)'
 	@echo '  format         clang-format every C file in place'
 	@echo '  check-format   fail if any C file is not formatted'
 	@echo '  install        steerctl and man pages under PREFIX=$(PREFIX)'
@@ -234,8 +235,10 @@ test-integration: $(INTEG_TESTS) $(PROGRAMS) $(EXAMPLES) $(TOOLS)
 asan:
 	$(Q)$(MAKE) --no-print-directory O=build-asan SANITIZE=1 test
 
-bench: $(TOOLS) $(BPF_OBJS)
+# The XDP program's cost, then connection rates on veth: steer vs plain.
+bench: all
 	$(Q)$(O)/tools/bench_xdp
+	$(Q)tools/demo.sh --bench $(O)
 
 C_SOURCES = $(shell git ls-files '*.c' '*.h' 2>/dev/null)
 

@@ -5,9 +5,16 @@
 # HTTP server, load from the client's on every CPU, and a locality table;
 # then the same load on plain SO_REUSEPORT and on SO_INCOMING_CPU listeners.
 # Everything it creates is removed at the end, also when interrupted.
-# Usage: tools/demo.sh [BUILD_DIR] (as root; `make demo` builds first).
+# Usage: tools/demo.sh [--bench] [BUILD_DIR] (as root; `make demo` builds
+# first). --bench ends with machine-readable lines: conn_rate_ratio and the
+# locality and latency figures of each run (`make bench` uses it).
 set -euo pipefail
 
+bench=0
+if [ "${1:-}" = --bench ]; then
+	bench=1
+	shift
+fi
 build=${1:-build}
 duration=${DEMO_SECONDS:-5}
 concurrency=${DEMO_CONCURRENCY:-32}
@@ -100,9 +107,12 @@ stop_server() {
 	server_pid=
 }
 
-locality() { # label -> percent
-	grep -o '"locality_pct": *[0-9.]*' "$workdir/$1.json" | grep -o '[0-9.]*$'
+value() { # label key -> number (top-level or latency_us)
+	grep -o "\"$2\": *[0-9.]*" "$workdir/$1.json" | head -1 |
+		grep -o '[0-9.]*$'
 }
+
+locality() { value "$1" locality_pct; }
 
 table() { # label title
 	say ""
@@ -121,6 +131,8 @@ PY
 }
 
 say "== steer: cpu steering on dsrv0, group web, steer_http"
+# Generic XDP: on veth, native mode would need the peer's transmit
+# checksum offload off, and measured no faster here (docs/benchmarks.md).
 steerctl iface attach dsrv0 --mode skb --steer cpu >/dev/null
 steerctl group add web --listen $srv_addr:$port >/dev/null
 start_server --group web
@@ -148,4 +160,14 @@ table incoming "SO_REUSEPORT with SO_INCOMING_CPU"
 stop_server
 
 say ""
+if [ "$bench" = 1 ]; then
+	for run in steer plain incoming; do
+		say "conn_rate_$run $(value $run conn_rate)"
+		say "locality_$run $(locality $run)"
+		say "p50_us_$run $(value $run p50)"
+		say "p99_us_$run $(value $run p99)"
+	done
+	say "conn_rate_ratio $(awk -v s="$(value steer conn_rate)" \
+		-v p="$(value plain conn_rate)" 'BEGIN { printf "%.3f", s / p }')"
+fi
 say "locality: $(locality steer)% with steer, $(locality plain)% with plain reuseport, $(locality incoming)% with SO_INCOMING_CPU"
