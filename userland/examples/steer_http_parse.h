@@ -1,0 +1,211 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* steer_http's HTTP/1.x request head parser: bytes in, a request out. */
+#ifndef STEER_HTTP_PARSE_H
+#define STEER_HTTP_PARSE_H
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <string.h>
+#include <strings.h>
+
+/* A request line and its headers, blank line included, fit in this. */
+#define HTTP_HEAD_MAX 8192
+/* More than this is not a length any client means (and would overflow). */
+#define HTTP_CONTENT_LENGTH_DIGITS_MAX 18
+
+struct http_request {
+	unsigned long long content_length; /* body bytes that follow the head */
+	unsigned int minor; /* HTTP/1.minor */
+	bool keep_alive; /* the connection stays open after the response */
+	bool expect_continue; /* the client waits for 100 Continue */
+};
+
+/* RFC 9110 tchar: what a method or a header name is made of. */
+static inline bool http_is_tchar(unsigned char c)
+{
+	if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+	    (c >= 'A' && c <= 'Z'))
+		return true;
+	return c && strchr("!#$%&'*+-.^_`|~", c);
+}
+
+static inline bool http_is_ows(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* Does the comma-separated list at v (n bytes) hold token (any case)? */
+static inline bool http_list_has(const char *v, size_t n, const char *token)
+{
+	size_t len = strlen(token), i = 0, start, end;
+
+	while (i < n) {
+		while (i < n && (http_is_ows(v[i]) || v[i] == ','))
+			i++;
+		start = i;
+		while (i < n && v[i] != ',')
+			i++;
+		end = i;
+		while (end > start && http_is_ows(v[end - 1]))
+			end--;
+		if (end - start == len && !strncasecmp(v + start, token, len))
+			return true;
+	}
+	return false;
+}
+
+static inline bool http_name_is(const char *name, size_t n, const char *want)
+{
+	return n == strlen(want) && !strncasecmp(name, want, n);
+}
+
+/* Content-Length: digits only; a repeat must repeat the same value. */
+static inline int http_content_length(const char *v, size_t n, bool *seen,
+				      unsigned long long *out)
+{
+	unsigned long long len = 0;
+	size_t i;
+
+	if (!n || n > HTTP_CONTENT_LENGTH_DIGITS_MAX)
+		return -EBADMSG;
+	for (i = 0; i < n; i++) {
+		if (v[i] < '0' || v[i] > '9')
+			return -EBADMSG;
+		len = len * 10 + (unsigned long long)(v[i] - '0');
+	}
+	if (*seen && len != *out)
+		return -EBADMSG;
+	*seen = true;
+	*out = len;
+	return 0;
+}
+
+/* "METHOD SP target SP HTTP/1.x": only the version matters here. */
+static inline int http_request_line(const char *p, size_t n,
+				    struct http_request *req)
+{
+	static const char proto[] = "HTTP/";
+	size_t i = 0, target;
+
+	while (i < n && http_is_tchar((unsigned char)p[i]))
+		i++;
+	if (!i || i == n || p[i] != ' ')
+		return -EBADMSG;
+	target = ++i;
+	while (i < n && (unsigned char)p[i] > ' ' && p[i] != 0x7f)
+		i++;
+	if (i == target || i == n || p[i] != ' ')
+		return -EBADMSG;
+	p += i + 1;
+	n -= i + 1;
+	if (n != sizeof(proto) - 1 + 3 || memcmp(p, proto, sizeof(proto) - 1))
+		return -EBADMSG;
+	p += sizeof(proto) - 1;
+	if (p[0] < '0' || p[0] > '9' || p[1] != '.' || p[2] < '0' || p[2] > '9')
+		return -EBADMSG;
+	if (p[0] != '1')
+		return -EPROTONOSUPPORT;
+	req->minor = p[2] - '0';
+	return 0;
+}
+
+/* One "name: value" line; obsolete line folding is refused (RFC 9112 5.2). */
+static inline int http_header(const char *p, size_t n, struct http_request *req,
+			      bool *cl_seen, bool *close, bool *keep)
+{
+	size_t i = 0, k, vend;
+	const char *v;
+
+	while (i < n && http_is_tchar((unsigned char)p[i]))
+		i++;
+	if (!i || i == n || p[i] != ':')
+		return -EBADMSG;
+	v = p + i + 1;
+	vend = n - i - 1;
+	while (vend && http_is_ows(*v)) {
+		v++;
+		vend--;
+	}
+	while (vend && http_is_ows(v[vend - 1]))
+		vend--;
+	for (k = 0; k < vend; k++)
+		if (((unsigned char)v[k] < ' ' && v[k] != '\t') || v[k] == 0x7f)
+			return -EBADMSG;
+	if (http_name_is(p, i, "content-length"))
+		return http_content_length(v, vend, cl_seen,
+					   &req->content_length);
+	/* Bodies of unknown length (chunked) are not read: 501. */
+	if (http_name_is(p, i, "transfer-encoding"))
+		return -EOPNOTSUPP;
+	if (http_name_is(p, i, "connection")) {
+		*close |= http_list_has(v, vend, "close");
+		*keep |= http_list_has(v, vend, "keep-alive");
+	} else if (http_name_is(p, i, "expect")) {
+		req->expect_continue = http_list_has(v, vend, "100-continue");
+	}
+	return 0;
+}
+
+/*
+ * Parses the request head at the start of buf (len bytes). *scanned is how
+ * far an earlier call looked for the blank line (0 at first): a head that
+ * arrives in pieces is not searched again from its start. Returns the
+ * head's length once it is complete, 0 when more bytes are needed, or
+ * -EMSGSIZE (431: longer than HTTP_HEAD_MAX), -EBADMSG (400),
+ * -EPROTONOSUPPORT (505: not HTTP/1), -EOPNOTSUPP (501: Transfer-Encoding).
+ */
+static inline int http_parse_head(const char *buf, size_t len, size_t *scanned,
+				  struct http_request *req)
+{
+	const char *end, *line, *eol;
+	bool cl_seen = false, close = false, keep = false;
+	size_t from = 0, head;
+	int err;
+
+	/* Empty lines before a request line are tolerated (RFC 9112 2.2). */
+	while (from + 1 < len && buf[from] == '\r' && buf[from + 1] == '\n')
+		from += 2;
+	if (*scanned > from + 3)
+		from = *scanned - 3;
+	end = len > from ? memmem(buf + from, len - from, "\r\n\r\n", 4) : NULL;
+	if (!end) {
+		*scanned = len;
+		return len >= HTTP_HEAD_MAX ? -EMSGSIZE : 0;
+	}
+	head = end - buf + 4;
+	memset(req, 0, sizeof(*req));
+	line = buf;
+	while (line + 1 < end + 2 && line[0] == '\r' && line[1] == '\n')
+		line += 2;
+	eol = memmem(line, end + 2 - line, "\r\n", 2);
+	err = http_request_line(line, eol - line, req);
+	while (!err && eol < end) {
+		line = eol + 2;
+		eol = memmem(line, end + 2 - line, "\r\n", 2);
+		err = http_header(line, eol - line, req, &cl_seen, &close,
+				  &keep);
+	}
+	if (err)
+		return err;
+	/* HTTP/1.1 keeps the connection unless told; HTTP/1.0 only if told. */
+	req->keep_alive = !close && (req->minor >= 1 || keep);
+	return head;
+}
+
+/* The status line of a parse error. */
+static inline const char *http_error_status(int err)
+{
+	switch (err) {
+	case -EMSGSIZE:
+		return "431 Request Header Fields Too Large";
+	case -EPROTONOSUPPORT:
+		return "505 HTTP Version Not Supported";
+	case -EOPNOTSUPP:
+		return "501 Not Implemented";
+	default:
+		return "400 Bad Request";
+	}
+}
+
+#endif /* STEER_HTTP_PARSE_H */
