@@ -114,17 +114,23 @@ value() { # label key -> number (top-level or latency_us)
 
 locality() { value "$1" locality_pct; }
 
-table() { # label title
+table() { # label title [group-show.json]
 	say ""
 	say "-- $2"
-	python3 - "$workdir/$1.json" <<'PY' 2>/dev/null || cat "$workdir/$1.json"
+	python3 - "$workdir/$1.json" "${3:-}" <<'PY' 2>/dev/null || cat "$workdir/$1.json"
 import json, sys
 r = json.load(open(sys.argv[1]))
-print(f"{'server cpu':>10} {'accepted':>9} {'local':>7} {'locality':>9}")
+syns = {}
+if sys.argv[2]:
+    for s in json.load(open(sys.argv[2])).get("slots", []):
+        syns[s["cpu"]] = syns.get(s["cpu"], 0) + s["syns"]
+print(f"{'server cpu':>10} {'SYNs':>9} {'accepted':>9} {'local':>9} {'locality':>9}")
 for c in r["per_server_cpu"]:
     pct = 100.0 * c["local"] / c["accepted"] if c["accepted"] else 0.0
-    print(f"{c['cpu']:>10} {c['accepted']:>9} {c['local']:>7} {pct:>8.1f}%")
-print(f"{'all':>10} {r['ok']:>9} {r['local']:>7} {r['locality_pct']:>8.1f}%"
+    syn = syns.get(c["cpu"], "-")
+    print(f"{c['cpu']:>10} {syn:>9} {c['accepted']:>9} {c['local']:>9} {pct:>8.1f}%")
+print(f"{'all':>10} {sum(syns.values()) if syns else '-':>9} {r['ok']:>9}"
+      f" {r['local']:>9} {r['locality_pct']:>8.1f}%"
       f"   ({r['attempted']} attempted, {r['conn_rate']:.0f} conn/s,"
       f" p50 {r['latency_us']['p50']} us, p99 {r['latency_us']['p99']} us)")
 PY
@@ -139,7 +145,8 @@ start_server --group web
 ip netns exec "$cli_ns" "$build/tools/loadgen" --target $srv_addr:$port \
 	--duration "$duration" --concurrency "$concurrency" --json \
 	>"$workdir/steer.json"
-table steer "with steer"
+steerctl -j group show web >"$workdir/show.json"
+table steer "with steer (SYNs: steered to each CPU by XDP)" "$workdir/show.json"
 stop_server
 steerctl iface detach dsrv0 >/dev/null
 
