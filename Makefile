@@ -208,7 +208,7 @@ $(O)/steer.pc: userland/lib/steer.pc.in
 
 # Examples link libsteer statically: they run from the build tree.
 $(O)/examples/%: userland/examples/%.c $(LIBSTEER_A) \
-		$(wildcard userland/include/steer/*.h)
+		$(wildcard userland/include/steer/*.h userland/examples/*.h)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -Iuserland/include $(LDFLAGS) -o $@ $< \

@@ -368,6 +368,7 @@ json_t *steerd_drain(struct steerd *d, const json_t *req, int client,
 	struct proto_read rd;
 	const char *name;
 	uint32_t slot = 0, pid = 0, timeout_ms = 30000;
+	uint64_t cookie = 0;
 	bool wait = false;
 	struct diag_listener dl;
 	json_t *error = NULL;
@@ -377,7 +378,9 @@ json_t *steerd_drain(struct steerd *d, const json_t *req, int client,
 	*deferred = false;
 	proto_read_init(&rd);
 	name = proto_read_str(&rd, req, "group");
-	if (json_object_get(req, "slot"))
+	if (json_object_get(req, "cookie"))
+		cookie = proto_read_u64(&rd, req, "cookie");
+	else if (json_object_get(req, "slot"))
 		slot = proto_read_u32(&rd, req, "slot");
 	else
 		pid = proto_read_u32(&rd, req, "pid");
@@ -394,11 +397,22 @@ json_t *steerd_drain(struct steerd *d, const json_t *req, int client,
 	for (i = 0; i < STEER_SOCKS_MAX && !l; i++) {
 		struct steerd_listener *c = &d->listeners[i];
 
-		if (c->in_use && c->group == id &&
-		    c->state == STEER_SLOT_ACTIVE &&
-		    (pid ? c->pid == (pid_t)pid : c->slot == slot))
+		/* By cookie, a standby drains too (a roll it gives up). */
+		if (cookie ? c->in_use && c->group == id &&
+				     c->cookie == cookie &&
+				     (c->state == STEER_SLOT_ACTIVE ||
+				      c->state == STEER_SLOT_STANDBY) :
+			     c->in_use && c->group == id &&
+				     c->state == STEER_SLOT_ACTIVE &&
+				     (pid ? c->pid == (pid_t)pid :
+					    c->slot == slot))
 			l = c;
 	}
+	if (!l && cookie)
+		return proto_reply_error(-ENOENT,
+					 "group %s has no active or standby "
+					 "listener with cookie %llu",
+					 name, (unsigned long long)cookie);
 	if (!l)
 		return pid ? proto_reply_error(-ENOENT,
 					       "group %s has no active "

@@ -19,6 +19,8 @@
 #include <sys/socket.h>
 #include <cmocka.h>
 
+#include <jansson.h>
+
 #include "steer/libsteer.h"
 #include "steerd_env.h"
 
@@ -134,6 +136,34 @@ static void test_listen_drain_close(void **state)
 		close(clients[i]);
 }
 
+/* A standby that gives up drains itself, not its slot's active listener. */
+static void test_standby_drains_itself(void **state)
+{
+	struct steer_listen_opts o = opts(false), so = opts(true);
+	struct steer_listener *active, *standby;
+	json_t *show;
+
+	env_check();
+	env_group_add("roll", ENV_SERVER_V4, PORT + 2);
+	active = steer_listener__open("roll", 1, &o);
+	standby = steer_listener__open("roll", 1, &so);
+	assert_non_null(active);
+	assert_non_null(standby);
+	assert_int_equal(steer_listener__drain(standby, 1000), 0);
+	assert_int_equal(wait_event(standby), STEER_EVENT_DRAIN);
+	assert_int_equal(wait_event(standby), STEER_EVENT_DRAINED);
+	assert_int_equal(steer_listener__next_event(active), STEER_EVENT_NONE);
+	show = env_group_show("roll");
+	assert_int_equal(json_integer_value(json_object_get(show, "active")),
+			 1);
+	assert_int_equal(json_integer_value(json_object_get(show, "draining")),
+			 1);
+	json_decref(show);
+	steer_listener__close(standby);
+	steer_listener__close(active);
+	env_wait_active("roll", 0);
+}
+
 /* A socket the application made itself. */
 static void test_register_own_socket(void **state)
 {
@@ -170,6 +200,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_listen_drain_close),
+		cmocka_unit_test(test_standby_drains_itself),
 		cmocka_unit_test(test_register_own_socket),
 	};
 

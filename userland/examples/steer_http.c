@@ -263,6 +263,7 @@ struct conn {
 	bool keep_alive; /* the client would keep the connection */
 	bool close_after; /* close once the output is flushed */
 	bool peer_closed;
+	bool answered; /* a response went out: the client knows it is kept */
 	bool lingering; /* our side is shut; reading until the client's */
 	char in[HTTP_HEAD_MAX];
 	char out[OUT_MAX];
@@ -368,7 +369,7 @@ static void conn_open(struct worker *w, int fd)
 	c->body_left = 0;
 	c->in_off = c->in_len = c->out_off = c->out_len = c->scanned = 0;
 	c->respond_pending = c->close_after = c->peer_closed = false;
-	c->lingering = false;
+	c->answered = c->lingering = false;
 	c->events = EPOLLIN;
 	/* Responses are written whole: never hold one back for an ACK. */
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
@@ -425,6 +426,7 @@ static void conn_respond(struct worker *w, struct conn *c)
 		     "cpu=%d incoming_cpu=%d pid=%d gen=%u\n", w->cpu, incoming,
 		     (int)w->pid, w->gen);
 	c->respond_pending = false;
+	c->answered = true;
 	if (!keep)
 		c->close_after = true;
 	w->requests++;
@@ -613,11 +615,14 @@ static void conn_serve(struct worker *w, struct conn *c, uint32_t events)
 	conn_set_events(w, c, c->out_len || more ? EPOLLOUT : EPOLLIN);
 }
 
-/* Idle: between requests, nothing buffered either way. */
+/*
+ * Idle: between two requests of a keep-alive connection. A new connection
+ * is not: its first request is on its way, and closing it would fail it.
+ */
 static bool conn_idle(const struct conn *c)
 {
-	return !c->lingering && !c->respond_pending && !c->body_left &&
-	       c->in_len == c->in_off && !c->out_len;
+	return c->answered && !c->lingering && !c->respond_pending &&
+	       !c->body_left && c->in_len == c->in_off && !c->out_len;
 }
 
 static void worker_accept(struct worker *w, unsigned int max)
@@ -905,8 +910,8 @@ static int worker_loop(struct worker *w)
 	return 0;
 }
 
-static const char *steer_hint(int err, const struct config *cfg, char *buf,
-			      size_t len)
+static const char *steer_hint(int err, const struct config *cfg, bool standby,
+			      char *buf, size_t len)
 {
 	switch (err) {
 	case -ECONNREFUSED:
@@ -919,8 +924,9 @@ static const char *steer_hint(int err, const struct config *cfg, char *buf,
 			 cfg->group);
 		return buf;
 	case -EBUSY:
-		return "stop the server holding it, or start this one with "
-		       "--standby";
+		return standby ? "stop the server holding it" :
+				 "stop the server holding it, or start this "
+				 "one with --standby";
 	case -EACCES:
 	case -EPERM:
 		return "run as root or as a member of steerd's --group";
@@ -997,7 +1003,7 @@ static int steer_listen(struct worker *w, char *msg, size_t len)
 	if (!w->sl) {
 		msgf(msg, len, "cannot serve group %s: %s; %s", cfg->group,
 		     lib_msg[0] ? lib_msg : strerror(-err),
-		     steer_hint(err, cfg, hint, sizeof(hint)));
+		     steer_hint(err, cfg, w->standby, hint, sizeof(hint)));
 		return err;
 	}
 	w->lfd = steer_listener__fd(w->sl);

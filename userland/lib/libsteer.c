@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -22,6 +23,7 @@
 #include "steer/libsteer.h"
 
 #define ERR_MAX 512
+#define DRAIN_REPLY_WAIT_S 5
 
 static int default_print(enum libsteer_print_level level, const char *fmt,
 			 va_list args)
@@ -326,6 +328,7 @@ int steer_listener__next_event(struct steer_listener *l)
 
 int steer_listener__drain(struct steer_listener *l, int timeout_ms)
 {
+	const struct timeval reply_wait = { .tv_sec = DRAIN_REPLY_WAIT_S };
 	json_t *req;
 	int conn, rc;
 
@@ -335,9 +338,13 @@ int steer_listener__drain(struct steer_listener *l, int timeout_ms)
 	conn = connect_steerd(l->socket_path);
 	if (conn < 0)
 		return conn;
+	/* A steerd that does not answer must not stall the caller's loop. */
+	setsockopt(conn, SOL_SOCKET, SO_RCVTIMEO, &reply_wait,
+		   sizeof(reply_wait));
 	req = proto_request("drain");
 	json_object_set_new(req, "group", json_string(l->group));
-	json_object_set_new(req, "slot", json_integer(l->slot));
+	/* This listener, whatever its slot holds: a standby drains itself. */
+	json_object_set_new(req, "cookie", json_integer(l->cookie));
 	if (timeout_ms > 0)
 		json_object_set_new(req, "timeout_ms",
 				    json_integer(timeout_ms));

@@ -51,10 +51,11 @@ struct steer_listen_opts {
 
 /*
  * Creates a TCP listener on the group's address and port (asked of steerd),
- * with SO_REUSEPORT, and registers it for the slot of `cpu`. NULL with
- * errno set on failure: ECONNREFUSED/ENOENT (steerd not running: start
- * it), ENOENT (no such group), EBUSY (the slot has an active listener and
- * standby was not asked), others as steerd says; a message explains each.
+ * with SO_REUSEPORT, non-blocking and close-on-exec, and registers it for
+ * the slot of `cpu`. NULL with errno set on failure: ECONNREFUSED (steerd
+ * not running: start it), ENOENT (no such group), EBUSY (the slot has an
+ * active listener and standby was not asked, or already has a standby),
+ * others as steerd says; a message explains each.
  */
 LIBSTEER_API struct steer_listener *
 steer_listener__open(const char *group, int cpu,
@@ -72,7 +73,11 @@ steer_listener__register(int fd, const char *group, int cpu,
 /* The listening socket, for accept(2) and the application's event loop. */
 LIBSTEER_API int steer_listener__fd(const struct steer_listener *l);
 
-/* The slot steerd gave it, its socket cookie, and whether it is active. */
+/*
+ * The slot steerd gave it and its socket cookie. (Whether a standby has
+ * been promoted is not reported: a standby starts receiving connections
+ * when its slot's active listener leaves.)
+ */
 LIBSTEER_API int steer_listener__slot(const struct steer_listener *l);
 LIBSTEER_API unsigned long long
 steer_listener__cookie(const struct steer_listener *l);
@@ -90,14 +95,18 @@ LIBSTEER_API int steer_listener__event_fd(const struct steer_listener *l);
 /*
  * Reads the next pending event without blocking: STEER_EVENT_* (>= 0), or
  * a negative errno (-ECONNRESET: steerd went away; the listener keeps
- * working, unsteered events stop).
+ * working and steering, but this registration's events stop for good, even
+ * after steerd restarts).
  */
 LIBSTEER_API int steer_listener__next_event(struct steer_listener *l);
 
 /*
- * Asks steerd to drain this listener: it leaves selection at once (its
- * slot's standby or a sibling takes new connections); STEER_EVENT_DRAINED
- * follows when its accept queue is empty. Returns 0 or a negative errno.
+ * Asks steerd to drain this listener (active or standby): it leaves
+ * selection at once (its slot's standby or a sibling takes new
+ * connections); STEER_EVENT_DRAINED follows when its accept queue is empty.
+ * If it does not empty within timeout_ms (0: steerd's default, 30 s) no
+ * event comes: keep a timer of your own. Waits at most 5 s for steerd's
+ * answer. Returns 0 or a negative errno.
  */
 LIBSTEER_API int steer_listener__drain(struct steer_listener *l,
 				       int timeout_ms);
