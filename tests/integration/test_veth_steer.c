@@ -30,10 +30,9 @@
 #include "steerd_env.h"
 #include "toeplitz.h"
 
-#define SRV_IF "srv0"
-#define CLI_IF "cli0"
-#define SRV_ADDR "198.18.1.1"
-#define CLI_ADDR "198.18.1.2"
+#define SRV_IF ENV_SRV_IF
+#define SRV_ADDR ENV_SRV_ADDR
+#define CLI_ADDR ENV_CLI_ADDR
 #define PORT 9700
 #define PER_CPU 16 /* connections from each CPU per round */
 #define MAX_CPUS 8
@@ -42,7 +41,8 @@
 
 static int nr_cpus;
 static int listeners[MAX_CPUS];
-static pid_t client = -1;
+static pid_t netns_holder = -1; /* env_client_start()'s namespace */
+static pid_t client = -1; /* the connecting process, in that namespace */
 static int to_client[2], from_client[2];
 
 /* The CPU steerd's table sends a client port's flow to. */
@@ -74,8 +74,14 @@ static void client_main(void)
 	int fds[MAX_CPUS * PER_CPU], n, cpu, i;
 	char c;
 
+	char path[64];
+	int ns;
+
 	inet_pton(AF_INET, SRV_ADDR, &srv.sin_addr);
-	if (unshare(CLONE_NEWNET) || write(from_client[1], "r", 1) != 1)
+	snprintf(path, sizeof(path), "/proc/%d/ns/net", netns_holder);
+	ns = open(path, O_RDONLY);
+	if (ns < 0 || setns(ns, CLONE_NEWNET) ||
+	    write(from_client[1], "r", 1) != 1)
 		_exit(1);
 	while (read(to_client[0], &c, 1) == 1) {
 		n = 0;
@@ -106,17 +112,6 @@ static void client_main(void)
 			close(fds[n]);
 	}
 	_exit(0);
-}
-
-static int sh(const char *fmt, ...)
-{
-	char cmd[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	return system(cmd);
 }
 
 struct round {
@@ -196,21 +191,13 @@ static int setup(void **state)
 	nr_cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	if (nr_cpus > MAX_CPUS)
 		nr_cpus = MAX_CPUS;
-	if (pipe(to_client) || pipe(from_client))
+	netns_holder = env_client_start(2);
+	if (netns_holder < 0 || pipe(to_client) || pipe(from_client))
 		return -1;
 	client = fork();
 	if (client == 0)
 		client_main();
 	if (client < 0 || read(from_client[0], &c, 1) != 1)
-		return -1;
-	if (sh("ip link add " SRV_IF " numrxqueues 2 numtxqueues 2 type veth "
-	       "peer name " CLI_IF " numrxqueues 2 numtxqueues 2 netns %d",
-	       client) ||
-	    sh("ip addr add " SRV_ADDR "/24 dev " SRV_IF
-	       " && ip link set " SRV_IF " up") ||
-	    sh("nsenter -t %d -n sh -c 'ip link set lo up && ip addr add " CLI_ADDR
-	       "/24 dev " CLI_IF " && ip link set " CLI_IF " up'",
-	       client))
 		return -1;
 	if (env_steerctl("iface attach " SRV_IF " --mode skb --steer cpu", out,
 			 sizeof(out)) ||
@@ -235,6 +222,7 @@ static int teardown(void **state)
 		kill(client, SIGKILL);
 		waitpid(client, NULL, 0);
 	}
+	env_client_stop(netns_holder);
 	env_teardown();
 	return 0;
 }
