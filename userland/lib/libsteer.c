@@ -194,17 +194,27 @@ static int do_register(struct steer_listener *l, int fd, const char *group,
 	return 0;
 }
 
-static struct steer_listener *new_listener(const struct steer_listen_opts *o)
+/* A listener object with its connection to steerd; NULL with *err set. */
+static struct steer_listener *new_listener(const struct steer_listen_opts *o,
+					   int *err)
 {
 	struct steer_listener *l = calloc(1, sizeof(*l));
 
-	if (!l)
+	if (!l) {
+		*err = -ENOMEM;
 		return NULL;
-	l->fd = l->conn = -1;
+	}
+	l->fd = -1;
 	if (o->socket_path) {
 		snprintf(l->socket_buf, sizeof(l->socket_buf), "%s",
 			 o->socket_path);
 		l->socket_path = l->socket_buf;
+	}
+	l->conn = connect_steerd(l->socket_path);
+	if (l->conn < 0) {
+		*err = l->conn;
+		free(l);
+		return NULL;
 	}
 	return l;
 }
@@ -233,12 +243,9 @@ steer_listener__open(const char *group, int cpu,
 	read_opts(opts, &o);
 	if (!group || cpu < 0)
 		return fail(NULL, -EINVAL);
-	l = new_listener(&o);
+	l = new_listener(&o, &err);
 	if (!l)
-		return fail(NULL, -ENOMEM);
-	l->conn = connect_steerd(l->socket_path);
-	if (l->conn < 0)
-		return fail(l, l->conn);
+		return fail(NULL, err);
 	err = group_addr(l->conn, group, &ss, &len);
 	if (err)
 		return fail(l, err);
@@ -266,12 +273,9 @@ steer_listener__register(int fd, const char *group, int cpu,
 	read_opts(opts, &o);
 	if (fd < 0 || !group || cpu < 0)
 		return fail(NULL, -EINVAL);
-	l = new_listener(&o);
+	l = new_listener(&o, &err);
 	if (!l)
-		return fail(NULL, -ENOMEM);
-	l->conn = connect_steerd(l->socket_path);
-	if (l->conn < 0)
-		return fail(l, l->conn);
+		return fail(NULL, err);
 	err = do_register(l, fd, group, cpu, o.standby);
 	if (err)
 		return fail(l, err);
