@@ -1,6 +1,17 @@
 # SPDX-License-Identifier: GPL-2.0-only
-# Builds steer: BPF objects and skeletons, steerctl, tests and benchmarks.
-# Out of tree in $(O) (default build/); V=1 shows the commands.
+# Builds steer: BPF objects and skeletons, steerd, steerctl, libsteer, the
+# examples, tools and tests. Out of tree in $(O) (default build/); V=1
+# shows the commands.
+#
+# Each program's folder is its link unit; the shared code sits below the
+# programs in archives that each program links only when it uses them:
+#   ctrl/lib        libc + jansson       everything
+#   ctrl/netlink    libmnl               steerd, tests
+#   ctrl/host       procfs, sysfs        steerd, tests
+#   ctrl/dataplane  libbpf, libxdp       steerd, tests, bench_xdp
+#   ctrl/steerd/    -> steerd            ctrl/steerctl/ -> steerctl
+#   userland/lib    -> libsteer (with ctrl/lib inside, hidden)
+#   tools/NAME/ or tools/NAME.c, userland/examples/NAME/ or NAME.c -> NAME
 
 O ?= build
 V ?= 0
@@ -22,67 +33,97 @@ CC ?= cc
 PKG_CONFIG ?= pkg-config
 VMLINUX_BTF ?= /sys/kernel/btf/vmlinux
 
-PKGS := libbpf libxdp libmnl jansson
-TEST_PKGS := cmocka
+pkg_cflags = $(shell $(PKG_CONFIG) --cflags $(1) 2>/dev/null)
+pkg_libs = $(shell $(PKG_CONFIG) --libs $(1) 2>/dev/null)
 
 CFLAGS ?= -O2 -g
 CFLAGS += -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter \
-	  -D_GNU_SOURCE -Ixdp -Ictrl -I$(O)
+	  -D_GNU_SOURCE -MMD -MP -I. -Ictrl -Ixdp -I$(O) -Iuserland/include
 ifeq ($(SANITIZE),1)
 CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer \
 	  -fno-sanitize-recover=all
 LDFLAGS += -fsanitize=address,undefined
 endif
-CFLAGS += $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
-LDLIBS += $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
-TEST_LDLIBS := $(shell $(PKG_CONFIG) --libs $(TEST_PKGS) 2>/dev/null)
+CFLAGS += $(call pkg_cflags,libbpf libxdp libmnl jansson)
+
+# What each layer needs from the system, so each program names its own.
+LIBS_LIB := $(call pkg_libs,jansson)
+LIBS_NETLINK := $(call pkg_libs,libmnl)
+LIBS_DATAPLANE := $(call pkg_libs,libxdp libbpf)
+LIBS_TEST := $(call pkg_libs,cmocka)
+LIBS_ALL := $(LIBS_DATAPLANE) $(LIBS_NETLINK) $(LIBS_LIB)
 
 BPF_CFLAGS := -target bpf -O2 -g -Wall -Werror -D__bpf__ \
 	      -D__TARGET_ARCH_x86 -Ixdp -I$(O)
 
-# BPF programs; each gets a skeleton $(O)/xdp/NAME.skel.h.
-BPF_PROGS := $(patsubst xdp/%.bpf.c,%,$(wildcard xdp/*.bpf.c))
-BPF_OBJS := $(BPF_PROGS:%=$(O)/xdp/%.bpf.o)
-SKELS := $(BPF_PROGS:%=$(O)/xdp/%.skel.h)
+srcs = $(wildcard $(1)/*.c)
+objs = $(patsubst %.c,$(O)/%.o,$(1))
+
+# BPF programs: the product's in xdp/, the tests' own in tests/bpf/progs/;
+# each gets a skeleton next to its object.
+BPF_SRCS := $(wildcard xdp/*.bpf.c tests/bpf/progs/*.bpf.c)
+BPF_OBJS := $(BPF_SRCS:%.bpf.c=$(O)/%.bpf.o)
+SKELS := $(BPF_SRCS:%.bpf.c=$(O)/%.skel.h)
 BPF_HDRS := xdp/steer_abi.h $(wildcard xdp/lib/*.h)
 
-# Control-plane library shared by steerd, steerctl, tests and tools.
-CTRL_MAINS := ctrl/steerctl.c ctrl/steerd.c
-CTRL_LIB_SRCS := $(filter-out $(CTRL_MAINS),$(wildcard ctrl/*.c))
-CTRL_LIB := $(O)/libsteerctl.a
-CTRL_HDRS := $(wildcard ctrl/*.h) xdp/steer_abi.h
+# The layers below the programs, one archive each.
+LAYERS := lib netlink host dataplane
+layer_a = $(O)/ctrl/$(1).a
+LIB_A := $(call layer_a,lib)
+NETLINK_A := $(call layer_a,netlink)
+HOST_A := $(call layer_a,host)
+DATAPLANE_A := $(call layer_a,dataplane)
 
+# steerd and steerctl: a folder each; everything but main.c also goes in an
+# archive so unit tests can link the parts they test.
+STEERD_SRCS := $(call srcs,ctrl/steerd)
+STEERCTL_SRCS := $(call srcs,ctrl/steerctl)
+STEERD_A := $(O)/ctrl/steerd.a
+STEERCTL_A := $(O)/ctrl/steerctl.a
+STEERD := $(O)/steerd
 STEERCTL := $(O)/steerctl
-STEERD := $(if $(wildcard ctrl/steerd.c),$(O)/steerd)
 PROGRAMS := $(STEERCTL) $(STEERD)
 
-# Each tests/DIR/test_*.c is a program, linked with DIR's other .c files.
+# libsteer: the application library, shared and static. It carries ctrl/lib
+# compiled -fPIC with hidden visibility: only its API is exported.
+LIBSTEER_VERSION := 0.1.0
+LIBSTEER_OBJS := $(patsubst %.c,$(O)/pic/%.o,$(call srcs,userland/lib))
+LIB_PIC_A := $(O)/pic/ctrl/lib.a
+LIB_PIC_OBJS := $(patsubst %.c,$(O)/pic/%.o,$(call srcs,ctrl/lib))
+LIBSTEER_A := $(O)/libsteer.a
+LIBSTEER_SO := $(O)/libsteer.so
+LIBSTEER := $(LIBSTEER_A) $(LIBSTEER_SO) $(O)/steer.pc
+
+# Programs made of one file or of one folder (tools/NAME/, examples/NAME/).
+prog_names = $(patsubst $(1)/%.c,%,$(wildcard $(1)/*.c)) \
+	$(patsubst $(1)/%/,%,$(sort $(dir $(wildcard $(1)/*/*.c))))
+prog_srcs = $(if $(wildcard $(1)/$(2).c),$(1)/$(2).c,$(wildcard $(1)/$(2)/*.c))
+TOOL_NAMES := $(call prog_names,tools)
+EXAMPLE_NAMES := $(call prog_names,userland/examples)
+TOOLS := $(TOOL_NAMES:%=$(O)/tools/%)
+EXAMPLES := $(EXAMPLE_NAMES:%=$(O)/examples/%)
+
+# Each tests/DIR/test_*.c is a program, linked with DIR's other .c files and
+# the shared helpers of tests/lib/.
 TEST_DIRS := unit bpf integration
 test_srcs = $(wildcard tests/$(1)/test_*.c)
 test_support = $(filter-out tests/$(1)/test_%.c,$(wildcard tests/$(1)/*.c))
+TEST_LIB_OBJS := $(call objs,$(call srcs,tests/lib))
 UNIT_TESTS := $(patsubst %.c,$(O)/%,$(call test_srcs,unit))
 BPF_TESTS := $(patsubst %.c,$(O)/%,$(call test_srcs,bpf))
 INTEG_TESTS := $(patsubst %.c,$(O)/%,$(call test_srcs,integration))
-BPF_TEST_SRCS := $(call test_support,bpf)
-TOOLS := $(O)/tools/bench_xdp $(if $(wildcard tools/loadgen.c),$(O)/tools/loadgen)
-
-# libsteer: the application library, shared and static, with the protocol
-# code it shares with steerctl compiled in (hidden, -fPIC).
-LIBSTEER_VERSION := 0.1.0
-LIBSTEER_SRCS := $(wildcard userland/lib/*.c) ctrl/proto.c ctrl/defaults.c
-LIBSTEER_OBJS := $(LIBSTEER_SRCS:%.c=$(O)/libsteer/%.o)
-LIBSTEER_A := $(O)/libsteer.a
-LIBSTEER_SO := $(O)/libsteer.so
-LIBSTEER := $(if $(wildcard userland/lib/*.c),$(LIBSTEER_A) $(LIBSTEER_SO) \
-	$(O)/steer.pc)
-EXAMPLES := $(patsubst userland/examples/%.c,$(O)/examples/%,\
-	$(wildcard userland/examples/*.c))
+SHELL_TESTS := $(wildcard tests/build/test_*.sh)
+# Everything a test may link, in link order (uppers before lowers).
+TEST_ARCHIVES := $(STEERD_A) $(STEERCTL_A) $(DATAPLANE_A) $(NETLINK_A) \
+	$(HOST_A) $(LIB_A)
 
 DEPS_STAMP := $(O)/.deps-ok
 
-.PHONY: all help demo test test-unit test-bpf test-integration asan bench format check-format \
-	install clean deps
+.PHONY: all help demo test test-unit test-bpf test-integration asan bench \
+	format check-format check-links install clean deps
 .DEFAULT_GOAL := all
+# Program rules name their sources through $$(call ...).
+.SECONDEXPANSION:
 
 all: $(BPF_OBJS) $(SKELS) $(PROGRAMS) $(LIBSTEER) $(EXAMPLES) \
 	$(UNIT_TESTS) $(BPF_TESTS) $(INTEG_TESTS) $(TOOLS)
@@ -101,7 +142,9 @@ help:
 	@echo '                 rate on veth with steer vs plain SO_REUSEPORT (root)'
 	@echo '  format         clang-format every C file in place'
 	@echo '  check-format   fail if any C file is not formatted'
-	@echo '  install        steerctl and man pages under PREFIX=$(PREFIX)'
+	@echo '  check-links    each program links only the libraries it uses'
+	@echo '  install        steerd, steerctl, libsteer, man pages under'
+	@echo '                 PREFIX=$(PREFIX)'
 	@echo '  deps           install missing Debian packages (tools/deps.sh)'
 	@echo '  clean          remove $(O)/'
 	@echo 'Variables: O=DIR (build dir), V=1 (verbose), SANITIZE=1'
@@ -126,102 +169,113 @@ $(O)/vmlinux.h: $(DEPS_STAMP)
 	$(Q)$(BPFTOOL) btf dump file $(VMLINUX_BTF) format c > $@.tmp
 	$(Q)mv $@.tmp $@
 
-$(O)/xdp/%.bpf.o: xdp/%.bpf.c $(BPF_HDRS) $(O)/vmlinux.h
+$(O)/%.bpf.o: %.bpf.c $(BPF_HDRS) $(O)/vmlinux.h
 	$(call msg,CLANG-BPF,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(BPF_CLANG) $(BPF_CFLAGS) -c $< -o $@
 
-$(O)/xdp/%.skel.h: $(O)/xdp/%.bpf.o
+$(O)/%.skel.h: $(O)/%.bpf.o
 	$(call msg,GEN-SKEL,$@)
-	$(Q)$(BPFTOOL) gen skeleton $< name $* > $@.tmp
+	$(Q)$(BPFTOOL) gen skeleton $< name $(notdir $*) > $@.tmp
 	$(Q)mv $@.tmp $@
 
-$(O)/ctrl/%.o: ctrl/%.c $(CTRL_HDRS) $(DEPS_STAMP) $(SKELS)
+# Every C file compiles the same way; -MMD records what it includes.
+$(O)/%.o: %.c $(DEPS_STAMP) | $(SKELS)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -c $< -o $@
 
-$(CTRL_LIB): $(CTRL_LIB_SRCS:%.c=$(O)/%.o)
-	$(call msg,AR,$@)
-	$(Q)rm -f $@
-	$(Q)$(AR) rcs $@ $^
-
-$(O)/steer%: $(O)/ctrl/steer%.o $(CTRL_LIB)
-	$(call msg,LINK,$@)
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
-
-$(O)/tests/%.o: tests/%.c $(CTRL_HDRS) $(wildcard tests/*/*.h) $(SKELS)
-	$(call msg,CC,$@)
-	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) -Itests -Itests/bpf -Iuserland/include -c $< -o $@
-
-$(UNIT_TESTS): $(O)/tests/unit/%: $(O)/tests/unit/%.o $(CTRL_LIB)
-	$(call msg,LINK,$@)
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(TEST_LDLIBS)
-
-$(BPF_TESTS): $(O)/tests/bpf/%: $(O)/tests/bpf/%.o \
-		$(BPF_TEST_SRCS:tests/%.c=$(O)/tests/%.o) $(CTRL_LIB)
-	$(call msg,LINK,$@)
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(TEST_LDLIBS)
-
-$(INTEG_TESTS): $(O)/tests/integration/%: $(O)/tests/integration/%.o \
-		$(patsubst tests/%.c,$(O)/tests/%.o,$(call test_support,integration)) \
-		$(LIBSTEER_A) $(CTRL_LIB)
-	$(call msg,LINK,$@)
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(TEST_LDLIBS)
-
-$(O)/tools/%.o: tools/%.c $(CTRL_HDRS) $(SKELS)
-	$(call msg,CC,$@)
-	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) -Itests -Itests/bpf -Iuserland/include -c $< -o $@
-
-$(O)/tools/bench_xdp: $(O)/tools/bench_xdp.o \
-		$(BPF_TEST_SRCS:tests/%.c=$(O)/tests/%.o) $(CTRL_LIB)
-	$(call msg,LINK,$@)
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
-
-$(O)/libsteer/%.o: %.c $(wildcard userland/include/steer/*.h) \
-		$(wildcard userland/lib/*.h) $(CTRL_HDRS) $(DEPS_STAMP)
+$(O)/pic/%.o: %.c $(DEPS_STAMP)
 	$(call msg,CC-PIC,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) -fPIC -fvisibility=hidden -Iuserland/include \
-		-Iuserland/lib -c $< -o $@
+	$(Q)$(CC) $(CFLAGS) -fPIC -fvisibility=hidden -c $< -o $@
 
-$(LIBSTEER_A): $(LIBSTEER_OBJS)
+$(O)/ctrl/%.a:
 	$(call msg,AR,$@)
 	$(Q)rm -f $@
 	$(Q)$(AR) rcs $@ $^
 
-$(LIBSTEER_SO): $(LIBSTEER_OBJS) userland/lib/libsteer.map
+$(foreach l,$(LAYERS),$(eval $(call layer_a,$(l)): \
+	$(call objs,$(call srcs,ctrl/$(l)))))
+$(STEERD_A): $(call objs,$(filter-out %/main.c,$(STEERD_SRCS)))
+$(STEERCTL_A): $(call objs,$(filter-out %/main.c,$(STEERCTL_SRCS)))
+$(LIB_PIC_A): $(LIB_PIC_OBJS)
+	$(call msg,AR,$@)
+	$(Q)rm -f $@
+	$(Q)$(AR) rcs $@ $^
+
+$(STEERD): $(call objs,$(STEERD_SRCS)) $(DATAPLANE_A) $(NETLINK_A) \
+		$(HOST_A) $(LIB_A)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_ALL)
+
+$(STEERCTL): $(call objs,$(STEERCTL_SRCS)) $(LIB_A)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_LIB)
+
+$(UNIT_TESTS): $(O)/tests/unit/%: $(O)/tests/unit/%.o \
+		$(call objs,$(call test_support,unit)) $(TEST_LIB_OBJS) \
+		$(TEST_ARCHIVES)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_ALL) $(LIBS_TEST)
+
+$(BPF_TESTS): $(O)/tests/bpf/%: $(O)/tests/bpf/%.o \
+		$(call objs,$(call test_support,bpf)) $(TEST_LIB_OBJS) \
+		$(TEST_ARCHIVES)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_ALL) $(LIBS_TEST)
+
+$(INTEG_TESTS): $(O)/tests/integration/%: $(O)/tests/integration/%.o \
+		$(call objs,$(call test_support,integration)) \
+		$(TEST_LIB_OBJS) $(LIBSTEER_A) $(TEST_ARCHIVES)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_ALL) $(LIBS_TEST) -lpthread
+
+# bench_xdp runs the BPF test table's frames through the real program.
+$(O)/tools/bench_xdp: $(call objs,$(call prog_srcs,tools,bench_xdp) \
+		$(call test_support,bpf)) $(TEST_ARCHIVES)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_ALL)
+
+# Other tools lean on ctrl/lib only.
+$(filter-out $(O)/tools/bench_xdp,$(TOOLS)): $(O)/tools/%: \
+		$$(call objs,$$(call prog_srcs,tools,%)) $(LIB_A)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_LIB) -lpthread -lm
+
+$(LIBSTEER_A): $(LIBSTEER_OBJS) $(LIB_PIC_OBJS)
+	$(call msg,AR,$@)
+	$(Q)rm -f $@
+	$(Q)$(AR) rcs $@ $^
+
+$(LIBSTEER_SO): $(LIBSTEER_OBJS) $(LIB_PIC_A) userland/lib/libsteer.map
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(LDFLAGS) -shared -Wl,-soname,libsteer.so.0 \
 		-Wl,--version-script=userland/lib/libsteer.map \
-		-o $@.$(LIBSTEER_VERSION) $(LIBSTEER_OBJS) \
-		$(shell $(PKG_CONFIG) --libs jansson)
+		-o $@.$(LIBSTEER_VERSION) $(LIBSTEER_OBJS) $(LIB_PIC_A) \
+		$(LIBS_LIB)
 	$(Q)ln -sf libsteer.so.$(LIBSTEER_VERSION) $@.0
 	$(Q)ln -sf libsteer.so.$(LIBSTEER_VERSION) $@
 
-$(O)/steer.pc: userland/lib/steer.pc.in
-	$(call msg,GEN,$@)
+# PREFIX is recorded so a rebuild with another one regenerates steer.pc.
+$(O)/steer.pc: userland/lib/steer.pc.in FORCE
+	$(Q)mkdir -p $(@D)
 	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(LIBSTEER_VERSION)|' \
-		$< > $@
+		$< > $@.tmp
+	$(Q)if cmp -s $@.tmp $@; then rm $@.tmp; else \
+		printf '  %-8s %s\n' GEN $@; mv $@.tmp $@; fi
 
 # Examples link libsteer statically: they run from the build tree.
-$(O)/examples/%: userland/examples/%.c $(LIBSTEER_A) \
-		$(wildcard userland/include/steer/*.h userland/examples/*.h)
-	$(call msg,CC,$@)
+$(EXAMPLES): $(O)/examples/%: \
+		$$(call objs,$$(call prog_srcs,userland/examples,%)) $(LIBSTEER_A)
+	$(call msg,LINK,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) -Iuserland/include $(LDFLAGS) -o $@ $< \
-		$(LIBSTEER_A) $(shell $(PKG_CONFIG) --libs jansson) -lpthread
-
-$(O)/tools/loadgen: tools/loadgen.c $(wildcard tools/*.h)
-	$(call msg,CC,$@)
-	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< -lpthread -lm
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_LIB) -lpthread
 
 # The runner prints every test's result and the summary line.
 test: all
-	$(Q)tests/run.sh $(O) $(UNIT_TESTS) $(BPF_TESTS) $(INTEG_TESTS)
+	$(Q)tests/run.sh $(O) $(UNIT_TESTS) $(SHELL_TESTS) $(BPF_TESTS) \
+		$(INTEG_TESTS)
 
 test-unit: $(UNIT_TESTS) $(STEERCTL)
 	$(Q)tests/run.sh $(O) $(UNIT_TESTS)
@@ -231,6 +285,9 @@ test-bpf: $(BPF_TESTS)
 
 test-integration: $(INTEG_TESTS) $(PROGRAMS) $(EXAMPLES) $(TOOLS)
 	$(Q)tests/run.sh $(O) $(INTEG_TESTS)
+
+check-links: all
+	$(Q)tests/run.sh $(O) $(SHELL_TESTS)
 
 asan:
 	$(Q)$(MAKE) --no-print-directory O=build-asan SANITIZE=1 test
@@ -251,23 +308,25 @@ check-format:
 install: $(PROGRAMS) $(LIBSTEER)
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man8
 	install -m 0755 $(PROGRAMS) $(DESTDIR)$(PREFIX)/sbin/
-	$(if $(LIBSTEER),install -d $(DESTDIR)$(PREFIX)/lib \
-		$(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include/steer)
-	$(if $(LIBSTEER),install -m 0644 $(LIBSTEER_A) \
-		$(LIBSTEER_SO).$(LIBSTEER_VERSION) $(DESTDIR)$(PREFIX)/lib/)
-	$(if $(LIBSTEER),ln -sf libsteer.so.$(LIBSTEER_VERSION) \
-		$(DESTDIR)$(PREFIX)/lib/libsteer.so.0)
-	$(if $(LIBSTEER),ln -sf libsteer.so.$(LIBSTEER_VERSION) \
-		$(DESTDIR)$(PREFIX)/lib/libsteer.so)
-	$(if $(LIBSTEER),install -m 0644 $(O)/steer.pc \
-		$(DESTDIR)$(PREFIX)/lib/pkgconfig/)
-	$(if $(LIBSTEER),install -m 0644 userland/include/steer/libsteer.h \
-		$(DESTDIR)$(PREFIX)/include/steer/)
+	install -d $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/lib/pkgconfig \
+		$(DESTDIR)$(PREFIX)/include/steer
+	install -m 0644 $(LIBSTEER_A) $(LIBSTEER_SO).$(LIBSTEER_VERSION) \
+		$(DESTDIR)$(PREFIX)/lib/
+	ln -sf libsteer.so.$(LIBSTEER_VERSION) \
+		$(DESTDIR)$(PREFIX)/lib/libsteer.so.0
+	ln -sf libsteer.so.$(LIBSTEER_VERSION) $(DESTDIR)$(PREFIX)/lib/libsteer.so
+	install -m 0644 $(O)/steer.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/
+	install -m 0644 userland/include/steer/libsteer.h \
+		$(DESTDIR)$(PREFIX)/include/steer/
 	install -m 0644 $(wildcard docs/man/*.8) \
 		$(DESTDIR)$(PREFIX)/share/man/man8/
 
 clean:
 	$(Q)rm -rf $(O) build-asan
+
+FORCE:
+
+-include $(shell find $(O) -name '*.d' 2>/dev/null)
 
 # Intermediate objects are kept so a rebuild touches only what changed.
 .SECONDARY:

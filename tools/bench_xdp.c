@@ -14,9 +14,9 @@
 
 #include <bpf/libbpf.h>
 
-#include "cases.h"
-#include "frames.h"
-#include "xdp/xdp_pass.skel.h"
+#include "tests/bpf/cases.h"
+#include "tests/bpf/frames.h"
+#include "tests/bpf/progs/xdp_pass.skel.h"
 
 /* Rows start from a default frame and override fields. */
 #pragma GCC diagnostic ignored "-Woverride-init"

@@ -15,12 +15,13 @@
 #include <sys/mman.h>
 #include <xdp/xsk.h>
 
-#include "counters.h"
+#include "dataplane/counters.h"
 #include "frames.h"
 #include "harness.h"
-#include "log.h"
-#include "rss_table.h"
-#include "toeplitz.h"
+#include "dataplane/bpf_log.h"
+#include "lib/log.h"
+#include "lib/rss_table.h"
+#include "lib/toeplitz.h"
 #include "xdp/steer_xdp.skel.h"
 
 #define HARNESS_IF "steer0"

@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "maps.h"
+#include "dataplane/maps.h"
 #include "oracle.h"
 
 #define HARNESS_QUEUES 4 /* RX queues of the test veth */

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "oracle.h"
-#include "toeplitz.h"
+#include "lib/toeplitz.h"
 
 enum { ETH_HLEN_ = 14, VLAN_HLEN_ = 4, IP4_MIN = 20, IP6_HLEN = 40 };
 

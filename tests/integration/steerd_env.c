@@ -20,7 +20,7 @@
 #include <sys/wait.h>
 #include <cmocka.h>
 
-#include "proto.h"
+#include "lib/proto.h"
 #include "steer_abi.h"
 #include "steerd_env.h"
 

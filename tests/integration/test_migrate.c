@@ -30,9 +30,9 @@
 
 #include <bpf/libbpf.h>
 
-#include "proto.h"
+#include "lib/proto.h"
 #include "steerd_env.h"
-#include "xdp/test_freeze_ack.skel.h"
+#include "tests/bpf/progs/test_freeze_ack.skel.h"
 
 #define PORT4 9900
 #define PORT6 9906

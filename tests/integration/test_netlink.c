@@ -36,13 +36,14 @@
 #include <bpf/libbpf.h>
 #include <libmnl/libmnl.h>
 
-#include "diag.h"
-#include "ethtool.h"
-#include "irq.h"
-#include "netns.h"
-#include "nlsock.h"
-#include "rtnl.h"
-#include "sysctl.h"
+#include "netlink/diag.h"
+#include "netlink/ethtool.h"
+#include "host/irq.h"
+#include "host/bpffs.h"
+#include "lib/netns.h"
+#include "netlink/nlsock.h"
+#include "netlink/rtnl.h"
+#include "host/sysctl.h"
 
 #define NL_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -26,9 +26,10 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "counters.h"
-#include "log.h"
-#include "maps.h"
+#include "dataplane/counters.h"
+#include "dataplane/bpf_log.h"
+#include "lib/log.h"
+#include "dataplane/maps.h"
 #include "xdp/steer_lifecycle.skel.h"
 #include "xdp/steer_reuseport.skel.h"
 

@@ -27,7 +27,7 @@
 
 #include <bpf/bpf.h>
 
-#include "proto.h"
+#include "lib/proto.h"
 #include "steer_abi.h"
 #include "steerd_env.h"
 
@@ -389,7 +389,7 @@ static void test_steerctl_drives_steerd(void **state)
 	/* Somebody else's XDP program: refused, kept, replaced by --force. */
 	assert_int_equal(system("ip link set st0 up && ip link set st1 up && "
 				"ip link set dev st1 xdpgeneric obj "
-				"$STEER_BUILD/xdp/xdp_pass.bpf.o sec xdp"),
+				"$STEER_BUILD/tests/bpf/progs/xdp_pass.bpf.o sec xdp"),
 			 0);
 	assert_int_equal(env_steerctl("iface attach st1 --mode skb", out,
 				      sizeof(out)),

@@ -21,7 +21,7 @@
 
 #include <jansson.h>
 
-#include "proto.h"
+#include "lib/proto.h"
 #include "steerd_env.h"
 
 #define PORT 8080

@@ -26,9 +26,9 @@
 #include <sys/wait.h>
 #include <cmocka.h>
 
-#include "proto.h"
+#include "lib/proto.h"
 #include "steerd_env.h"
-#include "toeplitz.h"
+#include "lib/toeplitz.h"
 
 #define SRV_IF ENV_SRV_IF
 #define SRV_ADDR ENV_SRV_ADDR

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "parse.h"
+#include "lib/parse.h"
 #include "steer_abi.h"
 
 /* Relative to the repository root, where tests/run.sh runs; STEER_VECTORS

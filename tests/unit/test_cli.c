@@ -15,9 +15,9 @@
 #include <cmocka.h>
 
 #include "capture.h"
-#include "cli.h"
-#include "log.h"
-#include "output.h"
+#include "steerctl/cli.h"
+#include "lib/log.h"
+#include "steerctl/output.h"
 
 static int called_argc;
 static char **called_argv;

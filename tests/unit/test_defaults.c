@@ -11,8 +11,8 @@
 #include <sys/wait.h>
 #include <cmocka.h>
 
-#include "defaults.h"
-#include "netns.h"
+#include "lib/defaults.h"
+#include "lib/netns.h"
 
 static void test_named_after_the_namespace(void **state)
 {

@@ -17,7 +17,8 @@
 #include <xdp/libxdp.h>
 
 #include "capture.h"
-#include "log.h"
+#include "dataplane/bpf_log.h"
+#include "lib/log.h"
 
 static char *err_text;
 

@@ -18,8 +18,8 @@
 #include <cmocka.h>
 
 #include "capture.h"
-#include "log.h"
-#include "output.h"
+#include "lib/log.h"
+#include "steerctl/output.h"
 
 struct captured {
 	char *out;

@@ -15,7 +15,7 @@
 
 #include <cmocka.h>
 
-#include "parse.h"
+#include "lib/parse.h"
 #include "steer_abi.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))

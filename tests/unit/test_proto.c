@@ -23,7 +23,7 @@
 
 #include <cmocka.h>
 
-#include "proto.h"
+#include "lib/proto.h"
 
 /* {"v":1,"pad":""}: a message's length is this plus the padding. */
 #define PAD_OVERHEAD (sizeof("{\"v\":1,\"pad\":\"\"}") - 1)

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "slots.h"
+#include "steerd/slots.h"
 
 #define N 8
 

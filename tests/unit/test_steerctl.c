@@ -21,7 +21,7 @@
 #include "rss_vectors.h"
 #include "steer_abi.h"
 #include "steerctl_run.h"
-#include "version.h"
+#include "lib/version.h"
 
 #define CASE_ARGS_MAX 12
 #define CASE_NAME_MAX 256

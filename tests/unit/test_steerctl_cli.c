@@ -24,8 +24,8 @@
 
 #include <cmocka.h>
 
-#include "defaults.h"
-#include "proto.h"
+#include "lib/defaults.h"
+#include "lib/proto.h"
 #include "steerctl_run.h"
 
 #define CASE_ARGS_MAX 16

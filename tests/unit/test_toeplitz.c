@@ -19,9 +19,9 @@
 
 #include <cmocka.h>
 
-#include "rss_table.h"
+#include "lib/rss_table.h"
 #include "rss_vectors.h"
-#include "toeplitz.h"
+#include "lib/toeplitz.h"
 
 #define RANDOM_ROUNDS 10000
 #define LONG_KEY_LEN STEER_RSS_KEY_MAX

@@ -19,7 +19,7 @@
 
 #include <jansson.h>
 
-#include "proto.h"
+#include "lib/proto.h"
 #include "steer/libsteer.h"
 
 #define ERR_MAX 512

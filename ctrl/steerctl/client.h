@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * steerctl as a client of steerd: connect, call, and the one place where a
+ * failure to talk to steerd, or steerd's own error, becomes the message the
+ * user sees and an error main() maps to the right exit status.
+ */
+#ifndef STEER_CLIENT_H
+#define STEER_CLIENT_H
+
+#include <jansson.h>
+
+#include "lib/proto.h"
+
+/* The control socket in use: --socket, or steerd's default. */
+const char *client_socket_path(void);
+
+/*
+ * Connects to steerd. Returns the socket, or a negative errno after
+ * printing why: -ENOTCONN when steerd cannot be reached (exit status 3),
+ * -EINVAL when --socket cannot be a socket path (2).
+ */
+int client_connect(void);
+
+/*
+ * Sends req (its reference is taken; NULL means it could not be built) and
+ * waits for the reply, stored in *reply. Returns 0, or a negative errno
+ * after printing the error. steerd's own error comes back with its errno,
+ * except one that would read as a usage error or an unreachable daemon
+ * (EINVAL, ENOTCONN, ECONNREFUSED): steerd refused the operation, which is
+ * exit status 1, so those become -EREMOTEIO.
+ */
+int client_call(int sock, json_t *req, json_t **reply);
+
+/*
+ * Adds key: value (its reference is taken) to the request being built. On
+ * failure (out of memory) the request is dropped and *req set to NULL,
+ * which client_call() reports; so a command adds its arguments and checks
+ * once, in the call.
+ */
+void client_req_set(json_t **req, const char *key, json_t *value);
+
+/* client_connect(), client_call(), and close the connection. */
+int client_request(json_t *req, json_t **reply);
+
+/*
+ * Reports that steerd's reply to cmd does not have the fields the protocol
+ * promises (rd says which) and returns rd->err.
+ */
+int client_bad_reply(const char *cmd, const struct proto_read *rd);
+
+#endif /* STEER_CLIENT_H */

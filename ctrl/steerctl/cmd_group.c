@@ -1,0 +1,524 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * steerctl group: listener groups (the address and port whose connections
+ * are steered, and the listeners, one slot per CPU or queue, they go to).
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "cli_args.h"
+#include "client.h"
+#include "output.h"
+#include "lib/parse.h"
+#include "steerctl.h"
+
+#define ADD_SYNOPSIS \
+	"steerctl group add NAME --listen ADDR:PORT [--kind reuseport|xsk]"
+#define DEL_SYNOPSIS "steerctl group del NAME"
+#define LIST_SYNOPSIS "steerctl group list"
+#define SHOW_SYNOPSIS "steerctl group show NAME"
+
+#define LISTEN_EXAMPLE "e.g. 198.18.0.1:80, 0.0.0.0:80, [2001:db8::1]:443"
+#define GROUP_JSON                                                    \
+	"{\"name\": \"web\", \"id\": 0, \"addr\": \"198.18.0.1\", "   \
+	"\"port\": 80,\n"                                             \
+	"   \"kind\": \"reuseport\", \"active\": 4, \"standby\": 0, " \
+	"\"draining\": 0}"
+
+/* "[" IPv6 "]:65535", and its NUL. */
+#define LISTEN_TEXT_MAX (INET6_ADDRSTRLEN + sizeof("[]:65535"))
+/* Text columns of 'group list' after NAME, and of 'group show'. */
+#define LIST_HEAD "ID    KIND       ACTIVE  STANDBY  DRAINING  LISTEN\n"
+#define SLOTS_HEAD                                        \
+	"SLOT  CPU   STATE     PID      COOKIE          " \
+	"ACCEPTQ  SYNS        LOCAL       REDIRECTED\n"
+#define NAME_HEAD "NAME"
+#define COL_GAP 2
+
+static const char *const group_kinds[] = { "reuseport", "xsk", NULL };
+
+/* A group as steerd describes it; strings borrowed from the reply. */
+struct group {
+	const char *name;
+	uint32_t id;
+	const char *addr;
+	uint32_t port;
+	const char *kind;
+	uint32_t active;
+	uint32_t standby;
+	uint32_t draining;
+};
+
+struct slot {
+	uint32_t slot;
+	uint32_t cpu;
+	const char *state;
+	uint32_t pid;
+	uint64_t cookie;
+	uint32_t accept_queue;
+	uint64_t syns;
+	uint64_t local;
+	uint64_t redirected;
+};
+
+/*
+ * ADDR:PORT, the address in brackets when it is IPv6 (its colons would
+ * make the port ambiguous). The port of a listener is 1-65535.
+ */
+static int parse_listen(const char *s, struct steer_addr *addr, uint16_t *port,
+			struct parse_err *err)
+{
+	char text[INET6_ADDRSTRLEN];
+	bool bracketed = s[0] == '[';
+	const char *end, *colon;
+	size_t len;
+
+	if (bracketed) {
+		end = strchr(s, ']');
+		if (!end || end[1] != ':')
+			goto bad;
+		len = end - (s + 1);
+		colon = end + 1;
+		s++;
+	} else {
+		colon = strrchr(s, ':');
+		if (!colon)
+			goto bad;
+		if (strchr(s, ':') != colon) {
+			snprintf(err->msg, sizeof(err->msg),
+				 "'%s': an IPv6 address goes in brackets, as "
+				 "in [2001:db8::1]:443",
+				 s);
+			return -EINVAL;
+		}
+		len = colon - s;
+	}
+	if (len >= sizeof(text)) {
+		snprintf(err->msg, sizeof(err->msg),
+			 "'%.*s' is not an IPv4 or IPv6 address", (int)len, s);
+		return -EINVAL;
+	}
+	memcpy(text, s, len);
+	text[len] = '\0';
+	if (parse_addr(text, addr, err))
+		return -EINVAL;
+	if (bracketed && addr->af != AF_INET6) {
+		snprintf(err->msg, sizeof(err->msg),
+			 "'%s' is IPv4: brackets are for IPv6 addresses", text);
+		return -EINVAL;
+	}
+	if (parse_port(colon + 1, port, err))
+		return -EINVAL;
+	if (!*port) {
+		snprintf(err->msg, sizeof(err->msg),
+			 "port 0 is not a port to listen on (1-65535)");
+		return -EINVAL;
+	}
+	return 0;
+bad:
+	snprintf(err->msg, sizeof(err->msg), "'%s' is not ADDR:PORT (%s)", s,
+		 LISTEN_EXAMPLE);
+	return -EINVAL;
+}
+
+static void read_group(struct proto_read *rd, const json_t *obj,
+		       const char *where, struct group *g)
+{
+	proto_read_at(rd, "%s", where);
+	g->name = proto_read_str(rd, obj, "name");
+	g->id = proto_read_u32(rd, obj, "id");
+	g->addr = proto_read_str(rd, obj, "addr");
+	g->port = proto_read_u32(rd, obj, "port");
+	g->kind = proto_read_str(rd, obj, "kind");
+	g->active = proto_read_u32(rd, obj, "active");
+	g->standby = proto_read_u32(rd, obj, "standby");
+	g->draining = proto_read_u32(rd, obj, "draining");
+}
+
+/*
+ * JSON: addr and port, in the protocol's place, after id. The text puts
+ * them together, 198.18.0.1:80 or [2001:db8::1]:443, where fmt says.
+ */
+static void print_addr_port(const struct group *g)
+{
+	print_string(PRINT_JSON, "addr", NULL, g->addr);
+	print_uint(PRINT_JSON, "port", NULL, g->port);
+}
+
+static void print_listen_text(const struct group *g, const char *fmt)
+{
+	char text[LISTEN_TEXT_MAX];
+	bool v6 = strchr(g->addr, ':');
+
+	snprintf(text, sizeof(text), "%s%s%s:%u", v6 ? "[" : "", g->addr,
+		 v6 ? "]" : "", g->port);
+	print_string(PRINT_FP, NULL, fmt, text);
+}
+
+/* One line: "web: id 0 reuseport 198.18.0.1:80 active 4 ...". */
+static void print_group_line(const struct group *g)
+{
+	print_string(PRINT_ANY, "name", "%s:", g->name);
+	print_uint(PRINT_ANY, "id", " id %u", g->id);
+	print_addr_port(g);
+	print_string(PRINT_ANY, "kind", " %s", g->kind);
+	print_listen_text(g, " %s");
+	print_uint(PRINT_ANY, "active", " active %u", g->active);
+	print_uint(PRINT_ANY, "standby", " standby %u", g->standby);
+	print_uint(PRINT_ANY, "draining", " draining %u\n", g->draining);
+}
+
+static int add_usage(void)
+{
+	printf("Usage: " ADD_SYNOPSIS "\n"
+	       "\n"
+	       "Adds a listener group: TCP connections to ADDR:PORT are "
+	       "steered to the group's\n"
+	       "listeners, one slot per CPU (reuseport) or per RX queue "
+	       "(xsk).\n"
+	       "\n"
+	       "  NAME                 1 to %d letters, digits, '-', '_' or "
+	       "'.'\n"
+	       "  --listen ADDR:PORT   the address and port, an IPv6 address "
+	       "in brackets;\n"
+	       "                       0.0.0.0 or [::] for any address\n"
+	       "                       (%s)\n"
+	       "  --kind reuseport|xsk SO_REUSEPORT listeners (default), or "
+	       "AF_XDP sockets\n"
+	       "\n"
+	       "Prints the group as one line.\n"
+	       "JSON (-j): " GROUP_JSON "\n",
+	       PROTO_GROUP_NAME_MAX, LISTEN_EXAMPLE);
+	return 0;
+}
+
+/* NAME, checked; a usage error otherwise. */
+static int check_name(const char *name)
+{
+	struct parse_err perr;
+
+	if (cli_check_group_name(name, &perr))
+		return cli_usage_error("%s", perr.msg);
+	return 0;
+}
+
+static int do_add(int argc, char **argv)
+{
+	char addr_text[INET6_ADDRSTRLEN];
+	const char *pos[1] = { NULL };
+	const char *listen = NULL, *kind = NULL;
+	const struct cli_opt opts[] = {
+		CLI_OPT_VALUE("--listen", "ADDR:PORT", &listen),
+		CLI_OPT_VALUE("--kind", "reuseport|xsk", &kind),
+		CLI_OPT_END,
+	};
+	struct parse_err perr;
+	struct steer_addr addr;
+	struct proto_read rd;
+	json_t *req, *reply;
+	struct group g;
+	uint16_t port;
+	int ret;
+
+	ret = cli_parse_args("group add", argc, argv, opts, pos, 1, 1, "NAME");
+	if (ret)
+		return ret > 0 ? add_usage() : ret;
+	ret = check_name(pos[0]);
+	if (ret)
+		return ret;
+	if (!listen)
+		return cli_usage_error(
+			"group add needs --listen ADDR:PORT (%s)",
+			LISTEN_EXAMPLE);
+	if (parse_listen(listen, &addr, &port, &perr))
+		return cli_usage_error("--listen: %s", perr.msg);
+	if (kind && cli_check_choice(kind, group_kinds, &perr))
+		return cli_usage_error("--kind: %s", perr.msg);
+
+	/* steerd gets the address in one spelling: inet_ntop's. */
+	inet_ntop(addr.af, addr.bytes, addr_text, sizeof(addr_text));
+	req = proto_request("group_add");
+	client_req_set(&req, "name", json_string(pos[0]));
+	client_req_set(&req, "addr", json_string(addr_text));
+	client_req_set(&req, "port", json_integer(port));
+	if (kind)
+		client_req_set(&req, "kind", json_string(kind));
+
+	ret = client_request(req, &reply);
+	if (ret)
+		return ret;
+	proto_read_init(&rd);
+	read_group(&rd, reply, "", &g);
+	if (rd.err)
+		ret = client_bad_reply("group_add", &rd);
+	else
+		print_group_line(&g);
+	json_decref(reply);
+	return ret;
+}
+
+static int del_usage(void)
+{
+	printf("Usage: " DEL_SYNOPSIS "\n"
+	       "\n"
+	       "Deletes a listener group; steerd refuses while listeners "
+	       "are registered in it\n"
+	       "(drain them first). Prints nothing on success.\n");
+	return 0;
+}
+
+static int do_del(int argc, char **argv)
+{
+	const struct cli_opt opts[] = { CLI_OPT_END };
+	const char *pos[1] = { NULL };
+	json_t *req;
+	int ret;
+
+	ret = cli_parse_args("group del", argc, argv, opts, pos, 1, 1, "NAME");
+	if (ret)
+		return ret > 0 ? del_usage() : ret;
+	ret = check_name(pos[0]);
+	if (ret)
+		return ret;
+
+	req = proto_request("group_del");
+	client_req_set(&req, "name", json_string(pos[0]));
+	return client_request(req, NULL);
+}
+
+static int list_usage(void)
+{
+	printf("Usage: " LIST_SYNOPSIS "\n"
+	       "\n"
+	       "Lists the listener groups, one per line, with how many "
+	       "slots are active, standby\n"
+	       "and draining. Changes nothing.\n"
+	       "\n"
+	       "JSON (-j): {\"groups\": [" GROUP_JSON "]}\n");
+	return 0;
+}
+
+static void print_list_head(int name_width)
+{
+	char fmt[sizeof("%-4294967295s") + sizeof(LIST_HEAD)];
+
+	snprintf(fmt, sizeof(fmt), "%%-%ds%s", name_width, LIST_HEAD);
+	print_string(PRINT_FP, NULL, fmt, NAME_HEAD);
+}
+
+static void print_group_row(const struct group *g, int name_width)
+{
+	char fmt[sizeof("%-4294967295s")];
+
+	snprintf(fmt, sizeof(fmt), "%%-%ds", name_width);
+	print_string(PRINT_ANY, "name", fmt, g->name);
+	print_uint(PRINT_ANY, "id", "%-6u", g->id);
+	print_addr_port(g);
+	print_string(PRINT_ANY, "kind", "%-11s", g->kind);
+	print_uint(PRINT_ANY, "active", "%-8u", g->active);
+	print_uint(PRINT_ANY, "standby", "%-9u", g->standby);
+	print_uint(PRINT_ANY, "draining", "%-10u", g->draining);
+	print_listen_text(g, "%s\n");
+}
+
+static int do_list(int argc, char **argv)
+{
+	const struct cli_opt opts[] = { CLI_OPT_END };
+	char where[PROTO_READ_WHERE_MAX];
+	struct group *groups = NULL;
+	int ret, width = strlen(NAME_HEAD);
+	struct proto_read rd;
+	json_t *reply, *list, *obj;
+	size_t i, n;
+
+	ret = cli_parse_args("group list", argc, argv, opts, NULL, 0, 0, "");
+	if (ret)
+		return ret > 0 ? list_usage() : ret;
+
+	ret = client_request(proto_request("group_list"), &reply);
+	if (ret)
+		return ret;
+	proto_read_init(&rd);
+	list = proto_read_array(&rd, reply, "groups");
+	n = json_array_size(list);
+	if (n) {
+		groups = calloc(n, sizeof(*groups));
+		if (!groups) {
+			print_err("out of memory reading steerd's reply");
+			ret = -ENOMEM;
+			goto out;
+		}
+	}
+	json_array_foreach(list, i, obj)
+	{
+		snprintf(where, sizeof(where), "groups[%zu]", i);
+		read_group(&rd, obj, where, &groups[i]);
+		if ((int)strlen(groups[i].name) > width)
+			width = strlen(groups[i].name);
+	}
+	if (rd.err) {
+		ret = client_bad_reply("group_list", &rd);
+		goto out;
+	}
+
+	if (n)
+		print_list_head(width + COL_GAP);
+	open_json_array("groups");
+	for (i = 0; i < n; i++) {
+		open_json_object(NULL);
+		print_group_row(&groups[i], width + COL_GAP);
+		close_json_object();
+	}
+	close_json_array();
+out:
+	free(groups);
+	json_decref(reply);
+	return ret;
+}
+
+static int show_usage(void)
+{
+	printf("Usage: " SHOW_SYNOPSIS "\n"
+	       "\n"
+	       "Shows a listener group and a table of its slots in use: the "
+	       "CPU (or RX queue),\n"
+	       "the state (active, standby, draining), the listener's "
+	       "process and socket\n"
+	       "cookie, its accept queue, and the SYNs steered to the slot: "
+	       "all, already on\n"
+	       "the slot's CPU (local), redirected there. A slot with a "
+	       "standby listener has\n"
+	       "two rows. Changes nothing.\n"
+	       "\n"
+	       "JSON (-j): the group as in 'group list', with\n"
+	       "  \"slots\": [{\"slot\": 0, \"cpu\": 0, \"state\": "
+	       "\"active\", \"pid\": 1201,\n"
+	       "             \"cookie\": 8193, \"accept_queue\": 0, \"syns\": "
+	       "52, \"local\": 52,\n"
+	       "             \"redirected\": 0}]\n");
+	return 0;
+}
+
+static void read_slot(struct proto_read *rd, const json_t *obj, size_t i,
+		      struct slot *s)
+{
+	proto_read_at(rd, "slots[%zu]", i);
+	s->slot = proto_read_u32(rd, obj, "slot");
+	s->cpu = proto_read_u32(rd, obj, "cpu");
+	s->state = proto_read_str(rd, obj, "state");
+	s->pid = proto_read_u32(rd, obj, "pid");
+	s->cookie = proto_read_u64(rd, obj, "cookie");
+	s->accept_queue = proto_read_u32(rd, obj, "accept_queue");
+	s->syns = proto_read_u64(rd, obj, "syns");
+	s->local = proto_read_u64(rd, obj, "local");
+	s->redirected = proto_read_u64(rd, obj, "redirected");
+}
+
+static void print_slot(const struct slot *s)
+{
+	print_uint(PRINT_ANY, "slot", "%-6u", s->slot);
+	print_uint(PRINT_ANY, "cpu", "%-6u", s->cpu);
+	print_string(PRINT_ANY, "state", "%-10s", s->state);
+	print_uint(PRINT_ANY, "pid", "%-9u", s->pid);
+	print_u64(PRINT_ANY, "cookie", "%-16" PRIu64, s->cookie);
+	print_uint(PRINT_ANY, "accept_queue", "%-9u", s->accept_queue);
+	print_u64(PRINT_ANY, "syns", "%-12" PRIu64, s->syns);
+	print_u64(PRINT_ANY, "local", "%-12" PRIu64, s->local);
+	print_u64(PRINT_ANY, "redirected", "%" PRIu64 "\n", s->redirected);
+}
+
+static int do_show(int argc, char **argv)
+{
+	const struct cli_opt opts[] = { CLI_OPT_END };
+	const char *pos[1] = { NULL };
+	struct slot *slots = NULL;
+	struct proto_read rd;
+	json_t *req, *reply, *list, *obj;
+	struct group g;
+	size_t i, n;
+	int ret;
+
+	ret = cli_parse_args("group show", argc, argv, opts, pos, 1, 1, "NAME");
+	if (ret)
+		return ret > 0 ? show_usage() : ret;
+	ret = check_name(pos[0]);
+	if (ret)
+		return ret;
+
+	req = proto_request("group_show");
+	client_req_set(&req, "name", json_string(pos[0]));
+	ret = client_request(req, &reply);
+	if (ret)
+		return ret;
+
+	proto_read_init(&rd);
+	read_group(&rd, reply, "", &g);
+	list = proto_read_array(&rd, reply, "slots");
+	n = json_array_size(list);
+	if (n) {
+		slots = calloc(n, sizeof(*slots));
+		if (!slots) {
+			print_err("out of memory reading steerd's reply");
+			ret = -ENOMEM;
+			goto out;
+		}
+	}
+	json_array_foreach(list, i, obj) read_slot(&rd, obj, i, &slots[i]);
+	if (rd.err) {
+		ret = client_bad_reply("group_show", &rd);
+		goto out;
+	}
+
+	print_group_line(&g);
+	if (n)
+		print_string(PRINT_FP, NULL, "%s", SLOTS_HEAD);
+	open_json_array("slots");
+	for (i = 0; i < n; i++) {
+		open_json_object(NULL);
+		print_slot(&slots[i]);
+		close_json_object();
+	}
+	close_json_array();
+out:
+	free(slots);
+	json_decref(reply);
+	return ret;
+}
+
+static int do_group_help(int argc, char **argv);
+
+static const struct cli_cmd group_cmds[] = {
+	{ "add", do_add, "add a listener group" },
+	{ "del", do_del, "delete a listener group" },
+	{ "list", do_list, "list the listener groups" },
+	{ "show", do_show, "show a group and its slots" },
+	{ "help", do_group_help, "print this help" },
+	{ NULL },
+};
+
+static int do_group_help(int argc, char **argv)
+{
+	printf("Usage: " ADD_SYNOPSIS "\n"
+	       "       " DEL_SYNOPSIS "\n"
+	       "       " LIST_SYNOPSIS "\n"
+	       "       " SHOW_SYNOPSIS "\n"
+	       "\n"
+	       "Commands (any unique prefix works):\n");
+	cli_print_cmds(group_cmds);
+	printf("\n'steerctl group COMMAND help' describes each.\n");
+	return 0;
+}
+
+int do_group(int argc, char **argv)
+{
+	if (argc && cli_is_help(*argv))
+		return do_group_help(0, NULL);
+	return cli_cmd_run(group_cmds, argc, argv, "group");
+}

@@ -1,0 +1,196 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * steerd's BPF objects: bpffs mounted if absent, maps pinned under
+ * <bpffs>/abi<N>/ (a steerd of another ABI never reuses them), found again by
+ * a restarted steerd, and the lifecycle program attached.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <unistd.h>
+#include <linux/magic.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "steerd.h"
+#include "host/bpffs.h"
+#include "lib/fs.h"
+#include "lib/log.h"
+#include "xdp/steer_lifecycle.skel.h"
+#include "xdp/steer_reuseport.skel.h"
+#include "xdp/steer_xdp.skel.h"
+
+/* Mounts bpffs at its usual place when the system has not. */
+static int ensure_bpffs(const char *dir)
+{
+	char parent[PATH_MAX];
+	char *slash;
+
+	snprintf(parent, sizeof(parent), "%s", dir);
+	slash = strrchr(parent, '/');
+	if (slash && slash != parent)
+		*slash = '\0';
+	if (bpffs_is_mounted(parent) || bpffs_is_mounted(dir))
+		return 0;
+	if (strcmp(parent, "/sys/fs/bpf")) {
+		pr_warn("%s is not on a bpf filesystem; mount one there "
+			"(mount -t bpf bpf DIR) or use --bpffs",
+			parent);
+		return -ENOTDIR;
+	}
+	if (mount("bpf", parent, "bpf", 0, "mode=0700")) {
+		pr_warn("mounting bpffs at %s: %s", parent, strerror(errno));
+		return -errno;
+	}
+	pr_info("mounted bpffs at %s", parent);
+	return 0;
+}
+
+/*
+ * A bpffs private to this mount namespace (ip netns exec mounts a fresh
+ * one) loses its pins with the process: say so while it can be fixed.
+ */
+static void warn_private_bpffs(const char *dir)
+{
+	bool priv;
+
+	if (bpffs_is_private(dir, &priv) || !priv)
+		return;
+	pr_warn("%s is on a bpffs private to this mount namespace: pins will "
+		"not outlive this steerd; enter only the network namespace "
+		"(nsenter --net=...) to keep the dataplane across restarts",
+		dir);
+}
+
+int steerd_bpf_pin_maps(struct steerd *d, struct bpf_object *obj)
+{
+	char path[PATH_MAX];
+	struct bpf_map *map;
+	int err;
+
+	bpf_object__for_each_map(map, obj) {
+		/* .rodata and .bss are each instance's own. */
+		if (bpf_map__is_internal(map))
+			continue;
+		if (snprintf(path, sizeof(path), "%s/%s", d->pin_dir,
+			     bpf_map__name(map)) >= (int)sizeof(path))
+			return -ENAMETOOLONG;
+		err = bpf_map__set_pin_path(map, path);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+int steerd_bpf_open(struct steerd *d)
+{
+	char probe[PATH_MAX];
+	int err;
+
+	err = ensure_bpffs(d->bpffs);
+	if (err)
+		return err;
+	snprintf(d->pin_dir, sizeof(d->pin_dir), "%s/abi%d", d->bpffs,
+		 STEER_ABI_VERSION);
+	err = fs_mkdir_p(d->pin_dir, 0700);
+	if (err) {
+		pr_warn("creating %s: %s", d->pin_dir, strerror(-err));
+		return err;
+	}
+	warn_private_bpffs(d->pin_dir);
+	if (snprintf(probe, sizeof(probe), "%s/%s", d->pin_dir,
+		     STEER_MAP_IFACES) >= (int)sizeof(probe))
+		return -ENAMETOOLONG;
+	d->reused_pins = access(probe, F_OK) == 0;
+
+	/* An unattached XDP instance opens (or creates) the XDP maps. */
+	d->xdp = steer_xdp__open();
+	if (!d->xdp)
+		return -errno;
+	err = steerd_bpf_pin_maps(d, d->xdp->obj);
+	if (!err)
+		err = steer_xdp__load(d->xdp);
+	if (!err)
+		err = steer_maps__from_object(&d->maps, d->xdp->obj);
+	if (err) {
+		pr_warn("loading the XDP program's maps: %s (pins of an "
+			"incompatible steer under %s? remove them)",
+			strerror(-err), d->pin_dir);
+		return err;
+	}
+
+	d->lifecycle = steer_lifecycle__open();
+	if (!d->lifecycle)
+		return -errno;
+	err = steerd_bpf_pin_maps(d, d->lifecycle->obj);
+	if (!err)
+		err = steer_lifecycle__load(d->lifecycle);
+	if (!err)
+		err = steer_lifecycle__attach(d->lifecycle);
+	if (!err)
+		err = steer_sock_maps__from_object(&d->socks,
+						   d->lifecycle->obj);
+	if (err) {
+		pr_warn("loading the lifecycle program: %s", strerror(-err));
+		return err;
+	}
+	pr_info("%s pins under %s", d->reused_pins ? "reusing" : "created",
+		d->pin_dir);
+	return 0;
+}
+
+int steerd_bpf_group_prog(struct steerd *d, uint16_t group)
+{
+	struct steerd_group *g = &d->groups[group];
+	struct steer_reuseport *skel;
+	int err;
+
+	if (g->skel)
+		return bpf_program__fd(g->skel->progs.steer_reuseport);
+	skel = steer_reuseport__open();
+	if (!skel)
+		return -errno;
+	skel->rodata->group_id = group;
+	err = steerd_bpf_pin_maps(d, skel->obj);
+	if (!err)
+		err = steer_reuseport__load(skel);
+	if (err) {
+		steer_reuseport__destroy(skel);
+		return err;
+	}
+	g->skel = skel;
+	return bpf_program__fd(skel->progs.steer_reuseport);
+}
+
+static void unpin_all(struct steerd *d, struct bpf_object *obj)
+{
+	struct bpf_map *map;
+
+	bpf_object__for_each_map(map, obj)
+		if (!bpf_map__is_internal(map))
+			bpf_map__unpin(map, NULL);
+}
+
+void steerd_bpf_close(struct steerd *d, bool unpin)
+{
+	int i;
+
+	for (i = 0; i < STEER_MAX_GROUPS; i++) {
+		steer_reuseport__destroy(d->groups[i].skel);
+		d->groups[i].skel = NULL;
+	}
+	if (unpin && d->xdp)
+		unpin_all(d, d->xdp->obj);
+	if (unpin && d->lifecycle)
+		unpin_all(d, d->lifecycle->obj);
+	if (unpin)
+		rmdir(d->pin_dir);
+	steer_lifecycle__destroy(d->lifecycle);
+	steer_xdp__destroy(d->xdp);
+	d->lifecycle = NULL;
+	d->xdp = NULL;
+}

@@ -1,0 +1,305 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * steerd: owns steer's BPF objects, keeps the socket maps in step with
+ * listener lifecycles and answers steerctl. Runs in the foreground; the
+ * dataplane runs from pins and survives its exit, crash or upgrade.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <grp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/timerfd.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <bpf/libbpf.h>
+
+#include "steerd.h"
+#include "lib/defaults.h"
+#include "dataplane/bpf_log.h"
+#include "lib/log.h"
+#include "lib/netns.h"
+#include "lib/proto.h"
+#include "lib/version.h"
+
+enum {
+	EV_LISTEN = -1,
+	EV_SIGNAL = -2,
+	EV_TIMER = -3,
+	EV_EVENTS = -4,
+	EV_LINKS = -5,
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: steerd [OPTIONS]\n"
+		"Keeps steer's BPF maps in step with listeners; steerctl "
+		"drives it.\n\n"
+		"  --bpffs DIR        pin directory (default %s)\n"
+		"  --socket PATH      control socket (default %s)\n"
+		"  --group NAME       also accept requests from this group\n"
+		"  --log-level LEVEL  warn, info (default) or debug\n"
+		"  -h, --help         this help\n"
+		"  -V, --version      version and ABI\n\n"
+		"SIGTERM/SIGINT: exit, leaving the dataplane running. "
+		"'steerctl shutdown --detach' removes it.\n",
+		steer_default_bpffs(), steer_default_socket());
+}
+
+static int on_event(void *ctx, void *data, size_t size)
+{
+	const struct steer_event *ev = data;
+
+	if (size >= sizeof(*ev) && ev->type == STEER_EV_LISTENER_CLOSED)
+		steerd_listener_closed(ctx, ev->cookie, ev->ktime_ns);
+	return 0;
+}
+
+static int add_fd(struct steerd *d, int fd, int64_t tag)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.u64 = tag };
+
+	return epoll_ctl(d->epfd, EPOLL_CTL_ADD, fd, &ev) ? -errno : 0;
+}
+
+static int setup_loop(struct steerd *d)
+{
+	struct itimerspec tick = {
+		.it_interval.tv_nsec = STEERD_TICK_MS * 1000000L,
+		.it_value.tv_nsec = STEERD_TICK_MS * 1000000L,
+	};
+	sigset_t mask;
+	int err;
+
+	d->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (d->epfd < 0)
+		return -errno;
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGPIPE);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	d->signal_fd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	d->timer_fd =
+		timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+	if (d->signal_fd < 0 || d->timer_fd < 0 ||
+	    timerfd_settime(d->timer_fd, 0, &tick, NULL))
+		return -errno;
+	d->events = ring_buffer__new(d->socks.events, on_event, d, NULL);
+	if (!d->events)
+		return -errno;
+	err = add_fd(d, d->signal_fd, EV_SIGNAL);
+	if (!err)
+		err = add_fd(d, d->timer_fd, EV_TIMER);
+	if (!err)
+		err = add_fd(d, ring_buffer__epoll_fd(d->events), EV_EVENTS);
+	if (!err) {
+		int fd = steerd_iface_watch_open(d);
+
+		err = fd < 0 ? fd : add_fd(d, fd, EV_LINKS);
+	}
+	return err;
+}
+
+/* systemd readiness, when started by it. */
+static void notify_ready(void)
+{
+	const char *path = getenv("NOTIFY_SOCKET");
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	socklen_t len;
+	int fd;
+
+	if (!path || (path[0] != '/' && path[0] != '@') ||
+	    strlen(path) >= sizeof(sun.sun_path))
+		return;
+	strcpy(sun.sun_path, path);
+	if (path[0] == '@')
+		sun.sun_path[0] = '\0';
+	len = offsetof(struct sockaddr_un, sun_path) + strlen(path);
+	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return;
+	sendto(fd, "READY=1", 7, 0, (struct sockaddr *)&sun, len);
+	close(fd);
+}
+
+static void run(struct steerd *d)
+{
+	struct epoll_event evs[32];
+	uint64_t last_reconcile = steerd_now_ms();
+	int n, i;
+
+	while (d->running) {
+		n = epoll_wait(d->epfd, evs, 32, -1);
+		if (n < 0 && errno != EINTR)
+			break;
+		for (i = 0; i < n && d->running; i++) {
+			int64_t tag = (int64_t)evs[i].data.u64;
+			struct signalfd_siginfo si;
+			uint64_t ticks;
+
+			switch (tag) {
+			case EV_LISTEN:
+				steerd_ctl_accept(d);
+				break;
+			case EV_SIGNAL:
+				if (read(d->signal_fd, &si, sizeof(si)) ==
+					    sizeof(si) &&
+				    si.ssi_signo != SIGPIPE) {
+					pr_info("signal %d: exiting; the "
+						"dataplane keeps running",
+						si.ssi_signo);
+					d->running = false;
+				}
+				break;
+			case EV_TIMER:
+				if (read(d->timer_fd, &ticks, sizeof(ticks)) <
+				    0)
+					break;
+				steerd_tick(d);
+				if (steerd_now_ms() - last_reconcile >=
+				    STEERD_RECONCILE_MS) {
+					steerd_reconcile(d);
+					last_reconcile = steerd_now_ms();
+				}
+				break;
+			case EV_EVENTS:
+				ring_buffer__consume(d->events);
+				break;
+			case EV_LINKS:
+				steerd_iface_link_event(d);
+				break;
+			default:
+				steerd_ctl_serve(d, tag);
+			}
+		}
+	}
+}
+
+static struct steerd daemon_state; /* large: not on the stack */
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "bpffs", required_argument, NULL, 'b' },
+		{ "socket", required_argument, NULL, 's' },
+		{ "group", required_argument, NULL, 'g' },
+		{ "log-level", required_argument, NULL, 'l' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{},
+	};
+	struct steerd *d = &daemon_state;
+	struct group *gr;
+	int opt, err, i;
+
+	steer_log_set_name("steerd");
+	d->bpffs = steer_default_bpffs();
+	d->sock_path = steer_default_socket();
+	d->allowed_gid = (gid_t)-1;
+	d->dispatcher_seen = -1;
+	d->listen_fd = d->epfd = d->signal_fd = d->timer_fd = -1;
+	for (i = 0; i < STEERD_MAX_CLIENTS; i++)
+		d->clients[i].fd = -1;
+
+	while ((opt = getopt_long(argc, argv, "hV", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'b':
+			d->bpffs = optarg;
+			break;
+		case 's':
+			d->sock_path = optarg;
+			break;
+		case 'g':
+			gr = getgrnam(optarg);
+			if (!gr) {
+				fprintf(stderr,
+					"steerd: no group '%s' on this "
+					"system\n",
+					optarg);
+				return 2;
+			}
+			d->allowed_gid = gr->gr_gid;
+			break;
+		case 'l':
+			if (!strcmp(optarg, "warn"))
+				steer_log_set_level(STEER_LOG_WARN);
+			else if (!strcmp(optarg, "info"))
+				steer_log_set_level(STEER_LOG_INFO);
+			else if (!strcmp(optarg, "debug"))
+				steer_log_set_level(STEER_LOG_DEBUG);
+			else {
+				fprintf(stderr,
+					"steerd: bad log level '%s': warn, "
+					"info or debug\n",
+					optarg);
+				return 2;
+			}
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'V':
+			printf("steerd %s (ABI %d)\n", STEER_VERSION,
+			       STEER_ABI_VERSION);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr,
+			"steerd: unexpected argument '%s'; see "
+			"steerd --help\n",
+			argv[optind]);
+		return 2;
+	}
+	if (geteuid() != 0) {
+		fprintf(stderr, "steerd: must run as root (BPF, XDP and "
+				"network administration)\n");
+		return 1;
+	}
+	steer_log_setup_libbpf();
+	d->running = true;
+
+	err = netns_cookie_self(&d->netns_cookie);
+	if (!err)
+		err = steerd_bpf_open(d);
+	if (!err)
+		err = steerd_group_restore(d);
+	if (!err)
+		err = steerd_listeners_restore(d);
+	if (!err)
+		err = steerd_iface_restore(d);
+	if (!err)
+		err = setup_loop(d);
+	if (!err)
+		err = steerd_ctl_open(d);
+	if (err) {
+		pr_warn("cannot start: %s", strerror(-err));
+		goto out;
+	}
+	pr_info("steerd %s ready on %s (ABI %d)", STEER_VERSION, d->sock_path,
+		STEER_ABI_VERSION);
+	notify_ready();
+	run(d);
+	if (d->detach_on_exit) {
+		steerd_iface_detach_all(d);
+		pr_info("detached every interface and removed the pins");
+	}
+out:
+	steerd_ctl_close(d);
+	steerd_iface_watch_close(d);
+	ring_buffer__free(d->events);
+	steerd_bpf_close(d, d->detach_on_exit);
+	return err ? 1 : 0;
+}
