@@ -9,6 +9,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "lib/http_token.h"
+
 /* A request line and its headers, blank line included, fit in this. */
 #define HTTP_HEAD_MAX 8192
 /* More than this is not a length any client means (and would overflow). */
@@ -20,45 +22,6 @@ struct http_request {
 	bool keep_alive; /* the connection stays open after the response */
 	bool expect_continue; /* the client waits for 100 Continue */
 };
-
-/* RFC 9110 tchar: what a method or a header name is made of. */
-static inline bool http_is_tchar(unsigned char c)
-{
-	if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
-	    (c >= 'A' && c <= 'Z'))
-		return true;
-	return c && strchr("!#$%&'*+-.^_`|~", c);
-}
-
-static inline bool http_is_ows(char c)
-{
-	return c == ' ' || c == '\t';
-}
-
-/* Does the comma-separated list at v (n bytes) hold token (any case)? */
-static inline bool http_list_has(const char *v, size_t n, const char *token)
-{
-	size_t len = strlen(token), i = 0, start, end;
-
-	while (i < n) {
-		while (i < n && (http_is_ows(v[i]) || v[i] == ','))
-			i++;
-		start = i;
-		while (i < n && v[i] != ',')
-			i++;
-		end = i;
-		while (end > start && http_is_ows(v[end - 1]))
-			end--;
-		if (end - start == len && !strncasecmp(v + start, token, len))
-			return true;
-	}
-	return false;
-}
-
-static inline bool http_name_is(const char *name, size_t n, const char *want)
-{
-	return n == strlen(want) && !strncasecmp(name, want, n);
-}
 
 /* Content-Length: digits only; a repeat must repeat the same value. */
 static inline int http_content_length(const char *v, size_t n, bool *seen,
