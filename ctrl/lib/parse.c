@@ -225,3 +225,59 @@ int parse_cpu_list(const char *s, uint32_t *cpus, size_t max, size_t *nr,
 	*nr = n;
 	return 0;
 }
+
+int parse_addr_port(const char *s, struct steer_addr *addr, uint16_t *port,
+		    struct parse_err *err)
+{
+	char text[INET6_ADDRSTRLEN];
+	bool bracketed = s[0] == '[';
+	const char *end, *colon;
+	size_t len;
+
+	if (bracketed) {
+		end = strchr(s, ']');
+		if (!end || end[1] != ':')
+			goto bad;
+		len = end - (s + 1);
+		colon = end + 1;
+		s++;
+	} else {
+		colon = strrchr(s, ':');
+		if (!colon)
+			goto bad;
+		if (strchr(s, ':') != colon) {
+			snprintf(err->msg, sizeof(err->msg),
+				 "'%s': an IPv6 address goes in brackets, as "
+				 "in [2001:db8::1]:443",
+				 s);
+			return -EINVAL;
+		}
+		len = colon - s;
+	}
+	if (len >= sizeof(text)) {
+		snprintf(err->msg, sizeof(err->msg),
+			 "'%.*s' is not an IPv4 or IPv6 address", (int)len, s);
+		return -EINVAL;
+	}
+	memcpy(text, s, len);
+	text[len] = '\0';
+	if (parse_addr(text, addr, err))
+		return -EINVAL;
+	if (bracketed && addr->af != AF_INET6) {
+		snprintf(err->msg, sizeof(err->msg),
+			 "'%s' is IPv4: brackets are for IPv6 addresses", text);
+		return -EINVAL;
+	}
+	if (parse_port(colon + 1, port, err))
+		return -EINVAL;
+	if (!*port) {
+		snprintf(err->msg, sizeof(err->msg),
+			 "port 0 is not a port to listen on (1-65535)");
+		return -EINVAL;
+	}
+	return 0;
+bad:
+	snprintf(err->msg, sizeof(err->msg), "'%s' is not ADDR:PORT (%s)", s,
+		 "e.g. 198.18.0.1:80, 0.0.0.0:80, [2001:db8::1]:443");
+	return -EINVAL;
+}

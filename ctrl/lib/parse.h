@@ -29,6 +29,14 @@ struct steer_addr {
 /* IPv4 dotted quad or IPv6 text form (inet_pton); returns 0 and sets af. */
 int parse_addr(const char *s, struct steer_addr *addr, struct parse_err *err);
 
+/*
+ * ADDR:PORT, the address in brackets when it is IPv6 (its colons would
+ * make the port ambiguous), as in 198.18.0.1:80 or [2001:db8::1]:80. The
+ * port is 1-65535: port 0 is nobody's address.
+ */
+int parse_addr_port(const char *s, struct steer_addr *addr, uint16_t *port,
+		    struct parse_err *err);
+
 /* Decimal 0..max: digits only, no sign, space, base prefix or junk. */
 int parse_u32(const char *s, uint32_t max, uint32_t *val,
 	      struct parse_err *err);

@@ -68,66 +68,6 @@ struct slot {
 	uint64_t redirected;
 };
 
-/*
- * ADDR:PORT, the address in brackets when it is IPv6 (its colons would
- * make the port ambiguous). The port of a listener is 1-65535.
- */
-static int parse_listen(const char *s, struct steer_addr *addr, uint16_t *port,
-			struct parse_err *err)
-{
-	char text[INET6_ADDRSTRLEN];
-	bool bracketed = s[0] == '[';
-	const char *end, *colon;
-	size_t len;
-
-	if (bracketed) {
-		end = strchr(s, ']');
-		if (!end || end[1] != ':')
-			goto bad;
-		len = end - (s + 1);
-		colon = end + 1;
-		s++;
-	} else {
-		colon = strrchr(s, ':');
-		if (!colon)
-			goto bad;
-		if (strchr(s, ':') != colon) {
-			snprintf(err->msg, sizeof(err->msg),
-				 "'%s': an IPv6 address goes in brackets, as "
-				 "in [2001:db8::1]:443",
-				 s);
-			return -EINVAL;
-		}
-		len = colon - s;
-	}
-	if (len >= sizeof(text)) {
-		snprintf(err->msg, sizeof(err->msg),
-			 "'%.*s' is not an IPv4 or IPv6 address", (int)len, s);
-		return -EINVAL;
-	}
-	memcpy(text, s, len);
-	text[len] = '\0';
-	if (parse_addr(text, addr, err))
-		return -EINVAL;
-	if (bracketed && addr->af != AF_INET6) {
-		snprintf(err->msg, sizeof(err->msg),
-			 "'%s' is IPv4: brackets are for IPv6 addresses", text);
-		return -EINVAL;
-	}
-	if (parse_port(colon + 1, port, err))
-		return -EINVAL;
-	if (!*port) {
-		snprintf(err->msg, sizeof(err->msg),
-			 "port 0 is not a port to listen on (1-65535)");
-		return -EINVAL;
-	}
-	return 0;
-bad:
-	snprintf(err->msg, sizeof(err->msg), "'%s' is not ADDR:PORT (%s)", s,
-		 LISTEN_EXAMPLE);
-	return -EINVAL;
-}
-
 static void read_group(struct proto_read *rd, const json_t *obj,
 		       const char *where, struct group *g)
 {
@@ -237,7 +177,7 @@ static int do_add(int argc, char **argv)
 		return cli_usage_error(
 			"group add needs --listen ADDR:PORT (%s)",
 			LISTEN_EXAMPLE);
-	if (parse_listen(listen, &addr, &port, &perr))
+	if (parse_addr_port(listen, &addr, &port, &perr))
 		return cli_usage_error("--listen: %s", perr.msg);
 	if (kind && cli_check_choice(kind, group_kinds, &perr))
 		return cli_usage_error("--kind: %s", perr.msg);
