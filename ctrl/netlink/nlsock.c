@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Netlink requests over libmnl: send, receive until DONE or ACK, keep the
- * kernel's extended-ACK text, and leave the socket ready for the next one.
+ * kernel's extended-ACK text, and leave the socket ready for the next one;
+ * event sockets; the per-namespace context of long-lived sockets.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -46,7 +47,7 @@ struct nlsock_req {
 	int err;
 };
 
-int nlsock_open(struct nlsock **out, int bus)
+static int nlsock_open_flags(struct nlsock **out, int bus, int flags)
 {
 	const int on = 1;
 	struct nlsock *ns;
@@ -61,7 +62,7 @@ int nlsock_open(struct nlsock **out, int bus)
 		err = -ENOMEM;
 		goto out_free;
 	}
-	ns->nl = mnl_socket_open2(bus, SOCK_CLOEXEC);
+	ns->nl = mnl_socket_open2(bus, SOCK_CLOEXEC | flags);
 	if (!ns->nl) {
 		err = -errno;
 		pr_debug("netlink socket (bus %d): %s", bus, strerror(-err));
@@ -94,6 +95,36 @@ out_free:
 	free(ns->rx);
 	free(ns);
 	return err;
+}
+
+int nlsock_open(struct nlsock **ns, int bus)
+{
+	return nlsock_open_flags(ns, bus, 0);
+}
+
+int nlsock_open_events(struct nlsock **out, int bus, uint32_t group)
+{
+	struct nlsock *ns;
+	int err;
+
+	err = nlsock_open_flags(&ns, bus, SOCK_NONBLOCK);
+	if (err)
+		return err;
+	if (mnl_socket_setsockopt(ns->nl, NETLINK_ADD_MEMBERSHIP, &group,
+				  sizeof(group))) {
+		err = -errno;
+		pr_debug("netlink group %u (bus %d): %s", group, bus,
+			 strerror(-err));
+		nlsock_close(ns);
+		return err;
+	}
+	*out = ns;
+	return 0;
+}
+
+int nlsock_fd(const struct nlsock *ns)
+{
+	return mnl_socket_get_fd(ns->nl);
 }
 
 void nlsock_close(struct nlsock *ns)
@@ -186,40 +217,97 @@ int nlsock_attr_u32(const struct nlattr *attr, uint32_t *val)
 	return 0;
 }
 
-/* Keeps the kernel's text from the extended-ACK attributes at offset. */
-static void nlsock_extack(struct nlsock *ns, const struct nlmsghdr *nlh,
-			  unsigned int offset)
+int nlsock_attr_uint(const struct nlattr *attr, uint64_t *val)
+{
+	switch (mnl_attr_get_payload_len(attr)) {
+	case sizeof(uint32_t):
+		*val = mnl_attr_get_u32(attr);
+		return 0;
+	case sizeof(uint64_t):
+		*val = mnl_attr_get_u64(attr);
+		return 0;
+	default:
+		return -EPROTO;
+	}
+}
+
+int nlsock_attr_str(const struct nlattr *attr, char *buf, size_t size)
+{
+	if (mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) < 0 ||
+	    strlen(mnl_attr_get_str(attr)) >= size)
+		return -EPROTO;
+	strcpy(buf, mnl_attr_get_str(attr));
+	return 0;
+}
+
+int nlsock_genl_parse(const struct nlmsghdr *nlh, uint8_t cmd,
+		      const struct nlattr **tb, unsigned int max)
+{
+	const struct genlmsghdr *genl = mnl_nlmsg_get_payload(nlh);
+
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*genl) ||
+	    genl->cmd != cmd) {
+		memset(tb, 0, (max + 1) * sizeof(*tb));
+		return -EPROTO;
+	}
+	return nlsock_parse(nlh, sizeof(*genl), tb, max);
+}
+
+/*
+ * The kernel's text from the extended-ACK attributes at offset into msg
+ * ("" when there is none or they do not parse).
+ */
+static void nlsock_extack(const struct nlmsghdr *nlh, unsigned int offset,
+			  char *msg, size_t size)
 {
 	const struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
-	const char *msg;
 
+	msg[0] = '\0';
 	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
 		return;
 	if (nlsock_parse(nlh, offset, tb, NLMSGERR_ATTR_MAX) ||
 	    !tb[NLMSGERR_ATTR_MSG] ||
 	    mnl_attr_validate(tb[NLMSGERR_ATTR_MSG], MNL_TYPE_NUL_STRING) < 0)
 		return;
-	msg = mnl_attr_get_str(tb[NLMSGERR_ATTR_MSG]);
-	snprintf(ns->errmsg, sizeof(ns->errmsg), "%s", msg);
+	snprintf(msg, size, "%s", mnl_attr_get_str(tb[NLMSGERR_ATTR_MSG]));
+}
+
+int nlsock_ack_parse(const struct nlmsghdr *nlh, int *error, char *msg,
+		     size_t size)
+{
+	const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
+	size_t len = mnl_nlmsg_get_payload_len(nlh);
+	size_t offset = sizeof(*e);
+
+	msg[0] = '\0';
+	if (nlh->nlmsg_len < sizeof(*nlh) || nlh->nlmsg_type != NLMSG_ERROR ||
+	    len < sizeof(*e) || e->error > 0)
+		return -EPROTO;
+	/* Uncapped, the kernel echoes the request before the attributes. */
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED)) {
+		if (e->msg.nlmsg_len < sizeof(e->msg) ||
+		    e->msg.nlmsg_len - sizeof(e->msg) > len - offset)
+			return -EPROTO;
+		offset += NLMSG_ALIGN(e->msg.nlmsg_len) - sizeof(e->msg);
+	}
+	if (offset <= len)
+		nlsock_extack(nlh, offset, msg, size);
+	*error = e->error;
+	return 0;
 }
 
 /* NLMSG_ERROR: the ACK of the request (error 0) or its failure. */
 static void nlsock_ack(struct nlsock_req *req, const struct nlmsghdr *nlh)
 {
-	const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
-	unsigned int offset = sizeof(*e);
+	int error, err;
 
 	req->done = true;
-	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*e)) {
-		req->err = req->err ?: -EPROTO;
-		return;
-	}
-	/* Uncapped, the kernel echoes the request before the attributes. */
-	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
-		offset += e->msg.nlmsg_len - sizeof(e->msg);
-	nlsock_extack(req->ns, nlh, offset);
-	if (e->error)
-		req->err = req->err ?: e->error;
+	err = nlsock_ack_parse(nlh, &error, req->ns->errmsg,
+			       sizeof(req->ns->errmsg));
+	if (err)
+		req->err = req->err ?: err;
+	else if (error)
+		req->err = req->err ?: error;
 }
 
 /* NLMSG_DONE: the end of a dump, with the dump's own error if it failed. */
@@ -231,7 +319,8 @@ static void nlsock_done(struct nlsock_req *req, const struct nlmsghdr *nlh)
 	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(error))
 		return;
 	memcpy(&error, mnl_nlmsg_get_payload(nlh), sizeof(error));
-	nlsock_extack(req->ns, nlh, sizeof(error));
+	nlsock_extack(nlh, sizeof(error), req->ns->errmsg,
+		      sizeof(req->ns->errmsg));
 	if (error < 0)
 		req->err = req->err ?: error;
 }
@@ -339,25 +428,57 @@ int nlsock_request(struct nlsock *ns, struct nlmsghdr *nlh, mnl_cb_t cb,
 	return req.err;
 }
 
+/* What GETFAMILY is asked for, and what its reply said. */
+struct nlsock_family {
+	const char *group; /* NULL: the family id only */
+	uint16_t id;
+	uint32_t group_id;
+	bool group_found;
+};
+
+static int nlsock_group_cb(const struct nlattr *grp, void *data)
+{
+	const struct nlattr *tb[CTRL_ATTR_MCAST_GRP_MAX + 1];
+	struct nlsock_family *fam = data;
+
+	if (nlsock_parse_nested(grp, tb, CTRL_ATTR_MCAST_GRP_MAX) ||
+	    !tb[CTRL_ATTR_MCAST_GRP_NAME] || !tb[CTRL_ATTR_MCAST_GRP_ID] ||
+	    mnl_attr_validate(tb[CTRL_ATTR_MCAST_GRP_NAME],
+			      MNL_TYPE_NUL_STRING) < 0)
+		return MNL_CB_OK; /* not one steer can use */
+	if (strcmp(mnl_attr_get_str(tb[CTRL_ATTR_MCAST_GRP_NAME]), fam->group))
+		return MNL_CB_OK;
+	if (nlsock_attr_u32(tb[CTRL_ATTR_MCAST_GRP_ID], &fam->group_id))
+		return MNL_CB_ERROR;
+	fam->group_found = true;
+	return MNL_CB_STOP;
+}
+
 static int nlsock_family_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlattr *tb[CTRL_ATTR_MAX + 1];
-	uint16_t *id = data;
+	struct nlsock_family *fam = data;
 
-	if (nlsock_parse(nlh, sizeof(struct genlmsghdr), tb, CTRL_ATTR_MAX) ||
+	if (nlsock_genl_parse(nlh, CTRL_CMD_NEWFAMILY, tb, CTRL_ATTR_MAX) ||
 	    !tb[CTRL_ATTR_FAMILY_ID] ||
-	    mnl_attr_validate(tb[CTRL_ATTR_FAMILY_ID], MNL_TYPE_U16) < 0) {
-		errno = EPROTO;
-		return MNL_CB_ERROR;
-	}
-	*id = mnl_attr_get_u16(tb[CTRL_ATTR_FAMILY_ID]);
+	    mnl_attr_validate(tb[CTRL_ATTR_FAMILY_ID], MNL_TYPE_U16) < 0)
+		goto out_proto;
+	fam->id = mnl_attr_get_u16(tb[CTRL_ATTR_FAMILY_ID]);
+	if (fam->group && tb[CTRL_ATTR_MCAST_GROUPS] &&
+	    mnl_attr_parse_nested(tb[CTRL_ATTR_MCAST_GROUPS], nlsock_group_cb,
+				  fam) == MNL_CB_ERROR)
+		goto out_proto;
 	return MNL_CB_OK;
+
+out_proto:
+	errno = EPROTO;
+	return MNL_CB_ERROR;
 }
 
-int nlsock_genl_family(struct nlsock *ns, const char *name, uint16_t *id)
+static int nlsock_getfamily(struct nlsock *ns, const char *name,
+			    struct nlsock_family *fam)
 {
 	struct nlmsghdr *nlh;
-	uint16_t found = 0;
 	int err;
 
 	if (!name || !*name || strlen(name) >= GENL_NAMSIZ)
@@ -365,11 +486,152 @@ int nlsock_genl_family(struct nlsock *ns, const char *name, uint16_t *id)
 	nlh = nlsock_genl_msg(ns, GENL_ID_CTRL, CTRL_CMD_GETFAMILY,
 			      NLSOCK_GENL_CTRL_VERSION, 0);
 	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, name);
-	err = nlsock_request(ns, nlh, nlsock_family_cb, &found);
+	err = nlsock_request(ns, nlh, nlsock_family_cb, fam);
 	if (err)
 		return err;
-	if (!found)
-		return -EPROTO;
-	*id = found;
+	return fam->id ? 0 : -EPROTO;
+}
+
+int nlsock_genl_family(struct nlsock *ns, const char *name, uint16_t *id)
+{
+	struct nlsock_family fam = { 0 };
+	int err;
+
+	err = nlsock_getfamily(ns, name, &fam);
+	if (!err)
+		*id = fam.id;
+	return err;
+}
+
+int nlsock_genl_group(struct nlsock *ns, const char *family, const char *group,
+		      uint16_t *family_id, uint32_t *group_id)
+{
+	struct nlsock_family fam = { .group = group };
+	int err;
+
+	if (!group)
+		return -EINVAL;
+	err = nlsock_getfamily(ns, family, &fam);
+	if (err)
+		return err;
+	if (!fam.group_found)
+		return -ENOMSG;
+	*family_id = fam.id;
+	*group_id = fam.group_id;
 	return 0;
+}
+
+int nlsock_read_events(struct nlsock *ns, mnl_cb_t cb, void *data)
+{
+	const struct nlmsghdr *nlh;
+	int len, n = 0;
+
+	for (;;) {
+		len = nlsock_recv(ns);
+		if (len == -EAGAIN)
+			return n;
+		if (len < 0)
+			return len;
+		for (nlh = (const void *)ns->rx; mnl_nlmsg_ok(nlh, len);
+		     nlh = mnl_nlmsg_next(nlh, &len)) {
+			if (nlh->nlmsg_type < NLMSG_MIN_TYPE)
+				continue;
+			n++;
+			if (cb(nlh, data) != MNL_CB_OK)
+				return n;
+		}
+	}
+}
+
+/* Request sockets are per bus; both generic netlink families share one. */
+static const struct {
+	int bus;
+	const char *genl_name; /* NULL: not generic netlink */
+} nl_families[NL_FAMILY_COUNT] = {
+	[NL_FAMILY_ROUTE] = { NETLINK_ROUTE, NULL },
+	[NL_FAMILY_SOCK_DIAG] = { NETLINK_SOCK_DIAG, NULL },
+	[NL_FAMILY_ETHTOOL] = { NETLINK_GENERIC, "ethtool" },
+	[NL_FAMILY_NETDEV] = { NETLINK_GENERIC, "netdev" },
+};
+
+enum { NL_SOCK_ROUTE, NL_SOCK_SOCK_DIAG, NL_SOCK_GENERIC, NL_SOCK_COUNT };
+
+struct nl_ctx {
+	struct nlsock *sock[NL_SOCK_COUNT];
+	uint16_t genl_id[NL_FAMILY_COUNT]; /* 0: not resolved yet */
+};
+
+int nl_ctx_open(struct nl_ctx **ctx)
+{
+	*ctx = calloc(1, sizeof(**ctx));
+	return *ctx ? 0 : -ENOMEM;
+}
+
+void nl_ctx_close(struct nl_ctx *ctx)
+{
+	int i;
+
+	if (!ctx)
+		return;
+	for (i = 0; i < NL_SOCK_COUNT; i++)
+		nlsock_close(ctx->sock[i]);
+	free(ctx);
+}
+
+static int nl_sock_slot(int bus)
+{
+	switch (bus) {
+	case NETLINK_ROUTE:
+		return NL_SOCK_ROUTE;
+	case NETLINK_SOCK_DIAG:
+		return NL_SOCK_SOCK_DIAG;
+	default:
+		return NL_SOCK_GENERIC;
+	}
+}
+
+int nl_ctx_sock(struct nl_ctx *ctx, enum nl_family family, struct nlsock **ns,
+		uint16_t *genl_id)
+{
+	int slot, err;
+
+	if (family < 0 || family >= NL_FAMILY_COUNT)
+		return -EINVAL;
+	slot = nl_sock_slot(nl_families[family].bus);
+	if (!ctx->sock[slot]) {
+		err = nlsock_open(&ctx->sock[slot], nl_families[family].bus);
+		if (err)
+			return err;
+	}
+	*ns = ctx->sock[slot];
+	if (!nl_families[family].genl_name)
+		return 0;
+	if (!ctx->genl_id[family]) {
+		err = nlsock_genl_family(*ns, nl_families[family].genl_name,
+					 &ctx->genl_id[family]);
+		if (err) {
+			pr_debug("%s netlink family: %s",
+				 nl_families[family].genl_name, strerror(-err));
+			/* No family: a kernel built without it, or too old. */
+			return err == -ENOENT ? -EPROTONOSUPPORT : err;
+		}
+	}
+	if (genl_id)
+		*genl_id = ctx->genl_id[family];
+	return 0;
+}
+
+int nl_ctx_with(struct nl_ctx *ctx, int (*fn)(struct nl_ctx *ctx, void *arg),
+		void *arg)
+{
+	int err;
+
+	if (ctx)
+		return fn(ctx, arg);
+	err = nl_ctx_open(&ctx);
+	if (err)
+		return err;
+	err = fn(ctx, arg);
+	nl_ctx_close(ctx);
+	return err;
 }

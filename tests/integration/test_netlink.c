@@ -25,7 +25,7 @@
 #include <sys/statfs.h>
 #include <sys/wait.h>
 #include <linux/bpf.h>
-#include <linux/ethtool_netlink.h>
+#include "netlink/uapi/linux/ethtool_netlink.h"
 #include <linux/if_link.h>
 #include <linux/magic.h>
 #include <linux/rtnetlink.h>
