@@ -792,13 +792,16 @@ static void test_irq_queue_cpus(void **state)
 
 	nl_need_env();
 	/* veth has no interrupts at all. */
-	assert_int_equal(irq_queue_cpus(NL_IF0, cpu, NL_QUEUES), -ENOENT);
+	assert_int_equal(irq_queue_cpus(NL_IF0, "", cpu, NL_QUEUES), -ENOENT);
 	for (i = 0; i < NL_QUEUES; i++)
 		assert_int_equal(cpu[i], IRQ_CPU_UNKNOWN);
-	assert_int_equal(irq_queue_cpus(NL_MISSING_IF, cpu, NL_QUEUES),
+	assert_int_equal(irq_queue_cpus(NL_MISSING_IF, NULL, cpu, NL_QUEUES),
 			 -ENODEV);
-	assert_int_equal(irq_queue_cpus(NL_IF0, cpu, 0), -EINVAL);
-	assert_int_equal(irq_queue_cpus("", cpu, NL_QUEUES), -EINVAL);
+	assert_int_equal(irq_queue_cpus(NL_IF0, NULL, cpu, 0), -EINVAL);
+	assert_int_equal(irq_queue_cpus("", NULL, cpu, NL_QUEUES), -EINVAL);
+	assert_int_equal(irq_queue_irqs(NL_IF0, NULL, cpu, NL_QUEUES), -ENOENT);
+	for (i = 0; i < NL_QUEUES; i++)
+		assert_int_equal(cpu[i], IRQ_NUMBER_UNKNOWN);
 }
 
 static void test_irq_name_queue(void **state)
