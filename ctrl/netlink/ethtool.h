@@ -24,7 +24,8 @@ struct ethtool_channel_counts {
 };
 
 struct ethtool_rss {
-	uint32_t hfunc; /* an ETH_RSS_HASH_* bit (TOP: Toeplitz); 0: unknown */
+	/* One ETH_RSS_HASH_* bit (netlink/uapi/linux/ethtool_netlink.h). */
+	uint32_t hfunc; /* TOP: Toeplitz; 0: unknown */
 	uint8_t key[STEER_RSS_KEY_MAX];
 	uint32_t key_len; /* 0 when the driver reports no key */
 	uint32_t indir[STEER_INDIR_MAX]; /* RX queue of each hash bucket */

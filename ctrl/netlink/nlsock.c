@@ -164,41 +164,64 @@ struct nlmsghdr *nlsock_genl_msg(struct nlsock *ns, uint16_t family,
 	return nlh;
 }
 
-struct nlsock_tb {
-	const struct nlattr **tb;
-	unsigned int max;
-};
-
-static int nlsock_attr_cb(const struct nlattr *attr, void *data)
+/*
+ * Fills tb from the attributes in len bytes at buf. Unlike libmnl's walk,
+ * which stops quietly at the first attribute that runs past the end, an
+ * attribute cut short or trailing bytes fail the parse: the message is
+ * truncated, and reading what came before would pass off part of it as all.
+ */
+static int nlsock_parse_buf(const void *buf, size_t len,
+			    const struct nlattr **tb, unsigned int max)
 {
-	const struct nlsock_tb *t = data;
-	unsigned int type = mnl_attr_get_type(attr);
+	const struct nlattr *attr = buf;
+	unsigned int type;
+	size_t step;
 
-	if (type <= t->max)
-		t->tb[type] = attr;
-	return MNL_CB_OK;
+	memset(tb, 0, (max + 1) * sizeof(*tb));
+	while (len) {
+		if (len < sizeof(*attr) || attr->nla_len < sizeof(*attr) ||
+		    attr->nla_len > len)
+			goto out_proto;
+		type = attr->nla_type & NLA_TYPE_MASK;
+		if (type <= max)
+			tb[type] = attr;
+		/* The last attribute's padding may be left out. */
+		step = MNL_ALIGN(attr->nla_len);
+		if (step >= len)
+			break;
+		len -= step;
+		attr = (const void *)((const char *)attr + step);
+	}
+	return 0;
+
+out_proto:
+	memset(tb, 0, (max + 1) * sizeof(*tb));
+	return -EPROTO;
 }
 
 int nlsock_parse(const struct nlmsghdr *nlh, unsigned int offset,
 		 const struct nlattr **tb, unsigned int max)
 {
-	struct nlsock_tb t = { tb, max };
+	size_t len;
 
-	memset(tb, 0, (max + 1) * sizeof(*tb));
-	if (mnl_nlmsg_get_payload_len(nlh) < offset)
+	if (nlh->nlmsg_len < sizeof(*nlh) ||
+	    mnl_nlmsg_get_payload_len(nlh) < offset) {
+		memset(tb, 0, (max + 1) * sizeof(*tb));
 		return -EPROTO;
-	return mnl_attr_parse(nlh, offset, nlsock_attr_cb, &t) < 0 ? -EPROTO :
-								     0;
+	}
+	len = mnl_nlmsg_get_payload_len(nlh);
+	/* A fixed header that ends the message may lack its padding. */
+	offset = MNL_ALIGN(offset) < len ? MNL_ALIGN(offset) : len;
+	return nlsock_parse_buf((const char *)mnl_nlmsg_get_payload(nlh) +
+					offset,
+				len - offset, tb, max);
 }
 
 int nlsock_parse_nested(const struct nlattr *nest, const struct nlattr **tb,
 			unsigned int max)
 {
-	struct nlsock_tb t = { tb, max };
-
-	memset(tb, 0, (max + 1) * sizeof(*tb));
-	return mnl_attr_parse_nested(nest, nlsock_attr_cb, &t) < 0 ? -EPROTO :
-								     0;
+	return nlsock_parse_buf(mnl_attr_get_payload(nest),
+				mnl_attr_get_payload_len(nest), tb, max);
 }
 
 int nlsock_attr_u8(const struct nlattr *attr, uint8_t *val)

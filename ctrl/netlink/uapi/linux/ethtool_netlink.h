@@ -19,6 +19,17 @@
 #define ETHTOOL_GENL_VERSION 1
 #define ETHTOOL_MCGRP_MONITOR_NAME "monitor"
 
+/*
+ * ETHTOOL_A_RSS_HFUNC values: one bit per hash function. The kernel keeps
+ * their names in include/linux/ethtool.h, outside the uapi, but the values
+ * are ABI all the same (the ioctl's ethtool_rxfh.hfunc carries them too).
+ */
+#ifndef ETH_RSS_HASH_TOP
+#define ETH_RSS_HASH_TOP (1U << 0) /* Toeplitz */
+#define ETH_RSS_HASH_XOR (1U << 1)
+#define ETH_RSS_HASH_CRC32 (1U << 2)
+#endif
+
 /* Requests (user to kernel). */
 enum {
 	ETHTOOL_MSG_USER_NONE,
