@@ -363,12 +363,18 @@ static void nlsock_deliver(struct nlsock_req *req, const struct nlmsghdr *nlh)
 		req->err = req->err ?: (errno ? -errno : -EPROTO);
 }
 
+bool nlsock_msg_ok(const struct nlmsghdr *nlh, int len)
+{
+	return len >= (int)sizeof(*nlh) && nlh->nlmsg_len >= sizeof(*nlh) &&
+	       nlh->nlmsg_len <= (unsigned int)len;
+}
+
 /* Handles one datagram of the answer. */
 static void nlsock_process(struct nlsock_req *req, const void *buf, int len)
 {
 	const struct nlmsghdr *nlh = buf;
 
-	for (; mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len)) {
+	for (; nlsock_msg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len)) {
 		/* Left over from a request whose answer was cut short. */
 		if (nlh->nlmsg_seq != req->seq)
 			continue;
@@ -555,7 +561,7 @@ int nlsock_read_events(struct nlsock *ns, mnl_cb_t cb, void *data)
 			return n;
 		if (len < 0)
 			return len;
-		for (nlh = (const void *)ns->rx; mnl_nlmsg_ok(nlh, len);
+		for (nlh = (const void *)ns->rx; nlsock_msg_ok(nlh, len);
 		     nlh = mnl_nlmsg_next(nlh, &len)) {
 			if (nlh->nlmsg_type < NLMSG_MIN_TYPE)
 				continue;

@@ -10,6 +10,7 @@
 #ifndef STEER_NLSOCK_H
 #define STEER_NLSOCK_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -125,6 +126,13 @@ int nl_ctx_sock(struct nl_ctx *ctx, enum nl_family family, struct nlsock **ns,
  */
 int nl_ctx_with(struct nl_ctx *ctx, int (*fn)(struct nl_ctx *ctx, void *arg),
 		void *arg);
+
+/*
+ * Whether nlh is a whole message within the len bytes left of a datagram:
+ * mnl_nlmsg_ok compares the length as a signed int, so a length of 2^31 or
+ * more passes it, and the parsers would then read far past the datagram.
+ */
+bool nlsock_msg_ok(const struct nlmsghdr *nlh, int len);
 
 /*
  * Fills tb[0..max] with the attributes following offset bytes of nlh's

@@ -190,6 +190,23 @@ static void test_attr_readers(void **state)
 	assert_int_equal(nlsock_attr_str(tb[7], name, sizeof(name)), -EPROTO);
 }
 
+static void test_msg_ok(void **state)
+{
+	struct nlmsghdr *nlh = nlf_ack(&buf, 0, NULL, true);
+	int len = nlh->nlmsg_len;
+
+	assert_true(nlsock_msg_ok(nlh, len));
+	assert_false(nlsock_msg_ok(nlh, len - 1));
+	assert_false(nlsock_msg_ok(nlh, sizeof(*nlh) - 1));
+	nlh->nlmsg_len = sizeof(*nlh) - 1;
+	assert_false(nlsock_msg_ok(nlh, len));
+	/* Negative as an int: libmnl's mnl_nlmsg_ok lets it through. */
+	nlh->nlmsg_len = 0xffffffff;
+	assert_false(nlsock_msg_ok(nlh, len));
+	nlh->nlmsg_len = 0x80000000;
+	assert_false(nlsock_msg_ok(nlh, len));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -197,6 +214,7 @@ int main(void)
 		cmocka_unit_test(test_ack_malformed),
 		cmocka_unit_test(test_parse_table),
 		cmocka_unit_test(test_attr_readers),
+		cmocka_unit_test(test_msg_ok),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
