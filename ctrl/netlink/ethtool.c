@@ -57,19 +57,6 @@ static int ethtool_request(struct nl_ctx *ctx, const char *ifname, uint8_t cmd,
 	return err;
 }
 
-/* A reply callback over a parser: errors go back through errno. */
-#define ETHTOOL_REPLY_CB(name, parse, type)                     \
-	static int name(const struct nlmsghdr *nlh, void *data) \
-	{                                                       \
-		int err = parse(nlh, (type *)data);             \
-                                                                \
-		if (err) {                                      \
-			errno = -err;                           \
-			return MNL_CB_ERROR;                    \
-		}                                               \
-		return MNL_CB_OK;                               \
-	}
-
 /* Reads an optional u32 attribute: absent leaves *val as it is. */
 static int ethtool_opt_u32(const struct nlattr *attr, uint32_t *val)
 {
@@ -102,8 +89,10 @@ int ethtool_channels_parse(const struct nlmsghdr *nlh,
 	return err;
 }
 
-ETHTOOL_REPLY_CB(ethtool_channels_reply, ethtool_channels_parse,
-		 struct ethtool_channel_counts)
+static int ethtool_channels_reply(const struct nlmsghdr *nlh, void *data)
+{
+	return nlsock_cb_status(ethtool_channels_parse(nlh, data));
+}
 
 int ethtool_get_channels(struct nl_ctx *ctx, const char *ifname,
 			 struct ethtool_channel_counts *ch)
@@ -158,7 +147,10 @@ int ethtool_rss_parse(const struct nlmsghdr *nlh, struct ethtool_rss *rss)
 	return err;
 }
 
-ETHTOOL_REPLY_CB(ethtool_rss_reply, ethtool_rss_parse, struct ethtool_rss)
+static int ethtool_rss_reply(const struct nlmsghdr *nlh, void *data)
+{
+	return nlsock_cb_status(ethtool_rss_parse(nlh, data));
+}
 
 int ethtool_get_rss(struct nl_ctx *ctx, const char *ifname,
 		    struct ethtool_rss *rss)

@@ -126,13 +126,7 @@ static int netdev_request(struct nlsock *ns, struct nlmsghdr *nlh,
 
 static int netdev_dev_reply(const struct nlmsghdr *nlh, void *data)
 {
-	int err = netdev_dev_parse(nlh, data);
-
-	if (err) {
-		errno = -err;
-		return MNL_CB_ERROR;
-	}
-	return MNL_CB_OK;
+	return nlsock_cb_status(netdev_dev_parse(nlh, data));
 }
 
 int netdev_get_dev(struct nl_ctx *ctx, int ifindex, struct netdev_dev *dev)
@@ -170,10 +164,8 @@ static int netdev_queue_reply(const struct nlmsghdr *nlh, void *data)
 	int err;
 
 	err = netdev_queue_parse(nlh, &q);
-	if (err) {
-		errno = -err;
-		return MNL_CB_ERROR;
-	}
+	if (err)
+		return nlsock_cb_status(err);
 	/* Older kernels ignore the filter: skip other devices. */
 	if (q.ifindex == j->ifindex && q.type == NETDEV_QUEUE_TYPE_RX &&
 	    q.id < j->nr)
@@ -189,10 +181,8 @@ static int netdev_napi_reply(const struct nlmsghdr *nlh, void *data)
 	int err;
 
 	err = netdev_napi_parse(nlh, &napi);
-	if (err) {
-		errno = -err;
-		return MNL_CB_ERROR;
-	}
+	if (err)
+		return nlsock_cb_status(err);
 	if (napi.ifindex != j->ifindex || !napi.id)
 		return MNL_CB_OK;
 	/* Several queues may share one NAPI instance (combined channels). */

@@ -348,6 +348,14 @@ static void nlsock_done(struct nlsock_req *req, const struct nlmsghdr *nlh)
 		req->err = req->err ?: error;
 }
 
+int nlsock_cb_status(int err)
+{
+	if (!err)
+		return MNL_CB_OK;
+	errno = -err;
+	return MNL_CB_ERROR;
+}
+
 static void nlsock_deliver(struct nlsock_req *req, const struct nlmsghdr *nlh)
 {
 	int ret;

@@ -52,6 +52,12 @@ struct nlmsghdr *nlsock_genl_msg(struct nlsock *ns, uint16_t family,
 int nlsock_request(struct nlsock *ns, struct nlmsghdr *nlh, mnl_cb_t cb,
 		   void *data);
 
+/*
+ * What a reply callback returns for a parser's result err: MNL_CB_OK for 0,
+ * else MNL_CB_ERROR with errno set to -err (nlsock_request returns err).
+ */
+int nlsock_cb_status(int err);
+
 /* The kernel's message about the last request, or "" when it gave none. */
 const char *nlsock_errmsg(const struct nlsock *ns);
 

@@ -86,11 +86,7 @@ static int rtnl_link_reply(const struct nlmsghdr *nlh, void *data)
 	err = rtnl_link_parse(nlh, link);
 	if (!err && link->kind != RTNL_LINK_NEW)
 		err = -EPROTO;
-	if (err) {
-		errno = -err;
-		return MNL_CB_ERROR;
-	}
-	return MNL_CB_OK;
+	return nlsock_cb_status(err);
 }
 
 int rtnl_get_link(struct nl_ctx *ctx, int ifindex, struct rtnl_link *link)
