@@ -237,11 +237,25 @@ int env_client_start(int queues)
 		err = link_addr_add(ns, ENV_CLI_IF, ENV_CLI_ADDR6 "/64");
 	if (!err)
 		err = link_set_up(ns, ENV_CLI_IF);
+	if (!err && env_attach_steering())
+		err = -EIO;
 	if (err) {
 		env_client_stop(ns);
 		return err;
 	}
 	return ns;
+}
+
+int env_attach_steering(void)
+{
+	char out[1024];
+	int status = env_steerctl("iface attach " ENV_SRV_IF
+				  " --mode skb --steer cpu",
+				  out, sizeof(out));
+
+	if (status)
+		printf("# iface attach " ENV_SRV_IF ": %s", out);
+	return status;
 }
 
 void env_client_stop(int ns)

@@ -57,10 +57,11 @@ int env_register(const char *group, int cpu, bool standby, int fd, int *conn);
 /*
  * A client network namespace joined to the test's by a veth pair with
  * `queues` queues: ENV_SRV_IF and the ENV_SRV_ADDRs here, ENV_CLI_IF and
- * the ENV_CLI_ADDRs there (/24, /64). Returns the descriptor that holds it
+ * the ENV_CLI_ADDRs there (/24, /64), steerd's cpu steering attached to
+ * ENV_SRV_IF. Returns the descriptor that holds the namespace
  * (netns_enter() in a forked child puts that child there) or a negative
- * errno. env_client_stop() closes it; the namespace and veth go once no
- * process is left in it.
+ * errno. env_client_stop() closes it; the namespace and veth go once
+ * nothing holds it.
  */
 #define ENV_SRV_IF "srv0"
 #define ENV_CLI_IF "cli0"
@@ -70,6 +71,9 @@ int env_register(const char *group, int cpu, bool standby, int fd, int *conn);
 #define ENV_CLI_ADDR6 "2001:db8:1::2"
 int env_client_start(int queues);
 void env_client_stop(int ns);
+
+/* Attaches cpu steering (generic XDP) to ENV_SRV_IF: steerctl's status. */
+int env_attach_steering(void);
 
 /* Runs steerctl on this steerd; its exit status, output in out. */
 int env_steerctl(const char *args, char *out, size_t len);

@@ -300,7 +300,7 @@ static int freeze_attach(int idx, int port)
 
 static int setup(void **state)
 {
-	char out[1024];
+	char out[1024] = "";
 
 	if (env_setup())
 		return 0;
@@ -309,8 +309,6 @@ static int setup(void **state)
 		nr_cpus = MAX_CPUS;
 	client_ns = env_client_start(nr_cpus);
 	if (client_ns < 0 ||
-	    env_steerctl("iface attach " ENV_SRV_IF " --mode skb --steer cpu",
-			 out, sizeof(out)) ||
 	    env_steerctl("group add mig4 --listen " ENV_SRV_ADDR ":9900", out,
 			 sizeof(out)) ||
 	    env_steerctl("group add mig6 --listen [" ENV_SRV_ADDR6 "]:9906",

@@ -260,10 +260,7 @@ static void test_locality(void **state)
 	base_incoming = json_number_value(json_object_get(r, "locality_pct"));
 	json_decref(r);
 	server_stop(srv);
-	assert_int_equal(env_steerctl("iface attach " ENV_SRV_IF
-				      " --mode skb --steer cpu",
-				      out, sizeof(out)),
-			 0);
+	assert_int_equal(env_attach_steering(), 0);
 
 	printf("# locality: %.2f%% (v4) and %.2f%% (v6) with steer, %.2f%% "
 	       "with plain reuseport, %.2f%% with SO_INCOMING_CPU\n",
@@ -410,15 +407,13 @@ static void test_drain(void **state)
 
 static int setup(void **state)
 {
-	char out[1024];
+	char out[1024] = "";
 
 	if (env_setup())
 		return 0;
 	nr_cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	client_ns = env_client_start(nr_cpus);
 	if (client_ns < 0 ||
-	    env_steerctl("iface attach " ENV_SRV_IF " --mode skb --steer cpu",
-			 out, sizeof(out)) ||
 	    env_steerctl("group add web --listen " ENV_SRV_ADDR ":8080", out,
 			 sizeof(out)) ||
 	    env_steerctl("group add web6 --listen [" ENV_SRV_ADDR6 "]:8086",

@@ -194,9 +194,7 @@ static int setup(void **state)
 		client_main();
 	if (client < 0 || read(from_client[0], &c, 1) != 1)
 		return -1;
-	if (env_steerctl("iface attach " SRV_IF " --mode skb --steer cpu", out,
-			 sizeof(out)) ||
-	    env_steerctl("group add web --listen " SRV_ADDR ":9700", out,
+	if (env_steerctl("group add web --listen " SRV_ADDR ":9700", out,
 			 sizeof(out))) {
 		printf("# %s", out);
 		return -1;
