@@ -19,6 +19,7 @@
 #include <sys/wait.h>
 #include <cmocka.h>
 
+#include "lib/clock.h"
 #include "lib/proto.h"
 #include "steer_abi.h"
 #include "steerd_env.h"
@@ -33,19 +34,11 @@ static char bpffs[128];
 static pid_t steerd_pid = -1;
 static int setup_err = -ENODEV;
 
-uint64_t env_now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000ULL + ts.tv_nsec / 1000;
-}
-
 int env_start_steerd(void)
 {
 	const char *build = getenv("STEER_BUILD");
 	char path[256];
-	uint64_t start = env_now_us();
+	uint64_t start = clock_now_us();
 	int fd;
 
 	snprintf(path, sizeof(path), "%s/steerd", build ? build : "build");
@@ -57,7 +50,7 @@ int env_start_steerd(void)
 		      env_sock_path, "--log-level", "warn", (char *)NULL);
 		_exit(127);
 	}
-	while (env_now_us() - start < START_WAIT_MS * 1000ULL) {
+	while (clock_now_us() - start < START_WAIT_MS * 1000ULL) {
 		fd = proto_connect(env_sock_path);
 		if (fd >= 0) {
 			close(fd);
@@ -155,11 +148,11 @@ int env_register(const char *group, int cpu, bool standby, int fd, int *conn)
 /* Polls until the group has `want` active listeners; returns µs taken. */
 uint64_t env_wait_active(const char *group, int want)
 {
-	uint64_t start = env_now_us();
+	uint64_t start = clock_now_us();
 
 	while (env_active_count(group) != want)
-		assert_true(env_now_us() - start < 1000000);
-	return env_now_us() - start;
+		assert_true(clock_now_us() - start < 1000000);
+	return clock_now_us() - start;
 }
 
 /* Runs steerctl against this steerd; returns its exit status. */

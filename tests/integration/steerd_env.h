@@ -14,6 +14,8 @@
 
 #include <jansson.h>
 
+#include "lib/clock.h" /* clock_now_us() for the tests' waits */
+
 #define ENV_SERVER_V4 "198.18.0.1"
 #define ENV_OTHER_V4 "198.18.0.2"
 
@@ -35,8 +37,6 @@ void env_check(void);
 
 int env_start_steerd(void);
 void env_stop_steerd(int sig);
-
-uint64_t env_now_us(void);
 
 /* One request on a new connection; the reply's negative errno, or 0. */
 int env_call(json_t *req, int fd, json_t **reply, int *conn);

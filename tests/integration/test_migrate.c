@@ -164,7 +164,7 @@ static long long migrations(const char *group)
 static void accept_all(const int *standbys, int n)
 {
 	bool seen[CONNS] = { false };
-	uint64_t start = env_now_us();
+	uint64_t start = clock_now_us();
 	struct pollfd pfd[MAX_CPUS];
 	int got = 0, i;
 
@@ -173,7 +173,7 @@ static void accept_all(const int *standbys, int n)
 		pfd[i].events = POLLIN;
 	}
 	while (got < CONNS) {
-		if (env_now_us() - start > ACCEPT_WAIT_MS * 1000ULL)
+		if (clock_now_us() - start > ACCEPT_WAIT_MS * 1000ULL)
 			fail_msg("%d of %d connections accepted", got, CONNS);
 		if (poll(pfd, n, 100) <= 0)
 			continue;

@@ -121,7 +121,7 @@ struct round {
 static void run_round(struct round *r, const bool *open_slot)
 {
 	struct pollfd pfd[MAX_CPUS];
-	uint64_t start = env_now_us();
+	uint64_t start = clock_now_us();
 	char go = 'g';
 	int slot;
 
@@ -130,7 +130,7 @@ static void run_round(struct round *r, const bool *open_slot)
 	assert_int_equal(read(from_client[0], &r->made, sizeof(r->made)),
 			 sizeof(r->made));
 	while (r->total < r->made &&
-	       env_now_us() - start < ACCEPT_WAIT_MS * 1000ULL) {
+	       clock_now_us() - start < ACCEPT_WAIT_MS * 1000ULL) {
 		for (slot = 0; slot < nr_cpus; slot++) {
 			pfd[slot].fd = open_slot[slot] ? listeners[slot] : -1;
 			pfd[slot].events = POLLIN;
