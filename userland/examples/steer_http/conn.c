@@ -64,7 +64,7 @@ void conn_open(struct worker *w, int fd)
 		close(fd);
 		w->refused++;
 		if (w->now - w->refused_logged >= TICK_MS) {
-			pr_info("at the cap of %u connections: refusing "
+			pr_warn("at the cap of %u connections: refusing "
 				"new ones (%llu so far)",
 				w->conns_max, w->refused);
 			w->refused_logged = w->now;

@@ -3,6 +3,8 @@
  * steer_http's log lines: lib/log.h with a prefix that says which process
  * speaks ("steer_http[PID] master" or "steer_http[PID] cpu N"), libsteer's
  * messages routed into it, and the few formatting helpers messages share.
+ * Failures go out with pr_warn, lifecycle events with pr_info; both print
+ * by default.
  */
 #ifndef STEER_HTTP_LOG_H
 #define STEER_HTTP_LOG_H

@@ -97,13 +97,13 @@ void schedule_restart(struct master *m, struct slot *s, pid_t pid,
 	unsigned int shift = s->failures, delay = RESTART_BACKOFF_MS;
 
 	if (!m->cfg->supervise) {
-		pr_info("cpu %d: worker %d %s; not restarted (--no-supervise)",
+		pr_warn("cpu %d: worker %d %s; not restarted (--no-supervise)",
 			s->cpu, (int)pid, what);
 		m->failed = true;
 		return;
 	}
 	if (s->failures >= RESTART_TRIES_MAX) {
-		pr_info("cpu %d: worker %d %s; giving up after %d restarts",
+		pr_warn("cpu %d: worker %d %s; giving up after %d restarts",
 			s->cpu, (int)pid, what, RESTART_TRIES_MAX);
 		m->failed = true;
 		return;
@@ -161,12 +161,12 @@ static void master_initial_done(struct master *m)
 				m->slots[j].fail_msg[0] = '\0';
 		}
 		cpus_format(&set, cpus, sizeof(cpus));
-		pr_info("%s %s: %s", CPU_COUNT(&set) > 1 ? "cpus" : "cpu", cpus,
+		pr_warn("%s %s: %s", CPU_COUNT(&set) > 1 ? "cpus" : "cpu", cpus,
 			m->slots[i].fail_msg);
 		m->slots[i].fail_msg[0] = '\0';
 	}
 	if (!m->initial_ok)
-		pr_info("no worker could start");
+		pr_warn("no worker could start");
 }
 
 static void master_reported(struct master *m, struct slot *s, struct wproc *w,
@@ -182,7 +182,7 @@ static void master_reported(struct master *m, struct slot *s, struct wproc *w,
 		snprintf(s->fail_msg, sizeof(s->fail_msg), "%s",
 			 r ? r->msg : "worker died while starting");
 	} else if (r && r->msg[0]) {
-		pr_info("cpu %d: worker %d: %s", s->cpu, (int)w->pid, r->msg);
+		pr_warn("cpu %d: worker %d: %s", s->cpu, (int)w->pid, r->msg);
 	}
 	if (w->initial) {
 		m->initial_ok += w->ready;
@@ -351,7 +351,7 @@ static void master_check_start(struct master *m, struct slot *s,
 {
 	if (w->pid && !w->ready && !w->killed &&
 	    m->now >= w->started_ms + START_TIMEOUT_MS) {
-		pr_info("cpu %d: worker %d did not register within %d ms; "
+		pr_warn("cpu %d: worker %d did not register within %d ms; "
 			"killing it",
 			s->cpu, (int)w->pid, START_TIMEOUT_MS);
 		master_kill(w, SIGKILL);
@@ -391,7 +391,7 @@ static int master_timers(struct master *m)
 	if (m->roll.on && m->roll.phase == ROLL_STOP) {
 		s = &m->slots[m->roll.idx];
 		if (m->now >= m->roll.deadline && !s->cur.killed) {
-			pr_info("roll: cpu %d: worker %d still there after "
+			pr_warn("roll: cpu %d: worker %d still there after "
 				"%d ms; killing it",
 				s->cpu, (int)s->cur.pid, STOP_TIMEOUT_MS);
 			master_kill(&s->cur, SIGKILL);
@@ -401,7 +401,7 @@ static int master_timers(struct master *m)
 	}
 	if (m->stopping && m->stop_deadline) {
 		if (m->now >= m->stop_deadline) {
-			pr_info("workers still there after %d ms: killing "
+			pr_warn("workers still there after %d ms: killing "
 				"them",
 				STOP_TIMEOUT_MS);
 			for (i = 0; i < m->nslots; i++) {
@@ -473,7 +473,7 @@ int master_run(const struct config *cfg)
 	}
 	err = master_setup(&m);
 	if (err) {
-		pr_info("cannot set up: %s", strerror(-err));
+		pr_warn("cannot set up: %s", strerror(-err));
 		goto out;
 	}
 	cpus_format(&cfg->cpus, cpus, sizeof(cpus));
@@ -500,7 +500,7 @@ int master_run(const struct config *cfg)
 		n = epoll_wait(m.epfd, evs, EPOLL_BATCH, timeout);
 		if (n < 0 && errno != EINTR) {
 			/* The workers follow through their parent-death signal. */
-			pr_info("event loop: %s", strerror(errno));
+			pr_warn("event loop: %s", strerror(errno));
 			goto out;
 		}
 		m.now = clock_now_ms();

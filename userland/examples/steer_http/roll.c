@@ -18,7 +18,7 @@ void roll_end(struct master *m, const char *how)
 
 void roll_abort(struct master *m, struct slot *s, const char *why)
 {
-	pr_info("roll aborted at cpu %d: %s; %d slot(s) before it run gen "
+	pr_warn("roll aborted at cpu %d: %s; %d slot(s) before it run gen "
 		"%u",
 		s->cpu, why, m->roll.done, m->roll.gen);
 	m->roll.on = false;
@@ -36,7 +36,7 @@ void roll_start_next(struct master *m, struct slot *s)
 	m->roll.cur_died = false;
 	err = master_spawn(m, s, &s->next, m->roll.gen, true, false);
 	if (err) {
-		pr_info("cpu %d: cannot fork: %s", s->cpu, strerror(-err));
+		pr_warn("cpu %d: cannot fork: %s", s->cpu, strerror(-err));
 		roll_abort(m, s, "no new worker");
 		return;
 	}

@@ -63,7 +63,7 @@ static void worker_accept(struct worker *w, unsigned int max)
 			continue; /* that one is gone; the queue is not */
 		if (errno != EAGAIN) {
 			/* Level-triggered: stop listening until the tick. */
-			pr_info("accept: %s; pausing accepts until the next "
+			pr_warn("accept: %s; pausing accepts until the next "
 				"tick",
 				strerror(errno));
 			if (!ep_ctl(w->epfd, EPOLL_CTL_MOD, w->lfd, 0,
@@ -99,7 +99,7 @@ static void worker_sweep(struct worker *w)
 	}
 	n = steer_listener__accept_all(w->sl, on_swept, w);
 	if (n < 0 && n != -EAGAIN)
-		pr_info("sweeping the accept queue: %s", strerror(-n));
+		pr_warn("sweeping the accept queue: %s", strerror(-n));
 }
 
 static void worker_close_idle(struct worker *w)
@@ -177,7 +177,7 @@ static void worker_stop(struct worker *w, const char *why)
 	}
 	err = steer_listener__drain(w->sl, DRAIN_TIMEOUT_MS);
 	if (err) {
-		pr_info("draining (%s): no drain from steerd: %s", why,
+		pr_warn("draining (%s): no drain from steerd: %s", why,
 			strerror(-err));
 		worker_close_now(w, "no drain; queued connections migrate");
 		return;
@@ -205,7 +205,7 @@ static void worker_on_steer_events(struct worker *w)
 		if (ev == STEER_EVENT_NONE)
 			return;
 		if (ev < 0) {
-			pr_info("steerd connection lost (%s): serving on; "
+			pr_warn("steerd connection lost (%s): serving on; "
 				"drains fall back to a close",
 				strerror(-ev));
 			epoll_ctl(w->epfd, EPOLL_CTL_DEL,
@@ -279,7 +279,7 @@ static void worker_tick(struct worker *w)
 			n = w->nconns;
 			while (w->open)
 				conn_close(w, w->open);
-			pr_info("closed %u connection(s) still open after "
+			pr_warn("closed %u connection(s) still open after "
 				"%d ms",
 				n, CLOSE_GRACE_MS);
 		}
@@ -423,7 +423,7 @@ static void worker_report(int fd, int err, const char *msg)
 	snprintf(r.msg, sizeof(r.msg), "%s", msg);
 	/* Smaller than PIPE_BUF: one atomic write. */
 	if (write(fd, &r, sizeof(r)) != sizeof(r))
-		pr_info("cannot report to the master: %s", strerror(errno));
+		pr_warn("cannot report to the master: %s", strerror(errno));
 	close(fd);
 }
 
@@ -461,7 +461,7 @@ int worker_main(const struct config *cfg, int cpu, unsigned int gen,
 	w.next_tick = w.now + TICK_MS;
 	err = worker_loop(&w);
 	if (err)
-		pr_info("event loop: %s", strerror(-err));
+		pr_warn("event loop: %s", strerror(-err));
 	pr_info("exited: %llu request(s) on %llu connection(s), %llu "
 		"refused at the cap",
 		w.requests, w.accepted, w.refused);
