@@ -58,10 +58,10 @@ static void hello_start(void)
 /* Its exit status, waiting at most WAIT_US; -1 if it is still running. */
 static int hello_wait(void)
 {
-	uint64_t start = env_now_us();
+	uint64_t start = clock_now_us();
 	int status;
 
-	while (env_now_us() - start < WAIT_US) {
+	while (clock_now_us() - start < WAIT_US) {
 		if (waitpid(hello, &status, WNOHANG) == hello) {
 			hello = -1;
 			return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
@@ -86,10 +86,10 @@ static int hello_kill(void **state)
 
 static void wait_active(int want)
 {
-	uint64_t start = env_now_us();
+	uint64_t start = clock_now_us();
 
 	while (env_active_count(GROUP) != want)
-		assert_true(env_now_us() - start < WAIT_US);
+		assert_true(clock_now_us() - start < WAIT_US);
 }
 
 /* A connection to the group from CPU 0 (loopback stays on the sender's). */
