@@ -591,22 +591,19 @@ static const struct {
 	[NL_FAMILY_NETDEV] = { NETLINK_GENERIC, "netdev" },
 };
 
-enum { NL_SOCK_ROUTE, NL_SOCK_SOCK_DIAG, NL_SOCK_GENERIC, NL_SOCK_COUNT };
+/* The buses of the request sockets, in the order of nl_ctx.sock. */
+static const int nl_buses[] = { NETLINK_ROUTE, NETLINK_SOCK_DIAG,
+				NETLINK_GENERIC };
+#define NL_SOCK_COUNT (sizeof(nl_buses) / sizeof(nl_buses[0]))
 
 struct nl_ctx {
 	struct nlsock *sock[NL_SOCK_COUNT];
 	uint16_t genl_id[NL_FAMILY_COUNT]; /* 0: not resolved yet */
 };
 
-int nl_ctx_open(struct nl_ctx **ctx)
-{
-	*ctx = calloc(1, sizeof(**ctx));
-	return *ctx ? 0 : -ENOMEM;
-}
-
 void nl_ctx_close(struct nl_ctx *ctx)
 {
-	int i;
+	size_t i;
 
 	if (!ctx)
 		return;
@@ -615,31 +612,40 @@ void nl_ctx_close(struct nl_ctx *ctx)
 	free(ctx);
 }
 
-static int nl_sock_slot(int bus)
+/*
+ * All sockets at once: a socket belongs to the network namespace it was
+ * opened in, so the context is the caller's namespace at this call.
+ */
+int nl_ctx_open(struct nl_ctx **out)
 {
-	switch (bus) {
-	case NETLINK_ROUTE:
-		return NL_SOCK_ROUTE;
-	case NETLINK_SOCK_DIAG:
-		return NL_SOCK_SOCK_DIAG;
-	default:
-		return NL_SOCK_GENERIC;
+	struct nl_ctx *ctx;
+	size_t i;
+	int err;
+
+	ctx = calloc(1, sizeof(*ctx));
+	if (!ctx)
+		return -ENOMEM;
+	for (i = 0; i < NL_SOCK_COUNT; i++) {
+		err = nlsock_open(&ctx->sock[i], nl_buses[i]);
+		if (err) {
+			nl_ctx_close(ctx);
+			return err;
+		}
 	}
+	*out = ctx;
+	return 0;
 }
 
 int nl_ctx_sock(struct nl_ctx *ctx, enum nl_family family, struct nlsock **ns,
 		uint16_t *genl_id)
 {
-	int slot, err;
+	size_t slot;
+	int err;
 
 	if (family < 0 || family >= NL_FAMILY_COUNT)
 		return -EINVAL;
-	slot = nl_sock_slot(nl_families[family].bus);
-	if (!ctx->sock[slot]) {
-		err = nlsock_open(&ctx->sock[slot], nl_families[family].bus);
-		if (err)
-			return err;
-	}
+	for (slot = 0; nl_buses[slot] != nl_families[family].bus; slot++)
+		;
 	*ns = ctx->sock[slot];
 	if (!nl_families[family].genl_name)
 		return 0;

@@ -101,9 +101,10 @@ int nlsock_ack_parse(const struct nlmsghdr *nlh, int *error, char *msg,
 /*
  * The long-lived sockets of one network namespace (the caller's when the
  * context is opened), after ethtool's nl_context: one request socket per
- * family, opened on first use and kept, and the generic netlink family ids
- * resolved once. Not thread-safe; a request's replies are read before the
- * next request goes out.
+ * netlink bus (rtnetlink, sock_diag, generic netlink, which the ethtool and
+ * netdev families share), kept open, and each generic netlink family's id
+ * resolved at its first use and kept. Not thread-safe; a request's replies
+ * are read before the next request goes out.
  */
 enum nl_family {
 	NL_FAMILY_ROUTE, /* NETLINK_ROUTE */
@@ -122,6 +123,7 @@ void nl_ctx_close(struct nl_ctx *ctx);
  * The request socket of family, and for a generic netlink family its id
  * (genl_id may be NULL otherwise). -EPROTONOSUPPORT when the kernel lacks
  * the generic netlink family; the lookup is retried on the next call.
+ * nl_ctx_open opens every socket: ENOMEM, EMFILE, or the socket's error.
  */
 int nl_ctx_sock(struct nl_ctx *ctx, enum nl_family family, struct nlsock **ns,
 		uint16_t *genl_id);
