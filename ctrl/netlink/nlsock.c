@@ -646,6 +646,12 @@ int nl_ctx_sock(struct nl_ctx *ctx, enum nl_family family, struct nlsock **ns,
 		return -EINVAL;
 	for (slot = 0; nl_buses[slot] != nl_families[family].bus; slot++)
 		;
+	/* Only a single-shot context (nl_ctx_with) opens on first use. */
+	if (!ctx->sock[slot]) {
+		err = nlsock_open(&ctx->sock[slot], nl_buses[slot]);
+		if (err)
+			return err;
+	}
 	*ns = ctx->sock[slot];
 	if (!nl_families[family].genl_name)
 		return 0;
@@ -671,9 +677,10 @@ int nl_ctx_with(struct nl_ctx *ctx, int (*fn)(struct nl_ctx *ctx, void *arg),
 
 	if (ctx)
 		return fn(ctx, arg);
-	err = nl_ctx_open(&ctx);
-	if (err)
-		return err;
+	/* Only the sockets fn uses, opened as it asks for them. */
+	ctx = calloc(1, sizeof(*ctx));
+	if (!ctx)
+		return -ENOMEM;
 	err = fn(ctx, arg);
 	nl_ctx_close(ctx);
 	return err;

@@ -838,6 +838,36 @@ static void test_nl_ctx(void **state)
 	nl_ctx_close(ctx);
 }
 
+/* The context test_nl_ctx_netns opens before its child leaves. */
+static struct nl_ctx *nl_netns_ctx;
+
+/* In the host's namespace: the context still answers for the test's. */
+static void nl_ctx_netns_child(int sock)
+{
+	struct ethtool_channel_counts ch;
+	struct rtnl_link link;
+	int err[2];
+
+	err[0] = rtnl_get_link(nl_netns_ctx, nl_env.ifindex0, &link);
+	if (!err[0] && strcmp(link.name, NL_IF0))
+		err[0] = -ESRCH;
+	err[1] = ethtool_get_channels(nl_netns_ctx, NL_IF0, &ch);
+	nl_send_back(sock, err, sizeof(err), -1);
+}
+
+static void test_nl_ctx_netns(void **state)
+{
+	int err[2] = { 1, 1 };
+
+	nl_need_env();
+	assert_int_equal(nl_ctx_open(&nl_netns_ctx), 0);
+	assert_int_equal(
+		nl_child(true, nl_ctx_netns_child, err, sizeof(err), NULL), 0);
+	nl_ctx_close(nl_netns_ctx);
+	assert_int_equal(err[0], 0);
+	assert_int_equal(err[1], 0);
+}
+
 static void test_netdev_rx_queue_irqs(void **state)
 {
 	int32_t irq[NL_QUEUES];
@@ -1224,6 +1254,7 @@ int main(void)
 		cmocka_unit_test(test_irq_queue_cpus),
 		cmocka_unit_test(test_irq_name_queue),
 		cmocka_unit_test(test_nl_ctx),
+		cmocka_unit_test(test_nl_ctx_netns),
 		cmocka_unit_test(test_netdev_rx_queue_irqs),
 		cmocka_unit_test(test_ethtool_monitor),
 		cmocka_unit_test(test_rtnl_monitor),
