@@ -68,7 +68,6 @@ int netdev_queue_parse(const struct nlmsghdr *nlh, struct netdev_queue *q)
 int netdev_napi_parse(const struct nlmsghdr *nlh, struct netdev_napi *napi)
 {
 	const struct nlattr *tb[NETDEV_A_NAPI_MAX + 1];
-	uint32_t irq;
 	int err;
 
 	memset(napi, 0, sizeof(*napi));
@@ -81,13 +80,9 @@ int netdev_napi_parse(const struct nlmsghdr *nlh, struct netdev_napi *napi)
 		err = nlsock_attr_u32(tb[NETDEV_A_NAPI_ID], &napi->id) ?:
 			      nlsock_attr_u32(tb[NETDEV_A_NAPI_IFINDEX],
 					      &napi->ifindex);
-	if (!err && tb[NETDEV_A_NAPI_IRQ]) {
-		err = nlsock_attr_u32(tb[NETDEV_A_NAPI_IRQ], &irq);
-		if (!err && irq > INT32_MAX)
-			err = -EPROTO;
-		if (!err)
-			napi->irq = irq;
-	}
+	/* The kernel sends the IRQ only when there is one. */
+	if (!err && tb[NETDEV_A_NAPI_IRQ])
+		err = nlsock_attr_u32(tb[NETDEV_A_NAPI_IRQ], &napi->irq);
 	if (!err && tb[NETDEV_A_NAPI_PID])
 		err = nlsock_attr_u32(tb[NETDEV_A_NAPI_PID], &napi->pid);
 	if (err) {
@@ -153,7 +148,7 @@ int netdev_get_dev(struct nl_ctx *ctx, int ifindex, struct netdev_dev *dev)
 struct netdev_join {
 	uint32_t ifindex;
 	uint32_t *napi_of_queue; /* 0: none */
-	int32_t *irq_of_queue;
+	uint32_t *irq_of_queue;
 	uint32_t nr;
 };
 
@@ -209,8 +204,8 @@ static int netdev_dump(struct nl_ctx *ctx, uint8_t cmd, uint16_t attr,
 	return err == -EOPNOTSUPP || err == -EINVAL ? -EOPNOTSUPP : err;
 }
 
-int netdev_rx_queue_irqs(struct nl_ctx *ctx, int ifindex, int32_t *irq_of_queue,
-			 uint32_t nr, uint32_t *found)
+int netdev_rx_queue_irqs(struct nl_ctx *ctx, int ifindex,
+			 uint32_t *irq_of_queue, uint32_t nr, uint32_t *found)
 {
 	struct netdev_join j = { .ifindex = ifindex,
 				 .irq_of_queue = irq_of_queue,

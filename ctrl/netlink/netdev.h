@@ -15,8 +15,11 @@
 struct nl_ctx;
 struct nlmsghdr;
 
-/* An irq_of_queue entry whose interrupt is not known. */
-#define NETDEV_IRQ_NONE (-1)
+/*
+ * An IRQ that is not known: the same value as host/irq.h's
+ * IRQ_NUMBER_UNKNOWN, so the two sources fill one array alike.
+ */
+#define NETDEV_IRQ_NONE UINT32_MAX
 
 struct netdev_dev {
 	uint32_t ifindex;
@@ -34,7 +37,7 @@ struct netdev_queue {
 struct netdev_napi {
 	uint32_t id;
 	uint32_t ifindex;
-	int32_t irq; /* NETDEV_IRQ_NONE: none reported */
+	uint32_t irq; /* NETDEV_IRQ_NONE: none reported */
 	uint32_t pid; /* threaded NAPI's kernel thread; 0: not threaded */
 };
 
@@ -60,9 +63,9 @@ int netdev_get_dev(struct nl_ctx *ctx, int ifindex, struct netdev_dev *dev);
  * NAPI, a NAPI without an IRQ) and stores in *found how many are known.
  * -EOPNOTSUPP when the kernel has no queue-get or napi-get (before 6.9),
  * other errors as netdev_get_dev. Drivers that do not link queues to NAPI
- * (veth, many older ones) give *found 0: fall back to irq_scan_queues.
+ * (veth, many older ones) give *found 0: fall back to irq_queue_irqs.
  */
-int netdev_rx_queue_irqs(struct nl_ctx *ctx, int ifindex, int32_t *irq_of_queue,
-			 uint32_t nr, uint32_t *found);
+int netdev_rx_queue_irqs(struct nl_ctx *ctx, int ifindex,
+			 uint32_t *irq_of_queue, uint32_t nr, uint32_t *found);
 
 #endif /* STEER_NETDEV_H */

@@ -870,7 +870,7 @@ static void test_nl_ctx_netns(void **state)
 
 static void test_netdev_rx_queue_irqs(void **state)
 {
-	int32_t irq[NL_QUEUES];
+	uint32_t irq[NL_QUEUES];
 	struct nl_ctx *ctx;
 	uint32_t found = 99;
 	int err, q;

@@ -119,14 +119,15 @@ static void test_napi(void **state)
 	assert_int_equal(netdev_napi_parse(nlh, &napi), 0);
 	assert_int_equal(napi.irq, NETDEV_IRQ_NONE);
 
-	/* No id; an IRQ beyond int32; truncated. */
+	/* No id; truncated. */
 	nlh = nlf_genl(&buf, NLF_NETDEV_FAMILY, NETDEV_CMD_NAPI_GET);
 	mnl_attr_put_u32(nlh, NETDEV_A_NAPI_IFINDEX, 3);
 	assert_int_equal(netdev_napi_parse(nlh, &napi), -EPROTO);
 	assert_int_equal(napi.irq, NETDEV_IRQ_NONE);
 	nlh = nlf_netdev_napi(&buf, 8197, 3, -1);
-	mnl_attr_put_u32(nlh, NETDEV_A_NAPI_IRQ, 0x80000000u);
+	mnl_attr_put_u16(nlh, NETDEV_A_NAPI_IRQ, 7);
 	assert_int_equal(netdev_napi_parse(nlh, &napi), -EPROTO);
+	assert_int_equal(napi.irq, NETDEV_IRQ_NONE);
 	nlh = nlf_netdev_napi(&buf, 8197, 3, 99);
 	nlf_truncate(nlh);
 	assert_int_equal(netdev_napi_parse(nlh, &napi), -EPROTO);
