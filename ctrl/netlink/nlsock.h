@@ -4,7 +4,7 @@
  * a libmnl socket that sends a request, runs a callback on every reply until
  * the kernel's DONE or ACK, and keeps the kernel's extended-ACK text; event
  * sockets that join multicast groups; the context that keeps one long-lived
- * request socket per family (generic netlink ids resolved once); and the
+ * request socket per bus (generic netlink ids resolved once); and the
  * typed helpers the per-feature files (diag, ethtool, netdev, rtnl) build on.
  */
 #ifndef STEER_NLSOCK_H
@@ -82,10 +82,10 @@ int nlsock_fd(const struct nlsock *ns);
 /*
  * Reads every event queued on an event socket and runs cb(msg, data) on
  * each message; cb returns MNL_CB_OK to go on, anything else to stop (the
- * rest stays queued). Returns the number of messages handed to cb, or
- * -ENOBUFS when the kernel dropped events because the socket's buffer was
- * full (the caller then re-reads the state it follows), or another
- * negative errno.
+ * rest of that datagram is dropped, later ones stay queued). Returns the
+ * number of messages handed to cb, or -ENOBUFS when the kernel dropped
+ * events because the socket's buffer was full (the caller then re-reads the
+ * state it follows), or another negative errno.
  */
 int nlsock_read_events(struct nlsock *ns, mnl_cb_t cb, void *data);
 
