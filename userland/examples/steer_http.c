@@ -293,7 +293,7 @@ struct worker {
 	bool accept_paused; /* out of descriptors: retry on the tick */
 	enum worker_state state;
 	int epfd, sigfd, lfd;
-	struct steer_listener *sl;
+	struct libsteer_listener *sl;
 	bool events_on;
 	uint64_t now, next_tick, drain_deadline, close_deadline;
 	uint64_t refused_logged;
@@ -341,7 +341,7 @@ static void worker_promoted(struct worker *w, const char *why)
 		return;
 	w->standby = false;
 	log_event("slot %d: active (%s)",
-		  w->sl ? steer_listener__slot(w->sl) : w->cpu, why);
+		  w->sl ? libsteer_listener__slot(w->sl) : w->cpu, why);
 }
 
 static void conn_open(struct worker *w, int fd)
@@ -674,7 +674,7 @@ static void worker_sweep(struct worker *w)
 		worker_accept(w, SWEEP_MAX);
 		return;
 	}
-	n = steer_listener__accept_all(w->sl, on_swept, w);
+	n = libsteer_listener__accept_all(w->sl, on_swept, w);
 	if (n < 0 && n != -EAGAIN)
 		log_event("sweeping the accept queue: %s", strerror(-n));
 }
@@ -698,9 +698,9 @@ static void worker_close_listener(struct worker *w)
 	epoll_ctl(w->epfd, EPOLL_CTL_DEL, w->lfd, NULL);
 	if (w->events_on)
 		epoll_ctl(w->epfd, EPOLL_CTL_DEL,
-			  steer_listener__event_fd(w->sl), NULL);
+			  libsteer_listener__event_fd(w->sl), NULL);
 	if (w->sl)
-		steer_listener__close(w->sl);
+		libsteer_listener__close(w->sl);
 	else
 		close(w->lfd);
 	w->sl = NULL;
@@ -752,7 +752,7 @@ static void worker_stop(struct worker *w, const char *why)
 				 "standby, never promoted: nothing to drain");
 		return;
 	}
-	err = steer_listener__drain(w->sl, DRAIN_TIMEOUT_MS);
+	err = libsteer_listener__drain(w->sl, DRAIN_TIMEOUT_MS);
 	if (err) {
 		log_event("draining (%s): no drain from steerd: %s", why,
 			  strerror(-err));
@@ -778,15 +778,15 @@ static void worker_on_steer_events(struct worker *w)
 	int i, ev;
 
 	for (i = 0; i < STEER_EVENTS_MAX && w->sl; i++) {
-		ev = steer_listener__next_event(w->sl);
-		if (ev == STEER_EVENT_NONE)
+		ev = libsteer_listener__next_event(w->sl);
+		if (ev == LIBSTEER_EVENT_NONE)
 			return;
 		if (ev < 0) {
 			log_event("steerd connection lost (%s): serving on; "
 				  "drains fall back to a close",
 				  strerror(-ev));
 			epoll_ctl(w->epfd, EPOLL_CTL_DEL,
-				  steer_listener__event_fd(w->sl), NULL);
+				  libsteer_listener__event_fd(w->sl), NULL);
 			w->events_on = false;
 			w->steerd_gone = true;
 			if (w->state == W_DRAINING)
@@ -794,7 +794,7 @@ static void worker_on_steer_events(struct worker *w)
 						    "mid-drain");
 			return;
 		}
-		if (ev == STEER_EVENT_DRAIN) {
+		if (ev == LIBSTEER_EVENT_DRAIN) {
 			if (w->state == W_RUNNING) {
 				w->standby = false;
 				log_event("draining (asked by steerd): out of "
@@ -805,7 +805,7 @@ static void worker_on_steer_events(struct worker *w)
 			} else {
 				worker_sweep(w);
 			}
-		} else if (ev == STEER_EVENT_DRAINED) {
+		} else if (ev == LIBSTEER_EVENT_DRAINED) {
 			log_event("drained: accept queue empty");
 			worker_sweep(w);
 			worker_close_listener(w);
@@ -977,7 +977,7 @@ static int check_bound(struct worker *w, char *msg, size_t len)
 		return -EADDRNOTAVAIL;
 	}
 	log_event("registered with steerd: group %s, slot %d%s, on %s, gen %u",
-		  cfg->group, steer_listener__slot(w->sl),
+		  cfg->group, libsteer_listener__slot(w->sl),
 		  w->standby ? ", as standby (active if the slot was empty)" :
 			       "",
 		  have, w->gen);
@@ -987,7 +987,7 @@ static int check_bound(struct worker *w, char *msg, size_t len)
 static int steer_listen(struct worker *w, char *msg, size_t len)
 {
 	const struct config *cfg = w->cfg;
-	struct steer_listen_opts opts = {
+	struct libsteer_listen_opts opts = {
 		.sz = sizeof(opts),
 		.socket_path = cfg->socket_path,
 		.standby = w->standby,
@@ -997,7 +997,7 @@ static int steer_listen(struct worker *w, char *msg, size_t len)
 
 	lib_capturing = true;
 	lib_msg[0] = '\0';
-	w->sl = steer_listener__open(cfg->group, w->cpu, &opts);
+	w->sl = libsteer_listener__open(cfg->group, w->cpu, &opts);
 	err = -errno;
 	lib_capturing = false;
 	if (!w->sl) {
@@ -1006,7 +1006,7 @@ static int steer_listen(struct worker *w, char *msg, size_t len)
 		     steer_hint(err, cfg, w->standby, hint, sizeof(hint)));
 		return err;
 	}
-	w->lfd = steer_listener__fd(w->sl);
+	w->lfd = libsteer_listener__fd(w->sl);
 	err = set_nonblock(w->lfd);
 	if (err) {
 		msgf(msg, len, "listener: %s", strerror(-err));
@@ -1015,7 +1015,7 @@ static int steer_listen(struct worker *w, char *msg, size_t len)
 	err = check_bound(w, msg, len);
 	if (!err)
 		err = ep_ctl(w->epfd, EPOLL_CTL_ADD,
-			     steer_listener__event_fd(w->sl), EPOLLIN,
+			     libsteer_listener__event_fd(w->sl), EPOLLIN,
 			     TOK_STEER_EVENTS);
 	if (!err)
 		w->events_on = true;
@@ -1140,7 +1140,7 @@ static int worker_setup(struct worker *w, char *msg, size_t len)
 		msgf(msg, len, "event loop: %s", strerror(-err));
 		return err;
 	}
-	err = steer_pin_cpu(w->cpu);
+	err = libsteer_pin_cpu(w->cpu);
 	if (err) {
 		msgf(msg, len, "cannot pin to CPU %d: %s", w->cpu,
 		     strerror(-err));
@@ -1162,7 +1162,7 @@ static void worker_free(struct worker *w)
 	while (w->open)
 		conn_close(w, w->open);
 	if (w->sl)
-		steer_listener__close(w->sl);
+		libsteer_listener__close(w->sl);
 	else if (w->lfd >= 0)
 		close(w->lfd);
 	if (w->epfd >= 0)
