@@ -51,8 +51,9 @@ struct libsteer_listen_opts {
 
 /*
  * Creates a TCP listener on the group's address and port (asked of steerd),
- * with SO_REUSEPORT, non-blocking and close-on-exec, and registers it for
- * the slot of `cpu`. NULL with errno set on failure: ECONNREFUSED (steerd
+ * with SO_REUSEPORT and SO_REUSEADDR (so that a restarted server binds
+ * over its predecessor's connections), non-blocking and close-on-exec, and
+ * registers it for the slot of `cpu`. NULL with errno set on failure: ECONNREFUSED (steerd
  * not running: start it), ENOENT (no such group), EBUSY (the slot has an
  * active listener and standby was not asked, or already has a standby),
  * others as steerd says; a message explains each.
