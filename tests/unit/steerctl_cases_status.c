@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* The CLI cases of steerctl status and shutdown (steerctl_cases.h). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "steerctl_cases.h"
+
+/* status */
+#define STATUS_FIELDS                                                     \
+	"'version':'0.1.0','abi':1,'bpffs':'/sys/fs/bpf/steer','pinned':" \
+	"true,'netns_cookie':4096,'tcp_migrate_req':1,'features':{'xdp_"  \
+	"dispatcher':false,'reuseport_migrate':true},'ifaces':1,'groups':2"
+#define STATUS_TEXT                                                       \
+	"steerd           0.1.0 (map ABI 1)\n"                            \
+	"bpffs            /sys/fs/bpf/steer (pinned)\n"                   \
+	"netns cookie     4096\n"                                         \
+	"tcp_migrate_req  1\n"                                            \
+	"features         xdp_dispatcher false, reuseport_migrate true\n" \
+	"interfaces       1\n"                                            \
+	"groups           2\n"
+#define STATUS_BARE_FIELDS                                               \
+	"'version':'0.2.0','abi':2,'bpffs':'/run/bpf','pinned':false,"   \
+	"'netns_cookie':1,'tcp_migrate_req':0,'features':{},'ifaces':0," \
+	"'groups':0"
+#define STATUS_BARE_TEXT                                                   \
+	"steerd           0.2.0 (map ABI 2)\n"                             \
+	"bpffs            /run/bpf (not pinned: the dataplane will not "   \
+	"outlive steerd)\n"                                                \
+	"netns cookie     1\n"                                             \
+	"tcp_migrate_req  0 (a closing listener's queued connections are " \
+	"reset: sysctl -w net.ipv4.tcp_migrate_req=1)\n"                   \
+	"features         none\n"                                          \
+	"interfaces       0\n"                                             \
+	"groups           0\n"
+
+static const struct cli_case cases[] = {
+	/* status */
+	{ ARGS("status"), REPLY(OK "," STATUS_FIELDS "}"),
+	  SENDS(REQ("status") "}"), OUT(STATUS_TEXT) },
+	{ ARGS("statu"), REPLY(OK "," STATUS_FIELDS "}"),
+	  SENDS(REQ("status") "}"), OUT(STATUS_TEXT) },
+	{ ARGS("-j", "status"), REPLY(OK "," STATUS_FIELDS "}"),
+	  SENDS(REQ("status") "}"), OUT_JSON("{" STATUS_FIELDS "}\n") },
+	{ ARGS("status"), REPLY(OK "," STATUS_BARE_FIELDS "}"),
+	  SENDS(REQ("status") "}"), OUT(STATUS_BARE_TEXT) },
+	{ ARGS("-j", "status"), REPLY(OK "," STATUS_BARE_FIELDS "}"),
+	  SENDS(REQ("status") "}"), OUT_JSON("{" STATUS_BARE_FIELDS "}\n") },
+	{ ARGS("status"), REPLY(OK ",'version':'0.1.0'}"),
+	  SENDS(REQ("status") "}"),
+	  FAIL("steerd's reply to status is malformed: abi: missing") },
+	{ ARGS("status"),
+	  REPLY(OK ",'version':'0.1.0','abi':1,'bpffs':'/b','pinned':true,"
+		   "'netns_cookie':1,'tcp_migrate_req':1,'features':{'x':1},"
+		   "'ifaces':0,'groups':0}"),
+	  SENDS(REQ("status") "}"),
+	  FAIL("features.x: expected a boolean, got an integer") },
+	{ ARGS("stat"), USAGE("ambiguous command 'stat': matches stats, "
+			      "status") },
+	{ ARGS("status", "now"), USAGE("unexpected argument 'now' for "
+				       "status") },
+	{ ARGS("status", "--all"), USAGE("unknown option '--all' for "
+					 "status") },
+	{ ARGS("status", "-j"), USAGE("'-j' is a global option") },
+	{ ARGS("status", "help"), HELP("Usage: steerctl status\n") },
+	{ ARGS("help", "status"), HELP("Usage: steerctl status\n") },
+
+	/* shutdown: spelled out, booleans always sent. */
+	{ ARGS("shutdown"), REPLY(OK "}"),
+	  SENDS(REQ("shutdown") ",'detach':false}"), OUT(NULL) },
+	{ ARGS("shutdown", "--detach"), REPLY(OK "}"),
+	  SENDS(REQ("shutdown") ",'detach':true}"), OUT(NULL) },
+	{ ARGS("-j", "shutdown"), REPLY(OK "}"),
+	  SENDS(REQ("shutdown") ",'detach':false}"), OUT(NULL) },
+	{ ARGS("shut"), USAGE("'shut' would stop steerd: spell out "
+			      "'shutdown'") },
+	{ ARGS("sh", "--detach"), USAGE("'sh' would stop steerd") },
+	{ ARGS("shutdown", "--detach=yes"), USAGE("--detach takes no value") },
+	{ ARGS("shutdown", "--detach", "--detach"),
+	  USAGE("--detach given twice") },
+	{ ARGS("shutdown", "now"), USAGE("unexpected argument 'now'") },
+	{ ARGS("shutdown", "--help"), HELP("Usage: steerctl shutdown "
+					   "[--detach]") },
+	{ ARGS("shutdown"), REPLY(ERR(1, "not now")),
+	  SENDS(REQ("shutdown") ",'detach':false}"), FAIL("not now") },
+
+};
+
+CASE_TABLE(steerctl_status_cases, cases);
