@@ -7,16 +7,32 @@
 
 #include <cmocka.h>
 
+#include "lib/proto_msg.h"
 #include "steerctl_cases.h"
+
+static json_t *draining_reply(void)
+{
+	const struct proto_drain_reply r = { .slot = 3, .state = "draining" };
+
+	return proto_pack_drain_reply(&r, false);
+}
+
+static json_t *drained_reply(void)
+{
+	const struct proto_drain_reply r = { .slot = 3,
+					     .drained_ms = 1234,
+					     .drained = 12 };
+
+	return proto_pack_drain_reply(&r, true);
+}
 
 static const struct cli_case cases[] = {
 	/* drain */
-	{ ARGS("drain", "web", "--slot", "3"),
-	  REPLY(OK ",'slot':3,'state':'draining'}"),
+	{ ARGS("drain", "web", "--slot", "3"), PACKED(draining_reply),
 	  SENDS(REQ("drain") ",'group':'web','slot':3,'wait':false}"),
 	  OUT("web slot 3: draining\n") },
 	{ ARGS("dr", "web", "--pid", "1234", "--wait", "--timeout", "2.5"),
-	  REPLY(OK ",'slot':3,'drained_ms':1234,'drained':12}"),
+	  PACKED(drained_reply),
 	  SENDS(REQ("drain") ",'group':'web','pid':1234,'timeout_ms':2500,"
 			     "'wait':true}"),
 	  OUT("web slot 3: drained 12 connections in 1234 ms\n") },
@@ -25,12 +41,11 @@ static const struct cli_case cases[] = {
 	  SENDS(REQ("drain") ",'group':'web','slot':0,'timeout_ms':60000,"
 			     "'wait':true}"),
 	  OUT("web slot 0: drained 1 connection in 0 ms\n") },
-	{ ARGS("-j", "drain", "web", "--slot", "3"),
-	  REPLY(OK ",'slot':3,'state':'draining'}"),
+	{ ARGS("-j", "drain", "web", "--slot", "3"), PACKED(draining_reply),
 	  SENDS(REQ("drain") ",'group':'web','slot':3,'wait':false}"),
 	  OUT_JSON("{'slot':3,'state':'draining'}\n") },
 	{ ARGS("-j", "drain", "web", "--slot", "3", "--wait"),
-	  REPLY(OK ",'slot':3,'drained_ms':1234,'drained':12}"),
+	  PACKED(drained_reply),
 	  SENDS(REQ("drain") ",'group':'web','slot':3,'wait':true}"),
 	  OUT_JSON("{'slot':3,'drained':12,'drained_ms':1234}\n") },
 	{ ARGS("drain", "web", "--slot", "3", "--wait"),

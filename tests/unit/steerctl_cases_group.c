@@ -7,6 +7,7 @@
 
 #include <cmocka.h>
 
+#include "lib/proto_msg.h"
 #include "steerctl_cases.h"
 
 /* group */
@@ -40,31 +41,94 @@
 	"0     0     standby   1301     8200            3        0    " \
 	"       0           0\n"
 
+/* GROUP_FIELDS */
+static const struct proto_group web = {
+	.name = "web",
+	.addr = "198.18.0.1",
+	.port = 80,
+	.kind = "reuseport",
+	.active = 4,
+	.draining = 1,
+};
+
+/* GROUP6_FIELDS */
+static const struct proto_group api_v6 = {
+	.name = "api-v6",
+	.id = 1,
+	.addr = "2001:db8::1",
+	.port = 443,
+	.kind = "xsk",
+	.active = 2,
+	.standby = 1,
+};
+
+/* SLOT_ACTIVE, SLOT_STANDBY */
+static const struct proto_slot slots[] = {
+	{ .state = "active",
+	  .pid = 1201,
+	  .cookie = 8193,
+	  .stats = { .syns = 52, .local = 52 } },
+	{ .state = "standby", .pid = 1301, .cookie = 8200, .accept_queue = 3 },
+};
+
+static json_t *add_web_reply(void)
+{
+	return proto_pack_group_add_reply(&web);
+}
+
+static json_t *add_api_v6_reply(void)
+{
+	return proto_pack_group_add_reply(&api_v6);
+}
+
+static json_t *list_reply(void)
+{
+	return proto_pack_group_list_reply(json_pack(
+		"[o, o]", proto_pack_group(&web), proto_pack_group(&api_v6)));
+}
+
+static json_t *list_empty_reply(void)
+{
+	return proto_pack_group_list_reply(json_array());
+}
+
+static json_t *show_web_reply(void)
+{
+	return proto_pack_group_show_reply(
+		&web, json_pack("[o, o]", proto_pack_slot(&slots[0]),
+				proto_pack_slot(&slots[1])));
+}
+
+static json_t *show_web_empty_reply(void)
+{
+	return proto_pack_group_show_reply(&web, json_array());
+}
+
 static const struct cli_case cases[] = {
 	/* group add */
 	{ ARGS("group", "add", "web", "--listen", "198.18.0.1:80"),
-	  REPLY(OK "," GROUP_FIELDS "}"),
+	  PACKED(add_web_reply),
 	  SENDS(REQ("group_add") ",'name':'web','addr':'198.18.0.1',"
 				 "'port':80}"),
 	  OUT(GROUP_LINE) },
 	{ ARGS("group", "add", "web", "--listen", "0.0.0.0:80", "--kind",
 	       "xsk"),
-	  REPLY(OK "," GROUP_FIELDS "}"),
+	  PACKED(add_web_reply),
 	  SENDS(REQ("group_add") ",'name':'web','addr':'0.0.0.0','port':80,"
 				 "'kind':'xsk'}"),
 	  OUT(GROUP_LINE) },
 	{ ARGS("gr", "a", "api-v6", "--listen=[2001:0db8:0::1]:443",
 	       "--kind=reuseport"),
-	  REPLY(OK "," GROUP6_FIELDS "}"),
+	  PACKED(add_api_v6_reply),
 	  SENDS(REQ("group_add") ",'name':'api-v6','addr':'2001:db8::1',"
 				 "'port':443,'kind':'reuseport'}"),
 	  OUT(GROUP6_LINE) },
 	{ ARGS("group", "add", "--listen", "[::]:80", "any_v6.1"),
-	  REPLY(OK "," GROUP_FIELDS "}"),
+	  PACKED(add_web_reply),
 	  SENDS(REQ("group_add") ",'name':'any_v6.1','addr':'::','port':80}"),
 	  OUT(GROUP_LINE) },
 	{ ARGS("-j", "group", "add", "web", "--listen", "198.18.0.1:80"),
-	  REPLY(OK "," GROUP_FIELDS "}"),
+	  PACKED(add_web_reply),
 	  SENDS(REQ("group_add") ",'name':'web','addr':'198.18.0.1',"
 				 "'port':80}"),
 	  OUT_JSON("{" GROUP_FIELDS "}\n") },
@@ -127,16 +191,14 @@ static const struct cli_case cases[] = {
 	  USAGE("unexpected argument 'api' for group del") },
 
 	/* group list */
-	{ ARGS("group", "list"),
-	  REPLY(OK ",'groups':[{" GROUP_FIELDS "},{" GROUP6_FIELDS "}]}"),
+	{ ARGS("group", "list"), PACKED(list_reply),
 	  SENDS(REQ("group_list") "}"), OUT(LIST_TEXT) },
-	{ ARGS("-j", "group", "l"),
-	  REPLY(OK ",'groups':[{" GROUP_FIELDS "},{" GROUP6_FIELDS "}]}"),
+	{ ARGS("-j", "group", "l"), PACKED(list_reply),
 	  SENDS(REQ("group_list") "}"),
 	  OUT_JSON("{'groups':[{" GROUP_FIELDS "},{" GROUP6_FIELDS "}]}\n") },
-	{ ARGS("group", "list"), REPLY(OK ",'groups':[]}"),
+	{ ARGS("group", "list"), PACKED(list_empty_reply),
 	  SENDS(REQ("group_list") "}"), OUT(NULL) },
-	{ ARGS("-j", "group", "list"), REPLY(OK ",'groups':[]}"),
+	{ ARGS("-j", "group", "list"), PACKED(list_empty_reply),
 	  SENDS(REQ("group_list") "}"), OUT("{\"groups\":[]}\n") },
 	{ ARGS("group", "list"), REPLY(OK "}"), SENDS(REQ("group_list") "}"),
 	  FAIL("steerd's reply to group_list is malformed: groups: "
@@ -145,24 +207,17 @@ static const struct cli_case cases[] = {
 	  USAGE("unexpected argument 'web' for group list") },
 
 	/* group show */
-	{ ARGS("group", "show", "web"),
-	  REPLY(OK "," GROUP_FIELDS ",'slots':[{" SLOT_ACTIVE "},{" SLOT_STANDBY
-		   "}]}"),
+	{ ARGS("group", "show", "web"), PACKED(show_web_reply),
 	  SENDS(REQ("group_show") ",'name':'web'}"),
 	  OUT(GROUP_LINE SLOTS_TEXT) },
-	{ ARGS("gr", "sh", "web"),
-	  REPLY(OK "," GROUP_FIELDS ",'slots':[{" SLOT_ACTIVE "},{" SLOT_STANDBY
-		   "}]}"),
+	{ ARGS("gr", "sh", "web"), PACKED(show_web_reply),
 	  SENDS(REQ("group_show") ",'name':'web'}"),
 	  OUT(GROUP_LINE SLOTS_TEXT) },
-	{ ARGS("-j", "group", "show", "web"),
-	  REPLY(OK "," GROUP_FIELDS ",'slots':[{" SLOT_ACTIVE "},{" SLOT_STANDBY
-		   "}]}"),
+	{ ARGS("-j", "group", "show", "web"), PACKED(show_web_reply),
 	  SENDS(REQ("group_show") ",'name':'web'}"),
 	  OUT_JSON("{" GROUP_FIELDS ",'slots':[{" SLOT_ACTIVE "},{" SLOT_STANDBY
 		   "}]}\n") },
-	{ ARGS("group", "show", "web"),
-	  REPLY(OK "," GROUP_FIELDS ",'slots':[]}"),
+	{ ARGS("group", "show", "web"), PACKED(show_web_empty_reply),
 	  SENDS(REQ("group_show") ",'name':'web'}"), OUT(GROUP_LINE) },
 	{ ARGS("group", "show", "web"),
 	  REPLY(OK "," GROUP_FIELDS ",'slots':[{'slot':0,'cpu':0,'state':"
@@ -173,7 +228,7 @@ static const struct cli_case cases[] = {
 	{ ARGS("group", "show", "web"), REPLY(ERR(2, "no group web")),
 	  SENDS(REQ("group_show") ",'name':'web'}"), FAIL("no group web") },
 	{ ARGS("group", "show"), USAGE("group show needs NAME") },
-	{ ARGS("g", "s", "web"), REPLY(OK "," GROUP_FIELDS ",'slots':[]}"),
+	{ ARGS("g", "s", "web"), PACKED(show_web_empty_reply),
 	  SENDS(REQ("group_show") ",'name':'web'}"), OUT(GROUP_LINE) },
 
 	/* group family */

@@ -7,6 +7,7 @@
 
 #include <cmocka.h>
 
+#include "lib/proto_msg.h"
 #include "steerctl_cases.h"
 
 /* iface */
@@ -28,36 +29,97 @@
 	"\tkey 00ff\n"
 #define VETH_WARNING "native XDP on veth loses checksum offload"
 
+/* IFACE_FIELDS */
+static const struct proto_iface veth0 = {
+	.name = "veth0",
+	.ifindex = 4,
+	.xdp_mode = "native",
+	.attach = "single",
+	.steer = "cpu",
+	.rx_queues = 4,
+	.ncpus = 5,
+	.cpus = { 0, 1, 2, 3, 6 },
+	.indir_size = 128,
+	.key = "6d5a56da",
+};
+
+/* IFACE2_FIELDS */
+static const struct proto_iface eth1 = {
+	.name = "eth1",
+	.ifindex = 7,
+	.slot = 1,
+	.xdp_mode = "skb",
+	.attach = "dispatcher",
+	.steer = "rss",
+	.rx_queues = 8,
+	.indir_size = 512,
+	.key = "00ff",
+};
+
+static json_t *attach_reply(void)
+{
+	return proto_pack_iface_attach_reply(&veth0, NULL);
+}
+
+static json_t *attach_warning_reply(void)
+{
+	return proto_pack_iface_attach_reply(&veth0, VETH_WARNING);
+}
+
+/* iface_show's reply of n of veth0 and eth1. */
+static json_t *show_reply(size_t n)
+{
+	const struct proto_iface *all[] = { &veth0, &eth1 };
+	json_t *list = json_array();
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		json_array_append_new(list, proto_pack_iface(all[i]));
+	return proto_pack_iface_show_reply(list);
+}
+
+static json_t *show_both_reply(void)
+{
+	return show_reply(2);
+}
+
+static json_t *show_veth0_reply(void)
+{
+	return show_reply(1);
+}
+
+static json_t *show_none_reply(void)
+{
+	return show_reply(0);
+}
+
 static const struct cli_case cases[] = {
 	/* iface attach */
-	{ ARGS("iface", "attach", "veth0"), REPLY(OK "," IFACE_FIELDS "}"),
+	{ ARGS("iface", "attach", "veth0"), PACKED(attach_reply),
 	  SENDS(REQ("iface_attach") ",'ifname':'veth0','force':false}"),
 	  OUT(IFACE_TEXT) },
 	{ ARGS("if", "at", "veth0", "--mode", "skb", "--steer", "rss", "--cpus",
 	       "0-2,5", "--force"),
-	  REPLY(OK "," IFACE_FIELDS "}"),
+	  PACKED(attach_reply),
 	  SENDS(REQ("iface_attach") ",'ifname':'veth0','xdp_mode':'skb',"
 				    "'steer':'rss','cpus':[0,1,2,5],"
 				    "'force':true}"),
 	  OUT(IFACE_TEXT) },
 	{ ARGS("iface", "attach", "--mode=native", "--steer=cpu", "veth0",
 	       "--cpus=3"),
-	  REPLY(OK "," IFACE_FIELDS "}"),
+	  PACKED(attach_reply),
 	  SENDS(REQ("iface_attach") ",'ifname':'veth0','xdp_mode':'native',"
 				    "'steer':'cpu','cpus':[3],"
 				    "'force':false}"),
 	  OUT(IFACE_TEXT) },
-	{ ARGS("-j", "iface", "attach", "veth0"),
-	  REPLY(OK "," IFACE_FIELDS "}"),
+	{ ARGS("-j", "iface", "attach", "veth0"), PACKED(attach_reply),
 	  SENDS(REQ("iface_attach") ",'ifname':'veth0','force':false}"),
 	  OUT_JSON("{" IFACE_FIELDS "}\n") },
 	/* steerd's warning reaches the user: stderr, or the document. */
-	{ ARGS("iface", "attach", "veth0"),
-	  REPLY(OK "," IFACE_FIELDS ",'warning':'" VETH_WARNING "'}"),
+	{ ARGS("iface", "attach", "veth0"), PACKED(attach_warning_reply),
 	  SENDS(REQ("iface_attach") ",'ifname':'veth0','force':false}"),
 	  OUT(IFACE_TEXT), .err = "warning: " VETH_WARNING },
-	{ ARGS("-j", "iface", "attach", "veth0"),
-	  REPLY(OK "," IFACE_FIELDS ",'warning':'" VETH_WARNING "'}"),
+	{ ARGS("-j", "iface", "attach", "veth0"), PACKED(attach_warning_reply),
 	  SENDS(REQ("iface_attach") ",'ifname':'veth0','force':false}"),
 	  OUT_JSON("{" IFACE_FIELDS ",'warning':'" VETH_WARNING "'}\n") },
 	{ ARGS("iface", "attach", "veth0"),
@@ -137,19 +199,16 @@ static const struct cli_case cases[] = {
 	  USAGE("unknown option '--force' for iface detach") },
 
 	/* iface show */
-	{ ARGS("iface", "show"),
-	  REPLY(OK ",'ifaces':[{" IFACE_FIELDS "},{" IFACE2_FIELDS "}]}"),
+	{ ARGS("iface", "show"), PACKED(show_both_reply),
 	  SENDS(REQ("iface_show") "}"), OUT(IFACE_TEXT IFACE2_TEXT) },
-	{ ARGS("iface", "sh", "veth0"),
-	  REPLY(OK ",'ifaces':[{" IFACE_FIELDS "}]}"),
+	{ ARGS("iface", "sh", "veth0"), PACKED(show_veth0_reply),
 	  SENDS(REQ("iface_show") ",'ifname':'veth0'}"), OUT(IFACE_TEXT) },
-	{ ARGS("-j", "iface", "show"),
-	  REPLY(OK ",'ifaces':[{" IFACE_FIELDS "},{" IFACE2_FIELDS "}]}"),
+	{ ARGS("-j", "iface", "show"), PACKED(show_both_reply),
 	  SENDS(REQ("iface_show") "}"),
 	  OUT_JSON("{'ifaces':[{" IFACE_FIELDS "},{" IFACE2_FIELDS "}]}\n") },
-	{ ARGS("iface", "show"), REPLY(OK ",'ifaces':[]}"),
+	{ ARGS("iface", "show"), PACKED(show_none_reply),
 	  SENDS(REQ("iface_show") "}"), OUT(NULL) },
-	{ ARGS("-j", "iface", "show"), REPLY(OK ",'ifaces':[]}"),
+	{ ARGS("-j", "iface", "show"), PACKED(show_none_reply),
 	  SENDS(REQ("iface_show") "}"), OUT("{\"ifaces\":[]}\n") },
 	{ ARGS("iface", "show"),
 	  REPLY(OK ",'ifaces':[{" IFACE_FIELDS "},{'name':'eth1'}]}"),

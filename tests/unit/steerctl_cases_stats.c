@@ -10,6 +10,7 @@
 
 #include <cmocka.h>
 
+#include "lib/proto_msg.h"
 #include "steerctl_cases.h"
 #include "steerctl_run.h"
 
@@ -48,10 +49,54 @@
 static void check_watch_json(const char *out);
 static void check_watch_text(const char *out);
 
+/* Every counter steer_abi.h declares, as steerd packs them: its rows. */
+#define STATS_ALL_TEXT                                                     \
+	"frames:\n"                                                        \
+	"  no_iface          0\n"                                          \
+	"  not_ip            10\n"                                         \
+	"  not_tcp           20\n"                                         \
+	"  fragment          30\n"                                         \
+	"  no_group          40\n"                                         \
+	"  matched           50\n"                                         \
+	"  err_eth           60\n"                                         \
+	"  err_vlan          70\n"                                         \
+	"  err_vlan_depth    80\n"                                         \
+	"  err_ip4           90\n"                                         \
+	"  err_ip6           100\n"                                        \
+	"  err_ip6_ext       110\n"                                        \
+	"  err_ip6_ext_depth 120\n"                                        \
+	"  err_tcp           130\n"                                        \
+	"group web:\n"                                                     \
+	"  packets 100  syns 10  local 8  redirected 2  fallback 0\n"      \
+	"  xsk_redirected 0  xsk_miss 0  rss_mismatch 0\n"                 \
+	"  select_local 10  select_fallback 0  select_none 0  migrations " \
+	"1\n"
+
+static json_t *stats_all_reply(void)
+{
+	const struct proto_group_stats web = {
+		.name = "web",
+		.stats = { .packets = 100,
+			   .syns = 10,
+			   .local = 8,
+			   .redirected = 2,
+			   .select_local = 10,
+			   .migrations = 1 },
+	};
+	uint64_t counters[STEER_CNT_MAX];
+	size_t i;
+
+	for (i = 0; i < STEER_CNT_MAX; i++)
+		counters[i] = i * 10;
+	return proto_pack_stats_reply(counters, &web, 1);
+}
+
 static const struct cli_case cases[] = {
 	/* stats */
 	{ ARGS("stats"), REPLY(OK "," STATS_FIELDS "}"),
 	  SENDS(REQ("stats") "}"), OUT(STATS_TEXT) },
+	{ ARGS("stats"), PACKED(stats_all_reply), SENDS(REQ("stats") "}"),
+	  OUT(STATS_ALL_TEXT) },
 	{ ARGS("stats"), REPLY(OK ",'counters':{},'groups':[]}"),
 	  SENDS(REQ("stats") "}"), OUT("frames:\n") },
 	{ ARGS("-j", "stats"), REPLY(OK "," STATS_FIELDS "}"),
