@@ -231,9 +231,10 @@ $(INTEG_TESTS): $(O)/tests/integration/%: $(O)/tests/integration/%.o \
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_ALL) $(LIBS_TEST) -lpthread
 
-# bench_xdp runs the BPF test table's frames through the real program.
+# bench_xdp runs the BPF test table's frames through the real program, in
+# a namespace of tests/lib's.
 $(O)/tools/bench_xdp: $(call objs,$(call prog_srcs,tools,bench_xdp) \
-		$(call test_support,bpf)) $(TEST_ARCHIVES)
+		$(call test_support,bpf)) $(TEST_LIB_OBJS) $(TEST_ARCHIVES)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_ALL)
 

@@ -141,7 +141,7 @@ int main(int argc, char **argv)
 	}
 	if (geteuid() != 0) {
 		fprintf(stderr, "bench_xdp: needs root (BPF_PROG_TEST_RUN and "
-				"a network namespace); run with sudo\n");
+				"a network namespace); run it as root\n");
 		return 1;
 	}
 	libbpf_set_print(NULL);

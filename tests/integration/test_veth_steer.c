@@ -29,6 +29,7 @@
 #include "lib/proto.h"
 #include "steerd_env.h"
 #include "lib/toeplitz.h"
+#include "tests/lib/network_helpers.h"
 
 #define SRV_IF ENV_SRV_IF
 #define SRV_ADDR ENV_SRV_ADDR
@@ -41,7 +42,7 @@
 
 static int nr_cpus;
 static int listeners[MAX_CPUS];
-static pid_t netns_holder = -1; /* env_client_start()'s namespace */
+static int client_ns = -1; /* env_client_start()'s namespace */
 static pid_t client = -1; /* the connecting process, in that namespace */
 static int to_client[2], from_client[2];
 
@@ -74,14 +75,8 @@ static void client_main(void)
 	int fds[MAX_CPUS * PER_CPU], n, cpu, i;
 	char c;
 
-	char path[64];
-	int ns;
-
 	inet_pton(AF_INET, SRV_ADDR, &srv.sin_addr);
-	snprintf(path, sizeof(path), "/proc/%d/ns/net", netns_holder);
-	ns = open(path, O_RDONLY);
-	if (ns < 0 || setns(ns, CLONE_NEWNET) ||
-	    write(from_client[1], "r", 1) != 1)
+	if (netns_enter(client_ns) || write(from_client[1], "r", 1) != 1)
 		_exit(1);
 	while (read(to_client[0], &c, 1) == 1) {
 		n = 0;
@@ -126,7 +121,7 @@ struct round {
 static void run_round(struct round *r, const bool *open_slot)
 {
 	struct pollfd pfd[MAX_CPUS];
-	uint64_t start = env_now_us();
+	uint64_t start = clock_now_us();
 	char go = 'g';
 	int slot;
 
@@ -135,7 +130,7 @@ static void run_round(struct round *r, const bool *open_slot)
 	assert_int_equal(read(from_client[0], &r->made, sizeof(r->made)),
 			 sizeof(r->made));
 	while (r->total < r->made &&
-	       env_now_us() - start < ACCEPT_WAIT_MS * 1000ULL) {
+	       clock_now_us() - start < ACCEPT_WAIT_MS * 1000ULL) {
 		for (slot = 0; slot < nr_cpus; slot++) {
 			pfd[slot].fd = open_slot[slot] ? listeners[slot] : -1;
 			pfd[slot].events = POLLIN;
@@ -191,17 +186,15 @@ static int setup(void **state)
 	nr_cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	if (nr_cpus > MAX_CPUS)
 		nr_cpus = MAX_CPUS;
-	netns_holder = env_client_start(2);
-	if (netns_holder < 0 || pipe(to_client) || pipe(from_client))
+	client_ns = env_client_start(2);
+	if (client_ns < 0 || pipe(to_client) || pipe(from_client))
 		return -1;
 	client = fork();
 	if (client == 0)
 		client_main();
 	if (client < 0 || read(from_client[0], &c, 1) != 1)
 		return -1;
-	if (env_steerctl("iface attach " SRV_IF " --mode skb --steer cpu", out,
-			 sizeof(out)) ||
-	    env_steerctl("group add web --listen " SRV_ADDR ":9700", out,
+	if (env_steerctl("group add web --listen " SRV_ADDR ":9700", out,
 			 sizeof(out))) {
 		printf("# %s", out);
 		return -1;
@@ -222,7 +215,7 @@ static int teardown(void **state)
 		kill(client, SIGKILL);
 		waitpid(client, NULL, 0);
 	}
-	env_client_stop(netns_holder);
+	env_client_stop(client_ns);
 	env_teardown();
 	return 0;
 }
