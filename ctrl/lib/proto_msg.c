@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The control messages' schema: one pack and one strict unpack per request
- * and reply of docs/protocol.md, used by steerd, steerctl and libsteer.
+ * The control messages' schema: each message's fields in one table (key,
+ * type, place in its struct, whether optional), from which one generic
+ * pack and one generic strict unpack work; the public functions of
+ * proto_msg.h name a table each. docs/protocol.md describes the same.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -17,7 +19,7 @@ const char *const proto_frame_counter_names[STEER_CNT_MAX] = {
 };
 #undef NAME_
 
-/* The group counters' names, in the order of struct steer_group_stats. */
+/* The counters' names, in the order of their struct in steer_abi.h. */
 #define NAME_(name, ...) #name,
 static const char *const group_counter_names[] = { STEER_GROUP_COUNTERS(
 	NAME_) };
@@ -31,6 +33,43 @@ _Static_assert(ARRAY_SIZE(slot_counter_names) * sizeof(__u64) ==
 		       sizeof(struct steer_slot_stats),
 	       "a name per slot counter");
 
+enum field_type {
+	F_STR, /* const char *, borrowed */
+	F_U32, /* uint32_t */
+	F_U64, /* uint64_t */
+	F_BOOL, /* bool */
+	F_INT_OR_NULL, /* int, PROTO_UNKNOWN for null */
+	F_BOOL_MAP, /* json_t *: {name: bool}, borrowed */
+	F_U32_LIST, /* uint32_t[STEER_MAX_CPUS], its count at .count */
+	F_GROUP_COUNTERS, /* struct steer_group_stats, a field per counter */
+	F_SLOT_COUNTERS, /* struct steer_slot_stats, a field per counter */
+};
+
+/*
+ * A field of a message and where it lives in the message's struct. An
+ * optional field may be absent: unpacked, it is then def_str or def_u32
+ * (false for a bool); packed, a string is left out when NULL, any other
+ * field when its flag at .given is false (a bool without .given is always
+ * sent). Unpacking sets the flag at .given to whether it was there.
+ */
+struct field {
+	const char *key;
+	enum field_type type;
+	size_t offset;
+	bool optional;
+	size_t given; /* offset of a bool + 1; 0: none */
+	size_t count; /* F_U32_LIST: offset of its uint32_t count */
+	const char *def_str;
+	uint32_t def_u32;
+};
+
+#define AT(type, member) .offset = offsetof(type, member)
+#define GIVEN(type, member) .given = offsetof(type, member) + 1
+#define FIELD(key_, type_, stype, member)                     \
+	{                                                     \
+		.key = key_, .type = type_, AT(stype, member) \
+	}
+
 /* Sets key to value (taken) in msg; on failure drops msg, returns NULL. */
 static json_t *set(json_t *msg, const char *key, json_t *value)
 {
@@ -42,9 +81,22 @@ static json_t *set(json_t *msg, const char *key, json_t *value)
 	return NULL;
 }
 
-/* Adds the counters (an array of __u64 named by names) to msg. */
-static json_t *set_counters(json_t *msg, const __u64 *v,
-			    const char *const *names, size_t n)
+static json_t *u32_list(const uint32_t *v, uint32_t n)
+{
+	json_t *list = json_array();
+	uint32_t i;
+
+	for (i = 0; i < n && list; i++) {
+		if (json_array_append_new(list, json_integer(v[i]))) {
+			json_decref(list);
+			list = NULL;
+		}
+	}
+	return list;
+}
+
+static json_t *pack_counters(json_t *msg, const __u64 *v,
+			     const char *const *names, size_t n)
 {
 	size_t i;
 
@@ -53,8 +105,8 @@ static json_t *set_counters(json_t *msg, const __u64 *v,
 	return msg;
 }
 
-static void read_counters(struct proto_read *rd, const json_t *obj, __u64 *v,
-			  const char *const *names, size_t n)
+static void unpack_counters(struct proto_read *rd, const json_t *obj, __u64 *v,
+			    const char *const *names, size_t n)
 {
 	size_t i;
 
@@ -62,21 +114,175 @@ static void read_counters(struct proto_read *rd, const json_t *obj, __u64 *v,
 		v[i] = proto_read_u64(rd, obj, names[i]);
 }
 
-/* A reply's fields (taken) added to {"v": 1, "ok": true}. */
-static json_t *reply_with(json_t *fields)
-{
-	json_t *r;
+#define MEMBER(base, off, type) ((type *)((char *)(base) + (off)))
 
-	if (!fields)
-		return NULL;
-	r = proto_reply_ok();
-	if (r && json_object_update(r, fields)) {
-		json_decref(r);
-		r = NULL;
+/* Adds the fields of the struct at base to msg (taken; NULL passes). */
+static json_t *pack_fields(json_t *msg, const struct field *f, size_t n,
+			   const void *base)
+{
+	const char *str;
+	json_t *v = NULL;
+	size_t i;
+
+	for (i = 0; i < n && msg; i++, f++) {
+		if (f->given && !*MEMBER(base, f->given - 1, const bool))
+			continue;
+		switch (f->type) {
+		case F_STR:
+			str = *MEMBER(base, f->offset, const char *const);
+			if (!str && f->optional)
+				continue;
+			v = json_string(str);
+			break;
+		case F_U32:
+			v = json_integer(
+				*MEMBER(base, f->offset, const uint32_t));
+			break;
+		case F_U64:
+			v = json_integer((json_int_t)*MEMBER(base, f->offset,
+							     const uint64_t));
+			break;
+		case F_BOOL:
+			v = json_boolean(*MEMBER(base, f->offset, const bool));
+			break;
+		case F_INT_OR_NULL:
+			v = *MEMBER(base, f->offset, const int) < 0 ?
+				    json_null() :
+				    json_integer(*MEMBER(base, f->offset,
+							 const int));
+			break;
+		case F_BOOL_MAP:
+			v = *MEMBER(base, f->offset, json_t *const);
+			v = v ? json_incref(v) : json_object();
+			break;
+		case F_U32_LIST:
+			v = u32_list(MEMBER(base, f->offset, const uint32_t),
+				     *MEMBER(base, f->count, const uint32_t));
+			break;
+		case F_GROUP_COUNTERS:
+			msg = pack_counters(
+				msg, MEMBER(base, f->offset, const __u64),
+				group_counter_names,
+				ARRAY_SIZE(group_counter_names));
+			continue;
+		case F_SLOT_COUNTERS:
+			msg = pack_counters(
+				msg, MEMBER(base, f->offset, const __u64),
+				slot_counter_names,
+				ARRAY_SIZE(slot_counter_names));
+			continue;
+		}
+		msg = set(msg, f->key, v);
 	}
-	json_decref(fields);
-	return r;
+	return msg;
 }
+
+/* A list of u32 into an array of at most STEER_MAX_CPUS. */
+static void unpack_u32_list(struct proto_read *rd, const json_t *obj,
+			    const char *key, uint32_t *out, uint32_t *n)
+{
+	json_t *list = proto_read_array(rd, obj, key), *v;
+	size_t i, mark;
+
+	*n = 0;
+	if (json_array_size(list) > STEER_MAX_CPUS) {
+		if (!rd->err) {
+			rd->err = -EBADMSG;
+			snprintf(rd->msg, sizeof(rd->msg),
+				 "%s%s%s: more than %d elements", rd->where,
+				 *rd->where ? "." : "", key, STEER_MAX_CPUS);
+		}
+		return;
+	}
+	json_array_foreach(list, i, v)
+	{
+		mark = proto_read_enter(rd, "%s[%zu]", key, i);
+		out[i] = proto_read_u32(rd, v, NULL);
+		proto_read_leave(rd, mark);
+	}
+	if (!rd->err)
+		*n = json_array_size(list);
+}
+
+static void unpack_bool_map(struct proto_read *rd, const json_t *obj,
+			    const char *key, json_t **out)
+{
+	const char *name;
+	size_t mark;
+	json_t *v;
+
+	*out = proto_read_object(rd, obj, key);
+	mark = proto_read_enter(rd, "%s", key);
+	json_object_foreach(*out, name, v) proto_read_bool(rd, *out, name);
+	proto_read_leave(rd, mark);
+}
+
+/* Reads the fields of obj into the struct at base; returns rd->err. */
+static int unpack_fields(struct proto_read *rd, const json_t *obj,
+			 const struct field *f, size_t n, void *base)
+{
+	bool there;
+	size_t i;
+
+	for (i = 0; i < n; i++, f++) {
+		there = !f->optional || json_object_get(obj, f->key);
+		if (f->given)
+			*MEMBER(base, f->given - 1, bool) = there;
+		switch (f->type) {
+		case F_STR:
+			*MEMBER(base, f->offset, const char *) =
+				there ? proto_read_str(rd, obj, f->key) :
+					f->def_str;
+			break;
+		case F_U32:
+			*MEMBER(base, f->offset, uint32_t) =
+				there ? proto_read_u32(rd, obj, f->key) :
+					f->def_u32;
+			break;
+		case F_U64:
+			*MEMBER(base, f->offset, uint64_t) =
+				there ? proto_read_u64(rd, obj, f->key) :
+					f->def_u32;
+			break;
+		case F_BOOL:
+			*MEMBER(base, f->offset, bool) =
+				there && proto_read_bool(rd, obj, f->key);
+			break;
+		case F_INT_OR_NULL:
+			*MEMBER(base, f->offset, int) =
+				proto_read_int_or_null(rd, obj, f->key);
+			break;
+		case F_BOOL_MAP:
+			unpack_bool_map(rd, obj, f->key,
+					MEMBER(base, f->offset, json_t *));
+			break;
+		case F_U32_LIST:
+			*MEMBER(base, f->count, uint32_t) = 0;
+			if (there)
+				unpack_u32_list(
+					rd, obj, f->key,
+					MEMBER(base, f->offset, uint32_t),
+					MEMBER(base, f->count, uint32_t));
+			break;
+		case F_GROUP_COUNTERS:
+			unpack_counters(rd, obj, MEMBER(base, f->offset, __u64),
+					group_counter_names,
+					ARRAY_SIZE(group_counter_names));
+			break;
+		case F_SLOT_COUNTERS:
+			unpack_counters(rd, obj, MEMBER(base, f->offset, __u64),
+					slot_counter_names,
+					ARRAY_SIZE(slot_counter_names));
+			break;
+		}
+	}
+	return rd->err;
+}
+
+#define PACK(msg, fields, base) \
+	pack_fields(msg, fields, ARRAY_SIZE(fields), base)
+#define UNPACK(rd, obj, fields, base) \
+	unpack_fields(rd, obj, fields, ARRAY_SIZE(fields), base)
 
 int proto_unpack_list(struct proto_read *rd, const json_t *obj, const char *key,
 		      size_t size, proto_unpack_fn fn, void **out, size_t *n)
@@ -111,53 +317,15 @@ int proto_unpack_list(struct proto_read *rd, const json_t *obj, const char *key,
 	return 0;
 }
 
-/* A list of u32 (cpus) into an array of at most max. */
-static void read_u32_list(struct proto_read *rd, const json_t *obj,
-			  const char *key, uint32_t *out, uint32_t *n,
-			  size_t max)
-{
-	json_t *list = proto_read_array(rd, obj, key), *v;
-	size_t i, mark;
+/* A reply's fields: {"v": 1, "ok": true, ...}. */
+#define REPLY(fields, base) PACK(proto_reply_ok(), fields, base)
 
-	*n = 0;
-	if (json_array_size(list) > max) {
-		if (!rd->err) {
-			rd->err = -EBADMSG;
-			snprintf(rd->msg, sizeof(rd->msg),
-				 "%s%s%s: more than %zu elements", rd->where,
-				 *rd->where ? "." : "", key, max);
-		}
-		return;
-	}
-	json_array_foreach(list, i, v)
-	{
-		mark = proto_read_enter(rd, "%s[%zu]", key, i);
-		out[i] = proto_read_u32(rd, v, NULL);
-		proto_read_leave(rd, mark);
-	}
-	if (!rd->err)
-		*n = json_array_size(list);
-}
-
-static json_t *u32_list(const uint32_t *v, uint32_t n)
-{
-	json_t *list = json_array();
-	uint32_t i;
-
-	for (i = 0; i < n && list; i++) {
-		if (json_array_append_new(list, json_integer(v[i]))) {
-			json_decref(list);
-			list = NULL;
-		}
-	}
-	return list;
-}
-
-/* Whether an optional field is in msg (its absence means the default). */
-static bool given(const json_t *msg, const char *key)
-{
-	return json_object_get(msg, key) != NULL;
-}
+/* {"key": "..."}: the one argument of several requests. */
+static const struct field name_arg[] = { { .key = "name", .type = F_STR } };
+static const struct field ifname_arg[] = { { .key = "ifname", .type = F_STR } };
+static const struct field ifname_opt_arg[] = {
+	{ .key = "ifname", .type = F_STR, .optional = true },
+};
 
 json_t *proto_pack_status_req(void)
 {
@@ -174,128 +342,140 @@ json_t *proto_pack_group_list_req(void)
 	return proto_request("group_list");
 }
 
+#define T struct proto_group_add_req
+static const struct field group_add_req[] = {
+	FIELD("name", F_STR, T, name),
+	FIELD("addr", F_STR, T, addr),
+	FIELD("port", F_U32, T, port),
+	{ .key = "kind",
+	  .type = F_STR,
+	  AT(T, kind),
+	  .optional = true,
+	  .def_str = "reuseport" },
+};
+#undef T
+
 json_t *proto_pack_group_add_req(const struct proto_group_add_req *req)
 {
-	json_t *m = proto_request("group_add");
-
-	m = set(m, "name", json_string(req->name));
-	m = set(m, "addr", json_string(req->addr));
-	m = set(m, "port", json_integer(req->port));
-	if (req->kind)
-		m = set(m, "kind", json_string(req->kind));
-	return m;
+	return PACK(proto_request("group_add"), group_add_req, req);
 }
 
 int proto_unpack_group_add_req(struct proto_read *rd, const json_t *msg,
 			       struct proto_group_add_req *req)
 {
-	req->name = proto_read_str(rd, msg, "name");
-	req->addr = proto_read_str(rd, msg, "addr");
-	req->port = proto_read_u32(rd, msg, "port");
-	req->kind = given(msg, "kind") ? proto_read_str(rd, msg, "kind") :
-					 "reuseport";
-	return rd->err;
-}
-
-static json_t *name_req(const char *cmd, const char *key, const char *name)
-{
-	return set(proto_request(cmd), key, json_string(name));
+	return UNPACK(rd, msg, group_add_req, req);
 }
 
 json_t *proto_pack_group_del_req(const char *name)
 {
-	return name_req("group_del", "name", name);
+	return PACK(proto_request("group_del"), name_arg, &name);
 }
 
 json_t *proto_pack_group_show_req(const char *name)
 {
-	return name_req("group_show", "name", name);
+	return PACK(proto_request("group_show"), name_arg, &name);
 }
 
 int proto_unpack_group_name_req(struct proto_read *rd, const json_t *msg,
 				const char **name)
 {
-	*name = proto_read_str(rd, msg, "name");
-	return rd->err;
+	return UNPACK(rd, msg, name_arg, name);
 }
+
+#define T struct proto_iface_attach_req
+static const struct field iface_attach_req[] = {
+	FIELD("ifname", F_STR, T, ifname),
+	{ .key = "xdp_mode",
+	  .type = F_STR,
+	  AT(T, xdp_mode),
+	  .optional = true,
+	  .def_str = "native" },
+	{ .key = "steer",
+	  .type = F_STR,
+	  AT(T, steer),
+	  .optional = true,
+	  .def_str = "cpu" },
+	{ .key = "cpus",
+	  .type = F_U32_LIST,
+	  AT(T, cpus),
+	  .optional = true,
+	  GIVEN(T, cpus_given),
+	  .count = offsetof(T, ncpus) },
+	{ .key = "force", .type = F_BOOL, AT(T, force), .optional = true },
+};
+#undef T
 
 json_t *proto_pack_iface_attach_req(const struct proto_iface_attach_req *req)
 {
-	json_t *m = proto_request("iface_attach");
-
-	m = set(m, "ifname", json_string(req->ifname));
-	if (req->xdp_mode)
-		m = set(m, "xdp_mode", json_string(req->xdp_mode));
-	if (req->steer)
-		m = set(m, "steer", json_string(req->steer));
-	if (req->cpus_given)
-		m = set(m, "cpus", u32_list(req->cpus, req->ncpus));
-	return set(m, "force", json_boolean(req->force));
+	return PACK(proto_request("iface_attach"), iface_attach_req, req);
 }
 
 int proto_unpack_iface_attach_req(struct proto_read *rd, const json_t *msg,
 				  struct proto_iface_attach_req *req)
 {
-	req->ifname = proto_read_str(rd, msg, "ifname");
-	req->xdp_mode = given(msg, "xdp_mode") ?
-				proto_read_str(rd, msg, "xdp_mode") :
-				"native";
-	req->steer = given(msg, "steer") ? proto_read_str(rd, msg, "steer") :
-					   "cpu";
-	req->cpus_given = given(msg, "cpus");
-	req->ncpus = 0;
-	if (req->cpus_given)
-		read_u32_list(rd, msg, "cpus", req->cpus, &req->ncpus,
-			      STEER_MAX_CPUS);
-	req->force = given(msg, "force") && proto_read_bool(rd, msg, "force");
-	return rd->err;
+	return UNPACK(rd, msg, iface_attach_req, req);
 }
 
 json_t *proto_pack_iface_detach_req(const char *ifname)
 {
-	return name_req("iface_detach", "ifname", ifname);
+	return PACK(proto_request("iface_detach"), ifname_arg, &ifname);
 }
 
 int proto_unpack_iface_detach_req(struct proto_read *rd, const json_t *msg,
 				  const char **ifname)
 {
-	*ifname = proto_read_str(rd, msg, "ifname");
-	return rd->err;
+	return UNPACK(rd, msg, ifname_arg, ifname);
 }
 
 json_t *proto_pack_iface_show_req(const char *ifname)
 {
-	if (!ifname)
-		return proto_request("iface_show");
-	return name_req("iface_show", "ifname", ifname);
+	return PACK(proto_request("iface_show"), ifname_opt_arg, &ifname);
 }
 
 int proto_unpack_iface_show_req(struct proto_read *rd, const json_t *msg,
 				const char **ifname)
 {
-	*ifname = given(msg, "ifname") ? proto_read_str(rd, msg, "ifname") :
-					 NULL;
-	return rd->err;
+	return UNPACK(rd, msg, ifname_opt_arg, ifname);
 }
+
+#define T struct proto_register_req
+static const struct field register_req[] = {
+	FIELD("group", F_STR, T, group),
+	FIELD("cpu", F_U32, T, cpu),
+	{ .key = "standby", .type = F_BOOL, AT(T, standby), .optional = true },
+};
+#undef T
 
 json_t *proto_pack_register_req(const struct proto_register_req *req)
 {
-	json_t *m = proto_request("register");
-
-	m = set(m, "group", json_string(req->group));
-	m = set(m, "cpu", json_integer(req->cpu));
-	return set(m, "standby", json_boolean(req->standby));
+	return PACK(proto_request("register"), register_req, req);
 }
 
 int proto_unpack_register_req(struct proto_read *rd, const json_t *msg,
 			      struct proto_register_req *req)
 {
-	req->group = proto_read_str(rd, msg, "group");
-	req->cpu = proto_read_u32(rd, msg, "cpu");
-	req->standby = given(msg, "standby") &&
-		       proto_read_bool(rd, msg, "standby");
-	return rd->err;
+	return UNPACK(rd, msg, register_req, req);
 }
+
+/* drain: the group, the listener by one of three keys, then options. */
+#define T struct proto_drain_req
+static const struct field drain_req_group[] = {
+	FIELD("group", F_STR, T, group),
+};
+static const struct field drain_req_options[] = {
+	{ .key = "timeout_ms",
+	  .type = F_U32,
+	  AT(T, timeout_ms),
+	  .optional = true,
+	  GIVEN(T, timeout_given),
+	  .def_u32 = PROTO_DRAIN_TIMEOUT_MS },
+	{ .key = "wait",
+	  .type = F_BOOL,
+	  AT(T, wait),
+	  .optional = true,
+	  GIVEN(T, wait_given) },
+};
+#undef T
 
 static const char *const drain_keys[] = {
 	[PROTO_DRAIN_SLOT] = "slot",
@@ -305,123 +485,96 @@ static const char *const drain_keys[] = {
 
 json_t *proto_pack_drain_req(const struct proto_drain_req *req)
 {
-	json_t *m = proto_request("drain");
+	json_t *m = PACK(proto_request("drain"), drain_req_group, req);
 
-	m = set(m, "group", json_string(req->group));
 	m = set(m, drain_keys[req->by], json_integer((json_int_t)req->id));
-	if (req->timeout_given)
-		m = set(m, "timeout_ms", json_integer(req->timeout_ms));
-	if (req->wait_given)
-		m = set(m, "wait", json_boolean(req->wait));
-	return m;
+	return PACK(m, drain_req_options, req);
 }
 
 int proto_unpack_drain_req(struct proto_read *rd, const json_t *msg,
 			   struct proto_drain_req *req)
 {
-	req->group = proto_read_str(rd, msg, "group");
+	UNPACK(rd, msg, drain_req_group, req);
 	/* The first given of cookie, slot, pid; pid is the one required. */
-	if (given(msg, "cookie")) {
+	if (json_object_get(msg, "cookie")) {
 		req->by = PROTO_DRAIN_COOKIE;
 		req->id = proto_read_u64(rd, msg, "cookie");
-	} else if (given(msg, "slot")) {
+	} else if (json_object_get(msg, "slot")) {
 		req->by = PROTO_DRAIN_SLOT;
 		req->id = proto_read_u32(rd, msg, "slot");
 	} else {
 		req->by = PROTO_DRAIN_PID;
 		req->id = proto_read_u32(rd, msg, "pid");
 	}
-	req->timeout_given = given(msg, "timeout_ms");
-	req->timeout_ms = req->timeout_given ?
-				  proto_read_u32(rd, msg, "timeout_ms") :
-				  PROTO_DRAIN_TIMEOUT_MS;
-	req->wait_given = given(msg, "wait");
-	req->wait = req->wait_given && proto_read_bool(rd, msg, "wait");
-	return rd->err;
+	return UNPACK(rd, msg, drain_req_options, req);
 }
+
+static const struct field shutdown_req[] = {
+	{ .key = "detach", .type = F_BOOL, .optional = true },
+};
 
 json_t *proto_pack_shutdown_req(bool detach)
 {
-	return set(proto_request("shutdown"), "detach", json_boolean(detach));
+	return PACK(proto_request("shutdown"), shutdown_req, &detach);
 }
 
 int proto_unpack_shutdown_req(struct proto_read *rd, const json_t *msg,
 			      bool *detach)
 {
-	*detach = given(msg, "detach") && proto_read_bool(rd, msg, "detach");
-	return rd->err;
+	return UNPACK(rd, msg, shutdown_req, detach);
 }
+
+#define T struct proto_status
+static const struct field status_reply[] = {
+	FIELD("version", F_STR, T, version),
+	FIELD("abi", F_U32, T, abi),
+	FIELD("bpffs", F_STR, T, bpffs),
+	FIELD("pinned", F_BOOL, T, pinned),
+	FIELD("netns_cookie", F_U64, T, netns_cookie),
+	FIELD("tcp_migrate_req", F_INT_OR_NULL, T, tcp_migrate_req),
+	FIELD("features", F_BOOL_MAP, T, features),
+	FIELD("ifaces", F_U32, T, ifaces),
+	FIELD("groups", F_U32, T, groups),
+};
+#undef T
 
 json_t *proto_pack_status_reply(const struct proto_status *st)
 {
-	json_t *r = proto_reply_ok();
-
-	r = set(r, "version", json_string(st->version));
-	r = set(r, "abi", json_integer(st->abi));
-	r = set(r, "bpffs", json_string(st->bpffs));
-	r = set(r, "pinned", json_boolean(st->pinned));
-	r = set(r, "netns_cookie", json_integer((json_int_t)st->netns_cookie));
-	r = set(r, "tcp_migrate_req",
-		st->tcp_migrate_req < 0 ? json_null() :
-					  json_integer(st->tcp_migrate_req));
-	r = set(r, "features",
-		st->features ? json_incref(st->features) : json_object());
-	r = set(r, "ifaces", json_integer(st->ifaces));
-	return set(r, "groups", json_integer(st->groups));
+	return REPLY(status_reply, st);
 }
 
 int proto_unpack_status_reply(struct proto_read *rd, const json_t *msg,
 			      struct proto_status *st)
 {
-	const char *name;
-	size_t mark;
-	json_t *v;
-
-	st->version = proto_read_str(rd, msg, "version");
-	st->abi = proto_read_u32(rd, msg, "abi");
-	st->bpffs = proto_read_str(rd, msg, "bpffs");
-	st->pinned = proto_read_bool(rd, msg, "pinned");
-	st->netns_cookie = proto_read_u64(rd, msg, "netns_cookie");
-	st->tcp_migrate_req =
-		proto_read_int_or_null(rd, msg, "tcp_migrate_req");
-	st->features = proto_read_object(rd, msg, "features");
-	st->ifaces = proto_read_u32(rd, msg, "ifaces");
-	st->groups = proto_read_u32(rd, msg, "groups");
-
-	mark = proto_read_enter(rd, "features");
-	json_object_foreach(st->features, name, v)
-		proto_read_bool(rd, st->features, name);
-	proto_read_leave(rd, mark);
-	return rd->err;
+	return UNPACK(rd, msg, status_reply, st);
 }
+
+#define T struct proto_group
+static const struct field group[] = {
+	FIELD("name", F_STR, T, name),
+	FIELD("id", F_U32, T, id),
+	FIELD("addr", F_STR, T, addr),
+	FIELD("port", F_U32, T, port),
+	FIELD("kind", F_STR, T, kind),
+	FIELD("active", F_U32, T, active),
+	FIELD("standby", F_U32, T, standby),
+	FIELD("draining", F_U32, T, draining),
+};
+#undef T
 
 json_t *proto_pack_group(const struct proto_group *g)
 {
-	return json_pack("{s:s, s:i, s:s, s:i, s:s, s:i, s:i, s:i}", "name",
-			 g->name, "id", (int)g->id, "addr", g->addr, "port",
-			 (int)g->port, "kind", g->kind, "active",
-			 (int)g->active, "standby", (int)g->standby, "draining",
-			 (int)g->draining);
+	return PACK(json_object(), group, g);
 }
 
-int proto_unpack_group(struct proto_read *rd, const json_t *obj, void *out)
+int proto_unpack_group(struct proto_read *rd, const json_t *obj, void *g)
 {
-	struct proto_group *g = out;
-
-	g->name = proto_read_str(rd, obj, "name");
-	g->id = proto_read_u32(rd, obj, "id");
-	g->addr = proto_read_str(rd, obj, "addr");
-	g->port = proto_read_u32(rd, obj, "port");
-	g->kind = proto_read_str(rd, obj, "kind");
-	g->active = proto_read_u32(rd, obj, "active");
-	g->standby = proto_read_u32(rd, obj, "standby");
-	g->draining = proto_read_u32(rd, obj, "draining");
-	return rd->err;
+	return UNPACK(rd, obj, group, g);
 }
 
 json_t *proto_pack_group_add_reply(const struct proto_group *g)
 {
-	return reply_with(proto_pack_group(g));
+	return REPLY(group, g);
 }
 
 json_t *proto_pack_group_list_reply(json_t *groups)
@@ -429,85 +582,77 @@ json_t *proto_pack_group_list_reply(json_t *groups)
 	return set(proto_reply_ok(), "groups", groups);
 }
 
+#define T struct proto_slot
+static const struct field slot[] = {
+	FIELD("slot", F_U32, T, slot),
+	FIELD("cpu", F_U32, T, cpu),
+	FIELD("state", F_STR, T, state),
+	FIELD("pid", F_U32, T, pid),
+	FIELD("cookie", F_U64, T, cookie),
+	FIELD("accept_queue", F_U32, T, accept_queue),
+	FIELD(NULL, F_SLOT_COUNTERS, T, stats),
+};
+#undef T
+
 json_t *proto_pack_slot(const struct proto_slot *s)
 {
-	json_t *o = json_pack("{s:i, s:i, s:s, s:i, s:I, s:i}", "slot",
-			      (int)s->slot, "cpu", (int)s->cpu, "state",
-			      s->state, "pid", (int)s->pid, "cookie",
-			      (json_int_t)s->cookie, "accept_queue",
-			      (int)s->accept_queue);
-
-	return set_counters(o, (const __u64 *)&s->stats, slot_counter_names,
-			    ARRAY_SIZE(slot_counter_names));
+	return PACK(json_object(), slot, s);
 }
 
-int proto_unpack_slot(struct proto_read *rd, const json_t *obj, void *out)
+int proto_unpack_slot(struct proto_read *rd, const json_t *obj, void *s)
 {
-	struct proto_slot *s = out;
-
-	s->slot = proto_read_u32(rd, obj, "slot");
-	s->cpu = proto_read_u32(rd, obj, "cpu");
-	s->state = proto_read_str(rd, obj, "state");
-	s->pid = proto_read_u32(rd, obj, "pid");
-	s->cookie = proto_read_u64(rd, obj, "cookie");
-	s->accept_queue = proto_read_u32(rd, obj, "accept_queue");
-	read_counters(rd, obj, (__u64 *)&s->stats, slot_counter_names,
-		      ARRAY_SIZE(slot_counter_names));
-	return rd->err;
+	return UNPACK(rd, obj, slot, s);
 }
 
 json_t *proto_pack_group_show_reply(const struct proto_group *g, json_t *slots)
 {
-	return set(proto_pack_group_add_reply(g), "slots", slots);
+	return set(REPLY(group, g), "slots", slots);
 }
+
+#define T struct proto_iface
+static const struct field iface[] = {
+	FIELD("name", F_STR, T, name),
+	FIELD("ifindex", F_U32, T, ifindex),
+	FIELD("slot", F_U32, T, slot),
+	FIELD("xdp_mode", F_STR, T, xdp_mode),
+	FIELD("attach", F_STR, T, attach),
+	FIELD("steer", F_STR, T, steer),
+	FIELD("rx_queues", F_U32, T, rx_queues),
+	{ .key = "cpus",
+	  .type = F_U32_LIST,
+	  AT(T, cpus),
+	  .count = offsetof(T, ncpus) },
+	FIELD("indir_size", F_U32, T, indir_size),
+	FIELD("key", F_STR, T, key),
+};
+#undef T
+
+/* iface_attach's reply adds a warning, when there is one. */
+static const struct field warning[] = {
+	{ .key = "warning", .type = F_STR, .optional = true },
+};
 
 json_t *proto_pack_iface(const struct proto_iface *ifc)
 {
-	return json_pack("{s:s, s:i, s:i, s:s, s:s, s:s, s:i, s:o, s:i, s:s}",
-			 "name", ifc->name, "ifindex", (int)ifc->ifindex,
-			 "slot", (int)ifc->slot, "xdp_mode", ifc->xdp_mode,
-			 "attach", ifc->attach, "steer", ifc->steer,
-			 "rx_queues", (int)ifc->rx_queues, "cpus",
-			 u32_list(ifc->cpus, ifc->ncpus), "indir_size",
-			 (int)ifc->indir_size, "key", ifc->key);
+	return PACK(json_object(), iface, ifc);
 }
 
-int proto_unpack_iface(struct proto_read *rd, const json_t *obj, void *out)
+int proto_unpack_iface(struct proto_read *rd, const json_t *obj, void *ifc)
 {
-	struct proto_iface *ifc = out;
-
-	ifc->name = proto_read_str(rd, obj, "name");
-	ifc->ifindex = proto_read_u32(rd, obj, "ifindex");
-	ifc->slot = proto_read_u32(rd, obj, "slot");
-	ifc->xdp_mode = proto_read_str(rd, obj, "xdp_mode");
-	ifc->attach = proto_read_str(rd, obj, "attach");
-	ifc->steer = proto_read_str(rd, obj, "steer");
-	ifc->rx_queues = proto_read_u32(rd, obj, "rx_queues");
-	proto_read_array(rd, obj, "cpus");
-	ifc->indir_size = proto_read_u32(rd, obj, "indir_size");
-	ifc->key = proto_read_str(rd, obj, "key");
-	read_u32_list(rd, obj, "cpus", ifc->cpus, &ifc->ncpus, STEER_MAX_CPUS);
-	return rd->err;
+	return UNPACK(rd, obj, iface, ifc);
 }
 
 json_t *proto_pack_iface_attach_reply(const struct proto_iface *ifc,
-				      const char *warning)
+				      const char *text)
 {
-	json_t *r = reply_with(proto_pack_iface(ifc));
-
-	if (warning)
-		r = set(r, "warning", json_string(warning));
-	return r;
+	return PACK(REPLY(iface, ifc), warning, &text);
 }
 
 int proto_unpack_iface_attach_reply(struct proto_read *rd, const json_t *msg,
-				    struct proto_iface *ifc,
-				    const char **warning)
+				    struct proto_iface *ifc, const char **text)
 {
-	proto_unpack_iface(rd, msg, ifc);
-	*warning = given(msg, "warning") ? proto_read_str(rd, msg, "warning") :
-					   NULL;
-	return rd->err;
+	UNPACK(rd, msg, iface, ifc);
+	return UNPACK(rd, msg, warning, text);
 }
 
 json_t *proto_pack_iface_show_reply(json_t *ifaces)
@@ -515,52 +660,56 @@ json_t *proto_pack_iface_show_reply(json_t *ifaces)
 	return set(proto_reply_ok(), "ifaces", ifaces);
 }
 
+#define T struct proto_register_reply
+static const struct field register_reply[] = {
+	FIELD("cookie", F_U64, T, cookie),
+	FIELD("slot", F_U32, T, slot),
+	FIELD("state", F_STR, T, state),
+};
+#undef T
+
 json_t *proto_pack_register_reply(const struct proto_register_reply *r)
 {
-	return reply_with(json_pack("{s:I, s:i, s:s}", "cookie",
-				    (json_int_t)r->cookie, "slot", (int)r->slot,
-				    "state", r->state));
+	return REPLY(register_reply, r);
 }
 
 int proto_unpack_register_reply(struct proto_read *rd, const json_t *msg,
 				struct proto_register_reply *r)
 {
-	r->cookie = proto_read_u64(rd, msg, "cookie");
-	r->slot = proto_read_u32(rd, msg, "slot");
-	r->state = proto_read_str(rd, msg, "state");
-	return rd->err;
+	return UNPACK(rd, msg, register_reply, r);
 }
+
+#define T struct proto_drain_reply
+static const struct field drain_reply[] = {
+	FIELD("slot", F_U32, T, slot),
+	FIELD("state", F_STR, T, state),
+};
+static const struct field drain_wait_reply[] = {
+	FIELD("slot", F_U32, T, slot),
+	FIELD("drained_ms", F_U32, T, drained_ms),
+	FIELD("drained", F_U32, T, drained),
+};
+#undef T
 
 json_t *proto_pack_drain_reply(const struct proto_drain_reply *r, bool wait)
 {
-	if (wait)
-		return reply_with(json_pack(
-			"{s:i, s:I, s:i}", "slot", (int)r->slot, "drained_ms",
-			(json_int_t)r->drained_ms, "drained", (int)r->drained));
-	return reply_with(json_pack("{s:i, s:s}", "slot", (int)r->slot, "state",
-				    r->state));
+	return wait ? REPLY(drain_wait_reply, r) : REPLY(drain_reply, r);
 }
 
 int proto_unpack_drain_reply(struct proto_read *rd, const json_t *msg,
 			     bool wait, struct proto_drain_reply *r)
 {
 	memset(r, 0, sizeof(*r));
-	r->slot = proto_read_u32(rd, msg, "slot");
-	if (wait) {
-		r->drained_ms = proto_read_u32(rd, msg, "drained_ms");
-		r->drained = proto_read_u32(rd, msg, "drained");
-	} else {
-		r->state = proto_read_str(rd, msg, "state");
-	}
-	return rd->err;
+	return wait ? UNPACK(rd, msg, drain_wait_reply, r) :
+		      UNPACK(rd, msg, drain_reply, r);
 }
 
-static json_t *pack_group_stats(const struct proto_group_stats *gs)
-{
-	return set_counters(json_pack("{s:s}", "name", gs->name),
-			    (const __u64 *)&gs->stats, group_counter_names,
-			    ARRAY_SIZE(group_counter_names));
-}
+#define T struct proto_group_stats
+static const struct field group_stats[] = {
+	FIELD("name", F_STR, T, name),
+	FIELD(NULL, F_GROUP_COUNTERS, T, stats),
+};
+#undef T
 
 json_t *proto_pack_stats_reply(const uint64_t *counters,
 			       const struct proto_group_stats *groups,
@@ -573,7 +722,8 @@ json_t *proto_pack_stats_reply(const uint64_t *counters,
 		c = set(c, proto_frame_counter_names[i],
 			json_integer((json_int_t)counters[i]));
 	for (i = 0; i < ngroups && g; i++) {
-		if (json_array_append_new(g, pack_group_stats(&groups[i]))) {
+		if (json_array_append_new(g, PACK(json_object(), group_stats,
+						  &groups[i]))) {
 			json_decref(g);
 			g = NULL;
 		}
@@ -615,30 +765,27 @@ int proto_unpack_stats_counters(struct proto_read *rd, const json_t *msg,
 	return 0;
 }
 
-int proto_unpack_group_stats(struct proto_read *rd, const json_t *obj,
-			     void *out)
+int proto_unpack_group_stats(struct proto_read *rd, const json_t *obj, void *gs)
 {
-	struct proto_group_stats *gs = out;
-
-	gs->name = proto_read_str(rd, obj, "name");
-	read_counters(rd, obj, (__u64 *)&gs->stats, group_counter_names,
-		      ARRAY_SIZE(group_counter_names));
-	return rd->err;
+	return UNPACK(rd, obj, group_stats, gs);
 }
+
+#define T struct proto_event
+static const struct field event[] = {
+	FIELD("event", F_STR, T, event),
+	FIELD("group", F_STR, T, group),
+	FIELD("slot", F_U32, T, slot),
+	FIELD("cookie", F_U64, T, cookie),
+};
+#undef T
 
 json_t *proto_pack_event(const struct proto_event *ev)
 {
-	return json_pack("{s:i, s:s, s:s, s:i, s:I}", "v", STEER_PROTO_VERSION,
-			 "event", ev->event, "group", ev->group, "slot",
-			 (int)ev->slot, "cookie", (json_int_t)ev->cookie);
+	return PACK(json_pack("{s:i}", "v", STEER_PROTO_VERSION), event, ev);
 }
 
 int proto_unpack_event(struct proto_read *rd, const json_t *msg,
 		       struct proto_event *ev)
 {
-	ev->event = proto_read_str(rd, msg, "event");
-	ev->group = proto_read_str(rd, msg, "group");
-	ev->slot = proto_read_u32(rd, msg, "slot");
-	ev->cookie = proto_read_u64(rd, msg, "cookie");
-	return rd->err;
+	return UNPACK(rd, msg, event, ev);
 }
