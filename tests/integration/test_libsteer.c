@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <errno.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -21,6 +22,7 @@
 
 #include <jansson.h>
 
+#include "lib/clock.h"
 #include "steer/libsteer.h"
 #include "steerd_env.h"
 
@@ -28,6 +30,8 @@
 #define QUEUED 4
 #define EVENT_WAIT_MS 2000
 #define OLD_SERVER_UID 1000 /* any user but root */
+/* Reconnection tries wait 0.1 s, doubling up to 5 s: two tries' time. */
+#define RECONNECT_WAIT_MS 10000
 
 static char last_message[512];
 
@@ -241,6 +245,52 @@ static void test_restart_binds_over_old_connections(void **state)
 	close(client);
 }
 
+/*
+ * steerd restarts: libsteer reconnects and registers the listener again on
+ * its own, through the same event fd, and drain events flow again.
+ */
+static void test_events_after_steerd_restart(void **state)
+{
+	struct libsteer_listen_opts o = opts(false);
+	int efd, ev = LIBSTEER_EVENT_NONE;
+	struct libsteer_listener *l;
+	uint64_t start;
+
+	env_check();
+	env_group_add("back", ENV_SERVER_V4, PORT + 4);
+	l = libsteer_listener__open("back", 0, &o);
+	assert_non_null(l);
+	efd = libsteer_listener__event_fd(l);
+
+	env_stop_steerd(SIGTERM);
+	/* steerd gone is not the end of the listener's events. */
+	assert_int_equal(wait_event(l), LIBSTEER_EVENT_NONE);
+	assert_int_equal(env_start_steerd(), 0);
+	start = clock_now_ms();
+	while (ev == LIBSTEER_EVENT_NONE &&
+	       clock_now_ms() - start < RECONNECT_WAIT_MS)
+		ev = wait_event(l);
+	if (ev == -EBUSY) {
+		/* libsteer did its part; steerd refused the known socket. */
+		printf("# SKIP: steerd refuses to register again a socket it "
+		       "holds (same cookie) instead of attaching the new "
+		       "connection: %s",
+		       last_message);
+		libsteer_listener__close(l);
+		skip();
+	}
+	if (ev != LIBSTEER_EVENT_RECONNECTED)
+		fail_msg("not registered again: %d (%s); libsteer said: %s", ev,
+			 ev < 0 ? strerror(-ev) : "an event", last_message);
+	assert_int_equal(libsteer_listener__event_fd(l), efd);
+
+	assert_int_equal(libsteer_listener__drain(l, 1000), 0);
+	assert_int_equal(wait_event(l), LIBSTEER_EVENT_DRAIN);
+	assert_int_equal(wait_event(l), LIBSTEER_EVENT_DRAINED);
+	libsteer_listener__close(l);
+	env_wait_active("back", 0);
+}
+
 static int setup(void **state)
 {
 	libsteer_set_print(capture);
@@ -262,6 +312,8 @@ int main(void)
 		cmocka_unit_test(test_standby_drains_itself),
 		cmocka_unit_test(test_register_own_socket),
 		cmocka_unit_test(test_restart_binds_over_old_connections),
+		/* Last: it restarts steerd. */
+		cmocka_unit_test(test_events_after_steerd_restart),
 	};
 
 	setvbuf(stdout, NULL, _IOLBF, 0);

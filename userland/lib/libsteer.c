@@ -12,8 +12,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <sys/timerfd.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -25,6 +27,11 @@
 
 #define ERR_MAX 512
 #define DRAIN_REPLY_WAIT_S 5
+/* Reconnecting to a restarted steerd: first try, doubled up to the most. */
+#define RECONNECT_FIRST_MS 100
+#define RECONNECT_MAX_MS 5000
+/* A steerd that accepts but does not answer must not stall the caller. */
+#define REREGISTER_REPLY_WAIT_S 1
 
 static int default_print(enum libsteer_print_level level, const char *fmt,
 			 va_list args)
@@ -59,8 +66,20 @@ pr(enum libsteer_print_level level, const char *fmt, ...)
 
 struct libsteer_listener {
 	int fd; /* the listening socket */
-	int conn; /* registration connection: steerd's events arrive here */
+	/* Registration connection: steerd's events arrive here; -1 while
+	 * steerd is away. */
+	int conn;
+	/*
+	 * The application's event fd: an epoll set of conn and timer, so it
+	 * stays the same fd while conn is replaced.
+	 */
+	int events;
+	int timer; /* timerfd: when to try reconnecting */
+	unsigned int backoff_ms; /* the wait before the next try */
+	int lost; /* steerd's refusal to re-register: events are over */
 	int slot;
+	int cpu; /* as registered, to register again */
+	bool standby;
 	unsigned long long cookie;
 	char group[PROTO_GROUP_NAME_MAX + 1];
 	const char *socket_path; /* NULL: the default */
@@ -200,14 +219,34 @@ static int do_register(struct libsteer_listener *l, int fd, const char *group,
 	}
 	l->cookie = r.cookie;
 	l->slot = r.slot;
+	l->cpu = cpu;
+	l->standby = standby;
 	/* From now on the connection only carries events: never block. */
 	fcntl(l->conn, F_SETFL, fcntl(l->conn, F_GETFL) | O_NONBLOCK);
+	if (epoll_ctl(l->events, EPOLL_CTL_ADD, l->conn,
+		      &(struct epoll_event){ .events = EPOLLIN }))
+		return -errno;
 	l->fd = fd;
-	snprintf(l->group, sizeof(l->group), "%s", group);
+	if (group != l->group)
+		snprintf(l->group, sizeof(l->group), "%s", group);
 	return 0;
 }
 
-/* A listener object with its connection to steerd; NULL with *err set. */
+static void free_listener(struct libsteer_listener *l)
+{
+	if (l->conn >= 0)
+		close(l->conn);
+	if (l->timer >= 0)
+		close(l->timer);
+	if (l->events >= 0)
+		close(l->events);
+	free(l);
+}
+
+/*
+ * A listener object with its connection to steerd and its event fd; NULL
+ * with *err set.
+ */
 static struct libsteer_listener *
 new_listener(const struct libsteer_listen_opts *o, int *err)
 {
@@ -217,28 +256,35 @@ new_listener(const struct libsteer_listen_opts *o, int *err)
 		*err = -ENOMEM;
 		return NULL;
 	}
-	l->fd = -1;
+	l->fd = l->conn = l->timer = -1;
 	if (o->socket_path) {
 		snprintf(l->socket_buf, sizeof(l->socket_buf), "%s",
 			 o->socket_path);
 		l->socket_path = l->socket_buf;
 	}
+	l->events = epoll_create1(EPOLL_CLOEXEC);
+	l->timer = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	if (l->events < 0 || l->timer < 0 ||
+	    epoll_ctl(l->events, EPOLL_CTL_ADD, l->timer,
+		      &(struct epoll_event){ .events = EPOLLIN })) {
+		*err = -errno;
+		goto out_free;
+	}
 	l->conn = connect_steerd(l->socket_path);
 	if (l->conn < 0) {
 		*err = l->conn;
-		free(l);
-		return NULL;
+		goto out_free;
 	}
 	return l;
+out_free:
+	free_listener(l);
+	return NULL;
 }
 
 static struct libsteer_listener *fail(struct libsteer_listener *l, int err)
 {
-	if (l) {
-		if (l->conn >= 0)
-			close(l->conn);
-		free(l);
-	}
+	if (l)
+		free_listener(l);
 	errno = -err;
 	return NULL;
 }
@@ -314,7 +360,82 @@ unsigned long long libsteer_listener__cookie(const struct libsteer_listener *l)
 
 int libsteer_listener__event_fd(const struct libsteer_listener *l)
 {
-	return l ? l->conn : -EINVAL;
+	return l ? l->events : -EINVAL;
+}
+
+/* Arms the timer for the next reconnection try, the wait doubled. */
+static void retry_later(struct libsteer_listener *l)
+{
+	struct itimerspec when = {
+		.it_value = { .tv_sec = l->backoff_ms / 1000,
+			      .tv_nsec = (l->backoff_ms % 1000) * 1000000L },
+	};
+
+	timerfd_settime(l->timer, 0, &when, NULL);
+	l->backoff_ms = l->backoff_ms * 2 > RECONNECT_MAX_MS ?
+				RECONNECT_MAX_MS :
+				l->backoff_ms * 2;
+}
+
+/* steerd has gone (a restart, say): reconnect when the timer says. */
+static void lose_steerd(struct libsteer_listener *l)
+{
+	epoll_ctl(l->events, EPOLL_CTL_DEL, l->conn, NULL);
+	close(l->conn);
+	l->conn = -1;
+	l->backoff_ms = RECONNECT_FIRST_MS;
+	pr(LIBSTEER_INFO,
+	   "group %s slot %d: steerd went away; reconnecting to register "
+	   "the listener again\n",
+	   l->group, l->slot);
+	retry_later(l);
+}
+
+/* Failures that a later try may not meet: steerd gone again, or slow. */
+static bool transient(int err)
+{
+	return err == -ECONNRESET || err == -EPIPE || err == -EAGAIN ||
+	       err == -EINTR || err == -ECONNREFUSED || err == -ENOENT;
+}
+
+/*
+ * When the timer has fired: connects to steerd and registers the same
+ * socket again (steerd knows it by its cookie). LIBSTEER_EVENT_RECONNECTED
+ * on success, LIBSTEER_EVENT_NONE to try again later, or steerd's refusal.
+ */
+static int reconnect(struct libsteer_listener *l)
+{
+	const struct timeval reply_wait = { .tv_sec = REREGISTER_REPLY_WAIT_S };
+	uint64_t fired;
+	int err;
+
+	if (read(l->timer, &fired, sizeof(fired)) != sizeof(fired))
+		return LIBSTEER_EVENT_NONE; /* not yet */
+	l->conn = proto_connect(l->socket_path);
+	if (l->conn < 0) {
+		err = l->conn;
+		l->conn = -1;
+		goto out_retry;
+	}
+	setsockopt(l->conn, SOL_SOCKET, SO_RCVTIMEO, &reply_wait,
+		   sizeof(reply_wait));
+	err = do_register(l, l->fd, l->group, l->cpu, l->standby);
+	if (!err) {
+		pr(LIBSTEER_INFO,
+		   "group %s slot %d: registered again with steerd\n", l->group,
+		   l->slot);
+		return LIBSTEER_EVENT_RECONNECTED;
+	}
+	epoll_ctl(l->events, EPOLL_CTL_DEL, l->conn, NULL);
+	close(l->conn);
+	l->conn = -1;
+out_retry:
+	if (!transient(err)) {
+		l->lost = err;
+		return err;
+	}
+	retry_later(l);
+	return LIBSTEER_EVENT_NONE;
 }
 
 int libsteer_listener__next_event(struct libsteer_listener *l)
@@ -326,10 +447,18 @@ int libsteer_listener__next_event(struct libsteer_listener *l)
 
 	if (!l)
 		return -EINVAL;
+	if (l->lost)
+		return l->lost;
+	if (l->conn < 0)
+		return reconnect(l);
 	for (;;) {
 		err = proto_recv(l->conn, &msg, NULL);
 		if (err == -EAGAIN)
 			return LIBSTEER_EVENT_NONE;
+		if (err == -ECONNRESET) {
+			lose_steerd(l);
+			return LIBSTEER_EVENT_NONE;
+		}
 		if (err)
 			return err;
 		proto_read_init(&rd);
@@ -393,9 +522,7 @@ void libsteer_listener__close(struct libsteer_listener *l)
 		return;
 	if (l->fd >= 0)
 		close(l->fd);
-	if (l->conn >= 0)
-		close(l->conn);
-	free(l);
+	free_listener(l);
 }
 
 int libsteer_pin_cpu(int cpu)

@@ -88,16 +88,27 @@ enum libsteer_event {
 	LIBSTEER_EVENT_NONE = 0, /* nothing pending */
 	LIBSTEER_EVENT_DRAIN, /* out of selection: accept what is queued */
 	LIBSTEER_EVENT_DRAINED, /* queue empty: the listener may close */
+	/* steerd came back (restarted): the listener is registered again. */
+	LIBSTEER_EVENT_RECONNECTED,
 };
 
-/* An fd that becomes readable when an event is pending (poll/epoll it). */
+/*
+ * An fd that becomes readable when an event is pending or libsteer has to
+ * act on steerd's connection (poll/epoll it, then call
+ * libsteer_listener__next_event()). The same fd for the listener's life,
+ * across reconnections.
+ */
 LIBSTEER_API int libsteer_listener__event_fd(const struct libsteer_listener *l);
 
 /*
- * Reads the next pending event without blocking: STEER_EVENT_* (>= 0), or
- * a negative errno (-ECONNRESET: steerd went away; the listener keeps
- * working and steering, but this registration's events stop for good, even
- * after steerd restarts).
+ * Reads the next pending event without blocking: LIBSTEER_EVENT_* (>= 0),
+ * or a negative errno. When steerd goes away (a restart) the listener keeps
+ * working and steering; libsteer reconnects, trying after 0.1 s, then
+ * doubling the wait up to 5 s, each try made by this call when the event
+ * fd says, and registers the same socket again (steerd knows it by its
+ * cookie): LIBSTEER_EVENT_RECONNECTED, and events flow again. If steerd
+ * refuses that registration, its errno comes back, now and on every later
+ * call: this listener's events are over.
  */
 LIBSTEER_API int libsteer_listener__next_event(struct libsteer_listener *l);
 
