@@ -29,6 +29,8 @@ struct derive {
 	uint32_t nr_targets;
 	uint32_t *order; /* CPUs with excess, heaviest buckets first */
 	uint32_t nr_order;
+	uint32_t *count; /* [nr_cpus] place_even: buckets given to a target */
+	uint32_t *index; /* [nr_cpus] place_even: a target's place in targets */
 };
 
 static bool prev_is(const struct derive *d, uint32_t cpu, uint32_t b,
@@ -181,58 +183,67 @@ static void place_weighted(struct derive *d)
 }
 
 /*
- * A CPU expected to receive nothing (a hole, a CPU without queues): its
- * buckets spread evenly over the open workers, in case something arrives.
- * Target i gets BUCKETS / n or one more, rotated by CPU so the extra ones
- * do not always land on the same workers; old targets are kept within that.
+ * Buckets of target i (of n) in the table of CPU c: BUCKETS / n, or one
+ * more for BUCKETS % n of them, rotated by CPU so the extra ones do not
+ * always land on the same workers.
  */
-static void place_even(struct derive *d, uint32_t c, uint32_t *count)
+static uint32_t even_quota(uint32_t i, uint32_t n, uint32_t c)
 {
-	uint32_t n = d->nr_targets, i, b, t, quota[2];
-	uint16_t *cpu = d->out[c].cpu;
-	uint32_t *slot = count + d->in->nr_cpus; /* index in targets */
+	return BUCKETS / n + ((i + n - c % n) % n < BUCKETS % n);
+}
 
-	quota[0] = BUCKETS / n;
-	quota[1] = quota[0] + 1;
+/*
+ * A CPU expected to receive nothing (a hole, a CPU without queues): its
+ * buckets spread evenly over the open workers, in case something arrives;
+ * old targets are kept within their quota.
+ */
+static void place_even(struct derive *d, uint32_t c)
+{
+	uint32_t n = d->nr_targets, i, b, t;
+	uint16_t *cpu = d->out[c].cpu;
+
 	for (i = 0; i < n; i++) {
-		count[d->targets[i]] = 0;
-		slot[d->targets[i]] = i;
+		d->count[d->targets[i]] = 0;
+		d->index[d->targets[i]] = i;
 	}
-#define QUOTA(t) quota[(slot[t] + n - c % n) % n < BUCKETS % n]
 	for (b = 0; b < BUCKETS; b++) {
 		cpu[b] = STEER_CPU_NONE;
-		if (prev_open(d, c, b, &t) && count[t] < QUOTA(t)) {
+		if (prev_open(d, c, b, &t) &&
+		    d->count[t] < even_quota(d->index[t], n, c)) {
 			cpu[b] = t;
-			count[t]++;
+			d->count[t]++;
 		}
 	}
 	for (b = 0, i = 0; b < BUCKETS; b++) {
 		if (cpu[b] != STEER_CPU_NONE)
 			continue;
-		while (count[d->targets[i]] >= QUOTA(d->targets[i]))
+		while (d->count[d->targets[i]] >= even_quota(i, n, c))
 			i++;
 		cpu[b] = d->targets[i];
-		count[d->targets[i]]++;
+		d->count[d->targets[i]]++;
 	}
-#undef QUOTA
 }
 
 static int derive_alloc(struct derive *d, uint32_t n)
 {
 	d->weight = calloc(n, sizeof(*d->weight));
 	d->load = calloc(n, sizeof(*d->load));
-	d->keep = calloc(3 * n, sizeof(*d->keep)); /* keep, count, slot */
+	d->keep = calloc(n, sizeof(*d->keep));
 	d->open = calloc(n, sizeof(*d->open));
 	d->targets = calloc(n, sizeof(*d->targets));
 	d->order = calloc(n, sizeof(*d->order));
+	d->count = calloc(n, sizeof(*d->count));
+	d->index = calloc(n, sizeof(*d->index));
 	if (!d->weight || !d->load || !d->keep || !d->open || !d->targets ||
-	    !d->order)
+	    !d->order || !d->count || !d->index)
 		return -ENOMEM;
 	return 0;
 }
 
 static void derive_free(struct derive *d)
 {
+	free(d->index);
+	free(d->count);
 	free(d->order);
 	free(d->targets);
 	free(d->open);
@@ -292,7 +303,7 @@ int cpu_table_derive(const struct cpu_table_input *in,
 	/* Before place_weighted reorders targets into a heap. */
 	for (c = 0; c < in->nr_cpus; c++)
 		if (d.keep[c] < BUCKETS && !d.weight[c])
-			place_even(&d, c, d.keep + in->nr_cpus);
+			place_even(&d, c);
 	place_weighted(&d);
 	if (redirect_fraction)
 		*redirect_fraction = total ? (double)moved / d.fair : 0;
