@@ -112,29 +112,39 @@ static int fill_indir(enum table_kind kind, uint32_t *indir, size_t size)
 	return 0;
 }
 
+uint32_t cases_table_cpu(enum table_kind kind, uint32_t arrival_cpu,
+			 uint32_t bucket)
+{
+	/* Scrambled, so a wrong bucket index is seen, not hidden by a period. */
+	uint32_t spread = (bucket * 0x9e3779b1U >> 16) % nr_cpus;
+
+	switch (kind) {
+	case TABLE_ROTATED:
+		return (spread + arrival_cpu) % nr_cpus;
+	case TABLE_UNSET_0:
+		return arrival_cpu == 0 ? STEER_CPU_NONE : spread;
+	case TABLE_ABSENT_CPU:
+		return STEER_MAX_CPUS - 1;
+	default:
+		return spread;
+	}
+}
+
 /*
  * Bucket tables written as they are, not derived; false for the kinds
  * that keep what maps.c derives from the indirection table.
  */
 static bool fill_tables(enum table_kind kind)
 {
-	uint32_t c, b, cpu;
+	uint32_t c, b;
 
 	if (kind != TABLE_SPREAD && kind != TABLE_UNSET_0 &&
 	    kind != TABLE_ROTATED && kind != TABLE_ABSENT_CPU)
 		return false;
 	for (c = 0; c < nr_tables; c++) {
 		tables[c].hash_key = STEER_FLOW_HASH_KEY_DEFAULT;
-		for (b = 0; b < STEER_CPU_BUCKETS; b++) {
-			cpu = b % nr_cpus;
-			if (kind == TABLE_ROTATED)
-				cpu = (b + c) % nr_cpus;
-			else if (kind == TABLE_UNSET_0 && c == 0)
-				cpu = STEER_CPU_NONE;
-			else if (kind == TABLE_ABSENT_CPU)
-				cpu = STEER_MAX_CPUS - 1;
-			tables[c].cpu[b] = cpu;
-		}
+		for (b = 0; b < STEER_CPU_BUCKETS; b++)
+			tables[c].cpu[b] = cases_table_cpu(kind, c, b);
 	}
 	return true;
 }

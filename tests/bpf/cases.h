@@ -34,7 +34,7 @@
  * each arrival CPU's bucket table.
  */
 enum table_kind {
-	/* Every CPU's table the same: bucket b to online CPU b % CPUs. */
+	/* Every CPU's table the same, buckets scattered over online CPUs. */
 	TABLE_SPREAD,
 	/*
 	 * maps.c's default for an indirection table over every online CPU:
@@ -45,7 +45,7 @@ enum table_kind {
 	TABLE_NO_WORKER_0,
 	/* Spread, but CPU 0's table unset, as a CPU without one. */
 	TABLE_UNSET_0,
-	/* Arrival CPU c sends bucket b to online CPU (b + c) % CPUs. */
+	/* Spread, each arrival CPU's table rotated by its number. */
 	TABLE_ROTATED,
 	TABLE_EMPTY, /* every entry unset, indirection and buckets */
 	TABLE_ABSENT_CPU, /* every entry a CPU with no CPUMAP entry */
@@ -68,6 +68,13 @@ int cases_setup(struct harness *h, bool debug);
  */
 int cases_set_mode(struct harness *h, enum steer_mode mode, uint8_t flags,
 		   enum table_kind kind);
+
+/*
+ * The CPU a written (not derived) table of a kind sends bucket to, in the
+ * table of arrival_cpu: the expectation of tests that know the table.
+ */
+uint32_t cases_table_cpu(enum table_kind kind, uint32_t arrival_cpu,
+			 uint32_t bucket);
 
 /* Online CPUs, as counted at setup. */
 int cases_nr_cpus(void);

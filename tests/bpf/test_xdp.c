@@ -374,10 +374,9 @@ static void run_case(void **state)
 }
 
 /*
- * Each CPU decides with its own copy of the table: with arrival CPU c's
- * table sending bucket b to CPU (b + c) % CPUs, one flow goes to a
- * different CPU from each arrival CPU, kept on some and redirected on
- * others.
+ * Each CPU decides with its own copy of the table: with each arrival CPU's
+ * table rotated by its number, one flow goes to a different CPU from each
+ * arrival CPU, kept on some and redirected on others.
  */
 static void run_per_cpu_tables(void **state)
 {
@@ -401,7 +400,8 @@ static void run_per_cpu_tables(void **state)
 		for (cpu = 0; cpu < n; cpu++) {
 			assert_int_equal(
 				harness_run(&h, frame, len, cpu, 0, &r), 0);
-			want = (STEER_CPU_BUCKET(r.d.hash) + cpu) % n;
+			want = cases_table_cpu(TABLE_ROTATED, cpu,
+					       STEER_CPU_BUCKET(r.d.hash));
 			assert_int_equal(r.d.slot, want);
 			assert_int_equal(r.xdp_action,
 					 want == cpu ? XDP_PASS : XDP_REDIRECT);
