@@ -15,7 +15,7 @@
 #include <linux/types.h> /* BPF code gets the types from vmlinux.h */
 #endif
 
-#define STEER_ABI_VERSION 1
+#define STEER_ABI_VERSION 2
 
 /* Limits. Overridable at compile time for BPF objects built for small hosts. */
 #ifndef STEER_MAX_GROUPS
@@ -63,7 +63,7 @@ enum steer_af {
 enum steer_mode {
 	STEER_MODE_NONE = 0, /* not configured: pass everything, count */
 	STEER_MODE_RSS = 1, /* trust the NIC's RSS; count, optionally verify */
-	STEER_MODE_CPU = 2, /* software Toeplitz + CPUMAP redirect */
+	STEER_MODE_CPU = 2, /* per-arrival-CPU bucket table + CPUMAP redirect */
 };
 
 /* steer_iface.flags */
@@ -95,6 +95,7 @@ enum steer_kind {
 #define STEER_MAP_LISTENERS "steer_listeners"
 #define STEER_MAP_EVENTS "steer_events"
 #define STEER_MAP_GROUPS "steer_groups"
+#define STEER_MAP_CPU_TABLES "steer_cpu_tables"
 
 /*
  * steer_ifaces: ARRAY[STEER_MAX_IFACES], key = interface slot. Each attached
@@ -131,9 +132,10 @@ struct steer_rss {
 	__u32 key_len; /* 40 or 52 */
 	__u8 key[STEER_RSS_KEY_MAX];
 	/*
-	 * bucket = hash % indir_size. In cpu mode an entry is the CPU that
-	 * handles the bucket; in rss mode it is the NIC's RX queue (used to
-	 * verify the NIC's choice). STEER_INDIR_NONE: unset.
+	 * bucket = hash % indir_size. In rss mode an entry is the NIC's RX
+	 * queue (used to verify the NIC's choice). In cpu mode the program
+	 * reads steer_cpu_tables instead; the entries record the interface's
+	 * CPUs for a restarted steerd. STEER_INDIR_NONE: unset.
 	 */
 	__u32 indir[STEER_INDIR_MAX];
 	/*
@@ -142,6 +144,32 @@ struct steer_rss {
 	 * bit of b. The hash of an input is the XOR over its bytes.
 	 */
 	__u32 toeplitz[STEER_TOEPLITZ_INPUT_MAX][256];
+};
+
+/*
+ * cpu mode. A frame's bucket is its flow hash (xdp/lib/flow_hash.h, keyed
+ * with hash_key) modulo STEER_CPU_BUCKETS; the table of the CPU the frame
+ * arrived on names the CPU that handles the bucket. A CPU's own number
+ * there means the frame stays (XDP_PASS), another CPU's a CPUMAP redirect.
+ * Every frame of a flow arrives on the same CPU with the same hash, so the
+ * flow stays on one CPU. Userland derives the tables (ctrl/lib/cpu_table.c)
+ * so that each CPU with a worker keeps up to its fair share of the flows
+ * arriving on it and only the rest moves.
+ */
+#ifndef STEER_CPU_BUCKETS
+#define STEER_CPU_BUCKETS 512 /* a power of two: the program masks */
+#endif
+#define STEER_CPU_NONE 0xffffU /* unset bucket: the frame passes here */
+
+/*
+ * steer_cpu_tables: PERCPU_ARRAY[STEER_MAX_IFACES * 2], key =
+ * STEER_RSS_INDEX(slot, gen): flipped with steer_rss by the same
+ * steer_iface.gen. Each CPU's copy of an entry is that arrival CPU's table,
+ * read with one lookup; hash_key is the same in every copy.
+ */
+struct steer_cpu_table {
+	__u64 hash_key;
+	__u16 cpu[STEER_CPU_BUCKETS];
 };
 
 /*
@@ -276,7 +304,7 @@ struct steer_decision {
 	__u32 counter; /* enum steer_counter that ended the frame's path */
 	__u32 action; /* enum steer_action taken */
 	__u32 group; /* matched group, or STEER_GROUP_INVALID */
-	__u32 hash; /* Toeplitz hash (cpu mode, rss verify), else 0 */
+	__u32 hash; /* flow hash (cpu mode), Toeplitz (rss verify), else 0 */
 	__u32 slot; /* CPU (cpu, rss) or queue (xsk); STEER_SLOT_INVALID */
 	__u32 syn; /* 1 for a SYN without ACK */
 	__u32 pad;
@@ -391,6 +419,11 @@ _Static_assert(sizeof(struct steer_rss) ==
 		       8 + STEER_RSS_KEY_MAX + 4 * STEER_INDIR_MAX +
 			       4 * 256 * STEER_TOEPLITZ_INPUT_MAX,
 	       "steer_rss layout");
+_Static_assert(sizeof(struct steer_cpu_table) == 8 + 2 * STEER_CPU_BUCKETS,
+	       "cpu table layout");
+_Static_assert((STEER_CPU_BUCKETS & (STEER_CPU_BUCKETS - 1)) == 0,
+	       "STEER_CPU_BUCKETS is a power of two");
+_Static_assert(STEER_MAX_CPUS <= STEER_CPU_NONE, "a CPU fits a bucket");
 _Static_assert(sizeof(struct steer_group_stats) == 12 * 8, "group stats");
 _Static_assert(sizeof(struct steer_slot_stats) == 3 * 8, "slot stats");
 _Static_assert(sizeof(struct steer_decision) == 32, "decision layout");
