@@ -32,18 +32,18 @@ static void answer(int fd, void *ctx)
 }
 
 /* steerd's events; true once the listener is drained and may close. */
-static bool drained(struct steer_listener *l, struct pollfd *events)
+static bool drained(struct libsteer_listener *l, struct pollfd *events)
 {
 	int ev;
 
 	for (;;) {
-		ev = steer_listener__next_event(l);
-		if (ev == STEER_EVENT_NONE)
+		ev = libsteer_listener__next_event(l);
+		if (ev == LIBSTEER_EVENT_NONE)
 			return false;
-		if (ev == STEER_EVENT_DRAIN) {
+		if (ev == LIBSTEER_EVENT_DRAIN) {
 			/* Out of selection: nothing new comes; empty the queue. */
-			steer_listener__accept_all(l, answer, NULL);
-		} else if (ev == STEER_EVENT_DRAINED) {
+			libsteer_listener__accept_all(l, answer, NULL);
+		} else if (ev == LIBSTEER_EVENT_DRAINED) {
 			return true; /* the queue is empty: closing loses nothing */
 		} else if (ev < 0) {
 			/* steerd went away: serve on, without its events. */
@@ -57,8 +57,8 @@ static bool drained(struct steer_listener *l, struct pollfd *events)
 
 int main(int argc, char **argv)
 {
-	struct steer_listen_opts opts = { .sz = sizeof(opts) };
-	struct steer_listener *l;
+	struct libsteer_listen_opts opts = { .sz = sizeof(opts) };
+	struct libsteer_listener *l;
 	struct pollfd fds[2];
 	int cpu, err, fd, rc = 0;
 	char *end;
@@ -77,23 +77,23 @@ int main(int argc, char **argv)
 	opts.socket_path = argc == 4 ? argv[3] : NULL;
 
 	/* The listener takes the connections this CPU receives: serve here. */
-	err = steer_pin_cpu(cpu);
+	err = libsteer_pin_cpu(cpu);
 	if (err) {
 		fprintf(stderr, "hello_steer: pinning to CPU %d: %s\n", cpu,
 			strerror(-err));
 		return 1;
 	}
 	/* Asks steerd for the group's address and registers in CPU's slot. */
-	l = steer_listener__open(argv[1], cpu, &opts);
+	l = libsteer_listener__open(argv[1], cpu, &opts);
 	if (!l)
 		return 1; /* libsteer said why on stderr */
 	printf("hello_steer: group %s, slot %d\n", argv[1],
-	       steer_listener__slot(l));
+	       libsteer_listener__slot(l));
 	fflush(stdout);
 
-	fds[0] = (struct pollfd){ .fd = steer_listener__fd(l),
+	fds[0] = (struct pollfd){ .fd = libsteer_listener__fd(l),
 				  .events = POLLIN };
-	fds[1] = (struct pollfd){ .fd = steer_listener__event_fd(l),
+	fds[1] = (struct pollfd){ .fd = libsteer_listener__event_fd(l),
 				  .events = POLLIN };
 	for (;;) {
 		if (poll(fds, 2, -1) < 0) {
@@ -112,6 +112,6 @@ int main(int argc, char **argv)
 			break;
 		}
 	}
-	steer_listener__close(l);
+	libsteer_listener__close(l);
 	return rc;
 }

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Listener setup: steer_listener__open() and the checks around it, or a
+ * Listener setup: libsteer_listener__open() and the checks around it, or a
  * plain SO_REUSEPORT socket; either way a failure becomes one line that
  * says what to do.
  */
@@ -124,7 +124,7 @@ static int check_bound(struct worker *w, char *msg, size_t len)
 		return -EADDRNOTAVAIL;
 	}
 	pr_info("registered with steerd: group %s, slot %d%s, on %s, gen %u",
-		cfg->group, steer_listener__slot(w->sl),
+		cfg->group, libsteer_listener__slot(w->sl),
 		w->standby ? ", as standby (active if the slot was empty)" : "",
 		have, w->gen);
 	return 0;
@@ -133,7 +133,7 @@ static int check_bound(struct worker *w, char *msg, size_t len)
 static int steer_listen(struct worker *w, char *msg, size_t len)
 {
 	const struct config *cfg = w->cfg;
-	struct steer_listen_opts opts = {
+	struct libsteer_listen_opts opts = {
 		.sz = sizeof(opts),
 		.socket_path = cfg->socket_path,
 		.standby = w->standby,
@@ -143,7 +143,7 @@ static int steer_listen(struct worker *w, char *msg, size_t len)
 	int err;
 
 	log_capture_begin();
-	w->sl = steer_listener__open(cfg->group, w->cpu, &opts);
+	w->sl = libsteer_listener__open(cfg->group, w->cpu, &opts);
 	err = -errno;
 	cause = log_capture_end();
 	if (!w->sl) {
@@ -152,7 +152,7 @@ static int steer_listen(struct worker *w, char *msg, size_t len)
 		     steer_hint(err, cfg, w->standby, hint, sizeof(hint)));
 		return err;
 	}
-	w->lfd = steer_listener__fd(w->sl);
+	w->lfd = libsteer_listener__fd(w->sl);
 	err = set_nonblock(w->lfd);
 	if (err) {
 		msgf(msg, len, "listener: %s", strerror(-err));
@@ -161,7 +161,7 @@ static int steer_listen(struct worker *w, char *msg, size_t len)
 	err = check_bound(w, msg, len);
 	if (!err)
 		err = ep_ctl(w->epfd, EPOLL_CTL_ADD,
-			     steer_listener__event_fd(w->sl), EPOLLIN,
+			     libsteer_listener__event_fd(w->sl), EPOLLIN,
 			     TOK_STEER_EVENTS);
 	if (!err)
 		w->events_on = true;

@@ -45,7 +45,7 @@ void worker_promoted(struct worker *w, const char *why)
 		return;
 	w->standby = false;
 	pr_info("slot %d: active (%s)",
-		w->sl ? steer_listener__slot(w->sl) : w->cpu, why);
+		w->sl ? libsteer_listener__slot(w->sl) : w->cpu, why);
 }
 
 static void worker_accept(struct worker *w, unsigned int max)
@@ -97,7 +97,7 @@ static void worker_sweep(struct worker *w)
 		worker_accept(w, SWEEP_MAX);
 		return;
 	}
-	n = steer_listener__accept_all(w->sl, on_swept, w);
+	n = libsteer_listener__accept_all(w->sl, on_swept, w);
 	if (n < 0 && n != -EAGAIN)
 		pr_warn("sweeping the accept queue: %s", strerror(-n));
 }
@@ -121,9 +121,9 @@ static void worker_close_listener(struct worker *w)
 	epoll_ctl(w->epfd, EPOLL_CTL_DEL, w->lfd, NULL);
 	if (w->events_on)
 		epoll_ctl(w->epfd, EPOLL_CTL_DEL,
-			  steer_listener__event_fd(w->sl), NULL);
+			  libsteer_listener__event_fd(w->sl), NULL);
 	if (w->sl)
-		steer_listener__close(w->sl);
+		libsteer_listener__close(w->sl);
 	else
 		close(w->lfd);
 	w->sl = NULL;
@@ -175,7 +175,7 @@ static void worker_stop(struct worker *w, const char *why)
 				 "standby, never promoted: nothing to drain");
 		return;
 	}
-	err = steer_listener__drain(w->sl, DRAIN_TIMEOUT_MS);
+	err = libsteer_listener__drain(w->sl, DRAIN_TIMEOUT_MS);
 	if (err) {
 		pr_warn("draining (%s): no drain from steerd: %s", why,
 			strerror(-err));
@@ -201,15 +201,15 @@ static void worker_on_steer_events(struct worker *w)
 	int i, ev;
 
 	for (i = 0; i < STEER_EVENTS_MAX && w->sl; i++) {
-		ev = steer_listener__next_event(w->sl);
-		if (ev == STEER_EVENT_NONE)
+		ev = libsteer_listener__next_event(w->sl);
+		if (ev == LIBSTEER_EVENT_NONE)
 			return;
 		if (ev < 0) {
 			pr_warn("steerd connection lost (%s): serving on; "
 				"drains fall back to a close",
 				strerror(-ev));
 			epoll_ctl(w->epfd, EPOLL_CTL_DEL,
-				  steer_listener__event_fd(w->sl), NULL);
+				  libsteer_listener__event_fd(w->sl), NULL);
 			w->events_on = false;
 			w->steerd_gone = true;
 			if (w->state == W_DRAINING)
@@ -217,7 +217,7 @@ static void worker_on_steer_events(struct worker *w)
 						    "mid-drain");
 			return;
 		}
-		if (ev == STEER_EVENT_DRAIN) {
+		if (ev == LIBSTEER_EVENT_DRAIN) {
 			if (w->state == W_RUNNING) {
 				w->standby = false;
 				pr_info("draining (asked by steerd): out of "
@@ -228,7 +228,7 @@ static void worker_on_steer_events(struct worker *w)
 			} else {
 				worker_sweep(w);
 			}
-		} else if (ev == STEER_EVENT_DRAINED) {
+		} else if (ev == LIBSTEER_EVENT_DRAINED) {
 			pr_info("drained: accept queue empty");
 			worker_sweep(w);
 			worker_close_listener(w);
@@ -384,7 +384,7 @@ static int worker_setup(struct worker *w, char *msg, size_t len)
 		msgf(msg, len, "event loop: %s", strerror(-err));
 		return err;
 	}
-	err = steer_pin_cpu(w->cpu);
+	err = libsteer_pin_cpu(w->cpu);
 	if (err) {
 		msgf(msg, len, "cannot pin to CPU %d: %s", w->cpu,
 		     strerror(-err));
@@ -405,7 +405,7 @@ static void worker_free(struct worker *w)
 	while (w->open)
 		conn_close(w, w->open);
 	if (w->sl)
-		steer_listener__close(w->sl);
+		libsteer_listener__close(w->sl);
 	else if (w->lfd >= 0)
 		close(w->lfd);
 	if (w->epfd >= 0)

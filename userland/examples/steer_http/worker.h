@@ -78,7 +78,7 @@ struct worker {
 	bool accept_paused; /* out of descriptors: retry on the tick */
 	enum worker_state state;
 	int epfd, sigfd, lfd;
-	struct steer_listener *sl;
+	struct libsteer_listener *sl;
 	bool events_on;
 	uint64_t now, next_tick, drain_deadline, close_deadline;
 	uint64_t refused_logged;
