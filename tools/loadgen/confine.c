@@ -157,6 +157,23 @@ static const char *target_host(const struct config *cfg, char *buf, size_t size)
 			 buf, (socklen_t)size);
 }
 
+/* How the kernel says there is no usable route (IPv4's fib_props). */
+static const char *no_route(int err)
+{
+	switch (err) {
+	case -ENETUNREACH:
+		return "no route to it in this network namespace";
+	case -EHOSTUNREACH:
+		return "its route is an unreachable one";
+	case -EINVAL:
+		return "its route is a blackhole";
+	case -EACCES:
+		return "its route is a prohibit one";
+	default:
+		return NULL;
+	}
+}
+
 /* A local address, or a network on one of the namespace's links. */
 static int check_route(const struct config *cfg)
 {
@@ -166,12 +183,10 @@ static int check_route(const struct config *cfg)
 
 	target_host(cfg, host, sizeof(host));
 	err = route_get(&cfg->target, &r);
-	if (err == -ENETUNREACH || err == -EHOSTUNREACH || err == -EACCES ||
-	    err == -EINVAL)
-		return usage_error("refusing target %s: no route to it in this "
-				   "network namespace (%s); --allow-routed "
+	if (no_route(err))
+		return usage_error("refusing target %s: %s; --allow-routed "
 				   "skips this check",
-				   host, strerror(-err));
+				   host, no_route(err));
 	if (err) {
 		pr_warn("cannot read the route to %s: %s", host,
 			strerror(-err));

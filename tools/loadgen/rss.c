@@ -127,8 +127,16 @@ static int port_range(uint16_t *lo, uint16_t *hi)
 static int thread_ports(const struct config *cfg, struct lg_thread *t,
 			uint16_t lo, uint16_t hi)
 {
-	size_t room = (size_t)hi - lo + 1, n;
+	size_t room = (size_t)hi - lo + 1, n, q;
 
+	for (q = 0; q < STEER_MAX_QUEUES; q++)
+		if (cfg->rss->cpu_of_queue[q] == (uint32_t)t->cpu)
+			break;
+	if (q == STEER_MAX_QUEUES)
+		return usage_error("--rss: no queue of QUEUE_CPUS is on CPU "
+				   "%d, where a thread would run (give --cpus "
+				   "the queues' CPUs)",
+				   t->cpu);
 	t->ports.ports = calloc(room, sizeof(*t->ports.ports));
 	if (!t->ports.ports)
 		return -ENOMEM;
