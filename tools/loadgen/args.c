@@ -208,8 +208,8 @@ static int parse_target(const char *s, struct config *cfg)
 
 	if (parse_addr_port(s, &addr, &port, &perr))
 		return usage_error("--target needs ADDR:PORT (198.18.0.1:80, "
-				   "[2001:db8::1]:80), not '%s': %s",
-				   s, perr.msg);
+				   "[2001:db8::1]:80): %s",
+				   perr.msg);
 	cfg->target_text = s;
 	cfg->target_len = to_sockaddr(&addr, port, &cfg->target);
 	return 0;
@@ -393,8 +393,8 @@ static int parse_option(int opt, const char *arg, struct config *cfg)
 	case OPT_CPUS:
 		if (parse_cpu_set(arg, &cfg->cpus, &perr))
 			return usage_error("--cpus needs a CPU list (0-3,6), "
-					   "CPUs below %d, not '%s': %s",
-					   STEER_MAX_CPUS, arg, perr.msg);
+					   "CPUs below %d: %s",
+					   STEER_MAX_CPUS, perr.msg);
 		return 0;
 	case OPT_TIMEOUT:
 		if (parse_count(arg, TIMEOUT_MS_MAX, &cfg->timeout_ms))
