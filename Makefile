@@ -248,6 +248,7 @@ $(O)/obj/%.o: %.c $(DEPS_STAMP) | $(SKELS)
 $(filter-out $(O)/tools/bench_xdp,$(TOOLS)): $(O)/tools/%: \
 		$$(call tool_objs,$$(call prog_srcs,tools,%)) $(LIB_A)
 	$(call msg,LINK,$@)
+	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_LIB) -lpthread -lm
 
 $(LIBSTEER_A): $(LIBSTEER_OBJS) $(LIB_PIC_OBJS)
