@@ -231,9 +231,10 @@ $(INTEG_TESTS): $(O)/tests/integration/%: $(O)/tests/integration/%.o \
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_ALL) $(LIBS_TEST) -lpthread
 
-# bench_xdp runs the BPF test table's frames through the real program.
+# bench_xdp runs the BPF test table's frames through the real program, in
+# a namespace of tests/lib's.
 $(O)/tools/bench_xdp: $(call objs,$(call prog_srcs,tools,bench_xdp) \
-		$(call test_support,bpf)) $(TEST_ARCHIVES)
+		$(call test_support,bpf)) $(TEST_LIB_OBJS) $(TEST_ARCHIVES)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_ALL)
 
@@ -328,6 +329,56 @@ install: $(PROGRAMS) $(LIBSTEER)
 		$(DESTDIR)$(PREFIX)/include/steer/
 	install -m 0644 $(wildcard docs/man/*.8) \
 		$(DESTDIR)$(PREFIX)/share/man/man8/
+
+# libFuzzer harnesses (tests/fuzz/fuzz_NAME.c) over the netlink reply
+# parsers and the /proc/interrupts scan, each run FUZZ_TIME seconds from a
+# corpus seeded with the unit tests' fixtures; not part of `make test`.
+# FUZZ_CC: a clang with the libFuzzer and sanitizer runtimes; by default the
+# first of clang-19, clang-14, clang that links a harness (Debian ships the
+# runtimes apart: libclang-rt-N-dev).
+FUZZ_CC ?=
+FUZZ_TIME ?= 30
+FUZZ_DIR := $(O)/fuzz
+FUZZ_NAMES := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_SRCS := $(call srcs,ctrl/netlink) ctrl/host/irq.c ctrl/lib/log.c
+FUZZ_HDRS := $(wildcard tests/fuzz/*.h tests/fixtures/*.h ctrl/netlink/*.h \
+	ctrl/netlink/uapi/linux/*.h ctrl/host/irq.h)
+FUZZ_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -Wno-unused-parameter \
+	-D_GNU_SOURCE -I. -Ictrl -Ixdp $(call pkg_cflags,libmnl)
+
+.PHONY: fuzz
+fuzz: $(FUZZ_NAMES:%=$(FUZZ_DIR)/fuzz_%) $(FUZZ_DIR)/seed
+	$(Q)$(FUZZ_DIR)/seed $(FUZZ_DIR)/corpus
+	$(Q)for n in $(FUZZ_NAMES); do \
+		printf '  %-8s %s (%s s)\n' FUZZ $$n $(FUZZ_TIME); \
+		$(FUZZ_DIR)/fuzz_$$n -max_total_time=$(FUZZ_TIME) \
+			-artifact_prefix=$(FUZZ_DIR)/crash-$$n- \
+			$(FUZZ_DIR)/corpus/$$n >$(FUZZ_DIR)/$$n.log 2>&1 || \
+			{ tail -n 40 $(FUZZ_DIR)/$$n.log; exit 1; }; \
+		grep -h '^Done' $(FUZZ_DIR)/$$n.log | sed 's/^/           /'; \
+	done
+
+$(FUZZ_DIR)/cc:
+	$(Q)mkdir -p $(@D)
+	$(Q)for c in $(or $(FUZZ_CC),clang-19 clang-14 clang); do \
+		echo 'int LLVMFuzzerTestOneInput(void) { return 0; }' | \
+		$$c -fsanitize=fuzzer,address,undefined -x c - -o $@.bin \
+			2>/dev/null && { rm -f $@.bin; echo $$c >$@; exit 0; }; \
+	done; rm -f $@.bin; \
+	echo 'make fuzz: no clang links libFuzzer with ASan/UBSan' \
+		'(Debian: libclang-rt-19-dev); set FUZZ_CC' >&2; exit 1
+
+$(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_SRCS) $(FUZZ_HDRS) \
+		| $(FUZZ_DIR)/cc
+	$(call msg,FUZZ-CC,$@)
+	$(Q)$$(cat $(FUZZ_DIR)/cc) $(FUZZ_CFLAGS) -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=all -o $@ $< $(FUZZ_SRCS) \
+		$(call pkg_libs,libmnl)
+
+$(FUZZ_DIR)/seed: tests/fuzz/seed.c $(FUZZ_HDRS)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(FUZZ_CFLAGS) -o $@ $< $(call pkg_libs,libmnl)
 
 clean:
 	$(Q)rm -rf $(O) build-asan

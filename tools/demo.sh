@@ -50,7 +50,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 if [ "$(id -u)" -ne 0 ]; then
-	say "demo: needs root (namespaces, XDP, BPF); run: sudo make demo" >&2
+	say "demo: needs root (namespaces, XDP, BPF); run it as root: make demo" >&2
 	exit 1
 fi
 for bin in steerd steerctl examples/steer_http tools/loadgen; do

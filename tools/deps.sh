@@ -30,7 +30,7 @@ if [ ${#missing[@]} -eq 0 ]; then
 fi
 
 if [ "$(id -u)" -ne 0 ]; then
-	echo "deps: missing ${missing[*]}; run as root: sudo $0" >&2
+	echo "deps: missing ${missing[*]}; run it as root: $0" >&2
 	exit 1
 fi
 echo "deps: installing ${missing[*]}"

@@ -15,7 +15,7 @@
 #include <linux/types.h> /* BPF code gets the types from vmlinux.h */
 #endif
 
-#define STEER_ABI_VERSION 1
+#define STEER_ABI_VERSION 2
 
 /* Limits. Overridable at compile time for BPF objects built for small hosts. */
 #ifndef STEER_MAX_GROUPS
@@ -63,7 +63,7 @@ enum steer_af {
 enum steer_mode {
 	STEER_MODE_NONE = 0, /* not configured: pass everything, count */
 	STEER_MODE_RSS = 1, /* trust the NIC's RSS; count, optionally verify */
-	STEER_MODE_CPU = 2, /* software Toeplitz + CPUMAP redirect */
+	STEER_MODE_CPU = 2, /* per-arrival-CPU bucket table + CPUMAP redirect */
 };
 
 /* steer_iface.flags */
@@ -95,6 +95,7 @@ enum steer_kind {
 #define STEER_MAP_LISTENERS "steer_listeners"
 #define STEER_MAP_EVENTS "steer_events"
 #define STEER_MAP_GROUPS "steer_groups"
+#define STEER_MAP_CPU_TABLES "steer_cpu_tables"
 
 /*
  * steer_ifaces: ARRAY[STEER_MAX_IFACES], key = interface slot. Each attached
@@ -131,9 +132,10 @@ struct steer_rss {
 	__u32 key_len; /* 40 or 52 */
 	__u8 key[STEER_RSS_KEY_MAX];
 	/*
-	 * bucket = hash % indir_size. In cpu mode an entry is the CPU that
-	 * handles the bucket; in rss mode it is the NIC's RX queue (used to
-	 * verify the NIC's choice). STEER_INDIR_NONE: unset.
+	 * bucket = hash % indir_size. In rss mode an entry is the NIC's RX
+	 * queue (used to verify the NIC's choice). In cpu mode the program
+	 * reads steer_cpu_tables instead; the entries record the interface's
+	 * CPUs for a restarted steerd. STEER_INDIR_NONE: unset.
 	 */
 	__u32 indir[STEER_INDIR_MAX];
 	/*
@@ -142,6 +144,32 @@ struct steer_rss {
 	 * bit of b. The hash of an input is the XOR over its bytes.
 	 */
 	__u32 toeplitz[STEER_TOEPLITZ_INPUT_MAX][256];
+};
+
+/*
+ * cpu mode. A frame's bucket is its flow hash (xdp/lib/flow_hash.h, keyed
+ * with hash_key) modulo STEER_CPU_BUCKETS; the table of the CPU the frame
+ * arrived on names the CPU that handles the bucket. A CPU's own number
+ * there means the frame stays (XDP_PASS), another CPU's a CPUMAP redirect.
+ * Every frame of a flow arrives on the same CPU with the same hash, so the
+ * flow stays on one CPU. Userland derives the tables (ctrl/lib/cpu_table.c)
+ * so that each CPU with a worker keeps up to its fair share of the flows
+ * arriving on it and only the rest moves.
+ */
+#ifndef STEER_CPU_BUCKETS
+#define STEER_CPU_BUCKETS 512 /* a power of two: the program masks */
+#endif
+#define STEER_CPU_NONE 0xffffU /* unset bucket: the frame passes here */
+
+/*
+ * steer_cpu_tables: PERCPU_ARRAY[STEER_MAX_IFACES * 2], key =
+ * STEER_RSS_INDEX(slot, gen): flipped with steer_rss by the same
+ * steer_iface.gen. Each CPU's copy of an entry is that arrival CPU's table,
+ * read with one lookup; hash_key is the same in every copy.
+ */
+struct steer_cpu_table {
+	__u64 hash_key;
+	__u16 cpu[STEER_CPU_BUCKETS];
 };
 
 /*
@@ -180,62 +208,85 @@ struct steer_listen_key {
 #define STEER_XSK_INDEX(group, queue) ((group)*STEER_MAX_QUEUES + (queue))
 
 /*
+ * Counters, each declared once here: the X-macros below generate the enum
+ * or struct the BPF programs count in, and userland takes the names steerd
+ * sends and steerctl prints from them (X(...) with the same arguments).
+ * Names and order are part of the ABI and of the control protocol.
+ *
  * steer_counters: PERCPU_ARRAY[STEER_CNT_MAX] of __u64. Every frame ends in
  * exactly one of these outcomes, so their sum is the number of frames seen.
+ * X(ID, name): the counter STEER_CNT_ID, "name" on the wire.
  */
+#define STEER_FRAME_COUNTERS(X)                                               \
+	X(NO_IFACE, no_iface) /* interface not configured */                  \
+	X(NOT_IP, not_ip) /* neither IPv4 nor IPv6 */                         \
+	X(NOT_TCP, not_tcp) /* IP, not TCP (or an unknown IPv6 ext header) */ \
+	X(FRAGMENT, fragment) /* IPv4 MF/offset or IPv6 fragment header */    \
+	X(NO_GROUP, no_group) /* TCP, destination has no group */             \
+	X(MATCHED, matched) /* TCP to a group: see steer_group_stats */       \
+	/* Malformed or truncated, passed untouched. */                       \
+	X(ERR_ETH, err_eth) /* Ethernet header truncated */                   \
+	X(ERR_VLAN, err_vlan) /* VLAN tag truncated */                        \
+	X(ERR_VLAN_DEPTH, err_vlan_depth) /* more than STEER_VLAN_MAX tags */ \
+	/* IPv4 truncated, bad version/IHL/total length */                    \
+	X(ERR_IP4, err_ip4)                                                   \
+	X(ERR_IP6, err_ip6) /* IPv6 truncated, bad version/payload length */  \
+	X(ERR_IP6_EXT, err_ip6_ext) /* IPv6 extension header truncated */     \
+	/* more than STEER_IP6_EXT_MAX ext headers */                         \
+	X(ERR_IP6_EXT_DEPTH, err_ip6_ext_depth)                               \
+	X(ERR_TCP, err_tcp) /* TCP truncated or data offset < 5 */
+
+#define STEER_CNT_ENUM_(id, name) STEER_CNT_##id,
 enum steer_counter {
-	STEER_CNT_NO_IFACE = 0, /* interface not configured */
-	STEER_CNT_NOT_IP, /* neither IPv4 nor IPv6 */
-	STEER_CNT_NOT_TCP, /* IP, not TCP (or an unknown IPv6 ext header) */
-	STEER_CNT_FRAGMENT, /* IPv4 MF/offset or IPv6 fragment header */
-	STEER_CNT_NO_GROUP, /* TCP, destination has no group */
-	STEER_CNT_MATCHED, /* TCP to a group: see steer_group_stats */
-	/* Malformed or truncated, passed untouched. */
-	STEER_CNT_ERR_ETH, /* Ethernet header truncated */
-	STEER_CNT_ERR_VLAN, /* VLAN tag truncated */
-	STEER_CNT_ERR_VLAN_DEPTH, /* more than STEER_VLAN_MAX tags */
-	STEER_CNT_ERR_IP4, /* IPv4 truncated, bad version/IHL/total length */
-	STEER_CNT_ERR_IP6, /* IPv6 truncated, bad version/payload length */
-	STEER_CNT_ERR_IP6_EXT, /* IPv6 extension header truncated */
-	STEER_CNT_ERR_IP6_EXT_DEPTH, /* more than STEER_IP6_EXT_MAX ext headers */
-	STEER_CNT_ERR_TCP, /* TCP truncated or data offset < 5 */
-	STEER_CNT_MAX,
+	STEER_FRAME_COUNTERS(STEER_CNT_ENUM_) STEER_CNT_MAX,
 };
+#undef STEER_CNT_ENUM_
 
 #define STEER_CNT_FIRST_ERR STEER_CNT_ERR_ETH
 
 /*
  * steer_group_stats: PERCPU_ARRAY[STEER_MAX_GROUPS], key = group. Counted on
- * the CPU that ran the program; userland sums CPUs.
+ * the CPU that ran the program; userland sums CPUs. X(field, line): a
+ * __u64 field, named so on the wire; line is the line of `steerctl stats`
+ * it is shown on (XDP steering, AF_XDP and RSS, SK_REUSEPORT selection).
  */
+#define STEER_GROUP_COUNTERS(X)                                               \
+	X(packets, 0) /* TCP frames of the group */                           \
+	X(syns, 0) /* SYN without ACK: new connections */                     \
+	X(local, 0) /* cpu mode: frame already on its slot's CPU, passed */   \
+	X(redirected, 0) /* cpu mode: redirected to the slot's CPU */         \
+	X(fallback, 0) /* cpu mode: no CPU for the bucket, or CPUMAP miss */  \
+	X(xsk_redirected, 1) /* xsk: redirected to the queue's socket */      \
+	X(xsk_miss, 1) /* xsk: no socket on the queue, passed */              \
+	X(rss_mismatch, 1) /* rss verify: NIC queue differs from software */  \
+	/* Written by the SK_REUSEPORT program. */                            \
+	X(select_local, 2) /* listener of the current CPU's slot chosen */    \
+	X(select_fallback, 2) /* slot empty or draining: live slot by hash */ \
+	X(select_none, 2) /* no live listener: kernel's choice */             \
+	X(migrations, 2) /* requests migrated off a closing listener */
+
+#define STEER_STATS_FIELD_(name, ...) __u64 name;
 struct steer_group_stats {
-	__u64 packets; /* TCP frames of the group */
-	__u64 syns; /* SYN without ACK: new connections */
-	__u64 local; /* cpu mode: frame already on its slot's CPU, passed */
-	__u64 redirected; /* cpu mode: redirected to the slot's CPU */
-	__u64 fallback; /* cpu mode: no CPU for the bucket, or CPUMAP miss */
-	__u64 xsk_redirected; /* xsk: redirected to the queue's socket */
-	__u64 xsk_miss; /* xsk: no socket on the queue, passed */
-	__u64 rss_mismatch; /* rss verify: NIC queue differs from software */
-	/* Written by the SK_REUSEPORT program. */
-	__u64 select_local; /* listener of the current CPU's slot chosen */
-	__u64 select_fallback; /* slot empty or draining: live slot by hash */
-	__u64 select_none; /* no live listener: kernel's choice */
-	__u64 migrations; /* requests migrated off a closing listener */
+	STEER_GROUP_COUNTERS(STEER_STATS_FIELD_)
 };
 
 /*
  * steer_slot_stats: PERCPU_ARRAY[STEER_MAX_GROUPS * STEER_MAX_SLOTS], key =
  * STEER_SLOT_INDEX(). SYNs per slot: the slot is the target CPU in cpu mode,
  * the CPU that ran the program in rss mode, the RX queue for xsk groups.
+ * X(field): a __u64 field, named so in group_show's slots.
  */
 #define STEER_SLOT_INDEX(group, slot) ((group)*STEER_MAX_SLOTS + (slot))
 
+#define STEER_SLOT_COUNTERS(X)                           \
+	X(syns)                                          \
+	X(local) /* SYN was already on the slot's CPU */ \
+	X(redirected) /* SYN was redirected to the slot's CPU */
+
 struct steer_slot_stats {
-	__u64 syns;
-	__u64 local; /* SYN was already on the slot's CPU */
-	__u64 redirected; /* SYN was redirected to the slot's CPU */
+	STEER_SLOT_COUNTERS(STEER_STATS_FIELD_)
 };
+#undef STEER_STATS_FIELD_
 
 /*
  * Decision record for tests, written to steer_debug (PERCPU_ARRAY[1]) only
@@ -253,7 +304,7 @@ struct steer_decision {
 	__u32 counter; /* enum steer_counter that ended the frame's path */
 	__u32 action; /* enum steer_action taken */
 	__u32 group; /* matched group, or STEER_GROUP_INVALID */
-	__u32 hash; /* Toeplitz hash (cpu mode, rss verify), else 0 */
+	__u32 hash; /* flow hash (cpu mode), Toeplitz (rss verify), else 0 */
 	__u32 slot; /* CPU (cpu, rss) or queue (xsk); STEER_SLOT_INVALID */
 	__u32 syn; /* 1 for a SYN without ACK */
 	__u32 pad;
@@ -368,6 +419,11 @@ _Static_assert(sizeof(struct steer_rss) ==
 		       8 + STEER_RSS_KEY_MAX + 4 * STEER_INDIR_MAX +
 			       4 * 256 * STEER_TOEPLITZ_INPUT_MAX,
 	       "steer_rss layout");
+_Static_assert(sizeof(struct steer_cpu_table) == 8 + 2 * STEER_CPU_BUCKETS,
+	       "cpu table layout");
+_Static_assert((STEER_CPU_BUCKETS & (STEER_CPU_BUCKETS - 1)) == 0,
+	       "STEER_CPU_BUCKETS is a power of two");
+_Static_assert(STEER_MAX_CPUS <= STEER_CPU_NONE, "a CPU fits a bucket");
 _Static_assert(sizeof(struct steer_group_stats) == 12 * 8, "group stats");
 _Static_assert(sizeof(struct steer_slot_stats) == 3 * 8, "slot stats");
 _Static_assert(sizeof(struct steer_decision) == 32, "decision layout");

@@ -1,15 +1,17 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
  * The XDP steering program: parse → match → decide → act. TCP frames of a
- * listener group are kept on (cpu mode) or verified to be on (rss mode) the
- * CPU of their slot, or handed to the AF_XDP socket of their RX queue (xsk
- * groups). Everything else passes to the stack untouched.
+ * listener group are kept on the CPU their arrival CPU's table names (cpu
+ * mode), counted where the NIC put them (rss mode, verified if asked), or
+ * handed to the AF_XDP socket of their RX queue (xsk groups). Everything
+ * else passes to the stack untouched.
  */
 #include "lib/defs.h"
 #include "lib/maps.h"
 #include "lib/parse.h"
 #include "lib/match.h"
 #include "lib/toeplitz.h"
+#include "lib/cpu_table.h"
 #include "lib/stats.h"
 
 #include <xdp/xdp_helpers.h>
@@ -122,26 +124,26 @@ static __always_inline int steer_rss_verify(struct xdp_md *ctx,
 }
 
 /*
- * cpu mode: hash the 4-tuple, find the bucket's CPU and process the frame
- * there. Stateless: every frame of a connection gets the same CPU.
+ * cpu mode: the flow's bucket in the arrival CPU's table names the CPU that
+ * handles it; this one (pass) or another (redirect). Stateless: every frame
+ * of a flow arrives on the same CPU with the same hash, so gets the same CPU.
  */
 static __always_inline int steer_cpu(const struct steer_iface *iface,
 				     const struct steer_frame *f,
 				     struct steer_group_stats *gs,
 				     struct verdict *v)
 {
-	__u32 key = STEER_RSS_INDEX(iface_slot, iface->gen);
-	const struct steer_rss *rss;
+	const struct steer_cpu_table *t =
+		cpu_table_lookup(iface_slot, iface->gen);
 	__u32 cpu;
 	int act;
 
-	rss = bpf_map_lookup_elem(&steer_rss, &key);
-	if (!rss) {
+	if (!t) {
 		gs->fallback++;
 		return XDP_PASS;
 	}
-	v->hash = toeplitz_frame(rss, f);
-	cpu = indir_lookup(rss, v->hash);
+	v->hash = flow_hash_frame(t->hash_key, f);
+	cpu = t->cpu[STEER_CPU_BUCKET(v->hash)];
 	if (cpu >= STEER_MAX_CPUS) {
 		gs->fallback++;
 		return XDP_PASS;

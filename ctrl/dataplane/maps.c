@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* Writes interface, RSS table and listener group configuration into the
- * dataplane's maps in an order the running program can never misread. */
+/* Writes interface, RSS and bucket table and listener group configuration
+ * into the dataplane's maps in an order the running program can never
+ * misread. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,12 @@
 #include <bpf/libbpf.h>
 
 #include "maps.h"
+#include "lib/cpu_table.h"
+#include "xdp/lib/flow_hash.h"
+
+/* The kernel copies per-CPU values at 8-byte strides. */
+_Static_assert(sizeof(struct steer_cpu_table) % 8 == 0,
+	       "cpu tables are an array of per-CPU values");
 
 static int map_fd(struct bpf_object *obj, const char *name)
 {
@@ -28,6 +35,7 @@ int steer_maps__from_object(struct steer_maps *m, struct bpf_object *obj)
 	} maps[] = {
 		{ &m->ifaces, STEER_MAP_IFACES },
 		{ &m->rss, STEER_MAP_RSS },
+		{ &m->cpu_tables, STEER_MAP_CPU_TABLES },
 		{ &m->ports, STEER_MAP_PORTS },
 		{ &m->listen, STEER_MAP_LISTEN },
 		{ &m->cpumap, STEER_MAP_CPUMAP },
@@ -52,9 +60,14 @@ static int update(int fd, const void *key, const void *value, __u64 flags)
 	return bpf_map_update_elem(fd, key, value, flags) ? -errno : 0;
 }
 
-int steer_maps__set_iface(const struct steer_maps *m, uint32_t slot,
-			  uint32_t ifindex, enum steer_mode mode, uint8_t flags,
-			  const struct steer_rss *rss)
+/*
+ * Writes the idle generation (rss and tables when given), then flips the
+ * interface entry to it: one map update the program sees whole.
+ */
+static int publish(const struct steer_maps *m, uint32_t slot, uint32_t ifindex,
+		   enum steer_mode mode, uint8_t flags,
+		   const struct steer_rss *rss,
+		   const struct steer_cpu_table *tables)
 {
 	struct steer_iface iface = { 0 };
 	__u32 key;
@@ -62,8 +75,6 @@ int steer_maps__set_iface(const struct steer_maps *m, uint32_t slot,
 
 	if (slot >= STEER_MAX_IFACES)
 		return -EINVAL;
-	if (mode == STEER_MODE_CPU && !rss)
-		return -EINVAL; /* cpu mode cannot work without a table */
 	if (bpf_map_lookup_elem(m->ifaces, &slot, &iface))
 		return -errno;
 
@@ -72,9 +83,14 @@ int steer_maps__set_iface(const struct steer_maps *m, uint32_t slot,
 		iface.gen ^= 1;
 	else
 		iface.gen = 0;
+	key = STEER_RSS_INDEX(slot, iface.gen);
 	if (rss) {
-		key = STEER_RSS_INDEX(slot, iface.gen);
 		err = update(m->rss, &key, rss, BPF_ANY);
+		if (err)
+			return err;
+	}
+	if (tables) {
+		err = update(m->cpu_tables, &key, tables, BPF_ANY);
 		if (err)
 			return err;
 	}
@@ -82,6 +98,147 @@ int steer_maps__set_iface(const struct steer_maps *m, uint32_t slot,
 	iface.mode = mode;
 	iface.flags = flags;
 	return update(m->ifaces, &slot, &iface, BPF_ANY);
+}
+
+static int check_nr_tables(uint32_t nr_tables)
+{
+	int ncpus = libbpf_num_possible_cpus();
+
+	if (ncpus < 0)
+		return ncpus;
+	return nr_tables == (uint32_t)ncpus ? 0 : -EINVAL;
+}
+
+int steer_maps__get_cpu_tables(const struct steer_maps *m, uint32_t slot,
+			       struct steer_cpu_table *tables,
+			       uint32_t nr_tables)
+{
+	struct steer_iface iface;
+	__u32 key;
+	int err;
+
+	err = check_nr_tables(nr_tables);
+	if (err)
+		return err;
+	if (slot >= STEER_MAX_IFACES)
+		return -EINVAL;
+	if (bpf_map_lookup_elem(m->ifaces, &slot, &iface))
+		return -errno;
+	if (iface.mode != STEER_MODE_CPU)
+		return -ENOENT;
+	key = STEER_RSS_INDEX(slot, iface.gen);
+	return bpf_map_lookup_elem(m->cpu_tables, &key, tables) ? -errno : 0;
+}
+
+/* The slot's live tables if it steers ifindex in cpu mode, else NULL. */
+static int live_tables(const struct steer_maps *m, uint32_t slot,
+		       uint32_t ifindex, uint32_t n,
+		       struct steer_cpu_table **prev)
+{
+	struct steer_iface iface;
+
+	*prev = NULL;
+	if (bpf_map_lookup_elem(m->ifaces, &slot, &iface) ||
+	    iface.ifindex != ifindex || iface.mode != STEER_MODE_CPU)
+		return 0;
+	*prev = calloc(n, sizeof(**prev));
+	if (!*prev)
+		return -ENOMEM;
+	if (steer_maps__get_cpu_tables(m, slot, *prev, n)) {
+		free(*prev);
+		*prev = NULL;
+	}
+	return 0;
+}
+
+/*
+ * The tables steerd gets until it derives its own: the CPUs of the
+ * indirection table are the workers, each with an even share of the
+ * arrivals, so flows arriving on them stay and the others spread. Changes
+ * the slot's live tables as little as that allows.
+ */
+static int derive_default(const struct steer_maps *m, uint32_t slot,
+			  uint32_t ifindex, const struct steer_rss *rss,
+			  struct steer_cpu_table *tables, uint32_t n)
+{
+	struct cpu_table_input in = { .nr_cpus = n };
+	struct steer_cpu_table *prev = NULL;
+	uint32_t *arrivals;
+	bool *workers;
+	uint32_t b, c;
+	int err = -ENOMEM;
+
+	arrivals = calloc(n, sizeof(*arrivals));
+	workers = calloc(n, sizeof(*workers));
+	if (!arrivals || !workers)
+		goto out;
+	for (b = 0; b < rss->indir_size && b < STEER_INDIR_MAX; b++) {
+		c = rss->indir[b];
+		if (c < n && c < STEER_MAX_CPUS)
+			workers[c] = true;
+	}
+	for (c = 0; c < n; c++)
+		arrivals[c] = workers[c];
+	if (!memchr(workers, true, n)) {
+		/* No CPU to steer to: every frame passes where it arrives. */
+		memset(tables, 0xff, n * sizeof(*tables));
+		err = 0;
+	} else {
+		err = live_tables(m, slot, ifindex, n, &prev);
+		in.arrivals = arrivals;
+		in.workers = workers;
+		in.prev = prev;
+		if (!err)
+			err = cpu_table_derive(&in, tables, NULL);
+	}
+	for (c = 0; !err && c < n; c++)
+		tables[c].hash_key = STEER_FLOW_HASH_KEY_DEFAULT;
+out:
+	free(prev);
+	free(workers);
+	free(arrivals);
+	return err;
+}
+
+int steer_maps__set_iface(const struct steer_maps *m, uint32_t slot,
+			  uint32_t ifindex, enum steer_mode mode, uint8_t flags,
+			  const struct steer_rss *rss)
+{
+	struct steer_cpu_table *tables;
+	int ncpus, err;
+
+	if (mode != STEER_MODE_CPU)
+		return publish(m, slot, ifindex, mode, flags, rss, NULL);
+	if (!rss)
+		return -EINVAL; /* the CPUs come from its table */
+	if (slot >= STEER_MAX_IFACES)
+		return -EINVAL;
+	ncpus = libbpf_num_possible_cpus();
+	if (ncpus < 0)
+		return ncpus;
+	tables = calloc(ncpus, sizeof(*tables));
+	if (!tables)
+		return -ENOMEM;
+	err = derive_default(m, slot, ifindex, rss, tables, ncpus);
+	if (!err)
+		err = publish(m, slot, ifindex, mode, flags, rss, tables);
+	free(tables);
+	return err;
+}
+
+int steer_maps__set_iface_cpu(const struct steer_maps *m, uint32_t slot,
+			      uint32_t ifindex, uint8_t flags,
+			      const struct steer_rss *rss,
+			      const struct steer_cpu_table *tables,
+			      uint32_t nr_tables)
+{
+	int err = check_nr_tables(nr_tables);
+
+	if (err)
+		return err;
+	if (!tables)
+		return -EINVAL;
+	return publish(m, slot, ifindex, STEER_MODE_CPU, flags, rss, tables);
 }
 
 int steer_maps__clear_iface(const struct steer_maps *m, uint32_t slot)

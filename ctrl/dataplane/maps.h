@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Writing steer's dataplane configuration into its BPF maps: interfaces and
- * their RSS tables (two generations, flipped atomically), listener groups
+ * their RSS and per-CPU bucket tables (two generations, flipped
+ * atomically), listener groups
  * (port array + exact-address hash), CPUMAP entries. Used by steerd, the
  * tests and the benchmarks, so there is one way to configure the program.
  */
@@ -20,6 +21,7 @@ struct bpf_object;
 struct steer_maps {
 	int ifaces;
 	int rss;
+	int cpu_tables;
 	int ports;
 	int listen;
 	int cpumap;
@@ -44,14 +46,39 @@ int steer_maps__from_object(struct steer_maps *m, struct bpf_object *obj);
 /*
  * Configures interface slot `slot`: writes the idle RSS generation, then
  * flips the interface entry to it. rss may be NULL for rss mode without
- * verification. Returns 0 or a negative errno; on error the live
- * configuration is unchanged. The generation written was live until the
- * previous call: callers space calls STEER_GEN_GRACE_MS apart while traffic
- * flows, so no program still reads it.
+ * verification. In cpu mode rss is required, and the per-CPU bucket tables
+ * are derived from it: every CPU of its indirection table has a worker and
+ * an even share of the arrivals, the hash key is the default; the live
+ * tables, if any, are changed as little as that allows. Returns 0 or a
+ * negative errno; on error the live configuration is unchanged. The
+ * generation written was live until the previous call: callers space calls
+ * STEER_GEN_GRACE_MS apart while traffic flows, so no program still reads
+ * it.
  */
 int steer_maps__set_iface(const struct steer_maps *m, uint32_t slot,
 			  uint32_t ifindex, enum steer_mode mode, uint8_t flags,
 			  const struct steer_rss *rss);
+
+/*
+ * cpu mode with tables of the caller's (ctrl/lib/cpu_table.c, hash_key
+ * set): tables[cpu] for every possible CPU, nr_tables ==
+ * libbpf_num_possible_cpus(). Written with rss (may be NULL) into the idle
+ * generation, then flipped to, as steer_maps__set_iface does.
+ */
+int steer_maps__set_iface_cpu(const struct steer_maps *m, uint32_t slot,
+			      uint32_t ifindex, uint8_t flags,
+			      const struct steer_rss *rss,
+			      const struct steer_cpu_table *tables,
+			      uint32_t nr_tables);
+
+/*
+ * The live bucket tables of a slot in cpu mode, one per possible CPU
+ * (nr_tables as above): the `prev` of the next derivation. -ENOENT when the
+ * slot is not in cpu mode.
+ */
+int steer_maps__get_cpu_tables(const struct steer_maps *m, uint32_t slot,
+			       struct steer_cpu_table *tables,
+			       uint32_t nr_tables);
 int steer_maps__clear_iface(const struct steer_maps *m, uint32_t slot);
 
 /*

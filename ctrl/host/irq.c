@@ -12,10 +12,6 @@
 #include <string.h>
 #include <unistd.h>
 #include <net/if.h>
-#include <sys/ioctl.h>
-#include <sys/socket.h>
-#include <linux/ethtool.h>
-#include <linux/sockios.h>
 
 #include "irq.h"
 #include "lib/log.h"
@@ -101,48 +97,48 @@ int irq_name_queue(const char *irq_name, const char *ifname, uint32_t *queue)
 }
 
 /*
- * The interface's PCI device ("0000:3b:00.0") when it has MSI interrupts,
- * else "" (virtual devices, other buses, drivers that do not say). The
- * bus-info comes from the driver in the interface's network namespace;
- * /sys/bus/pci is the same in every namespace.
+ * Whether bus_info names a PCI device with MSI interrupts; /sys/bus/pci is
+ * the same in every network namespace.
  */
-static void irq_pci_device(const char *ifname, char *bus, size_t size)
+static bool irq_pci_msi(const char *bus_info)
 {
-	struct ethtool_drvinfo info = { .cmd = ETHTOOL_GDRVINFO };
-	struct ifreq ifr = { 0 };
 	char path[PATH_MAX];
-	int fd, err;
 
-	bus[0] = '\0';
-	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return;
-	strncpy(ifr.ifr_name, ifname, sizeof(ifr.ifr_name) - 1);
-	ifr.ifr_data = (void *)&info;
-	err = ioctl(fd, SIOCETHTOOL, &ifr);
-	close(fd);
-	if (err || !info.bus_info[0] ||
-	    memchr(info.bus_info, '/', sizeof(info.bus_info)))
-		return;
-	snprintf(bus, size, "%.*s", (int)sizeof(info.bus_info), info.bus_info);
-	snprintf(path, sizeof(path), PCI_MSI_DIR, bus);
-	if (access(path, F_OK))
-		bus[0] = '\0';
+	if (!bus_info || !bus_info[0] || strchr(bus_info, '/'))
+		return false;
+	snprintf(path, sizeof(path), PCI_MSI_DIR, bus_info);
+	return !access(path, F_OK);
 }
 
-static bool irq_of_device(const char *bus, unsigned int irq)
+static bool irq_of_device(unsigned int irq, void *bus)
 {
 	char path[PATH_MAX];
 
-	snprintf(path, sizeof(path), PCI_MSI_DIR "/%u", bus, irq);
+	snprintf(path, sizeof(path), PCI_MSI_DIR "/%u", (const char *)bus, irq);
 	return !access(path, F_OK);
+}
+
+int irq_cpulist_first(const char *text, uint32_t *cpu)
+{
+	unsigned long v;
+	char *end;
+
+	if (!isdigit((unsigned char)text[0]))
+		return -ENOENT;
+	errno = 0;
+	v = strtoul(text, &end, 10);
+	if (errno || v >= UINT32_MAX ||
+	    (*end && *end != ',' && *end != '-' &&
+	     !isspace((unsigned char)*end)))
+		return -ENOENT;
+	*cpu = v;
+	return 0;
 }
 
 /* The first CPU of an affinity list file; -ENOENT when it lists none. */
 static int irq_first_cpu(unsigned int irq, const char *file, uint32_t *cpu)
 {
-	char path[PATH_MAX], text[IRQ_CPULIST_TEXT], *end;
-	unsigned long v;
+	char path[PATH_MAX], text[IRQ_CPULIST_TEXT];
 	FILE *f;
 	int err = -ENOENT;
 
@@ -150,19 +146,13 @@ static int irq_first_cpu(unsigned int irq, const char *file, uint32_t *cpu)
 	f = fopen(path, "re");
 	if (!f)
 		return -errno;
-	if (fgets(text, sizeof(text), f) && isdigit((unsigned char)text[0])) {
-		errno = 0;
-		v = strtoul(text, &end, 10);
-		if (!errno && v < UINT32_MAX) {
-			*cpu = v;
-			err = 0;
-		}
-	}
+	if (fgets(text, sizeof(text), f))
+		err = irq_cpulist_first(text, cpu);
 	fclose(f);
 	return err;
 }
 
-static int irq_cpu(unsigned int irq, uint32_t *cpu)
+int irq_effective_cpu(unsigned int irq, uint32_t *cpu)
 {
 	/* Empty while the interrupt is shut down, or absent on old kernels. */
 	if (!irq_first_cpu(irq, "effective_affinity_list", cpu))
@@ -174,14 +164,15 @@ static int irq_cpu(unsigned int irq, uint32_t *cpu)
  * The RX queue of one /proc/interrupts line, or -ENOENT. The line is
  * "IRQ: COUNT... CHIP HWIRQ-TYPE NAME[, NAME...]": the names come last.
  */
-static int irq_line_queue(char *line, const char *ifname, const char *bus,
-			  unsigned int *irq, uint32_t *queue)
+static int irq_line_queue(char *line, const char *ifname,
+			  bool (*is_device)(unsigned int irq, void *arg),
+			  void *arg, unsigned int *irq, uint32_t *queue)
 {
 	char *name, *end;
 
 	if (sscanf(line, " %u:", irq) != 1)
 		return -ENOENT; /* NMI:, LOC: and other counters */
-	if (bus[0] && !irq_of_device(bus, *irq))
+	if (is_device && !is_device(*irq, arg))
 		return -ENOENT;
 	end = line + strlen(line);
 	while (end > line && isspace((unsigned char)end[-1]))
@@ -202,9 +193,9 @@ static int irq_line_queue(char *line, const char *ifname, const char *bus,
 	}
 }
 
-/* Fills cpu_of_queue from the matching interrupts; returns how many. */
-static int irq_scan(FILE *f, const char *ifname, const char *bus,
-		    uint32_t *cpu_of_queue, uint32_t nr_queues)
+int irq_scan_queues(FILE *f, const char *ifname,
+		    bool (*is_device)(unsigned int irq, void *arg), void *arg,
+		    uint32_t *irq_of_queue, uint32_t nr_queues)
 {
 	size_t size = 0;
 	char *line = NULL;
@@ -214,52 +205,77 @@ static int irq_scan(FILE *f, const char *ifname, const char *bus,
 
 	rewind(f);
 	while (getline(&line, &size, f) > 0) {
-		if (irq_line_queue(line, ifname, bus, &irq, &queue))
+		if (irq_line_queue(line, ifname, is_device, arg, &irq, &queue))
 			continue;
 		if (queue >= nr_queues ||
-		    cpu_of_queue[queue] != IRQ_CPU_UNKNOWN)
+		    irq_of_queue[queue] != IRQ_NUMBER_UNKNOWN)
 			continue;
-		/* An interrupt freed since the line was read is skipped. */
-		if (!irq_cpu(irq, &cpu_of_queue[queue]))
-			found++;
+		irq_of_queue[queue] = irq;
+		found++;
 	}
 	free(line);
 	return found;
 }
 
-int irq_queue_cpus(const char *ifname, uint32_t *cpu_of_queue,
-		   uint32_t nr_queues)
+static bool irq_args_ok(const char *ifname, const uint32_t *out,
+			uint32_t nr_queues)
 {
-	char bus[ETHTOOL_BUSINFO_LEN + 1];
+	return ifname && *ifname && strlen(ifname) < IFNAMSIZ && out &&
+	       nr_queues;
+}
+
+int irq_queue_irqs(const char *ifname, const char *bus_info,
+		   uint32_t *irq_of_queue, uint32_t nr_queues)
+{
+	bool pci;
 	uint32_t q;
 	FILE *f;
 	int found, err;
 
-	if (!ifname || !*ifname || strlen(ifname) >= IFNAMSIZ ||
-	    !cpu_of_queue || !nr_queues)
+	if (!irq_args_ok(ifname, irq_of_queue, nr_queues))
 		return -EINVAL;
 	for (q = 0; q < nr_queues; q++)
-		cpu_of_queue[q] = IRQ_CPU_UNKNOWN;
+		irq_of_queue[q] = IRQ_NUMBER_UNKNOWN;
 	if (!if_nametoindex(ifname)) {
 		err = -errno;
 		pr_debug("%s: %s", ifname, strerror(-err));
 		return err;
 	}
-	irq_pci_device(ifname, bus, sizeof(bus));
+	pci = irq_pci_msi(bus_info);
 	f = fopen(PROC_INTERRUPTS, "re");
 	if (!f) {
 		err = -errno;
 		pr_debug("%s: %s", PROC_INTERRUPTS, strerror(-err));
 		return err;
 	}
-	found = irq_scan(f, ifname, bus, cpu_of_queue, nr_queues);
+	found = irq_scan_queues(f, ifname, pci ? irq_of_device : NULL,
+				(void *)bus_info, irq_of_queue, nr_queues);
 	/* Names after the device only count when the device is known. */
-	if (!found && bus[0])
-		found = irq_scan(f, NULL, bus, cpu_of_queue, nr_queues);
+	if (!found && pci)
+		found = irq_scan_queues(f, NULL, irq_of_device,
+					(void *)bus_info, irq_of_queue,
+					nr_queues);
 	fclose(f);
 	if (!found) {
 		pr_debug("%s: no queue interrupts", ifname);
 		return -ENOENT;
 	}
 	return 0;
+}
+
+int irq_queue_cpus(const char *ifname, const char *bus_info,
+		   uint32_t *cpu_of_queue, uint32_t nr_queues)
+{
+	uint32_t q;
+	int err;
+
+	/* The IRQ numbers go through the same array, then become CPUs. */
+	err = irq_queue_irqs(ifname, bus_info, cpu_of_queue, nr_queues);
+	for (q = 0; q < nr_queues && cpu_of_queue; q++) {
+		/* An interrupt freed since the scan stays unknown. */
+		if (err || cpu_of_queue[q] == IRQ_NUMBER_UNKNOWN ||
+		    irq_effective_cpu(cpu_of_queue[q], &cpu_of_queue[q]))
+			cpu_of_queue[q] = IRQ_CPU_UNKNOWN;
+	}
+	return err;
 }

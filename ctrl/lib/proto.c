@@ -374,6 +374,26 @@ void proto_read_at(struct proto_read *rd, const char *fmt, ...)
 	va_end(ap);
 }
 
+size_t proto_read_enter(struct proto_read *rd, const char *fmt, ...)
+{
+	size_t mark = strlen(rd->where);
+	va_list ap;
+
+	if (mark && *fmt != '[' && mark < sizeof(rd->where) - 1)
+		strcat(rd->where, ".");
+	va_start(ap, fmt);
+	vsnprintf(rd->where + strlen(rd->where),
+		  sizeof(rd->where) - strlen(rd->where), fmt, ap);
+	va_end(ap);
+	return mark;
+}
+
+void proto_read_leave(struct proto_read *rd, size_t mark)
+{
+	if (mark < sizeof(rd->where))
+		rd->where[mark] = '\0';
+}
+
 static const char *type_name(const json_t *v)
 {
 	switch (json_typeof(v)) {
@@ -494,6 +514,26 @@ uint64_t proto_read_u64(struct proto_read *rd, const json_t *obj,
 {
 	/* jansson's integers are signed 64-bit: INT64_MAX is the ceiling. */
 	return read_uint(rd, obj, key, INT64_MAX);
+}
+
+int proto_read_int_or_null(struct proto_read *rd, const json_t *obj,
+			   const char *key)
+{
+	json_t *v = read_value(rd, obj, key);
+	json_int_t n;
+
+	if (!read_check(rd, key, v, json_is_integer(v) || json_is_null(v),
+			"an integer or null"))
+		return 0;
+	if (json_is_null(v))
+		return -1;
+	n = json_integer_value(v);
+	if (n < 0 || n > INT_MAX) {
+		read_fail(rd, key, "%lld is out of range 0-%d", (long long)n,
+			  INT_MAX);
+		return 0;
+	}
+	return (int)n;
 }
 
 const char *proto_read_str(struct proto_read *rd, const json_t *obj,

@@ -111,6 +111,15 @@ void proto_read_at(struct proto_read *rd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 /*
+ * Appends a name to the prefix, "." first unless it is an index ("[2]"),
+ * for reading a nested object or array; returns what proto_read_leave()
+ * needs to take it off again.
+ */
+size_t proto_read_enter(struct proto_read *rd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void proto_read_leave(struct proto_read *rd, size_t mark);
+
+/*
  * Each reads obj's member key; with key NULL, obj itself (an array element,
  * named by the prefix). Integers must be JSON integers within the type's
  * range: u32 and u64 refuse negative numbers.
@@ -120,6 +129,9 @@ uint32_t proto_read_u32(struct proto_read *rd, const json_t *obj,
 			const char *key);
 uint64_t proto_read_u64(struct proto_read *rd, const json_t *obj,
 			const char *key);
+/* An integer 0..INT_MAX, or JSON null read as -1 (a value not known). */
+int proto_read_int_or_null(struct proto_read *rd, const json_t *obj,
+			   const char *key);
 /* The string is borrowed from obj; "" after an error. */
 const char *proto_read_str(struct proto_read *rd, const json_t *obj,
 			   const char *key);

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Dumps TCP listeners through sock_diag: one SOCK_DIAG_BY_FAMILY dump per
- * address family, filtered by the kernel to the LISTEN state.
+ * address family, filtered by the kernel to the LISTEN state; and the
+ * table of one such dump, searched by cookie.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -75,26 +77,44 @@ static int diag_dump(struct nlsock *ns, int family, struct diag_walk *walk)
 	return err;
 }
 
+struct diag_call {
+	int family;
+	struct diag_walk walk;
+};
+
+static int diag_walk_in(struct nl_ctx *ctx, void *arg)
+{
+	struct diag_call *call = arg;
+	struct nlsock *ns;
+	int err;
+
+	err = nl_ctx_sock(ctx, NL_FAMILY_SOCK_DIAG, &ns, NULL);
+	if (err)
+		return err;
+	/* sock_diag serves one family per dump: AF_UNSPEC has no handler. */
+	if (call->family != AF_INET6)
+		err = diag_dump(ns, AF_INET, &call->walk);
+	if (!err && !call->walk.ret && call->family != AF_INET)
+		err = diag_dump(ns, AF_INET6, &call->walk);
+	return err ?: call->walk.ret;
+}
+
+int diag_walk_listeners(struct nl_ctx *ctx, int family,
+			int (*cb)(const struct diag_listener *l, void *arg),
+			void *arg)
+{
+	struct diag_call call = { family, { .cb = cb, .arg = arg } };
+
+	if (family != 0 && family != AF_INET && family != AF_INET6)
+		return -EAFNOSUPPORT;
+	return nl_ctx_with(ctx, diag_walk_in, &call);
+}
+
 int diag_listeners(int family,
 		   int (*cb)(const struct diag_listener *l, void *arg),
 		   void *arg)
 {
-	struct diag_walk walk = { .cb = cb, .arg = arg };
-	struct nlsock *ns;
-	int err;
-
-	if (family != 0 && family != AF_INET && family != AF_INET6)
-		return -EAFNOSUPPORT;
-	err = nlsock_open(&ns, NETLINK_SOCK_DIAG);
-	if (err)
-		return err;
-	/* sock_diag serves one family per dump: AF_UNSPEC has no handler. */
-	if (family != AF_INET6)
-		err = diag_dump(ns, AF_INET, &walk);
-	if (!err && !walk.ret && family != AF_INET)
-		err = diag_dump(ns, AF_INET6, &walk);
-	nlsock_close(ns);
-	return err ?: walk.ret;
+	return diag_walk_listeners(NULL, family, cb, arg);
 }
 
 struct diag_find {
@@ -126,4 +146,61 @@ int diag_listener_by_cookie(uint64_t cookie, struct diag_listener *out)
 	if (ret < 0)
 		return ret;
 	return ret ? 0 : -ENOENT;
+}
+
+static int diag_table_add(const struct diag_listener *l, void *arg)
+{
+	struct diag_table *t = arg;
+	struct diag_listener *grown;
+	size_t cap;
+
+	if (t->count == t->capacity) {
+		cap = t->capacity ? 2 * t->capacity : 64;
+		grown = realloc(t->entries, cap * sizeof(*grown));
+		if (!grown)
+			return -ENOMEM;
+		t->entries = grown;
+		t->capacity = cap;
+	}
+	t->entries[t->count++] = *l;
+	return 0;
+}
+
+static int diag_cookie_cmp(const void *a, const void *b)
+{
+	const struct diag_listener *x = a, *y = b;
+
+	return x->cookie < y->cookie ? -1 : x->cookie > y->cookie;
+}
+
+int diag_table_dump(struct nl_ctx *ctx, struct diag_table *table)
+{
+	int err;
+
+	table->count = 0;
+	err = diag_walk_listeners(ctx, 0, diag_table_add, table);
+	if (err) {
+		table->count = 0;
+		return err < 0 ? err : -EPROTO;
+	}
+	qsort(table->entries, table->count, sizeof(*table->entries),
+	      diag_cookie_cmp);
+	return 0;
+}
+
+const struct diag_listener *diag_table_find(const struct diag_table *table,
+					    uint64_t cookie)
+{
+	const struct diag_listener key = { .cookie = cookie };
+
+	if (!table->count)
+		return NULL;
+	return bsearch(&key, table->entries, table->count,
+		       sizeof(*table->entries), diag_cookie_cmp);
+}
+
+void diag_table_free(struct diag_table *table)
+{
+	free(table->entries);
+	memset(table, 0, sizeof(*table));
 }

@@ -1,57 +1,37 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * ethtool generic netlink, one request helper and then one reply callback
- * and get function per feature: channels (RX queue count) and RSS.
+ * ethtool generic netlink, one request helper and then one reply parser and
+ * get function per feature: channels (RX queue count) and RSS; and the
+ * driver name over the ioctl.
  */
 #include <errno.h>
 #include <string.h>
+#include <unistd.h>
 #include <net/if.h>
-#include <linux/ethtool_netlink.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
+#include <linux/sockios.h>
 
 #include <libmnl/libmnl.h>
+
+#include "uapi/linux/ethtool_netlink.h"
 
 #include "ethtool.h"
 #include "lib/log.h"
 #include "nlsock.h"
 
-/*
- * ETHTOOL_MSG_RSS_GET came with Linux 6.4, after the uapi headers of
- * Debian 12 (6.1). Message numbers are ABI and follow PSE in both enums;
- * the attributes are those of include/uapi/linux/ethtool_netlink.h.
- */
-enum {
-	STEER_ETHTOOL_MSG_RSS_GET = ETHTOOL_MSG_PSE_SET + 1,
-	STEER_ETHTOOL_MSG_RSS_GET_REPLY = ETHTOOL_MSG_PSE_GET_REPLY + 1,
-};
-
-enum {
-	STEER_ETHTOOL_A_RSS_UNSPEC,
-	STEER_ETHTOOL_A_RSS_HEADER, /* nest: ETHTOOL_A_HEADER_* */
-	STEER_ETHTOOL_A_RSS_CONTEXT, /* u32 */
-	STEER_ETHTOOL_A_RSS_HFUNC, /* u32: ETH_RSS_HASH_* bit */
-	STEER_ETHTOOL_A_RSS_INDIR, /* binary: u32 per bucket */
-	STEER_ETHTOOL_A_RSS_HKEY, /* binary */
-	STEER_ETHTOOL_A_RSS_MAX = STEER_ETHTOOL_A_RSS_HKEY,
-};
-
-/* Checks that nlh answers cmd, then parses its attributes. */
-static int ethtool_reply_attrs(const struct nlmsghdr *nlh, uint8_t cmd,
-			       const struct nlattr **tb, unsigned int max)
+static bool ethtool_ifname_ok(const char *ifname)
 {
-	const struct genlmsghdr *genl = mnl_nlmsg_get_payload(nlh);
-
-	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*genl) || genl->cmd != cmd)
-		return -EPROTO;
-	return nlsock_parse(nlh, sizeof(*genl), tb, max);
+	return ifname && *ifname && strlen(ifname) < IFNAMSIZ;
 }
 
 /*
  * Sends ethtool command cmd about ifname (its header nest is attribute
- * header_type) and runs cb on the reply.
+ * header_type) over ctx and runs cb on the reply.
  */
-static int ethtool_request(const char *ifname, uint8_t cmd,
+static int ethtool_request(struct nl_ctx *ctx, const char *ifname, uint8_t cmd,
 			   uint16_t header_type, mnl_cb_t cb, void *data)
 {
 	struct nlattr *nest;
@@ -60,19 +40,11 @@ static int ethtool_request(const char *ifname, uint8_t cmd,
 	uint16_t family;
 	int err;
 
-	if (!ifname || !*ifname || strlen(ifname) >= IFNAMSIZ)
+	if (!ethtool_ifname_ok(ifname))
 		return -EINVAL;
-	err = nlsock_open(&ns, NETLINK_GENERIC);
+	err = nl_ctx_sock(ctx, NL_FAMILY_ETHTOOL, &ns, &family);
 	if (err)
 		return err;
-	err = nlsock_genl_family(ns, ETHTOOL_GENL_NAME, &family);
-	if (err) {
-		/* No family: a kernel built without ethtool netlink. */
-		if (err == -ENOENT)
-			err = -EPROTONOSUPPORT;
-		pr_debug("ethtool netlink family: %s", strerror(-err));
-		goto out;
-	}
 	nlh = nlsock_genl_msg(ns, family, cmd, ETHTOOL_GENL_VERSION, 0);
 	nest = mnl_attr_nest_start(nlh, header_type);
 	mnl_attr_put_strz(nlh, ETHTOOL_A_HEADER_DEV_NAME, ifname);
@@ -82,37 +54,58 @@ static int ethtool_request(const char *ifname, uint8_t cmd,
 		pr_debug("ethtool command %u on %s: %s%s%s", cmd, ifname,
 			 strerror(-err), *nlsock_errmsg(ns) ? ": " : "",
 			 nlsock_errmsg(ns));
-out:
-	nlsock_close(ns);
 	return err;
 }
 
-/* Channels: the kernel leaves out a kind the driver does not have. */
-static int ethtool_channels_reply(const struct nlmsghdr *nlh, void *data)
+/* Reads an optional u32 attribute: absent leaves *val as it is. */
+static int ethtool_opt_u32(const struct nlattr *attr, uint32_t *val)
 {
-	const struct nlattr *tb[ETHTOOL_A_CHANNELS_MAX + 1];
-	uint32_t rx = 0, combined = 0;
-	uint32_t *out = data;
-
-	if (ethtool_reply_attrs(nlh, ETHTOOL_MSG_CHANNELS_GET_REPLY, tb,
-				ETHTOOL_A_CHANNELS_MAX) ||
-	    (tb[ETHTOOL_A_CHANNELS_RX_COUNT] &&
-	     nlsock_attr_u32(tb[ETHTOOL_A_CHANNELS_RX_COUNT], &rx)) ||
-	    (tb[ETHTOOL_A_CHANNELS_COMBINED_COUNT] &&
-	     nlsock_attr_u32(tb[ETHTOOL_A_CHANNELS_COMBINED_COUNT],
-			     &combined))) {
-		errno = EPROTO;
-		return MNL_CB_ERROR;
-	}
-	*out = rx + combined;
-	return MNL_CB_OK;
+	return attr ? nlsock_attr_u32(attr, val) : 0;
 }
 
-int ethtool_rx_queues(const char *ifname, uint32_t *rx)
+int ethtool_channels_parse(const struct nlmsghdr *nlh,
+			   struct ethtool_channel_counts *ch)
 {
-	return ethtool_request(ifname, ETHTOOL_MSG_CHANNELS_GET,
-			       ETHTOOL_A_CHANNELS_HEADER,
-			       ethtool_channels_reply, rx);
+	const struct nlattr *tb[ETHTOOL_A_CHANNELS_MAX + 1];
+	int err;
+
+	memset(ch, 0, sizeof(*ch));
+	err = nlsock_genl_parse(nlh, ETHTOOL_MSG_CHANNELS_GET_REPLY, tb,
+				ETHTOOL_A_CHANNELS_MAX);
+	/* The kernel leaves out a kind whose maximum is 0. */
+	if (!err)
+		err = ethtool_opt_u32(tb[ETHTOOL_A_CHANNELS_RX_MAX], &ch->rx_max) ?:
+			      ethtool_opt_u32(tb[ETHTOOL_A_CHANNELS_TX_MAX], &ch->tx_max) ?:
+			      ethtool_opt_u32(tb[ETHTOOL_A_CHANNELS_OTHER_MAX], &ch->other_max) ?:
+			      ethtool_opt_u32(tb[ETHTOOL_A_CHANNELS_COMBINED_MAX], &ch->combined_max) ?:
+			      ethtool_opt_u32(tb[ETHTOOL_A_CHANNELS_RX_COUNT], &ch->rx) ?:
+			      ethtool_opt_u32(tb[ETHTOOL_A_CHANNELS_TX_COUNT], &ch->tx) ?:
+			      ethtool_opt_u32(tb[ETHTOOL_A_CHANNELS_OTHER_COUNT], &ch->other) ?:
+			      ethtool_opt_u32(
+				      tb[ETHTOOL_A_CHANNELS_COMBINED_COUNT],
+				      &ch->combined);
+	if (err)
+		memset(ch, 0, sizeof(*ch));
+	return err;
+}
+
+static int ethtool_channels_reply(const struct nlmsghdr *nlh, void *data)
+{
+	return nlsock_cb_status(ethtool_channels_parse(nlh, data));
+}
+
+int ethtool_get_channels(struct nl_ctx *ctx, const char *ifname,
+			 struct ethtool_channel_counts *ch)
+{
+	int err;
+
+	memset(ch, 0, sizeof(*ch));
+	err = ethtool_request(ctx, ifname, ETHTOOL_MSG_CHANNELS_GET,
+			      ETHTOOL_A_CHANNELS_HEADER, ethtool_channels_reply,
+			      ch);
+	if (err)
+		memset(ch, 0, sizeof(*ch));
+	return err;
 }
 
 /* Copies a binary attribute into out; -E2BIG when it holds more than max. */
@@ -126,46 +119,125 @@ static int ethtool_binary(const struct nlattr *attr, void *out, size_t max,
 	return 0;
 }
 
-static int ethtool_rss_reply(const struct nlmsghdr *nlh, void *data)
+int ethtool_rss_parse(const struct nlmsghdr *nlh, struct ethtool_rss *rss)
 {
-	const struct nlattr *tb[STEER_ETHTOOL_A_RSS_MAX + 1];
-	struct ethtool_rss *rss = data;
+	const struct nlattr *tb[ETHTOOL_A_RSS_MAX + 1];
 	size_t len;
 	int err;
 
-	err = ethtool_reply_attrs(nlh, STEER_ETHTOOL_MSG_RSS_GET_REPLY, tb,
-				  STEER_ETHTOOL_A_RSS_MAX);
-	if (!err && tb[STEER_ETHTOOL_A_RSS_HFUNC])
-		err = nlsock_attr_u32(tb[STEER_ETHTOOL_A_RSS_HFUNC],
-				      &rss->hfunc);
-	if (!err && tb[STEER_ETHTOOL_A_RSS_HKEY]) {
-		err = ethtool_binary(tb[STEER_ETHTOOL_A_RSS_HKEY], rss->key,
+	memset(rss, 0, sizeof(*rss));
+	err = nlsock_genl_parse(nlh, ETHTOOL_MSG_RSS_GET_REPLY, tb,
+				ETHTOOL_A_RSS_MAX);
+	if (!err)
+		err = ethtool_opt_u32(tb[ETHTOOL_A_RSS_HFUNC], &rss->hfunc);
+	if (!err && tb[ETHTOOL_A_RSS_HKEY]) {
+		err = ethtool_binary(tb[ETHTOOL_A_RSS_HKEY], rss->key,
 				     sizeof(rss->key), &len);
 		rss->key_len = len;
 	}
-	if (!err && tb[STEER_ETHTOOL_A_RSS_INDIR]) {
-		err = ethtool_binary(tb[STEER_ETHTOOL_A_RSS_INDIR], rss->indir,
+	if (!err && tb[ETHTOOL_A_RSS_INDIR]) {
+		err = ethtool_binary(tb[ETHTOOL_A_RSS_INDIR], rss->indir,
 				     sizeof(rss->indir), &len);
 		if (!err && len % sizeof(rss->indir[0]))
 			err = -EPROTO;
 		rss->indir_size = len / sizeof(rss->indir[0]);
 	}
-	if (err) {
-		errno = -err;
-		return MNL_CB_ERROR;
-	}
-	return MNL_CB_OK;
+	if (err)
+		memset(rss, 0, sizeof(*rss)); /* no half-read table */
+	return err;
 }
 
-int ethtool_rss_get(const char *ifname, struct ethtool_rss *rss)
+static int ethtool_rss_reply(const struct nlmsghdr *nlh, void *data)
+{
+	return nlsock_cb_status(ethtool_rss_parse(nlh, data));
+}
+
+int ethtool_get_rss(struct nl_ctx *ctx, const char *ifname,
+		    struct ethtool_rss *rss)
 {
 	int err;
 
 	memset(rss, 0, sizeof(*rss));
-	err = ethtool_request(ifname, STEER_ETHTOOL_MSG_RSS_GET,
-			      STEER_ETHTOOL_A_RSS_HEADER, ethtool_rss_reply,
-			      rss);
+	err = ethtool_request(ctx, ifname, ETHTOOL_MSG_RSS_GET,
+			      ETHTOOL_A_RSS_HEADER, ethtool_rss_reply, rss);
 	if (err)
-		memset(rss, 0, sizeof(*rss)); /* no half-read table */
+		memset(rss, 0, sizeof(*rss));
 	return err;
+}
+
+struct ethtool_call {
+	const char *ifname;
+	void *out;
+};
+
+static int ethtool_rx_queues_in(struct nl_ctx *ctx, void *arg)
+{
+	struct ethtool_call *call = arg;
+	struct ethtool_channel_counts ch;
+	int err;
+
+	err = ethtool_get_channels(ctx, call->ifname, &ch);
+	if (!err)
+		*(uint32_t *)call->out = ethtool_channels_rx(&ch);
+	return err;
+}
+
+int ethtool_rx_queues(const char *ifname, uint32_t *rx)
+{
+	struct ethtool_call call = { ifname, rx };
+
+	if (!ethtool_ifname_ok(ifname))
+		return -EINVAL;
+	return nl_ctx_with(NULL, ethtool_rx_queues_in, &call);
+}
+
+static int ethtool_rss_in(struct nl_ctx *ctx, void *arg)
+{
+	struct ethtool_call *call = arg;
+
+	return ethtool_get_rss(ctx, call->ifname, call->out);
+}
+
+int ethtool_rss_get(const char *ifname, struct ethtool_rss *rss)
+{
+	struct ethtool_call call = { ifname, rss };
+
+	memset(rss, 0, sizeof(*rss));
+	if (!ethtool_ifname_ok(ifname))
+		return -EINVAL;
+	return nl_ctx_with(NULL, ethtool_rss_in, &call);
+}
+
+int ethtool_get_driver(const char *ifname, struct ethtool_driver *drv)
+{
+	struct ethtool_drvinfo info = { .cmd = ETHTOOL_GDRVINFO };
+	struct ifreq ifr = { 0 };
+	int fd, err = 0;
+
+	memset(drv, 0, sizeof(*drv));
+	if (!ethtool_ifname_ok(ifname))
+		return -EINVAL;
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	strcpy(ifr.ifr_name, ifname);
+	ifr.ifr_data = (void *)&info;
+	if (ioctl(fd, SIOCETHTOOL, &ifr))
+		err = -errno;
+	close(fd);
+	if (err)
+		return err;
+	/* The kernel's strings may fill their arrays with no NUL. */
+	snprintf(drv->driver, sizeof(drv->driver), "%.*s",
+		 (int)sizeof(info.driver), info.driver);
+	snprintf(drv->bus_info, sizeof(drv->bus_info), "%.*s",
+		 (int)sizeof(info.bus_info), info.bus_info);
+	return drv->driver[0] ? 0 : -EOPNOTSUPP;
+}
+
+bool ethtool_is_veth(const char *ifname)
+{
+	struct ethtool_driver drv;
+
+	return !ethtool_get_driver(ifname, &drv) && !strcmp(drv.driver, "veth");
 }

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -86,17 +87,6 @@ int client_call(int sock, json_t *req, json_t **reply)
 	return err;
 }
 
-void client_req_set(json_t **req, const char *key, json_t *value)
-{
-	if (!*req || !value)
-		json_decref(value);
-	else if (!json_object_set_new(*req, key, value))
-		return;
-	/* json_object_set_new() has taken value even when it failed. */
-	json_decref(*req);
-	*req = NULL;
-}
-
 int client_request(json_t *req, json_t **reply)
 {
 	int sock, err;
@@ -113,6 +103,32 @@ int client_request(json_t *req, json_t **reply)
 
 int client_bad_reply(const char *cmd, const struct proto_read *rd)
 {
+	if (rd->err == -ENOMEM) {
+		print_err("out of memory reading steerd's reply");
+		return rd->err;
+	}
 	print_err("steerd's reply to %s is malformed: %s", cmd, rd->msg);
 	return rd->err;
+}
+
+int client_show_list(const char *cmd, struct proto_read *rd,
+		     const json_t *reply, const struct client_list *list)
+{
+	void *items;
+	size_t n, i;
+
+	if (proto_unpack_list(rd, reply, list->key, list->size, list->unpack,
+			      &items, &n))
+		return client_bad_reply(cmd, rd);
+	if (list->head)
+		list->head(items, n, list->ctx);
+	open_json_array(list->key);
+	for (i = 0; i < n; i++) {
+		open_json_object(NULL);
+		list->row((const char *)items + i * list->size, list->ctx);
+		close_json_object();
+	}
+	close_json_array();
+	free(items);
+	return 0;
 }

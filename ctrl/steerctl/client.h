@@ -10,6 +10,7 @@
 #include <jansson.h>
 
 #include "lib/proto.h"
+#include "lib/proto_msg.h"
 
 /* The control socket in use: --socket, or steerd's default. */
 const char *client_socket_path(void);
@@ -31,21 +32,37 @@ int client_connect(void);
  */
 int client_call(int sock, json_t *req, json_t **reply);
 
-/*
- * Adds key: value (its reference is taken) to the request being built. On
- * failure (out of memory) the request is dropped and *req set to NULL,
- * which client_call() reports; so a command adds its arguments and checks
- * once, in the call.
- */
-void client_req_set(json_t **req, const char *key, json_t *value);
-
 /* client_connect(), client_call(), and close the connection. */
 int client_request(json_t *req, json_t **reply);
 
 /*
  * Reports that steerd's reply to cmd does not have the fields the protocol
- * promises (rd says which) and returns rd->err.
+ * promises (rd says which), or that it could not be read for want of
+ * memory, and returns rd->err.
  */
 int client_bad_reply(const char *cmd, const struct proto_read *rd);
+
+/*
+ * A list in a reply, shown: a JSON array named key of one object per
+ * element, and the text rows. head (NULL: none) comes first, once, given
+ * every element (text headings, column widths); row prints one element.
+ */
+struct client_list {
+	const char *key; /* "groups" */
+	size_t size; /* of an element, as unpacked */
+	proto_unpack_fn unpack;
+	void (*head)(const void *items, size_t n, void *ctx);
+	void (*row)(const void *item, void *ctx);
+	void *ctx;
+};
+
+/*
+ * Unpacks reply[list->key] with rd (which may hold errors of the reply's
+ * other fields, read before) and, when the whole reply is well formed,
+ * shows it. Returns 0, or a negative errno after printing why (as
+ * client_bad_reply() does).
+ */
+int client_show_list(const char *cmd, struct proto_read *rd,
+		     const json_t *reply, const struct client_list *list);
 
 #endif /* STEER_CLIENT_H */

@@ -55,30 +55,23 @@ static int drain_usage(void)
 
 static int print_drain(const char *group, const json_t *reply, bool wait)
 {
-	uint32_t slot, drained_ms = 0, drained = 0;
-	const char *state = NULL;
+	struct proto_drain_reply r;
 	struct proto_read rd;
 
 	proto_read_init(&rd);
-	slot = proto_read_u32(&rd, reply, "slot");
-	if (wait) {
-		drained_ms = proto_read_u32(&rd, reply, "drained_ms");
-		drained = proto_read_u32(&rd, reply, "drained");
-	} else {
-		state = proto_read_str(&rd, reply, "state");
-	}
-	if (rd.err)
+	if (proto_unpack_drain_reply(&rd, reply, wait, &r))
 		return client_bad_reply("drain", &rd);
 
 	print_string(PRINT_FP, NULL, "%s", group);
-	print_uint(PRINT_ANY, "slot", " slot %u:", slot);
+	print_uint(PRINT_ANY, "slot", " slot %u:", r.slot);
 	if (wait) {
 		print_uint(PRINT_ANY, "drained", " drained %u connection",
-			   drained);
-		print_string(PRINT_FP, NULL, "%s", drained == 1 ? "" : "s");
-		print_uint(PRINT_ANY, "drained_ms", " in %u ms\n", drained_ms);
+			   r.drained);
+		print_string(PRINT_FP, NULL, "%s", r.drained == 1 ? "" : "s");
+		print_uint(PRINT_ANY, "drained_ms", " in %u ms\n",
+			   r.drained_ms);
 	} else {
-		print_string(PRINT_ANY, "state", " %s\n", state);
+		print_string(PRINT_ANY, "state", " %s\n", r.state);
 	}
 	return 0;
 }
@@ -96,8 +89,9 @@ int do_drain(int argc, char **argv)
 		CLI_OPT_END,
 	};
 	uint32_t slot = 0, pid = 0, timeout_ms = 0;
+	struct proto_drain_req req = { .wait_given = true };
 	struct parse_err perr;
-	json_t *req, *reply;
+	json_t *reply;
 	int ret;
 
 	ret = cli_parse_args("drain", argc, argv, opts, pos, 1, 1, "NAME");
@@ -119,17 +113,13 @@ int do_drain(int argc, char **argv)
 					     &timeout_ms, &perr))
 		return cli_usage_error("--timeout: %s", perr.msg);
 
-	req = proto_request("drain");
-	client_req_set(&req, "group", json_string(pos[0]));
-	if (slot_arg)
-		client_req_set(&req, "slot", json_integer(slot));
-	else
-		client_req_set(&req, "pid", json_integer(pid));
-	if (timeout_arg)
-		client_req_set(&req, "timeout_ms", json_integer(timeout_ms));
-	client_req_set(&req, "wait", json_boolean(wait));
-
-	ret = client_request(req, &reply);
+	req.group = pos[0];
+	req.by = slot_arg ? PROTO_DRAIN_SLOT : PROTO_DRAIN_PID;
+	req.id = slot_arg ? slot : pid;
+	req.timeout_given = timeout_arg;
+	req.timeout_ms = timeout_ms;
+	req.wait = wait;
+	ret = client_request(proto_pack_drain_req(&req), &reply);
 	if (ret)
 		return ret;
 	ret = print_drain(pos[0], reply, wait);

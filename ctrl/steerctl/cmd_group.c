@@ -9,7 +9,6 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -44,55 +43,17 @@
 
 static const char *const group_kinds[] = { "reuseport", "xsk", NULL };
 
-/* A group as steerd describes it; strings borrowed from the reply. */
-struct group {
-	const char *name;
-	uint32_t id;
-	const char *addr;
-	uint32_t port;
-	const char *kind;
-	uint32_t active;
-	uint32_t standby;
-	uint32_t draining;
-};
-
-struct slot {
-	uint32_t slot;
-	uint32_t cpu;
-	const char *state;
-	uint32_t pid;
-	uint64_t cookie;
-	uint32_t accept_queue;
-	uint64_t syns;
-	uint64_t local;
-	uint64_t redirected;
-};
-
-static void read_group(struct proto_read *rd, const json_t *obj,
-		       const char *where, struct group *g)
-{
-	proto_read_at(rd, "%s", where);
-	g->name = proto_read_str(rd, obj, "name");
-	g->id = proto_read_u32(rd, obj, "id");
-	g->addr = proto_read_str(rd, obj, "addr");
-	g->port = proto_read_u32(rd, obj, "port");
-	g->kind = proto_read_str(rd, obj, "kind");
-	g->active = proto_read_u32(rd, obj, "active");
-	g->standby = proto_read_u32(rd, obj, "standby");
-	g->draining = proto_read_u32(rd, obj, "draining");
-}
-
 /*
  * JSON: addr and port, in the protocol's place, after id. The text puts
  * them together, 198.18.0.1:80 or [2001:db8::1]:443, where fmt says.
  */
-static void print_addr_port(const struct group *g)
+static void print_addr_port(const struct proto_group *g)
 {
 	print_string(PRINT_JSON, "addr", NULL, g->addr);
 	print_uint(PRINT_JSON, "port", NULL, g->port);
 }
 
-static void print_listen_text(const struct group *g, const char *fmt)
+static void print_listen_text(const struct proto_group *g, const char *fmt)
 {
 	char text[LISTEN_TEXT_MAX];
 	bool v6 = strchr(g->addr, ':');
@@ -103,7 +64,7 @@ static void print_listen_text(const struct group *g, const char *fmt)
 }
 
 /* One line: "web: id 0 reuseport 198.18.0.1:80 active 4 ...". */
-static void print_group_line(const struct group *g)
+static void print_group_line(const struct proto_group *g)
 {
 	print_string(PRINT_ANY, "name", "%s:", g->name);
 	print_uint(PRINT_ANY, "id", " id %u", g->id);
@@ -152,6 +113,7 @@ static int check_name(const char *name)
 static int do_add(int argc, char **argv)
 {
 	char addr_text[INET6_ADDRSTRLEN];
+	struct proto_group_add_req req = { .addr = addr_text };
 	const char *pos[1] = { NULL };
 	const char *listen = NULL, *kind = NULL;
 	const struct cli_opt opts[] = {
@@ -162,8 +124,8 @@ static int do_add(int argc, char **argv)
 	struct parse_err perr;
 	struct steer_addr addr;
 	struct proto_read rd;
-	json_t *req, *reply;
-	struct group g;
+	struct proto_group g;
+	json_t *reply;
 	uint16_t port;
 	int ret;
 
@@ -184,19 +146,14 @@ static int do_add(int argc, char **argv)
 
 	/* steerd gets the address in one spelling: inet_ntop's. */
 	inet_ntop(addr.af, addr.bytes, addr_text, sizeof(addr_text));
-	req = proto_request("group_add");
-	client_req_set(&req, "name", json_string(pos[0]));
-	client_req_set(&req, "addr", json_string(addr_text));
-	client_req_set(&req, "port", json_integer(port));
-	if (kind)
-		client_req_set(&req, "kind", json_string(kind));
-
-	ret = client_request(req, &reply);
+	req.name = pos[0];
+	req.port = port;
+	req.kind = kind;
+	ret = client_request(proto_pack_group_add_req(&req), &reply);
 	if (ret)
 		return ret;
 	proto_read_init(&rd);
-	read_group(&rd, reply, "", &g);
-	if (rd.err)
+	if (proto_unpack_group(&rd, reply, &g))
 		ret = client_bad_reply("group_add", &rd);
 	else
 		print_group_line(&g);
@@ -218,7 +175,6 @@ static int do_del(int argc, char **argv)
 {
 	const struct cli_opt opts[] = { CLI_OPT_END };
 	const char *pos[1] = { NULL };
-	json_t *req;
 	int ret;
 
 	ret = cli_parse_args("group del", argc, argv, opts, pos, 1, 1, "NAME");
@@ -228,9 +184,7 @@ static int do_del(int argc, char **argv)
 	if (ret)
 		return ret;
 
-	req = proto_request("group_del");
-	client_req_set(&req, "name", json_string(pos[0]));
-	return client_request(req, NULL);
+	return client_request(proto_pack_group_del_req(pos[0]), NULL);
 }
 
 static int list_usage(void)
@@ -245,19 +199,31 @@ static int list_usage(void)
 	return 0;
 }
 
-static void print_list_head(int name_width)
+/* The NAME column fits the longest name. */
+static void print_list_head(const void *items, size_t n, void *ctx)
 {
 	char fmt[sizeof("%-4294967295s") + sizeof(LIST_HEAD)];
+	const struct proto_group *groups = items;
+	int *name_width = ctx;
+	size_t i;
 
-	snprintf(fmt, sizeof(fmt), "%%-%ds%s", name_width, LIST_HEAD);
+	*name_width = strlen(NAME_HEAD);
+	for (i = 0; i < n; i++)
+		if ((int)strlen(groups[i].name) > *name_width)
+			*name_width = strlen(groups[i].name);
+	*name_width += COL_GAP;
+	if (!n)
+		return;
+	snprintf(fmt, sizeof(fmt), "%%-%ds%s", *name_width, LIST_HEAD);
 	print_string(PRINT_FP, NULL, fmt, NAME_HEAD);
 }
 
-static void print_group_row(const struct group *g, int name_width)
+static void print_group_row(const void *item, void *ctx)
 {
+	const struct proto_group *g = item;
 	char fmt[sizeof("%-4294967295s")];
 
-	snprintf(fmt, sizeof(fmt), "%%-%ds", name_width);
+	snprintf(fmt, sizeof(fmt), "%%-%ds", *(int *)ctx);
 	print_string(PRINT_ANY, "name", fmt, g->name);
 	print_uint(PRINT_ANY, "id", "%-6u", g->id);
 	print_addr_port(g);
@@ -271,54 +237,27 @@ static void print_group_row(const struct group *g, int name_width)
 static int do_list(int argc, char **argv)
 {
 	const struct cli_opt opts[] = { CLI_OPT_END };
-	char where[PROTO_READ_WHERE_MAX];
-	struct group *groups = NULL;
-	int ret, width = strlen(NAME_HEAD);
+	int ret, name_width;
+	const struct client_list list = {
+		.key = "groups",
+		.size = sizeof(struct proto_group),
+		.unpack = proto_unpack_group,
+		.head = print_list_head,
+		.row = print_group_row,
+		.ctx = &name_width,
+	};
 	struct proto_read rd;
-	json_t *reply, *list, *obj;
-	size_t i, n;
+	json_t *reply;
 
 	ret = cli_parse_args("group list", argc, argv, opts, NULL, 0, 0, "");
 	if (ret)
 		return ret > 0 ? list_usage() : ret;
 
-	ret = client_request(proto_request("group_list"), &reply);
+	ret = client_request(proto_pack_group_list_req(), &reply);
 	if (ret)
 		return ret;
 	proto_read_init(&rd);
-	list = proto_read_array(&rd, reply, "groups");
-	n = json_array_size(list);
-	if (n) {
-		groups = calloc(n, sizeof(*groups));
-		if (!groups) {
-			print_err("out of memory reading steerd's reply");
-			ret = -ENOMEM;
-			goto out;
-		}
-	}
-	json_array_foreach(list, i, obj)
-	{
-		snprintf(where, sizeof(where), "groups[%zu]", i);
-		read_group(&rd, obj, where, &groups[i]);
-		if ((int)strlen(groups[i].name) > width)
-			width = strlen(groups[i].name);
-	}
-	if (rd.err) {
-		ret = client_bad_reply("group_list", &rd);
-		goto out;
-	}
-
-	if (n)
-		print_list_head(width + COL_GAP);
-	open_json_array("groups");
-	for (i = 0; i < n; i++) {
-		open_json_object(NULL);
-		print_group_row(&groups[i], width + COL_GAP);
-		close_json_object();
-	}
-	close_json_array();
-out:
-	free(groups);
+	ret = client_show_list("group_list", &rd, reply, &list);
 	json_decref(reply);
 	return ret;
 }
@@ -346,43 +285,45 @@ static int show_usage(void)
 	return 0;
 }
 
-static void read_slot(struct proto_read *rd, const json_t *obj, size_t i,
-		      struct slot *s)
+static void print_slot(const void *item, void *ctx)
 {
-	proto_read_at(rd, "slots[%zu]", i);
-	s->slot = proto_read_u32(rd, obj, "slot");
-	s->cpu = proto_read_u32(rd, obj, "cpu");
-	s->state = proto_read_str(rd, obj, "state");
-	s->pid = proto_read_u32(rd, obj, "pid");
-	s->cookie = proto_read_u64(rd, obj, "cookie");
-	s->accept_queue = proto_read_u32(rd, obj, "accept_queue");
-	s->syns = proto_read_u64(rd, obj, "syns");
-	s->local = proto_read_u64(rd, obj, "local");
-	s->redirected = proto_read_u64(rd, obj, "redirected");
-}
+	const struct proto_slot *s = item;
 
-static void print_slot(const struct slot *s)
-{
 	print_uint(PRINT_ANY, "slot", "%-6u", s->slot);
 	print_uint(PRINT_ANY, "cpu", "%-6u", s->cpu);
 	print_string(PRINT_ANY, "state", "%-10s", s->state);
 	print_uint(PRINT_ANY, "pid", "%-9u", s->pid);
 	print_u64(PRINT_ANY, "cookie", "%-16" PRIu64, s->cookie);
 	print_uint(PRINT_ANY, "accept_queue", "%-9u", s->accept_queue);
-	print_u64(PRINT_ANY, "syns", "%-12" PRIu64, s->syns);
-	print_u64(PRINT_ANY, "local", "%-12" PRIu64, s->local);
-	print_u64(PRINT_ANY, "redirected", "%" PRIu64 "\n", s->redirected);
+	print_u64(PRINT_ANY, "syns", "%-12" PRIu64, (uint64_t)s->stats.syns);
+	print_u64(PRINT_ANY, "local", "%-12" PRIu64, (uint64_t)s->stats.local);
+	print_u64(PRINT_ANY, "redirected", "%" PRIu64 "\n",
+		  (uint64_t)s->stats.redirected);
+}
+
+/* The group's line, then the slots' table head when there are slots. */
+static void print_show_head(const void *items, size_t n, void *ctx)
+{
+	print_group_line(ctx);
+	if (n)
+		print_string(PRINT_FP, NULL, "%s", SLOTS_HEAD);
 }
 
 static int do_show(int argc, char **argv)
 {
 	const struct cli_opt opts[] = { CLI_OPT_END };
 	const char *pos[1] = { NULL };
-	struct slot *slots = NULL;
+	struct proto_group g;
+	const struct client_list slots = {
+		.key = "slots",
+		.size = sizeof(struct proto_slot),
+		.unpack = proto_unpack_slot,
+		.head = print_show_head,
+		.row = print_slot,
+		.ctx = &g,
+	};
 	struct proto_read rd;
-	json_t *req, *reply, *list, *obj;
-	struct group g;
-	size_t i, n;
+	json_t *reply;
 	int ret;
 
 	ret = cli_parse_args("group show", argc, argv, opts, pos, 1, 1, "NAME");
@@ -392,42 +333,12 @@ static int do_show(int argc, char **argv)
 	if (ret)
 		return ret;
 
-	req = proto_request("group_show");
-	client_req_set(&req, "name", json_string(pos[0]));
-	ret = client_request(req, &reply);
+	ret = client_request(proto_pack_group_show_req(pos[0]), &reply);
 	if (ret)
 		return ret;
-
 	proto_read_init(&rd);
-	read_group(&rd, reply, "", &g);
-	list = proto_read_array(&rd, reply, "slots");
-	n = json_array_size(list);
-	if (n) {
-		slots = calloc(n, sizeof(*slots));
-		if (!slots) {
-			print_err("out of memory reading steerd's reply");
-			ret = -ENOMEM;
-			goto out;
-		}
-	}
-	json_array_foreach(list, i, obj) read_slot(&rd, obj, i, &slots[i]);
-	if (rd.err) {
-		ret = client_bad_reply("group_show", &rd);
-		goto out;
-	}
-
-	print_group_line(&g);
-	if (n)
-		print_string(PRINT_FP, NULL, "%s", SLOTS_HEAD);
-	open_json_array("slots");
-	for (i = 0; i < n; i++) {
-		open_json_object(NULL);
-		print_slot(&slots[i]);
-		close_json_object();
-	}
-	close_json_array();
-out:
-	free(slots);
+	proto_unpack_group(&rd, reply, &g);
+	ret = client_show_list("group_show", &rd, reply, &slots);
 	json_decref(reply);
 	return ret;
 }

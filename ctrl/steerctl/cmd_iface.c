@@ -34,57 +34,17 @@
 static const char *const xdp_modes[] = { "native", "skb", NULL };
 static const char *const steer_modes[] = { "rss", "cpu", NULL };
 
-/* An interface as steerd describes it; strings borrowed from the reply. */
-struct iface {
-	const char *name;
-	uint32_t ifindex;
-	uint32_t slot;
-	const char *xdp_mode;
-	const char *attach;
-	const char *steer;
-	uint32_t rx_queues;
-	json_t *cpus; /* [int], checked */
-	uint32_t indir_size;
-	const char *key;
-};
-
-/* Reads an interface object; where names it in messages ("ifaces[1]"). */
-static void read_iface(struct proto_read *rd, const json_t *obj,
-		       const char *where, struct iface *ifc)
-{
-	json_t *cpu;
-	size_t i;
-
-	proto_read_at(rd, "%s", where);
-	ifc->name = proto_read_str(rd, obj, "name");
-	ifc->ifindex = proto_read_u32(rd, obj, "ifindex");
-	ifc->slot = proto_read_u32(rd, obj, "slot");
-	ifc->xdp_mode = proto_read_str(rd, obj, "xdp_mode");
-	ifc->attach = proto_read_str(rd, obj, "attach");
-	ifc->steer = proto_read_str(rd, obj, "steer");
-	ifc->rx_queues = proto_read_u32(rd, obj, "rx_queues");
-	ifc->cpus = proto_read_array(rd, obj, "cpus");
-	ifc->indir_size = proto_read_u32(rd, obj, "indir_size");
-	ifc->key = proto_read_str(rd, obj, "key");
-	json_array_foreach(ifc->cpus, i, cpu)
-	{
-		proto_read_at(rd, "%s%scpus[%zu]", where, *where ? "." : "", i);
-		proto_read_u32(rd, cpu, NULL);
-	}
-}
-
 /* Text: the CPUs as ranges, "0-3,6"; JSON: the array. */
-static void print_cpus(const json_t *cpus)
+static void print_cpus(const uint32_t *cpus, size_t n)
 {
-	size_t i, n = json_array_size(cpus), size = 0;
+	size_t i, size = 0;
 	uint32_t first, cur, next;
 	char *text = NULL;
 	FILE *f;
 
 	open_json_array("cpus");
 	for (i = 0; i < n; i++)
-		print_uint(PRINT_JSON, NULL, NULL,
-			   json_integer_value(json_array_get(cpus, i)));
+		print_uint(PRINT_JSON, NULL, NULL, cpus[i]);
 	close_json_array();
 	if (output_is_json())
 		return;
@@ -93,11 +53,10 @@ static void print_cpus(const json_t *cpus)
 	if (!f)
 		return;
 	for (i = 0; i < n; i = next) {
-		first = json_integer_value(json_array_get(cpus, i));
+		first = cpus[i];
 		cur = first;
 		for (next = i + 1; next < n; next++) {
-			if (json_integer_value(json_array_get(cpus, next)) !=
-			    (json_int_t)cur + 1)
+			if (cpus[next] != (uint64_t)cur + 1)
 				break;
 			cur++;
 		}
@@ -110,8 +69,10 @@ static void print_cpus(const json_t *cpus)
 	free(text);
 }
 
-static void print_iface(const struct iface *ifc)
+static void print_iface(const void *item, void *ctx)
 {
+	const struct proto_iface *ifc = item;
+
 	print_string(PRINT_ANY, "name", "%s:", ifc->name);
 	print_uint(PRINT_ANY, "ifindex", " ifindex %u", ifc->ifindex);
 	print_uint(PRINT_ANY, "slot", " slot %u", ifc->slot);
@@ -119,7 +80,7 @@ static void print_iface(const struct iface *ifc)
 	print_string(PRINT_ANY, "attach", " (%s)", ifc->attach);
 	print_string(PRINT_ANY, "steer", " steer %s\n", ifc->steer);
 	print_uint(PRINT_ANY, "rx_queues", "\trx_queues %u", ifc->rx_queues);
-	print_cpus(ifc->cpus);
+	print_cpus(ifc->cpus, ifc->ncpus);
 	print_uint(PRINT_ANY, "indir_size", " indir_size %u\n",
 		   ifc->indir_size);
 	print_string(PRINT_ANY, "key", "\tkey %s\n", ifc->key);
@@ -162,13 +123,13 @@ static int do_attach(int argc, char **argv)
 		CLI_OPT_FLAG("--force", &force),
 		CLI_OPT_END,
 	};
-	uint32_t cpus[STEER_MAX_CPUS];
+	struct proto_iface_attach_req req = { 0 };
 	struct parse_err perr;
 	struct proto_read rd;
-	json_t *req, *reply, *list;
+	struct proto_iface ifc;
 	const char *warning;
-	struct iface ifc;
-	size_t ncpus = 0, i;
+	size_t ncpus = 0;
+	json_t *reply;
 	int ret;
 
 	ret = cli_parse_args("iface attach", argc, argv, opts, pos, 1, 1,
@@ -182,47 +143,26 @@ static int do_attach(int argc, char **argv)
 	if (steer && cli_check_choice(steer, steer_modes, &perr))
 		return cli_usage_error("--steer: %s", perr.msg);
 	if (cpus_arg &&
-	    parse_cpu_list(cpus_arg, cpus, STEER_MAX_CPUS, &ncpus, &perr))
+	    parse_cpu_list(cpus_arg, req.cpus, STEER_MAX_CPUS, &ncpus, &perr))
 		return cli_usage_error("--cpus: %s", perr.msg);
 
 	/* Arguments with a default in the protocol are sent only if given. */
-	req = proto_request("iface_attach");
-	client_req_set(&req, "ifname", json_string(pos[0]));
-	if (mode)
-		client_req_set(&req, "xdp_mode", json_string(mode));
-	if (steer)
-		client_req_set(&req, "steer", json_string(steer));
-	if (cpus_arg) {
-		list = json_array();
-		for (i = 0; list && i < ncpus; i++) {
-			if (json_array_append_new(list,
-						  json_integer(cpus[i]))) {
-				json_decref(list);
-				list = NULL;
-			}
-		}
-		client_req_set(&req, "cpus", list);
-	}
-	client_req_set(&req, "force", json_boolean(force));
-
-	ret = client_request(req, &reply);
+	req.ifname = pos[0];
+	req.xdp_mode = mode;
+	req.steer = steer;
+	req.cpus_given = cpus_arg;
+	req.ncpus = ncpus;
+	req.force = force;
+	ret = client_request(proto_pack_iface_attach_req(&req), &reply);
 	if (ret)
 		return ret;
 	proto_read_init(&rd);
-	read_iface(&rd, reply, "", &ifc);
-	/*
-	 * Not in docs/protocol.md (yet): steerd adds "warning" when the
-	 * attachment works but will lose traffic, e.g. native XDP with
-	 * CPU redirects on veth. It must reach the user.
-	 */
-	proto_read_at(&rd, "%s", "");
-	warning = json_object_get(reply, "warning") ?
-			  proto_read_str(&rd, reply, "warning") :
-			  NULL;
+	/* steerd's warning must reach the user: stderr, or the document. */
+	proto_unpack_iface_attach_reply(&rd, reply, &ifc, &warning);
 	if (rd.err) {
 		ret = client_bad_reply("iface_attach", &rd);
 	} else {
-		print_iface(&ifc);
+		print_iface(&ifc, NULL);
 		if (warning && output_is_json())
 			print_string(PRINT_JSON, "warning", NULL, warning);
 		else if (warning)
@@ -247,7 +187,6 @@ static int do_detach(int argc, char **argv)
 	const struct cli_opt opts[] = { CLI_OPT_END };
 	const char *pos[1] = { NULL };
 	struct parse_err perr;
-	json_t *req;
 	int ret;
 
 	ret = cli_parse_args("iface detach", argc, argv, opts, pos, 1, 1,
@@ -257,9 +196,7 @@ static int do_detach(int argc, char **argv)
 	if (cli_check_ifname(pos[0], &perr))
 		return cli_usage_error("%s", perr.msg);
 
-	req = proto_request("iface_detach");
-	client_req_set(&req, "ifname", json_string(pos[0]));
-	return client_request(req, NULL);
+	return client_request(proto_pack_iface_detach_req(pos[0]), NULL);
 }
 
 static int show_usage(void)
@@ -281,13 +218,16 @@ static int show_usage(void)
 static int do_show(int argc, char **argv)
 {
 	const struct cli_opt opts[] = { CLI_OPT_END };
+	const struct client_list ifaces = {
+		.key = "ifaces",
+		.size = sizeof(struct proto_iface),
+		.unpack = proto_unpack_iface,
+		.row = print_iface,
+	};
 	const char *pos[1] = { NULL };
-	struct iface *ifcs = NULL;
 	struct parse_err perr;
 	struct proto_read rd;
-	json_t *req, *reply, *list, *obj;
-	char where[PROTO_READ_WHERE_MAX];
-	size_t i, n;
+	json_t *reply;
 	int ret;
 
 	ret = cli_parse_args("iface show", argc, argv, opts, pos, 0, 1,
@@ -297,43 +237,11 @@ static int do_show(int argc, char **argv)
 	if (pos[0] && cli_check_ifname(pos[0], &perr))
 		return cli_usage_error("%s", perr.msg);
 
-	req = proto_request("iface_show");
-	if (pos[0])
-		client_req_set(&req, "ifname", json_string(pos[0]));
-	ret = client_request(req, &reply);
+	ret = client_request(proto_pack_iface_show_req(pos[0]), &reply);
 	if (ret)
 		return ret;
-
 	proto_read_init(&rd);
-	list = proto_read_array(&rd, reply, "ifaces");
-	n = json_array_size(list);
-	if (n) {
-		ifcs = calloc(n, sizeof(*ifcs));
-		if (!ifcs) {
-			print_err("out of memory reading steerd's reply");
-			ret = -ENOMEM;
-			goto out;
-		}
-	}
-	json_array_foreach(list, i, obj)
-	{
-		snprintf(where, sizeof(where), "ifaces[%zu]", i);
-		read_iface(&rd, obj, where, &ifcs[i]);
-	}
-	if (rd.err) {
-		ret = client_bad_reply("iface_show", &rd);
-		goto out;
-	}
-
-	open_json_array("ifaces");
-	for (i = 0; i < n; i++) {
-		open_json_object(NULL);
-		print_iface(&ifcs[i]);
-		close_json_object();
-	}
-	close_json_array();
-out:
-	free(ifcs);
+	ret = client_show_list("iface_show", &rd, reply, &ifaces);
 	json_decref(reply);
 	return ret;
 }

@@ -33,49 +33,25 @@
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 /*
- * A group's counters in the reply, in the order of struct
- * steer_group_stats, with their text: three lines, XDP steering, AF_XDP,
+ * The group counters, in the order of struct steer_group_stats, shown on
+ * the line steer_abi.h gives each: XDP steering, AF_XDP and RSS,
  * SK_REUSEPORT selection.
  */
+#define GROUP_FIELD_(name, line) { #name, line },
 static const struct group_field {
 	const char *name;
-	const char *fmt;
-} group_fields[] = {
-	{ "packets", "  packets %" PRIu64 },
-	{ "syns", "  syns %" PRIu64 },
-	{ "local", "  local %" PRIu64 },
-	{ "redirected", "  redirected %" PRIu64 },
-	{ "fallback", "  fallback %" PRIu64 "\n" },
-	{ "xsk_redirected", "  xsk_redirected %" PRIu64 },
-	{ "xsk_miss", "  xsk_miss %" PRIu64 },
-	{ "rss_mismatch", "  rss_mismatch %" PRIu64 "\n" },
-	{ "select_local", "  select_local %" PRIu64 },
-	{ "select_fallback", "  select_fallback %" PRIu64 },
-	{ "select_none", "  select_none %" PRIu64 },
-	{ "migrations", "  migrations %" PRIu64 "\n" },
-};
+	int line;
+} group_fields[] = { STEER_GROUP_COUNTERS(GROUP_FIELD_) };
+#undef GROUP_FIELD_
 
 #define GROUP_FIELDS ARRAY_SIZE(group_fields)
-/* A counter added to the ABI must be added to the protocol and here. */
-_Static_assert(GROUP_FIELDS == sizeof(struct steer_group_stats) / sizeof(__u64),
-	       "one reply field per group counter");
-
-struct counter {
-	const char *name;
-	uint64_t value;
-};
-
-struct group_counters {
-	const char *name;
-	uint64_t value[GROUP_FIELDS];
-};
 
 /* One stats reply, read; names are borrowed from reply. */
 struct stats {
 	json_t *reply;
-	struct counter *counters;
+	struct proto_counter *counters;
 	size_t ncounters;
-	struct group_counters *groups;
+	struct proto_group_stats *groups;
 	size_t ngroups;
 };
 
@@ -118,42 +94,16 @@ static void stats_free(struct stats *s)
 /* Reads a stats reply, taking its reference. */
 static int read_stats(json_t *reply, struct stats *s)
 {
-	json_t *counters, *groups, *obj;
 	struct proto_read rd;
-	const char *name;
-	size_t i, f;
+	void *groups;
 
 	memset(s, 0, sizeof(*s));
 	s->reply = reply;
 	proto_read_init(&rd);
-	counters = proto_read_object(&rd, reply, "counters");
-	groups = proto_read_array(&rd, reply, "groups");
-	s->ncounters = json_object_size(counters);
-	s->ngroups = json_array_size(groups);
-	s->counters = calloc(s->ncounters + 1, sizeof(*s->counters));
-	s->groups = calloc(s->ngroups + 1, sizeof(*s->groups));
-	if (!s->counters || !s->groups) {
-		print_err("out of memory reading steerd's reply");
-		stats_free(s);
-		return -ENOMEM;
-	}
-
-	i = 0;
-	proto_read_at(&rd, "counters");
-	json_object_foreach(counters, name, obj)
-	{
-		s->counters[i].name = name;
-		s->counters[i].value = proto_read_u64(&rd, counters, name);
-		i++;
-	}
-	json_array_foreach(groups, i, obj)
-	{
-		proto_read_at(&rd, "groups[%zu]", i);
-		s->groups[i].name = proto_read_str(&rd, obj, "name");
-		for (f = 0; f < GROUP_FIELDS; f++)
-			s->groups[i].value[f] =
-				proto_read_u64(&rd, obj, group_fields[f].name);
-	}
+	proto_unpack_stats_counters(&rd, reply, &s->counters, &s->ncounters);
+	proto_unpack_list(&rd, reply, "groups", sizeof(*s->groups),
+			  proto_unpack_group_stats, &groups, &s->ngroups);
+	s->groups = groups;
 	if (rd.err) {
 		stats_free(s);
 		return client_bad_reply("stats", &rd);
@@ -172,8 +122,8 @@ static uint64_t rate(uint64_t prev, uint64_t cur, double secs)
 	return (uint64_t)((double)delta / secs + 0.5);
 }
 
-static const struct counter *find_counter(const struct stats *s,
-					  const char *name)
+static const struct proto_counter *find_counter(const struct stats *s,
+						const char *name)
 {
 	size_t i;
 
@@ -183,8 +133,8 @@ static const struct counter *find_counter(const struct stats *s,
 	return NULL;
 }
 
-static const struct group_counters *find_group(const struct stats *s,
-					       const char *name)
+static const struct proto_group_stats *find_group(const struct stats *s,
+						  const char *name)
 {
 	size_t i;
 
@@ -202,8 +152,9 @@ static void print_stats(const struct stats *s, const struct stats *prev,
 			double secs)
 {
 	char fmt[sizeof("  %-4294967295s ")];
-	const struct group_counters *pg;
-	const struct counter *pc;
+	const struct proto_group_stats *pg;
+	const struct proto_counter *pc;
+	const __u64 *gv, *pv;
 	int width = 0;
 	size_t i, f;
 	uint64_t v;
@@ -233,12 +184,20 @@ static void print_stats(const struct stats *s, const struct stats *prev,
 		open_json_object(NULL);
 		print_string(PRINT_ANY, "name", "group %s:\n",
 			     s->groups[i].name);
+		gv = (const __u64 *)&s->groups[i].stats;
+		pv = pg ? (const __u64 *)&pg->stats : NULL;
 		for (f = 0; f < GROUP_FIELDS; f++) {
-			v = s->groups[i].value[f];
+			v = gv[f];
 			if (prev)
-				v = rate(pg ? pg->value[f] : 0, v, secs);
-			print_u64(PRINT_ANY, group_fields[f].name,
-				  group_fields[f].fmt, v);
+				v = rate(pv ? pv[f] : 0, v, secs);
+			print_string(PRINT_FP, NULL, "  %s ",
+				     group_fields[f].name);
+			print_u64(PRINT_ANY, group_fields[f].name, "%" PRIu64,
+				  v);
+			/* The last of its line: a line break. */
+			if (f + 1 == GROUP_FIELDS ||
+			    group_fields[f + 1].line != group_fields[f].line)
+				print_nl();
 		}
 		close_json_object();
 	}
@@ -251,7 +210,7 @@ static int stats_once(void)
 	json_t *reply;
 	int ret;
 
-	ret = client_request(proto_request("stats"), &reply);
+	ret = client_request(proto_pack_stats_req(), &reply);
 	if (ret)
 		return ret;
 	ret = read_stats(reply, &s);
@@ -335,7 +294,7 @@ static int watch_fetch(const struct watch_signals *ws, int sock,
 	int ret;
 
 	sigprocmask(SIG_SETMASK, &ws->waiting, NULL);
-	ret = client_call(sock, proto_request("stats"), &reply);
+	ret = client_call(sock, proto_pack_stats_req(), &reply);
 	sigprocmask(SIG_BLOCK, &ws->blocked, NULL);
 	*t = now_ns();
 	if (ret)

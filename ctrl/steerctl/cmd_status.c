@@ -34,48 +34,14 @@ static int status_usage(void)
 	       "JSON (-j): {\"version\": \"0.1.0\", \"abi\": 1, \"bpffs\": "
 	       "\"/sys/fs/bpf/steer\",\n"
 	       "  \"pinned\": true, \"netns_cookie\": 4096, "
-	       "\"tcp_migrate_req\": 1,\n"
+	       "\"tcp_migrate_req\": 1 (null: unknown),\n"
 	       "  \"features\": {\"xdp_dispatcher\": false, "
 	       "\"reuseport_migrate\": true, ...},\n"
 	       "  \"ifaces\": 1, \"groups\": 2}\n");
 	return 0;
 }
 
-struct status {
-	const char *version;
-	const char *bpffs;
-	uint32_t abi;
-	bool pinned;
-	uint64_t netns_cookie;
-	uint32_t tcp_migrate_req;
-	json_t *features; /* {name: bool}, borrowed from the reply */
-	uint32_t ifaces;
-	uint32_t groups;
-};
-
-static void read_status(struct proto_read *rd, const json_t *reply,
-			struct status *st)
-{
-	const char *name;
-	json_t *v;
-
-	st->version = proto_read_str(rd, reply, "version");
-	st->abi = proto_read_u32(rd, reply, "abi");
-	st->bpffs = proto_read_str(rd, reply, "bpffs");
-	st->pinned = proto_read_bool(rd, reply, "pinned");
-	st->netns_cookie = proto_read_u64(rd, reply, "netns_cookie");
-	st->tcp_migrate_req = proto_read_u32(rd, reply, "tcp_migrate_req");
-	st->features = proto_read_object(rd, reply, "features");
-	st->ifaces = proto_read_u32(rd, reply, "ifaces");
-	st->groups = proto_read_u32(rd, reply, "groups");
-
-	proto_read_at(rd, "features");
-	json_object_foreach(st->features, name, v)
-		proto_read_bool(rd, st->features, name);
-	proto_read_at(rd, "%s", "");
-}
-
-static void print_status(const struct status *st)
+static void print_status(const struct proto_status *st)
 {
 	const char *name, *sep = "";
 	json_t *v;
@@ -93,13 +59,21 @@ static void print_status(const struct status *st)
 	print_string(PRINT_FP, NULL, STATUS_LABEL, "netns cookie");
 	print_u64(PRINT_ANY, "netns_cookie", "%" PRIu64 "\n", st->netns_cookie);
 	print_string(PRINT_FP, NULL, STATUS_LABEL, "tcp_migrate_req");
-	print_uint(PRINT_ANY, "tcp_migrate_req", "%u", st->tcp_migrate_req);
-	/* Without it a closing listener's queued connections are reset. */
-	print_string(PRINT_FP, NULL, "%s\n",
-		     st->tcp_migrate_req ?
-			     "" :
-			     " (a closing listener's queued connections are "
-			     "reset: sysctl -w net.ipv4.tcp_migrate_req=1)");
+	if (st->tcp_migrate_req == PROTO_UNKNOWN) {
+		/* steerd could not read the sysctl: null in JSON. */
+		print_string(PRINT_JSON, "tcp_migrate_req", NULL, NULL);
+		print_string(PRINT_FP, NULL, "%s\n", "unknown");
+	} else {
+		print_uint(PRINT_ANY, "tcp_migrate_req", "%u",
+			   st->tcp_migrate_req);
+		/* Without it a closing listener's queue is reset. */
+		print_string(PRINT_FP, NULL, "%s\n",
+			     st->tcp_migrate_req ?
+				     "" :
+				     " (a closing listener's queued "
+				     "connections are reset: sysctl -w "
+				     "net.ipv4.tcp_migrate_req=1)");
+	}
 
 	print_string(PRINT_FP, NULL, STATUS_LABEL, "features");
 	open_json_object("features");
@@ -122,8 +96,8 @@ static void print_status(const struct status *st)
 int do_status(int argc, char **argv)
 {
 	const struct cli_opt opts[] = { CLI_OPT_END };
+	struct proto_status st;
 	struct proto_read rd;
-	struct status st;
 	json_t *reply;
 	int ret;
 
@@ -131,12 +105,11 @@ int do_status(int argc, char **argv)
 	if (ret)
 		return ret > 0 ? status_usage() : ret;
 
-	ret = client_request(proto_request("status"), &reply);
+	ret = client_request(proto_pack_status_req(), &reply);
 	if (ret)
 		return ret;
 	proto_read_init(&rd);
-	read_status(&rd, reply, &st);
-	if (rd.err)
+	if (proto_unpack_status_reply(&rd, reply, &st))
 		ret = client_bad_reply("status", &rd);
 	else
 		print_status(&st);
@@ -170,7 +143,6 @@ int do_shutdown(int argc, char **argv)
 		CLI_OPT_FLAG("--detach", &detach),
 		CLI_OPT_END,
 	};
-	json_t *req;
 	int ret;
 
 	ret = cli_parse_args("shutdown", argc, argv, opts, NULL, 0, 0, "");
@@ -186,7 +158,5 @@ int do_shutdown(int argc, char **argv)
 				       "'shutdown'",
 				       argv[-1]);
 
-	req = proto_request("shutdown");
-	client_req_set(&req, "detach", json_boolean(detach));
-	return client_request(req, NULL);
+	return client_request(proto_pack_shutdown_req(detach), NULL);
 }

@@ -1,17 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Sets up the groups, modes and CPUs shared by the XDP tests and bench. */
 #include <errno.h>
+#include <stdlib.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <bpf/libbpf.h>
+
 #include "cases.h"
+#include "xdp/lib/flow_hash.h"
 
 static int nr_cpus;
+/* cpu mode's tables, one per possible CPU: as written, then as read back. */
+static struct steer_cpu_table *tables;
+static uint32_t nr_tables;
 static struct {
 	bool set;
 	enum steer_mode mode;
 	uint8_t flags;
-	enum indir_kind indir;
+	enum table_kind kind;
 } current;
 
 int cases_nr_cpus(void)
@@ -57,6 +64,14 @@ int cases_setup(struct harness *h, bool debug)
 	nr_cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	if (nr_cpus > STEER_MAX_CPUS)
 		nr_cpus = STEER_MAX_CPUS;
+	err = libbpf_num_possible_cpus();
+	if (err < 0)
+		return err;
+	nr_tables = err;
+	free(tables);
+	tables = calloc(nr_tables, sizeof(*tables));
+	if (!tables)
+		return -ENOMEM;
 	for (cpu = 0; cpu < nr_cpus; cpu++) {
 		err = harness_add_cpu(h, cpu);
 		if (err)
@@ -66,43 +81,104 @@ int cases_setup(struct harness *h, bool debug)
 	return harness_add_xsk(h, G_XSK_V4, XSK_QUEUE);
 }
 
-int cases_set_mode(struct harness *h, enum steer_mode mode, uint8_t flags,
-		   enum indir_kind indir)
+/* The indirection table of a kind; -ENOTSUP when this host cannot have it. */
+static int fill_indir(enum table_kind kind, uint32_t *indir, size_t size)
 {
-	size_t size = indir == INDIR_CPUS_ODD ? INDIR_TEST_SIZE - 1 :
-						INDIR_TEST_SIZE;
-	uint32_t table[INDIR_TEST_SIZE];
 	size_t i;
-	int err;
 
-	if (current.set && current.mode == mode && current.flags == flags &&
-	    current.indir == indir)
-		return 0;
+	if ((kind == TABLE_ABSENT_CPU && nr_cpus >= STEER_MAX_CPUS) ||
+	    (kind == TABLE_NO_WORKER_0 && nr_cpus < 2))
+		return -ENOTSUP;
 	for (i = 0; i < size; i++) {
-		switch (indir) {
-		case INDIR_CPUS:
-		case INDIR_CPUS_ODD:
-			table[i] = i % nr_cpus;
+		switch (kind) {
+		case TABLE_QUEUES:
+		case TABLE_QUEUES_ODD:
+			indir[i] = i % HARNESS_QUEUES;
 			break;
-		case INDIR_QUEUES:
-			table[i] = i % HARNESS_QUEUES;
+		case TABLE_EMPTY:
+			indir[i] = STEER_INDIR_NONE;
 			break;
-		case INDIR_EMPTY:
-			table[i] = STEER_INDIR_NONE;
+		case TABLE_ABSENT_CPU:
+			indir[i] = STEER_MAX_CPUS - 1;
 			break;
-		case INDIR_ABSENT_CPU:
-			table[i] = STEER_MAX_CPUS - 1;
+		case TABLE_NO_WORKER_0:
+			indir[i] = 1 + i % (nr_cpus - 1);
+			break;
+		default:
+			indir[i] = i % nr_cpus;
 			break;
 		}
 	}
-	if (indir == INDIR_ABSENT_CPU && nr_cpus >= STEER_MAX_CPUS)
-		return -ENOTSUP;
-	err = harness_set_mode(h, mode, flags, table, size);
+	return 0;
+}
+
+uint32_t cases_table_cpu(enum table_kind kind, uint32_t arrival_cpu,
+			 uint32_t bucket)
+{
+	/* Scrambled, so a wrong bucket index is seen, not hidden by a period. */
+	uint32_t spread = (bucket * 0x9e3779b1U >> 16) % nr_cpus;
+
+	switch (kind) {
+	case TABLE_ROTATED:
+		return (spread + arrival_cpu) % nr_cpus;
+	case TABLE_UNSET_0:
+		return arrival_cpu == 0 ? STEER_CPU_NONE : spread;
+	case TABLE_ABSENT_CPU:
+		return STEER_MAX_CPUS - 1;
+	default:
+		return spread;
+	}
+}
+
+/*
+ * Bucket tables written as they are, not derived; false for the kinds
+ * that keep what maps.c derives from the indirection table.
+ */
+static bool fill_tables(enum table_kind kind)
+{
+	uint32_t c, b;
+
+	if (kind != TABLE_SPREAD && kind != TABLE_UNSET_0 &&
+	    kind != TABLE_ROTATED && kind != TABLE_ABSENT_CPU)
+		return false;
+	for (c = 0; c < nr_tables; c++) {
+		tables[c].hash_key = STEER_FLOW_HASH_KEY_DEFAULT;
+		for (b = 0; b < STEER_CPU_BUCKETS; b++)
+			tables[c].cpu[b] = cases_table_cpu(kind, c, b);
+	}
+	return true;
+}
+
+int cases_set_mode(struct harness *h, enum steer_mode mode, uint8_t flags,
+		   enum table_kind kind)
+{
+	size_t size = kind == TABLE_QUEUES_ODD ? INDIR_TEST_SIZE - 1 :
+						 INDIR_TEST_SIZE;
+	uint32_t indir[INDIR_TEST_SIZE];
+	int err;
+
+	if (current.set && current.mode == mode && current.flags == flags &&
+	    current.kind == kind)
+		return 0;
+	err = fill_indir(kind, indir, size);
+	if (err)
+		return err; /* nothing changed */
+	current.set = false;
+	err = harness_set_mode(h, mode, flags, indir, size);
+	if (!err && mode == STEER_MODE_CPU && fill_tables(kind))
+		err = steer_maps__set_iface_cpu(&h->maps, 0, h->ifindex, flags,
+						NULL, tables, nr_tables);
+	/* The oracle decides with what the map holds. */
+	if (!err && mode == STEER_MODE_CPU)
+		err = steer_maps__get_cpu_tables(&h->maps, 0, tables,
+						 nr_tables);
+	h->cfg.cpu_tables = !err && mode == STEER_MODE_CPU ? tables : NULL;
+	h->cfg.nr_cpu_tables = nr_tables;
 	if (err)
 		return err;
 	current.set = true;
 	current.mode = mode;
 	current.flags = flags;
-	current.indir = indir;
+	current.kind = kind;
 	return 0;
 }

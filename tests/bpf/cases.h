@@ -28,13 +28,29 @@
 #define V6_SERVER "2001:db8::1"
 #define V6_OTHER "2001:db8::9"
 
-/* Indirection tables the tests switch between. */
-enum indir_kind {
-	INDIR_CPUS, /* round robin over online CPUs (cpu mode) */
-	INDIR_CPUS_ODD, /* the same, not a power of two long: hash % size */
-	INDIR_QUEUES, /* round robin over the veth's RX queues (rss mode) */
-	INDIR_EMPTY, /* every entry STEER_INDIR_NONE */
-	INDIR_ABSENT_CPU, /* every entry a CPU with no CPUMAP entry */
+/*
+ * Tables the tests switch between: the indirection table (steer_rss: rss
+ * verification, and the CPUs of cpu mode's default tables) and, in cpu mode,
+ * each arrival CPU's bucket table.
+ */
+enum table_kind {
+	/* Every CPU's table the same, buckets scattered over online CPUs. */
+	TABLE_SPREAD,
+	/*
+	 * maps.c's default for an indirection table over every online CPU:
+	 * each CPU a worker with an even share, so every frame stays.
+	 */
+	TABLE_DEFAULT,
+	/* The default without CPU 0: its frames go, the others' stay. */
+	TABLE_NO_WORKER_0,
+	/* Spread, but CPU 0's table unset, as a CPU without one. */
+	TABLE_UNSET_0,
+	/* Spread, each arrival CPU's table rotated by its number. */
+	TABLE_ROTATED,
+	TABLE_EMPTY, /* every entry unset, indirection and buckets */
+	TABLE_ABSENT_CPU, /* every entry a CPU with no CPUMAP entry */
+	TABLE_QUEUES, /* indirection over the veth's RX queues (rss mode) */
+	TABLE_QUEUES_ODD, /* the same, 127 long: hash % size */
 };
 
 #define INDIR_TEST_SIZE 128
@@ -46,9 +62,19 @@ enum indir_kind {
  */
 int cases_setup(struct harness *h, bool debug);
 
-/* Switches the interface's mode and table; a no-op when already set. */
+/*
+ * Switches the interface's mode and tables, and points h->cfg at the live
+ * bucket tables; a no-op when already set.
+ */
 int cases_set_mode(struct harness *h, enum steer_mode mode, uint8_t flags,
-		   enum indir_kind indir);
+		   enum table_kind kind);
+
+/*
+ * The CPU a written (not derived) table of a kind sends bucket to, in the
+ * table of arrival_cpu: the expectation of tests that know the table.
+ */
+uint32_t cases_table_cpu(enum table_kind kind, uint32_t arrival_cpu,
+			 uint32_t bucket);
 
 /* Online CPUs, as counted at setup. */
 int cases_nr_cpus(void);

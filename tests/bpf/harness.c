@@ -22,6 +22,7 @@
 #include "lib/log.h"
 #include "lib/rss_table.h"
 #include "lib/toeplitz.h"
+#include "tests/lib/network_helpers.h"
 #include "xdp/steer_xdp.skel.h"
 
 #define HARNESS_IF "steer0"
@@ -39,19 +40,14 @@ int harness_pin(uint32_t cpu)
 
 int harness_netns(void)
 {
-	char cmd[256];
-	int ifindex;
+	int ifindex, err;
 
-	if (unshare(CLONE_NEWNET))
-		return -errno;
-	snprintf(cmd, sizeof(cmd),
-		 "ip link add " HARNESS_IF " numtxqueues %d numrxqueues %d "
-		 "type veth peer name " HARNESS_PEER " numtxqueues %d "
-		 "numrxqueues %d",
-		 HARNESS_QUEUES, HARNESS_QUEUES, HARNESS_QUEUES,
-		 HARNESS_QUEUES);
-	if (system(cmd) != 0)
-		return -EIO;
+	err = netns_enter_new(NETNS_SHARED_MOUNTS);
+	if (!err)
+		err = link_add_veth(HARNESS_IF, HARNESS_PEER, HARNESS_QUEUES,
+				    NETNS_CURRENT);
+	if (err)
+		return err;
 	ifindex = if_nametoindex(HARNESS_IF);
 	return ifindex ? ifindex : -errno;
 }

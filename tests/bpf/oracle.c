@@ -5,6 +5,7 @@
 
 #include "oracle.h"
 #include "lib/toeplitz.h"
+#include "xdp/lib/flow_hash.h"
 
 enum { ETH_HLEN_ = 14, VLAN_HLEN_ = 4, IP4_MIN = 20, IP6_HLEN = 40 };
 
@@ -167,8 +168,8 @@ static const struct oracle_group *match(const struct oracle_config *cfg,
 	return wild;
 }
 
-static uint32_t hash_of(const struct oracle_config *cfg, const uint8_t *b,
-			const struct oracle_parse *p)
+static uint32_t toeplitz_of(const struct oracle_config *cfg, const uint8_t *b,
+			    const struct oracle_parse *p)
 {
 	size_t alen = p->af == STEER_AF_INET ? 4 : 16;
 	uint8_t in[STEER_TOEPLITZ_INPUT_MAX];
@@ -176,6 +177,18 @@ static uint32_t hash_of(const struct oracle_config *cfg, const uint8_t *b,
 	memcpy(in, b + p->addrs, 2 * alen);
 	memcpy(in + 2 * alen, b + p->tcp, 4);
 	return toeplitz_hash(cfg->key, cfg->key_len, in, 2 * alen + 4);
+}
+
+/* The flow hash over the tuple's bytes, copied out as host-order words. */
+static uint32_t flow_hash_of(uint64_t key, const uint8_t *b,
+			     const struct oracle_parse *p)
+{
+	size_t alen = p->af == STEER_AF_INET ? 4 : 16;
+	uint32_t words[STEER_FLOW_WORDS_MAX];
+
+	memcpy(words, b + p->addrs, 2 * alen);
+	memcpy((uint8_t *)words + 2 * alen, b + p->tcp, 4);
+	return steer_flow_hash(key, words, (2 * alen + 4) / 4);
 }
 
 static uint32_t indir_of(const struct oracle_config *cfg, uint32_t hash)
@@ -190,6 +203,7 @@ static void steer_group(const struct oracle_config *cfg, const uint8_t *b,
 			const struct oracle_group *g, uint32_t cpu,
 			uint32_t rx_queue, struct oracle_result *r)
 {
+	const struct steer_cpu_table *table;
 	bool syn = r->d.syn;
 	uint32_t target;
 
@@ -209,7 +223,7 @@ static void steer_group(const struct oracle_config *cfg, const uint8_t *b,
 	if (cfg->mode == STEER_MODE_RSS) {
 		r->d.slot = cpu;
 		if (cfg->flags & STEER_IFACE_F_VERIFY_RSS) {
-			r->d.hash = hash_of(cfg, b, p);
+			r->d.hash = toeplitz_of(cfg, b, p);
 			if (indir_of(cfg, r->d.hash) != rx_queue)
 				r->gs.rss_mismatch = 1;
 		}
@@ -217,8 +231,14 @@ static void steer_group(const struct oracle_config *cfg, const uint8_t *b,
 		r->ss.syns = r->ss.local = syn;
 		return;
 	}
-	r->d.hash = hash_of(cfg, b, p);
-	target = indir_of(cfg, r->d.hash);
+	/* cpu mode: the arrival CPU's table. */
+	if (!cfg->cpu_tables || cpu >= cfg->nr_cpu_tables) {
+		r->gs.fallback = 1;
+		return;
+	}
+	table = &cfg->cpu_tables[cpu];
+	r->d.hash = flow_hash_of(table->hash_key, b, p);
+	target = table->cpu[r->d.hash % STEER_CPU_BUCKETS];
 	if (target >= STEER_MAX_CPUS) {
 		r->gs.fallback = 1;
 		return;

@@ -2,7 +2,8 @@
 /*
  * The C oracle: what the XDP program must decide for a frame, written
  * independently of the BPF code (byte offsets over a buffer, the bit-serial
- * Toeplitz hash) from the rules in docs/design.md.
+ * Toeplitz hash, the flow hash over words copied out of the frame) from the
+ * rules in docs/design.md.
  */
 #ifndef STEER_TEST_ORACLE_H
 #define STEER_TEST_ORACLE_H
@@ -34,6 +35,9 @@ struct oracle_config {
 	size_t indir_size;
 	int nr_groups;
 	struct oracle_group groups[ORACLE_MAX_GROUPS];
+	/* cpu mode: each arrival CPU's bucket table (NULL: none written). */
+	const struct steer_cpu_table *cpu_tables;
+	uint32_t nr_cpu_tables; /* possible CPUs */
 	bool cpumap[STEER_MAX_CPUS]; /* CPUMAP has an entry */
 	/* XSKMAP has an entry for (group, queue); small test range only. */
 	bool xsk[ORACLE_MAX_GROUPS][8];

@@ -21,6 +21,7 @@
 
 #include "cases.h"
 #include "frames.h"
+#include "xdp/lib/flow_hash.h"
 
 /* Rows start from a default frame and override fields. */
 #pragma GCC diagnostic ignored "-Woverride-init"
@@ -30,8 +31,9 @@ static int setup_err;
 
 enum cpu_choice {
 	CPU_ANY, /* CPU 0 */
-	CPU_TARGET, /* the CPU the frame hashes to (cpu mode) */
-	CPU_OTHER, /* any other CPU: needs two */
+	CPU_LAST, /* the last online CPU */
+	CPU_TARGET, /* a CPU whose table keeps the frame (cpu mode) */
+	CPU_OTHER, /* a CPU whose table redirects it: needs two */
 };
 
 #define RXQ_EXPECTED 0xffffffffU /* the queue rss verification predicts */
@@ -44,7 +46,7 @@ struct xdp_case {
 	int truncate; /* > 0: keep this many bytes */
 	enum steer_mode mode;
 	uint8_t flags;
-	enum indir_kind indir;
+	enum table_kind tables;
 	enum cpu_choice cpu;
 	uint32_t rx_queue;
 	int action;
@@ -60,7 +62,7 @@ struct xdp_case {
 #define SYN .tcp_flags = TH_SYN_
 #define ACK .tcp_flags = TH_ACK_
 #define WEB .dport = PORT_WEB
-#define CPU_MODE .mode = STEER_MODE_CPU, .indir = INDIR_CPUS
+#define CPU_MODE .mode = STEER_MODE_CPU, .tables = TABLE_SPREAD
 #define LOCAL                                                         \
 	.cpu = CPU_TARGET, .action = XDP_PASS, .counter = STEER_CNT_MATCHED, \
 	.gs_field = GS(local)
@@ -188,31 +190,56 @@ static const struct xdp_case cases[] = {
 	{ "v6 port without a group", { V6, SYN, .dport = PORT_NONE }, CPU_MODE,
 	  PASSED(STEER_CNT_NO_GROUP) },
 
-	{ "cpu mode, table of 127 entries (hash % size)", { V4, WEB, SYN },
-	  .mode = STEER_MODE_CPU, .indir = INDIR_CPUS_ODD, REDIR },
-	{ "cpu mode, table of 127 entries, v6", { V6, WEB, SYN },
-	  .mode = STEER_MODE_CPU, .indir = INDIR_CPUS_ODD, LOCAL },
+	/* cpu mode: each arrival CPU's own table decides. */
+	{ "default tables: v4 SYN stays on CPU 0", { V4, WEB, SYN },
+	  .mode = STEER_MODE_CPU, .tables = TABLE_DEFAULT, LOCAL,
+	  .cpu = CPU_ANY },
+	{ "default tables: v6 ACK stays on the last CPU", { V6, WEB, ACK },
+	  .mode = STEER_MODE_CPU, .tables = TABLE_DEFAULT, LOCAL,
+	  .cpu = CPU_LAST },
+	{ "CPU without a worker: v4 SYN is redirected", { V4, WEB, SYN },
+	  .mode = STEER_MODE_CPU, .tables = TABLE_NO_WORKER_0, REDIR,
+	  .cpu = CPU_ANY },
+	{ "CPU without a worker: v6 ACK is redirected", { V6, WEB, ACK },
+	  .mode = STEER_MODE_CPU, .tables = TABLE_NO_WORKER_0, REDIR,
+	  .cpu = CPU_ANY },
+	{ "CPU with a worker keeps its frames, one without does not",
+	  { V4, WEB, SYN }, .mode = STEER_MODE_CPU,
+	  .tables = TABLE_NO_WORKER_0, LOCAL, .cpu = CPU_LAST },
+	{ "CPU with an unset table: passes, counted fallback", { V4, WEB, SYN },
+	  .mode = STEER_MODE_CPU, .tables = TABLE_UNSET_0, .action = XDP_PASS,
+	  .counter = STEER_CNT_MATCHED, .gs_field = GS(fallback) },
 
 	/* cpu mode fallbacks. */
 	{ "cpu mode, empty table entry", { V4, WEB, SYN },
-	  .mode = STEER_MODE_CPU, .indir = INDIR_EMPTY, .action = XDP_PASS,
+	  .mode = STEER_MODE_CPU, .tables = TABLE_EMPTY, .action = XDP_PASS,
 	  .counter = STEER_CNT_MATCHED, .gs_field = GS(fallback) },
 	{ "cpu mode, CPU without CPUMAP entry", { V6, WEB, SYN },
-	  .mode = STEER_MODE_CPU, .indir = INDIR_ABSENT_CPU,
+	  .mode = STEER_MODE_CPU, .tables = TABLE_ABSENT_CPU,
 	  .action = XDP_PASS, .counter = STEER_CNT_MATCHED,
 	  .gs_field = GS(fallback) },
 
 	/* rss mode: the NIC chose; count, and verify when asked. */
 	{ "rss mode SYN passes, counted on this CPU", { V4, WEB, SYN },
-	  .mode = STEER_MODE_RSS, .indir = INDIR_QUEUES, .action = XDP_PASS,
+	  .mode = STEER_MODE_RSS, .tables = TABLE_QUEUES, .action = XDP_PASS,
 	  .counter = STEER_CNT_MATCHED, .gs_field = GS(local) },
 	{ "rss verify, NIC agrees", { V4, WEB, SYN }, .mode = STEER_MODE_RSS,
-	  .flags = STEER_IFACE_F_VERIFY_RSS, .indir = INDIR_QUEUES,
+	  .flags = STEER_IFACE_F_VERIFY_RSS, .tables = TABLE_QUEUES,
 	  .rx_queue = RXQ_EXPECTED, .action = XDP_PASS,
 	  .counter = STEER_CNT_MATCHED, .gs_field = GS(local) },
+	{ "rss verify, table of 127 entries (hash % size)", { V4, WEB, SYN },
+	  .mode = STEER_MODE_RSS, .flags = STEER_IFACE_F_VERIFY_RSS,
+	  .tables = TABLE_QUEUES_ODD, .rx_queue = RXQ_EXPECTED,
+	  .action = XDP_PASS, .counter = STEER_CNT_MATCHED,
+	  .gs_field = GS(local) },
+	{ "rss verify, table of 127 entries, v6", { V6, WEB, SYN },
+	  .mode = STEER_MODE_RSS, .flags = STEER_IFACE_F_VERIFY_RSS,
+	  .tables = TABLE_QUEUES_ODD, .rx_queue = RXQ_EXPECTED,
+	  .action = XDP_PASS, .counter = STEER_CNT_MATCHED,
+	  .gs_field = GS(local) },
 	{ "rss verify, NIC disagrees", { V6, WEB, SYN },
 	  .mode = STEER_MODE_RSS, .flags = STEER_IFACE_F_VERIFY_RSS,
-	  .indir = INDIR_EMPTY, .rx_queue = 2, .action = XDP_PASS,
+	  .tables = TABLE_EMPTY, .rx_queue = 2, .action = XDP_PASS,
 	  .counter = STEER_CNT_MATCHED, .gs_field = GS(rss_mismatch) },
 
 	/* xsk groups: the socket of the RX queue, or the stack. */
@@ -226,12 +253,12 @@ static const struct xdp_case cases[] = {
 	  .gs_field = GS(xsk_redirected), .group = G_XSK_V4 },
 	{ "xsk v4 ACK, the socket of its queue",
 	  { V4, ACK, .dport = PORT_XSK, .payload = 32 }, .mode = STEER_MODE_RSS,
-	  .indir = INDIR_QUEUES, .rx_queue = XSK_QUEUE,
+	  .tables = TABLE_QUEUES, .rx_queue = XSK_QUEUE,
 	  .action = XDP_REDIRECT, .counter = STEER_CNT_MATCHED,
 	  .gs_field = GS(xsk_redirected), .group = G_XSK_V4 },
 	{ "xsk v6, no socket on queue 3",
 	  { V6, ACK, .dport = PORT_XSK }, .mode = STEER_MODE_RSS,
-	  .indir = INDIR_QUEUES, .rx_queue = 3, .action = XDP_PASS,
+	  .tables = TABLE_QUEUES, .rx_queue = 3, .action = XDP_PASS,
 	  .counter = STEER_CNT_MATCHED, .gs_field = GS(xsk_miss),
 	  .group = G_XSK_V6 },
 
@@ -266,19 +293,35 @@ static int pick_cpu(const struct xdp_case *c, const uint8_t *frame, size_t len,
 		    uint32_t rx_queue)
 {
 	struct oracle_result o;
+	bool local;
 	int cpu;
 
 	if (c->cpu == CPU_ANY)
 		return 0;
-	oracle_decide(&h.cfg, frame, len, 0, rx_queue, &o);
-	if (o.d.slot >= (uint32_t)cases_nr_cpus())
-		return -1;
-	if (c->cpu == CPU_TARGET)
-		return o.d.slot;
-	for (cpu = 0; cpu < cases_nr_cpus(); cpu++)
-		if ((uint32_t)cpu != o.d.slot)
+	if (c->cpu == CPU_LAST)
+		return cases_nr_cpus() - 1;
+	/* The first CPU whose own table keeps (or redirects) the frame. */
+	for (cpu = 0; cpu < cases_nr_cpus(); cpu++) {
+		oracle_decide(&h.cfg, frame, len, cpu, rx_queue, &o);
+		if (o.d.slot >= (uint32_t)cases_nr_cpus())
+			continue;
+		local = o.d.slot == (uint32_t)cpu;
+		if (local == (c->cpu == CPU_TARGET))
 			return cpu;
+	}
 	return -1;
+}
+
+/* Sets a row's mode; skips rows this host cannot have (one CPU). */
+static void set_mode(const struct xdp_case *c)
+{
+	int err = cases_set_mode(&h, c->mode, c->flags, c->tables);
+
+	if (err == -ENOTSUP) {
+		print_message("not on this host (CPUs: %d)\n", cases_nr_cpus());
+		skip();
+	}
+	assert_int_equal(err, 0);
 }
 
 static void run_case(void **state)
@@ -296,7 +339,7 @@ static void run_case(void **state)
 	assert_true(len > 0);
 	if (c->truncate > 0)
 		len = c->truncate;
-	assert_int_equal(cases_set_mode(&h, c->mode, c->flags, c->indir), 0);
+	set_mode(c);
 
 	if (rx_queue == RXQ_EXPECTED) {
 		oracle_decide(&h.cfg, frame, len, 0, 0, &o);
@@ -331,6 +374,47 @@ static void run_case(void **state)
 }
 
 /*
+ * Each CPU decides with its own copy of the table: with each arrival CPU's
+ * table rotated by its number, one flow goes to a different CPU from each
+ * arrival CPU, kept on some and redirected on others.
+ */
+static void run_per_cpu_tables(void **state)
+{
+	struct frame_spec spec = { V4, WEB, SYN };
+	uint32_t n = cases_nr_cpus(), cpu, want, kept = 0, moved = 0;
+	uint8_t frame[FRAME_MAX];
+	struct oracle_result o;
+	struct run_result r;
+	int len;
+
+	check_setup();
+	if (n < 2) {
+		print_message("needs a second CPU\n");
+		skip();
+	}
+	assert_int_equal(cases_set_mode(&h, STEER_MODE_CPU, 0, TABLE_ROTATED),
+			 0);
+	for (spec.sport = 40001; spec.sport < 40001 + 4 * n; spec.sport++) {
+		len = frame_build(&spec, frame, sizeof(frame), NULL);
+		assert_true(len > 0);
+		for (cpu = 0; cpu < n; cpu++) {
+			assert_int_equal(
+				harness_run(&h, frame, len, cpu, 0, &r), 0);
+			want = cases_table_cpu(TABLE_ROTATED, cpu,
+					       STEER_CPU_BUCKET(r.d.hash));
+			assert_int_equal(r.d.slot, want);
+			assert_int_equal(r.xdp_action,
+					 want == cpu ? XDP_PASS : XDP_REDIRECT);
+			kept += want == cpu;
+			moved += want != cpu;
+			oracle_decide(&h.cfg, frame, len, cpu, 0, &o);
+			assert_true(harness_agrees(frame, len, &r, &o));
+		}
+	}
+	assert_true(kept > 0 && moved > 0);
+}
+
+/*
  * Frames cut just short of each header boundary are malformed: passed,
  * untouched, counted as an error, never matched.
  */
@@ -353,7 +437,8 @@ static void run_truncations(void **state)
 	check_setup();
 	full = frame_build(spec, frame, sizeof(frame), &layout);
 	assert_true(full > 0);
-	assert_int_equal(cases_set_mode(&h, STEER_MODE_CPU, 0, INDIR_CPUS), 0);
+	assert_int_equal(cases_set_mode(&h, STEER_MODE_CPU, 0, TABLE_SPREAD),
+			 0);
 	assert_true(layout.nr_bounds >= 4);
 	for (b = 0; b < layout.nr_bounds; b++) {
 		for (len = layout.bounds[b] - 1; len <= layout.bounds[b];
@@ -396,7 +481,7 @@ int main(void)
 {
 	size_t n = sizeof(cases) / sizeof(cases[0]);
 	size_t m = sizeof(truncated_shapes) / sizeof(truncated_shapes[0]);
-	struct CMUnitTest *tests = calloc(n + m, sizeof(*tests));
+	struct CMUnitTest *tests = calloc(n + m + 1, sizeof(*tests));
 	static char names[sizeof(truncated_shapes) /
 			  sizeof(truncated_shapes[0])][64];
 	size_t i;
@@ -416,7 +501,9 @@ int main(void)
 		tests[n + i].test_func = run_truncations;
 		tests[n + i].initial_state = (void *)&truncated_shapes[i];
 	}
-	fails = _cmocka_run_group_tests("xdp", tests, n + m, group_setup,
+	tests[n + m].name = "each arrival CPU decides with its own table";
+	tests[n + m].test_func = run_per_cpu_tables;
+	fails = _cmocka_run_group_tests("xdp", tests, n + m + 1, group_setup,
 					group_teardown);
 	free(tests);
 	return fails;

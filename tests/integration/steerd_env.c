@@ -13,16 +13,18 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
-#include <sched.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <cmocka.h>
 
+#include "lib/clock.h"
 #include "lib/proto.h"
 #include "steer_abi.h"
 #include "steerd_env.h"
+#include "tests/lib/check.h"
+#include "tests/lib/network_helpers.h"
 
 #define START_WAIT_MS 5000
 
@@ -32,19 +34,11 @@ static char bpffs[128];
 static pid_t steerd_pid = -1;
 static int setup_err = -ENODEV;
 
-uint64_t env_now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000ULL + ts.tv_nsec / 1000;
-}
-
 int env_start_steerd(void)
 {
 	const char *build = getenv("STEER_BUILD");
 	char path[256];
-	uint64_t start = env_now_us();
+	uint64_t start = clock_now_us();
 	int fd;
 
 	snprintf(path, sizeof(path), "%s/steerd", build ? build : "build");
@@ -56,7 +50,7 @@ int env_start_steerd(void)
 		      env_sock_path, "--log-level", "warn", (char *)NULL);
 		_exit(127);
 	}
-	while (env_now_us() - start < START_WAIT_MS * 1000ULL) {
+	while (clock_now_us() - start < START_WAIT_MS * 1000ULL) {
 		fd = proto_connect(env_sock_path);
 		if (fd >= 0) {
 			close(fd);
@@ -154,11 +148,11 @@ int env_register(const char *group, int cpu, bool standby, int fd, int *conn)
 /* Polls until the group has `want` active listeners; returns µs taken. */
 uint64_t env_wait_active(const char *group, int want)
 {
-	uint64_t start = env_now_us();
+	uint64_t start = clock_now_us();
 
 	while (env_active_count(group) != want)
-		assert_true(env_now_us() - start < 1000000);
-	return env_now_us() - start;
+		assert_true(clock_now_us() - start < 1000000);
+	return clock_now_us() - start;
 }
 
 /* Runs steerctl against this steerd; returns its exit status. */
@@ -183,22 +177,27 @@ int env_steerctl(const char *args, char *out, size_t len)
 
 int env_setup(void)
 {
+	int err;
+
 	if (geteuid() != 0)
 		return setup_err = -EPERM;
-	if (unshare(CLONE_NEWNET | CLONE_NEWNS) ||
-	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
-	    !mkdtemp(dir)) {
+	err = netns_enter_new(NETNS_PRIVATE_MOUNTS);
+	if (err)
+		return setup_err = err;
+	if (!CHECK(mkdtemp(dir)))
 		return setup_err = -errno;
-	}
 	/* The socket's own mode (0660) is what keeps other users out. */
 	chmod(dir, 0755);
 	snprintf(bpffs, sizeof(bpffs), "%s/bpf", dir);
 	snprintf(env_sock_path, sizeof(env_sock_path), "%s/steerd.sock", dir);
-	if (mkdir(bpffs, 0700) || mount("bpf", bpffs, "bpf", 0, NULL) ||
-	    system("ip link set lo up && ip addr add " ENV_SERVER_V4
-		   "/32 dev lo && ip addr add " ENV_OTHER_V4 "/32 dev lo")) {
-		return setup_err = -EIO;
-	}
+	if (!CHECK_SYS(mkdir(bpffs, 0700)) ||
+	    !CHECK_SYS(mount("bpf", bpffs, "bpf", 0, NULL)))
+		return setup_err = -errno;
+	err = link_addr_add(NETNS_CURRENT, "lo", ENV_SERVER_V4 "/32");
+	if (!err)
+		err = link_addr_add(NETNS_CURRENT, "lo", ENV_OTHER_V4 "/32");
+	if (err)
+		return setup_err = err;
 	return setup_err = env_start_steerd();
 }
 
@@ -210,69 +209,53 @@ void env_teardown(void)
 	rmdir(dir);
 }
 
-static int sh(const char *fmt, ...)
+int env_client_start(int queues)
 {
-	char cmd[512];
-	va_list ap;
+	int ns = netns_open_new(), err;
 
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	return system(cmd) == 0 ? 0 : -EIO;
+	if (ns < 0)
+		return ns;
+	err = link_add_veth(ENV_SRV_IF, ENV_CLI_IF, queues, ns);
+	if (!err)
+		err = link_addr_add(NETNS_CURRENT, ENV_SRV_IF,
+				    ENV_SRV_ADDR "/24");
+	if (!err)
+		err = link_addr_add(NETNS_CURRENT, ENV_SRV_IF,
+				    ENV_SRV_ADDR6 "/64");
+	if (!err)
+		err = link_set_up(NETNS_CURRENT, ENV_SRV_IF);
+	if (!err)
+		err = link_addr_add(ns, ENV_CLI_IF, ENV_CLI_ADDR "/24");
+	if (!err)
+		err = link_addr_add(ns, ENV_CLI_IF, ENV_CLI_ADDR6 "/64");
+	if (!err)
+		err = link_set_up(ns, ENV_CLI_IF);
+	if (!err && env_attach_steering())
+		err = -EIO;
+	if (err) {
+		env_client_stop(ns);
+		return err;
+	}
+	return ns;
 }
 
-pid_t env_client_start(int queues)
+int env_attach_steering(void)
 {
-	int p[2];
-	pid_t pid;
-	char c;
+	char out[1024];
+	int status = env_steerctl("iface attach " ENV_SRV_IF
+				  " --mode skb --steer cpu",
+				  out, sizeof(out));
 
-	if (pipe(p))
-		return -errno;
-	pid = fork();
-	if (pid < 0)
-		return -errno;
-	if (pid == 0) {
-		if (unshare(CLONE_NEWNET) || write(p[1], "r", 1) != 1)
-			_exit(1);
-		pause();
-		_exit(0);
-	}
-	close(p[1]);
-	if (read(p[0], &c, 1) != 1) {
-		close(p[0]);
-		return -ECHILD;
-	}
-	close(p[0]);
-	/* IPv6 DAD off and static addresses: usable at once. */
-	if (sh("ip link add " ENV_SRV_IF " numrxqueues %d numtxqueues %d type "
-	       "veth peer name " ENV_CLI_IF " numrxqueues %d numtxqueues %d "
-	       "netns %d",
-	       queues, queues, queues, queues, pid) ||
-	    sh("sysctl -qw net.ipv6.conf." ENV_SRV_IF ".accept_dad=0 && "
-	       "ip addr add " ENV_SRV_ADDR "/24 dev " ENV_SRV_IF " && "
-	       "ip -6 addr add " ENV_SRV_ADDR6 "/64 dev " ENV_SRV_IF
-	       " nodad && "
-	       "ip link set " ENV_SRV_IF " up") ||
-	    sh("nsenter -t %d -n sh -c 'ip link set lo up && "
-	       "sysctl -qw net.ipv6.conf." ENV_CLI_IF ".accept_dad=0 && "
-	       "ip addr add " ENV_CLI_ADDR "/24 dev " ENV_CLI_IF " && "
-	       "ip -6 addr add " ENV_CLI_ADDR6 "/64 dev " ENV_CLI_IF
-	       " nodad && "
-	       "ip link set " ENV_CLI_IF " up'",
-	       pid)) {
-		env_client_stop(pid);
-		return -EIO;
-	}
-	return pid;
+	if (status)
+		printf("# iface attach " ENV_SRV_IF ": %s", out);
+	return status;
 }
 
-void env_client_stop(pid_t pid)
+void env_client_stop(int ns)
 {
-	if (pid <= 0)
-		return;
-	kill(pid, SIGKILL);
-	waitpid(pid, NULL, 0);
+	/* The last holder gone, the namespace goes, and the veth with it. */
+	if (ns >= 0)
+		close(ns);
 }
 
 const char *env_pin_dir(void)

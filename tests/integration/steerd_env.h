@@ -14,6 +14,8 @@
 
 #include <jansson.h>
 
+#include "lib/clock.h" /* clock_now_us() for the tests' waits */
+
 #define ENV_SERVER_V4 "198.18.0.1"
 #define ENV_OTHER_V4 "198.18.0.2"
 
@@ -36,8 +38,6 @@ void env_check(void);
 int env_start_steerd(void);
 void env_stop_steerd(int sig);
 
-uint64_t env_now_us(void);
-
 /* One request on a new connection; the reply's negative errno, or 0. */
 int env_call(json_t *req, int fd, json_t **reply, int *conn);
 
@@ -55,11 +55,13 @@ int env_tcp_listener(const char *addr, int port, bool reuseport,
 int env_register(const char *group, int cpu, bool standby, int fd, int *conn);
 
 /*
- * A client network namespace, held by a child process that waits until
- * killed, joined to the test's namespace by a veth pair with `queues`
- * queues: SRV_IF/ENV_SRV_ADDR here, CLI_IF/ENV_CLI_ADDR there (/24).
- * Returns the child's pid (its namespace: nsenter -t PID -n) or a
- * negative errno. env_client_stop() kills it; the veth goes with it.
+ * A client network namespace joined to the test's by a veth pair with
+ * `queues` queues: ENV_SRV_IF and the ENV_SRV_ADDRs here, ENV_CLI_IF and
+ * the ENV_CLI_ADDRs there (/24, /64), steerd's cpu steering attached to
+ * ENV_SRV_IF. Returns the descriptor that holds the namespace
+ * (netns_enter() in a forked child puts that child there) or a negative
+ * errno. env_client_stop() closes it; the namespace and veth go once
+ * nothing holds it.
  */
 #define ENV_SRV_IF "srv0"
 #define ENV_CLI_IF "cli0"
@@ -67,8 +69,11 @@ int env_register(const char *group, int cpu, bool standby, int fd, int *conn);
 #define ENV_CLI_ADDR "198.18.1.2"
 #define ENV_SRV_ADDR6 "2001:db8:1::1"
 #define ENV_CLI_ADDR6 "2001:db8:1::2"
-pid_t env_client_start(int queues);
-void env_client_stop(pid_t pid);
+int env_client_start(int queues);
+void env_client_stop(int ns);
+
+/* Attaches cpu steering (generic XDP) to ENV_SRV_IF: steerctl's status. */
+int env_attach_steering(void);
 
 /* Runs steerctl on this steerd; its exit status, output in out. */
 int env_steerctl(const char *args, char *out, size_t len);

@@ -12,7 +12,6 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <net/if.h>
 #include <poll.h>
 #include <sched.h>
@@ -32,6 +31,7 @@
 
 #include "lib/proto.h"
 #include "steerd_env.h"
+#include "tests/lib/network_helpers.h"
 #include "tests/bpf/progs/test_freeze_ack.skel.h"
 
 #define PORT4 9900
@@ -42,7 +42,7 @@
 #define PAYLOAD_LEN 8
 #define ACCEPT_WAIT_MS 8000
 
-static pid_t client = -1;
+static int client_ns = -1; /* env_client_start()'s namespace */
 static int nr_cpus;
 static struct test_freeze_ack *freeze[2];
 
@@ -102,7 +102,6 @@ static int listener(const struct family *f)
 static pid_t clients_start(const struct family *f, int *done_fd, int *go_fd)
 {
 	int done[2], go[2];
-	char path[64];
 	pid_t pid;
 
 	assert_int_equal(pipe(done), 0);
@@ -112,13 +111,10 @@ static pid_t clients_start(const struct family *f, int *done_fd, int *go_fd)
 	if (pid == 0) {
 		struct sockaddr_storage ss;
 		socklen_t len = sockaddr_of(f, &ss);
-		int fds[CONNS], ns, i;
+		int fds[CONNS], i;
 		char buf[16], c = 'd';
 
-		snprintf(path, sizeof(path), "/proc/%d/ns/net", client);
-		ns = open(path, O_RDONLY);
-		if (ns < 0 || setns(ns, CLONE_NEWNET) ||
-		    read(go[0], &c, 1) != 1)
+		if (netns_enter(client_ns) || read(go[0], &c, 1) != 1)
 			_exit(1);
 		for (i = 0; i < CONNS; i++) {
 			cpu_set_t set;
@@ -168,7 +164,7 @@ static long long migrations(const char *group)
 static void accept_all(const int *standbys, int n)
 {
 	bool seen[CONNS] = { false };
-	uint64_t start = env_now_us();
+	uint64_t start = clock_now_us();
 	struct pollfd pfd[MAX_CPUS];
 	int got = 0, i;
 
@@ -177,7 +173,7 @@ static void accept_all(const int *standbys, int n)
 		pfd[i].events = POLLIN;
 	}
 	while (got < CONNS) {
-		if (env_now_us() - start > ACCEPT_WAIT_MS * 1000ULL)
+		if (clock_now_us() - start > ACCEPT_WAIT_MS * 1000ULL)
 			fail_msg("%d of %d connections accepted", got, CONNS);
 		if (poll(pfd, n, 100) <= 0)
 			continue;
@@ -304,17 +300,15 @@ static int freeze_attach(int idx, int port)
 
 static int setup(void **state)
 {
-	char out[1024];
+	char out[1024] = "";
 
 	if (env_setup())
 		return 0;
 	nr_cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	if (nr_cpus > MAX_CPUS)
 		nr_cpus = MAX_CPUS;
-	client = env_client_start(nr_cpus);
-	if (client < 0 ||
-	    env_steerctl("iface attach " ENV_SRV_IF " --mode skb --steer cpu",
-			 out, sizeof(out)) ||
+	client_ns = env_client_start(nr_cpus);
+	if (client_ns < 0 ||
 	    env_steerctl("group add mig4 --listen " ENV_SRV_ADDR ":9900", out,
 			 sizeof(out)) ||
 	    env_steerctl("group add mig6 --listen [" ENV_SRV_ADDR6 "]:9906",
@@ -330,7 +324,7 @@ static int teardown(void **state)
 {
 	test_freeze_ack__destroy(freeze[0]);
 	test_freeze_ack__destroy(freeze[1]);
-	env_client_stop(client);
+	env_client_stop(client_ns);
 	env_teardown();
 	return 0;
 }

@@ -25,7 +25,7 @@
 #include <sys/statfs.h>
 #include <sys/wait.h>
 #include <linux/bpf.h>
-#include <linux/ethtool_netlink.h>
+#include "netlink/uapi/linux/ethtool_netlink.h"
 #include <linux/if_link.h>
 #include <linux/magic.h>
 #include <linux/rtnetlink.h>
@@ -36,10 +36,16 @@
 #include <bpf/libbpf.h>
 #include <libmnl/libmnl.h>
 
+#include <poll.h>
+
 #include "netlink/diag.h"
 #include "netlink/ethtool.h"
+#include "netlink/ethtool_monitor.h"
+#include "netlink/netdev.h"
+#include "netlink/uapi/linux/netdev.h"
 #include "host/irq.h"
 #include "host/bpffs.h"
+#include "host/queue.h"
 #include "lib/netns.h"
 #include "netlink/nlsock.h"
 #include "netlink/rtnl.h"
@@ -61,6 +67,10 @@
 #define NL_QUEUE_WAIT_MS 2000 /* loopback handshakes finish in microseconds */
 #define NL_MIGRATE_REQ "net/ipv4/tcp_migrate_req"
 #define NL_BPFFS "/sys/fs/bpf"
+#define NL_PORT_TABLE 47102 /* the listener of the diag table test */
+#define NL_EVENT_WAIT_MS 1000 /* a change must be seen within a second */
+#define NL_TMP_IF0 "nlt2" /* a veth pair made and removed by one test */
+#define NL_TMP_IF1 "nlt3"
 
 /* The namespace the tests run in, made once by main(). */
 static struct {
@@ -783,6 +793,385 @@ static void test_bpffs_is_private(void **state)
 	assert_true(r[NL_BPFFS_FRESH].priv);
 }
 
+/* ---- the long-lived context ---- */
+
+static void test_nl_ctx(void **state)
+{
+	struct ethtool_channel_counts ch;
+	struct rtnl_link link;
+	struct netdev_dev dev;
+	struct nl_ctx *ctx;
+	int i, err;
+
+	nl_need_env();
+	assert_int_equal(nl_ctx_open(&ctx), 0);
+	/* The same sockets serve request after request. */
+	for (i = 0; i < 3; i++) {
+		assert_int_equal(ethtool_get_channels(ctx, NL_IF0, &ch), 0);
+		assert_int_equal(ch.rx_max, NL_QUEUES);
+		assert_int_equal(ch.rx, NL_QUEUES);
+		assert_int_equal(ch.tx, NL_QUEUES);
+		assert_int_equal(ethtool_channels_rx(&ch), NL_QUEUES);
+		assert_int_equal(rtnl_get_link(ctx, nl_env.ifindex0, &link), 0);
+		assert_string_equal(link.name, NL_IF0);
+		assert_int_equal(link.kind, RTNL_LINK_NEW);
+		assert_true(link.up);
+		assert_int_equal(link.num_rx_queues, NL_QUEUES);
+	}
+	assert_int_equal(ethtool_get_channels(ctx, NL_MISSING_IF, &ch),
+			 -ENODEV);
+	assert_int_equal(ethtool_get_channels(ctx, "lo", &ch), -EOPNOTSUPP);
+	assert_int_equal(rtnl_get_link(ctx, NL_MISSING_IFINDEX, &link),
+			 -ENODEV);
+
+	/* netdev family: veth reports its XDP features. */
+	err = netdev_get_dev(ctx, nl_env.ifindex0, &dev);
+	if (err == -EPROTONOSUPPORT) {
+		print_message("# no netdev netlink family\n");
+	} else {
+		assert_int_equal(err, 0);
+		assert_int_equal(dev.ifindex, nl_env.ifindex0);
+		assert_true(dev.xdp_features & NETDEV_XDP_ACT_BASIC);
+		assert_int_equal(netdev_get_dev(ctx, NL_MISSING_IFINDEX, &dev),
+				 -ENODEV);
+	}
+	nl_ctx_close(ctx);
+}
+
+/* The context test_nl_ctx_netns opens before its child leaves. */
+static struct nl_ctx *nl_netns_ctx;
+
+/* In the host's namespace: the context still answers for the test's. */
+static void nl_ctx_netns_child(int sock)
+{
+	struct ethtool_channel_counts ch;
+	struct rtnl_link link;
+	int err[2];
+
+	err[0] = rtnl_get_link(nl_netns_ctx, nl_env.ifindex0, &link);
+	if (!err[0] && strcmp(link.name, NL_IF0))
+		err[0] = -ESRCH;
+	err[1] = ethtool_get_channels(nl_netns_ctx, NL_IF0, &ch);
+	nl_send_back(sock, err, sizeof(err), -1);
+}
+
+static void test_nl_ctx_netns(void **state)
+{
+	int err[2] = { 1, 1 };
+
+	nl_need_env();
+	assert_int_equal(nl_ctx_open(&nl_netns_ctx), 0);
+	assert_int_equal(
+		nl_child(true, nl_ctx_netns_child, err, sizeof(err), NULL), 0);
+	nl_ctx_close(nl_netns_ctx);
+	assert_int_equal(err[0], 0);
+	assert_int_equal(err[1], 0);
+}
+
+static void test_netdev_rx_queue_irqs(void **state)
+{
+	uint32_t irq[NL_QUEUES];
+	struct nl_ctx *ctx;
+	uint32_t found = 99;
+	int err, q;
+
+	nl_need_env();
+	assert_int_equal(nl_ctx_open(&ctx), 0);
+	err = netdev_rx_queue_irqs(ctx, nl_env.ifindex0, irq, NL_QUEUES,
+				   &found);
+	if (err == -EPROTONOSUPPORT || err == -EOPNOTSUPP) {
+		nl_ctx_close(ctx);
+		print_message("# no netdev queue-get/napi-get: %s\n",
+			      strerror(-err));
+		skip();
+	}
+	/* veth has no interrupts: every queue says so. */
+	assert_int_equal(err, 0);
+	assert_int_equal(found, 0);
+	for (q = 0; q < NL_QUEUES; q++)
+		assert_int_equal(irq[q], NETDEV_IRQ_NONE);
+	assert_int_equal(netdev_rx_queue_irqs(ctx, NL_MISSING_IFINDEX, irq,
+					      NL_QUEUES, &found),
+			 -ENODEV);
+	assert_int_equal(netdev_rx_queue_irqs(ctx, 0, irq, NL_QUEUES, &found),
+			 -EINVAL);
+	nl_ctx_close(ctx);
+}
+
+/* ---- monitors ---- */
+
+/* Waits up to NL_EVENT_WAIT_MS for input on fd; true when there is some. */
+static bool nl_wait_input(int fd, int64_t deadline_ms)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	struct timespec ts;
+	int64_t now;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	now = ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	if (now >= deadline_ms)
+		return false;
+	return poll(&pfd, 1, deadline_ms - now) == 1;
+}
+
+static int64_t nl_deadline(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000 + NL_EVENT_WAIT_MS;
+}
+
+struct nl_ethtool_seen {
+	int ifindex;
+	bool channels;
+};
+
+static int nl_ethtool_event(const struct ethtool_event *ev, void *arg)
+{
+	struct nl_ethtool_seen *seen = arg;
+
+	if (ev->ifindex == seen->ifindex &&
+	    ev->what == ETHTOOL_CHANGE_CHANNELS) {
+		assert_string_equal(ev->ifname, NL_IF0);
+		seen->channels = true;
+	}
+	return 0;
+}
+
+/* Sets nlt0's rx channels with ethtool -L and waits for the notification. */
+static void nl_set_rx_channels(struct ethtool_monitor *mon, uint32_t rx)
+{
+	struct nl_ethtool_seen seen = { .ifindex = nl_env.ifindex0 };
+	struct ethtool_channel_counts ch;
+	int64_t deadline = nl_deadline();
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "ethtool -L %s rx %u", NL_IF0, rx);
+	assert_int_equal(nl_run(cmd), 0);
+	while (!seen.channels &&
+	       nl_wait_input(ethtool_monitor_fd(mon), deadline))
+		assert_true(ethtool_monitor_read(mon, nl_ethtool_event,
+						 &seen) >= 0);
+	if (!seen.channels)
+		fail_msg("no CHANNELS_NTF for %s within %d ms", NL_IF0,
+			 NL_EVENT_WAIT_MS);
+	assert_int_equal(ethtool_rx_queues(NL_IF0, &ch.rx), 0);
+	assert_int_equal(ch.rx, rx);
+}
+
+static void test_ethtool_monitor(void **state)
+{
+	struct ethtool_monitor *mon;
+	int err;
+
+	nl_need_env();
+	if (system("ethtool --version >/dev/null 2>&1")) {
+		print_message("# no ethtool command\n");
+		skip();
+	}
+	err = ethtool_monitor_open(&mon);
+	if (err == -EPROTONOSUPPORT || err == -ENOMSG) {
+		print_message("# no ethtool monitor group: %s\n",
+			      strerror(-err));
+		skip();
+	}
+	assert_int_equal(err, 0);
+	/* Nothing queued yet: a read returns at once with no event. */
+	assert_int_equal(ethtool_monitor_read(mon, nl_ethtool_event,
+					      &(struct nl_ethtool_seen){ 0 }),
+			 0);
+	nl_set_rx_channels(mon, 2);
+	nl_set_rx_channels(mon, NL_QUEUES);
+	ethtool_monitor_close(mon);
+}
+
+struct nl_link_seen {
+	int ifindex; /* 0: by name */
+	const char *name;
+	enum rtnl_link_kind kind;
+	bool up;
+	bool seen;
+};
+
+static int nl_link_event(const struct rtnl_link *link, void *arg)
+{
+	struct nl_link_seen *want = arg;
+
+	if (link->kind == want->kind &&
+	    (want->ifindex ? link->ifindex == want->ifindex :
+			     !strcmp(link->name, want->name)) &&
+	    (want->kind == RTNL_LINK_DEL || link->up == want->up))
+		want->seen = true;
+	return 0;
+}
+
+static void nl_wait_link(struct rtnl_monitor *mon, struct nl_link_seen *want)
+{
+	int64_t deadline = nl_deadline();
+
+	while (!want->seen && nl_wait_input(rtnl_monitor_fd(mon), deadline))
+		assert_true(rtnl_monitor_read(mon, nl_link_event, want) >= 0);
+	if (!want->seen)
+		fail_msg("no link event for %s within %d ms",
+			 want->name ?: "nlt1", NL_EVENT_WAIT_MS);
+}
+
+static void test_rtnl_monitor(void **state)
+{
+	struct nl_link_seen down = { nl_env.ifindex1, NULL, RTNL_LINK_NEW,
+				     false, false };
+	struct nl_link_seen up = { nl_env.ifindex1, NULL, RTNL_LINK_NEW, true,
+				   false };
+	struct nl_link_seen added = { 0, NL_TMP_IF0, RTNL_LINK_NEW, false,
+				      false };
+	struct nl_link_seen removed = { 0, NL_TMP_IF0, RTNL_LINK_DEL, false,
+					false };
+	struct rtnl_monitor *mon;
+
+	nl_need_env();
+	assert_int_equal(rtnl_monitor_open(&mon), 0);
+	assert_int_equal(rtnl_monitor_read(mon, nl_link_event, &down), 0);
+
+	assert_int_equal(nl_run("ip link set " NL_IF1 " down"), 0);
+	nl_wait_link(mon, &down);
+	assert_int_equal(nl_run("ip link set " NL_IF1 " up"), 0);
+	nl_wait_link(mon, &up);
+
+	assert_int_equal(nl_run("ip link add " NL_TMP_IF0 " type veth peer "
+				"name " NL_TMP_IF1),
+			 0);
+	nl_wait_link(mon, &added);
+	assert_int_equal(nl_run("ip link del " NL_TMP_IF0), 0);
+	nl_wait_link(mon, &removed);
+	rtnl_monitor_close(mon);
+}
+
+/* ---- diag table ---- */
+
+static void test_diag_table(void **state)
+{
+	struct diag_table table = { 0 };
+	const struct diag_listener *l;
+	struct nl_ctx *ctx;
+	uint64_t cookie;
+	int fd;
+
+	nl_need_env();
+	assert_int_equal(nl_ctx_open(&ctx), 0);
+	fd = nl_listen(AF_INET, NL_ADDR4, NL_PORT_TABLE);
+	cookie = nl_cookie(fd);
+
+	assert_int_equal(diag_table_dump(ctx, &table), 0);
+	l = diag_table_find(&table, cookie);
+	nl_assert_listener(l, AF_INET, NL_ADDR4, NL_PORT_TABLE);
+	assert_null(diag_table_find(&table, cookie + 1));
+
+	/* The next dump replaces the table: the closed listener is gone. */
+	close(fd);
+	assert_int_equal(diag_table_dump(ctx, &table), 0);
+	assert_null(diag_table_find(&table, cookie));
+	/* And a table works with a socket of its own too. */
+	assert_int_equal(diag_table_dump(NULL, &table), 0);
+	assert_null(diag_table_find(&table, cookie));
+	diag_table_free(&table);
+	assert_null(diag_table_find(&table, cookie));
+	nl_ctx_close(ctx);
+}
+
+/* ---- driver ---- */
+
+static void test_ethtool_driver(void **state)
+{
+	struct ethtool_driver drv;
+
+	nl_need_env();
+	assert_int_equal(ethtool_get_driver(NL_IF0, &drv), 0);
+	assert_string_equal(drv.driver, "veth");
+	assert_string_equal(drv.bus_info, "");
+	assert_true(ethtool_is_veth(NL_IF0));
+	assert_false(ethtool_is_veth("lo"));
+	assert_false(ethtool_is_veth(NL_MISSING_IF));
+	assert_int_equal(ethtool_get_driver(NL_MISSING_IF, &drv), -ENODEV);
+	assert_int_equal(ethtool_get_driver("", &drv), -EINVAL);
+}
+
+/* ---- queue sysfs (RPS, XPS) ---- */
+
+struct nl_xps_result {
+	int step; /* 0: all passed; else the first check that failed */
+	int err;
+	char before[QUEUE_MASK_TEXT], during[QUEUE_MASK_TEXT],
+		after[QUEUE_MASK_TEXT];
+};
+
+#define NL_XPS_CHECK(r, n, cond)           \
+	do {                               \
+		if (!(r)->step && !(cond)) \
+			(r)->step = (n);   \
+	} while (0)
+
+/*
+ * In a child: a sysfs of this network namespace (mounted in a mount
+ * namespace of the child's own), then XPS set and restored on nlt0's tx-1.
+ */
+static void nl_xps_child(int sock)
+{
+	static struct nl_xps_result r;
+	char prev[QUEUE_MASK_TEXT], mask[QUEUE_MASK_TEXT];
+	uint32_t cnt = 99;
+
+	if (unshare(CLONE_NEWNS) ||
+	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
+	    mount("sysfs", "/sys", "sysfs", 0, NULL))
+		_exit(EXIT_FAILURE);
+	r.err = queue_xps_cpus(NL_IF0, 1, r.before, sizeof(r.before));
+	NL_XPS_CHECK(&r, 1, !r.err);
+	r.err = queue_xps_cpus_set(NL_IF0, 1, "1", prev, sizeof(prev));
+	NL_XPS_CHECK(&r, 2, !r.err && !strcmp(prev, r.before));
+	r.err = queue_xps_cpus(NL_IF0, 1, r.during, sizeof(r.during));
+	NL_XPS_CHECK(&r, 3, !r.err && strcmp(r.during, r.before));
+	r.err = queue_xps_cpus_set(NL_IF0, 1, prev, mask, sizeof(mask));
+	NL_XPS_CHECK(&r, 4, !r.err && !strcmp(mask, r.during));
+	r.err = queue_xps_cpus(NL_IF0, 1, r.after, sizeof(r.after));
+	NL_XPS_CHECK(&r, 5, !r.err && !strcmp(r.after, r.before));
+	r.err = queue_xps_rxqs(NL_IF0, 1, mask, sizeof(mask));
+	NL_XPS_CHECK(&r, 6, !r.err);
+	r.err = queue_rps_cpus(NL_IF0, 0, mask, sizeof(mask));
+	NL_XPS_CHECK(&r, 7, !r.err && mask[0]);
+	r.err = queue_rps_flow_cnt(NL_IF0, 0, &cnt);
+	NL_XPS_CHECK(&r, 8, !r.err && cnt == 0);
+	r.err = queue_xps_cpus(NL_MISSING_IF, 0, mask, sizeof(mask));
+	NL_XPS_CHECK(&r, 9, r.err == -ENODEV);
+	r.err = queue_xps_cpus(NL_IF0, NL_QUEUES, mask, sizeof(mask));
+	NL_XPS_CHECK(&r, 10, r.err == -ENOENT);
+	r.err = queue_xps_cpus("../lo", 0, mask, sizeof(mask));
+	NL_XPS_CHECK(&r, 11, r.err == -EINVAL);
+	r.err = queue_xps_cpus(NL_IF0, 0, mask, 2);
+	NL_XPS_CHECK(&r, 12, r.err == -ENOSPC);
+	/* A mask the kernel refuses leaves the old one in place. */
+	r.err = queue_xps_cpus_set(NL_IF0, 1, "not-hex", NULL, 0);
+	NL_XPS_CHECK(&r, 13, r.err == -EINVAL);
+	r.err = queue_xps_cpus(NL_IF0, 1, mask, sizeof(mask));
+	NL_XPS_CHECK(&r, 14, !r.err && !strcmp(mask, r.before));
+	nl_send_back(sock, &r, sizeof(r), -1);
+}
+
+static void test_queue_xps(void **state)
+{
+	struct nl_xps_result *r = calloc(1, sizeof(*r));
+
+	nl_need_env();
+	assert_non_null(r);
+	assert_int_equal(nl_child(false, nl_xps_child, r, sizeof(*r), NULL), 0);
+	print_message("# xps_cpus of %s tx-1: \"%s\", set \"%s\", restored "
+		      "\"%s\"\n",
+		      NL_IF0, r->before, r->during, r->after);
+	if (r->step)
+		fail_msg("check %d failed: %s", r->step, strerror(-r->err));
+	free(r);
+}
+
 /* ---- IRQs ---- */
 
 static void test_irq_queue_cpus(void **state)
@@ -792,13 +1181,16 @@ static void test_irq_queue_cpus(void **state)
 
 	nl_need_env();
 	/* veth has no interrupts at all. */
-	assert_int_equal(irq_queue_cpus(NL_IF0, cpu, NL_QUEUES), -ENOENT);
+	assert_int_equal(irq_queue_cpus(NL_IF0, "", cpu, NL_QUEUES), -ENOENT);
 	for (i = 0; i < NL_QUEUES; i++)
 		assert_int_equal(cpu[i], IRQ_CPU_UNKNOWN);
-	assert_int_equal(irq_queue_cpus(NL_MISSING_IF, cpu, NL_QUEUES),
+	assert_int_equal(irq_queue_cpus(NL_MISSING_IF, NULL, cpu, NL_QUEUES),
 			 -ENODEV);
-	assert_int_equal(irq_queue_cpus(NL_IF0, cpu, 0), -EINVAL);
-	assert_int_equal(irq_queue_cpus("", cpu, NL_QUEUES), -EINVAL);
+	assert_int_equal(irq_queue_cpus(NL_IF0, NULL, cpu, 0), -EINVAL);
+	assert_int_equal(irq_queue_cpus("", NULL, cpu, NL_QUEUES), -EINVAL);
+	assert_int_equal(irq_queue_irqs(NL_IF0, NULL, cpu, NL_QUEUES), -ENOENT);
+	for (i = 0; i < NL_QUEUES; i++)
+		assert_int_equal(cpu[i], IRQ_NUMBER_UNKNOWN);
 }
 
 static void test_irq_name_queue(void **state)
@@ -861,6 +1253,14 @@ int main(void)
 		cmocka_unit_test(test_bpffs_is_private),
 		cmocka_unit_test(test_irq_queue_cpus),
 		cmocka_unit_test(test_irq_name_queue),
+		cmocka_unit_test(test_nl_ctx),
+		cmocka_unit_test(test_nl_ctx_netns),
+		cmocka_unit_test(test_netdev_rx_queue_irqs),
+		cmocka_unit_test(test_ethtool_monitor),
+		cmocka_unit_test(test_rtnl_monitor),
+		cmocka_unit_test(test_diag_table),
+		cmocka_unit_test(test_ethtool_driver),
+		cmocka_unit_test(test_queue_xps),
 	};
 
 	nl_setup();

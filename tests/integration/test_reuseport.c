@@ -30,6 +30,8 @@
 #include "dataplane/bpf_log.h"
 #include "lib/log.h"
 #include "dataplane/maps.h"
+#include "host/sysctl.h"
+#include "tests/lib/network_helpers.h"
 #include "xdp/steer_lifecycle.skel.h"
 #include "xdp/steer_reuseport.skel.h"
 
@@ -56,27 +58,18 @@ struct group {
 	uint16_t port;
 };
 
-static int sh(const char *cmd)
-{
-	return system(cmd) == 0 ? 0 : -EIO;
-}
-
+/* Addresses on lo, and migration on: the namespace's, not the host's. */
 static int netns_setup(void)
 {
-	FILE *f;
+	int err = netns_enter_new(NETNS_SHARED_MOUNTS);
 
-	if (unshare(CLONE_NEWNET))
-		return -errno;
-	if (sh("ip link set lo up") ||
-	    sh("ip addr add " SERVER_V4 "/32 dev lo") ||
-	    sh("ip -6 addr add " SERVER_V6 "/128 dev lo nodad"))
-		return -EIO;
-	/* Per network namespace: the host's value is untouched. */
-	f = fopen("/proc/sys/net/ipv4/tcp_migrate_req", "w");
-	if (!f)
-		return -errno;
-	fputs("1\n", f);
-	return fclose(f) ? -errno : 0;
+	if (!err)
+		err = link_addr_add(NETNS_CURRENT, "lo", SERVER_V4 "/32");
+	if (!err)
+		err = link_addr_add(NETNS_CURRENT, "lo", SERVER_V6 "/128");
+	if (!err)
+		err = sysctl_write_int("net/ipv4/tcp_migrate_req", 1);
+	return err;
 }
 
 static int pin(int cpu)

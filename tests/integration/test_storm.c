@@ -23,6 +23,7 @@
 
 #include "lib/proto.h"
 #include "steerd_env.h"
+#include "tests/lib/network_helpers.h"
 
 #define PORT 8080
 #define PORT6 8086
@@ -32,7 +33,7 @@
 #define START_WAIT_US 5000000
 #define OUT_OF_SELECTION_US 50000
 
-static pid_t client = -1;
+static int client_ns = -1; /* env_client_start()'s namespace */
 static int nr_cpus;
 /* Servers running: a failed assertion must not leave one behind. */
 static pid_t servers[4];
@@ -95,10 +96,10 @@ static void server_stop(pid_t pid)
 /* Waits until the group has one active listener per CPU. */
 static void wait_workers(const char *group)
 {
-	uint64_t start = env_now_us();
+	uint64_t start = clock_now_us();
 
 	while (env_active_count(group) != nr_cpus)
-		assert_true(env_now_us() - start < START_WAIT_US);
+		assert_true(clock_now_us() - start < START_WAIT_US);
 }
 
 /* A file of this process's for loadgen's JSON (tests may run side by side). */
@@ -115,22 +116,23 @@ static const char *out_path(const char *name)
 static pid_t load_start(const char *target, const char *out)
 {
 	const char *build = getenv("STEER_BUILD");
-	char path[256], ns[32];
+	char path[256];
 	pid_t pid;
 	int fd;
 
 	snprintf(path, sizeof(path), "%s/tools/loadgen",
 		 build ? build : "build");
-	snprintf(ns, sizeof(ns), "%d", client);
 	pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {
+		if (netns_enter(client_ns))
+			_exit(127);
 		fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 		if (fd < 0 || dup2(fd, STDOUT_FILENO) < 0)
 			_exit(127);
-		execlp("nsenter", "nsenter", "-t", ns, "-n", path, "--target",
-		       target, "--duration", STORM_SECONDS, "--concurrency",
-		       CONCURRENCY, "--json", (char *)NULL);
+		execl(path, "loadgen", "--target", target, "--duration",
+		      STORM_SECONDS, "--concurrency", CONCURRENCY, "--json",
+		      (char *)NULL);
 		_exit(127);
 	}
 	return pid;
@@ -258,10 +260,7 @@ static void test_locality(void **state)
 	base_incoming = json_number_value(json_object_get(r, "locality_pct"));
 	json_decref(r);
 	server_stop(srv);
-	assert_int_equal(env_steerctl("iface attach " ENV_SRV_IF
-				      " --mode skb --steer cpu",
-				      out, sizeof(out)),
-			 0);
+	assert_int_equal(env_attach_steering(), 0);
 
 	printf("# locality: %.2f%% (v4) and %.2f%% (v6) with steer, %.2f%% "
 	       "with plain reuseport, %.2f%% with SO_INCOMING_CPU\n",
@@ -327,12 +326,12 @@ static void test_crash(void **state)
 		victim = slot_pid("web", i % nr_cpus);
 		assert_true(victim > 0);
 		kill(victim, SIGKILL);
-		start = env_now_us();
+		start = clock_now_us();
 		/* Out of selection: no longer the slot's listener. */
 		while (slot_pid("web", i % nr_cpus) == victim)
-			assert_true(env_now_us() - start < 1000000);
-		if (env_now_us() - start > worst)
-			worst = env_now_us() - start;
+			assert_true(clock_now_us() - start < 1000000);
+		if (clock_now_us() - start > worst)
+			worst = clock_now_us() - start;
 	}
 	r = load_wait(load, out);
 	printf("# dead slot out of selection within %.3f ms (worst)\n",
@@ -408,15 +407,13 @@ static void test_drain(void **state)
 
 static int setup(void **state)
 {
-	char out[1024];
+	char out[1024] = "";
 
 	if (env_setup())
 		return 0;
 	nr_cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	client = env_client_start(nr_cpus);
-	if (client < 0 ||
-	    env_steerctl("iface attach " ENV_SRV_IF " --mode skb --steer cpu",
-			 out, sizeof(out)) ||
+	client_ns = env_client_start(nr_cpus);
+	if (client_ns < 0 ||
 	    env_steerctl("group add web --listen " ENV_SRV_ADDR ":8080", out,
 			 sizeof(out)) ||
 	    env_steerctl("group add web6 --listen [" ENV_SRV_ADDR6 "]:8086",
@@ -429,7 +426,7 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	env_client_stop(client);
+	env_client_stop(client_ns);
 	env_teardown();
 	return 0;
 }

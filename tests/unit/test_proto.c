@@ -678,6 +678,48 @@ static void test_read(void **state)
 	json_decref(obj);
 }
 
+/* Names of nested fields, and integers that may be null (unknown). */
+static void test_read_nested(void **state)
+{
+	json_t *obj = json("{\"a\":{\"b\":[1,{\"c\":\"x\"}]},\"u\":null,"
+			   "\"k\":3,\"neg\":-1,\"big\":2147483648,"
+			   "\"s\":\"1\"}");
+	json_t *b = json_object_get(json_object_get(obj, "a"), "b");
+	struct proto_read rd;
+	size_t outer, inner;
+
+	proto_read_init(&rd);
+	outer = proto_read_enter(&rd, "a");
+	inner = proto_read_enter(&rd, "b[%d]", 1);
+	assert_string_equal(rd.where, "a.b[1]");
+	proto_read_u32(&rd, json_array_get(b, 1), "c");
+	expect_read_error(&rd, "a.b[1].c: expected an integer, got a string");
+	/* An index joins its name without a dot. */
+	proto_read_at(&rd, "b");
+	inner = proto_read_enter(&rd, "[%d]", 0);
+	assert_string_equal(rd.where, "b[0]");
+	proto_read_leave(&rd, inner);
+	assert_string_equal(rd.where, "b");
+	proto_read_at(&rd, "a");
+	inner = proto_read_enter(&rd, "b");
+	proto_read_leave(&rd, inner);
+	proto_read_leave(&rd, outer);
+	assert_string_equal(rd.where, "");
+
+	assert_int_equal(proto_read_int_or_null(&rd, obj, "u"), -1);
+	assert_int_equal(proto_read_int_or_null(&rd, obj, "k"), 3);
+	assert_int_equal(rd.err, 0);
+	proto_read_int_or_null(&rd, obj, "neg");
+	expect_read_error(&rd, "neg: -1 is out of range 0-2147483647");
+	proto_read_int_or_null(&rd, obj, "big");
+	expect_read_error(&rd, "big: 2147483648 is out of range 0-2147483647");
+	proto_read_int_or_null(&rd, obj, "s");
+	expect_read_error(&rd, "s: expected an integer or null, got a string");
+	proto_read_int_or_null(&rd, obj, "none");
+	expect_read_error(&rd, "none: missing");
+	json_decref(obj);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -694,6 +736,7 @@ int main(void)
 		cmocka_unit_test(test_call_peer_gone),
 		cmocka_unit_test(test_connect),
 		cmocka_unit_test(test_read),
+		cmocka_unit_test(test_read_nested),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -12,18 +12,26 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <sys/timerfd.h>
 #include <sys/un.h>
 #include <unistd.h>
 
 #include <jansson.h>
 
 #include "lib/proto.h"
+#include "lib/proto_msg.h"
 #include "steer/libsteer.h"
 
 #define ERR_MAX 512
 #define DRAIN_REPLY_WAIT_S 5
+/* Reconnecting to a restarted steerd: first try, doubled up to the most. */
+#define RECONNECT_FIRST_MS 100
+#define RECONNECT_MAX_MS 5000
+/* A steerd that accepts but does not answer must not stall the caller. */
+#define REREGISTER_REPLY_WAIT_S 1
 
 static int default_print(enum libsteer_print_level level, const char *fmt,
 			 va_list args)
@@ -56,10 +64,22 @@ pr(enum libsteer_print_level level, const char *fmt, ...)
 	va_end(ap);
 }
 
-struct steer_listener {
+struct libsteer_listener {
 	int fd; /* the listening socket */
-	int conn; /* registration connection: steerd's events arrive here */
+	/* Registration connection: steerd's events arrive here; -1 while
+	 * steerd is away. */
+	int conn;
+	/*
+	 * The application's event fd: an epoll set of conn and timer, so it
+	 * stays the same fd while conn is replaced.
+	 */
+	int events;
+	int timer; /* timerfd: when to try reconnecting */
+	unsigned int backoff_ms; /* the wait before the next try */
+	int lost; /* steerd's refusal to re-register: events are over */
 	int slot;
+	int cpu; /* as registered, to register again */
+	bool standby;
 	unsigned long long cookie;
 	char group[PROTO_GROUP_NAME_MAX + 1];
 	const char *socket_path; /* NULL: the default */
@@ -67,8 +87,8 @@ struct steer_listener {
 };
 
 /* The caller's options, zero-filled beyond what its version knew. */
-static void read_opts(const struct steer_listen_opts *in,
-		      struct steer_listen_opts *out)
+static void read_opts(const struct libsteer_listen_opts *in,
+		      struct libsteer_listen_opts *out)
 {
 	memset(out, 0, sizeof(*out));
 	if (in)
@@ -91,12 +111,18 @@ static int connect_steerd(const char *path)
 	return s;
 }
 
-/* A request on conn; steerd's message printed on failure. */
+/*
+ * A request (taken; NULL: it could not be built) on conn; steerd's message
+ * printed on failure.
+ */
 static int call(int conn, json_t *req, int fd, json_t **reply)
 {
 	char err[ERR_MAX] = "";
-	int rc = proto_call(conn, req, fd, reply, err, sizeof(err));
+	int rc;
 
+	if (!req)
+		return -ENOMEM;
+	rc = proto_call(conn, req, fd, reply, err, sizeof(err));
 	json_decref(req);
 	if (rc)
 		pr(LIBSTEER_WARN, "steerd: %s\n", err[0] ? err : strerror(-rc));
@@ -107,35 +133,32 @@ static int call(int conn, json_t *req, int fd, json_t **reply)
 static int group_addr(int conn, const char *group, struct sockaddr_storage *ss,
 		      socklen_t *len)
 {
-	json_t *req = proto_request("group_show"), *reply = NULL;
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
+	struct sockaddr_in *in = (struct sockaddr_in *)ss;
+	json_t *reply = NULL;
+	struct proto_group g;
 	struct proto_read rd;
-	const char *addr;
-	uint32_t port;
 	int rc;
 
-	json_object_set_new(req, "name", json_string(group));
-	rc = call(conn, req, -1, &reply);
+	rc = call(conn, proto_pack_group_show_req(group), -1, &reply);
 	if (rc)
 		return rc;
 	proto_read_init(&rd);
-	addr = proto_read_str(&rd, reply, "addr");
-	port = proto_read_u32(&rd, reply, "port");
 	memset(ss, 0, sizeof(*ss));
-	if (!rd.err) {
-		struct sockaddr_in *in = (struct sockaddr_in *)ss;
-		struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
-
-		if (inet_pton(AF_INET, addr, &in->sin_addr) == 1) {
-			in->sin_family = AF_INET;
-			in->sin_port = htons(port);
-			*len = sizeof(*in);
-		} else if (inet_pton(AF_INET6, addr, &in6->sin6_addr) == 1) {
-			in6->sin6_family = AF_INET6;
-			in6->sin6_port = htons(port);
-			*len = sizeof(*in6);
-		} else {
-			rd.err = -EBADMSG;
-		}
+	if (proto_unpack_group(&rd, reply, &g)) {
+		/* rd says why */
+	} else if (inet_pton(AF_INET, g.addr, &in->sin_addr) == 1) {
+		in->sin_family = AF_INET;
+		in->sin_port = htons(g.port);
+		*len = sizeof(*in);
+	} else if (inet_pton(AF_INET6, g.addr, &in6->sin6_addr) == 1) {
+		in6->sin6_family = AF_INET6;
+		in6->sin6_port = htons(g.port);
+		*len = sizeof(*in6);
+	} else {
+		rd.err = -EBADMSG;
+		snprintf(rd.msg, sizeof(rd.msg), "addr: '%s' is not an address",
+			 g.addr);
 	}
 	json_decref(reply);
 	if (rd.err)
@@ -152,9 +175,14 @@ static int make_listener(const struct sockaddr_storage *ss, socklen_t len,
 		    0);
 	if (fd < 0)
 		return -errno;
-	/* Only the group's port: an IPv6 wildcard must not take IPv4 too. */
+	/*
+	 * Only the group's port: an IPv6 wildcard must not take IPv4 too.
+	 * SO_REUSEADDR: a restarted server binds while the connections of
+	 * its previous life sit in TIME_WAIT on the port.
+	 */
 	if ((ss->ss_family == AF_INET6 &&
 	     setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one))) ||
+	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
 	    setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)) ||
 	    bind(fd, (const struct sockaddr *)ss, len) ||
 	    listen(fd, backlog > 0 ? backlog : SOMAXCONN)) {
@@ -168,74 +196,105 @@ static int make_listener(const struct sockaddr_storage *ss, socklen_t len,
 }
 
 /* Registers fd on conn; fills l on success. */
-static int do_register(struct steer_listener *l, int fd, const char *group,
+static int do_register(struct libsteer_listener *l, int fd, const char *group,
 		       int cpu, bool standby)
 {
-	json_t *req = proto_request("register"), *reply = NULL;
+	const struct proto_register_req req = { .group = group,
+						.cpu = cpu,
+						.standby = standby };
+	struct proto_register_reply r;
+	json_t *reply = NULL;
 	struct proto_read rd;
 	int rc;
 
-	json_object_set_new(req, "group", json_string(group));
-	json_object_set_new(req, "cpu", json_integer(cpu));
-	json_object_set_new(req, "standby", json_boolean(standby));
-	rc = call(l->conn, req, fd, &reply);
+	rc = call(l->conn, proto_pack_register_req(&req), fd, &reply);
 	if (rc)
 		return rc;
 	proto_read_init(&rd);
-	l->cookie = proto_read_u64(&rd, reply, "cookie");
-	l->slot = proto_read_u32(&rd, reply, "slot");
+	proto_unpack_register_reply(&rd, reply, &r);
 	json_decref(reply);
-	if (rd.err)
+	if (rd.err) {
+		pr(LIBSTEER_WARN, "steerd's register reply: %s\n", rd.msg);
 		return rd.err;
+	}
+	l->cookie = r.cookie;
+	l->slot = r.slot;
+	l->cpu = cpu;
+	l->standby = standby;
 	/* From now on the connection only carries events: never block. */
 	fcntl(l->conn, F_SETFL, fcntl(l->conn, F_GETFL) | O_NONBLOCK);
+	if (epoll_ctl(l->events, EPOLL_CTL_ADD, l->conn,
+		      &(struct epoll_event){ .events = EPOLLIN }))
+		return -errno;
 	l->fd = fd;
-	snprintf(l->group, sizeof(l->group), "%s", group);
+	if (group != l->group)
+		snprintf(l->group, sizeof(l->group), "%s", group);
 	return 0;
 }
 
-/* A listener object with its connection to steerd; NULL with *err set. */
-static struct steer_listener *new_listener(const struct steer_listen_opts *o,
-					   int *err)
+static void free_listener(struct libsteer_listener *l)
 {
-	struct steer_listener *l = calloc(1, sizeof(*l));
+	if (l->conn >= 0)
+		close(l->conn);
+	if (l->timer >= 0)
+		close(l->timer);
+	if (l->events >= 0)
+		close(l->events);
+	free(l);
+}
+
+/*
+ * A listener object with its connection to steerd and its event fd; NULL
+ * with *err set.
+ */
+static struct libsteer_listener *
+new_listener(const struct libsteer_listen_opts *o, int *err)
+{
+	struct libsteer_listener *l = calloc(1, sizeof(*l));
 
 	if (!l) {
 		*err = -ENOMEM;
 		return NULL;
 	}
-	l->fd = -1;
+	l->fd = l->conn = l->timer = -1;
 	if (o->socket_path) {
 		snprintf(l->socket_buf, sizeof(l->socket_buf), "%s",
 			 o->socket_path);
 		l->socket_path = l->socket_buf;
 	}
+	l->events = epoll_create1(EPOLL_CLOEXEC);
+	l->timer = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	if (l->events < 0 || l->timer < 0 ||
+	    epoll_ctl(l->events, EPOLL_CTL_ADD, l->timer,
+		      &(struct epoll_event){ .events = EPOLLIN })) {
+		*err = -errno;
+		goto out_free;
+	}
 	l->conn = connect_steerd(l->socket_path);
 	if (l->conn < 0) {
 		*err = l->conn;
-		free(l);
-		return NULL;
+		goto out_free;
 	}
 	return l;
+out_free:
+	free_listener(l);
+	return NULL;
 }
 
-static struct steer_listener *fail(struct steer_listener *l, int err)
+static struct libsteer_listener *fail(struct libsteer_listener *l, int err)
 {
-	if (l) {
-		if (l->conn >= 0)
-			close(l->conn);
-		free(l);
-	}
+	if (l)
+		free_listener(l);
 	errno = -err;
 	return NULL;
 }
 
-struct steer_listener *
-steer_listener__open(const char *group, int cpu,
-		     const struct steer_listen_opts *opts)
+struct libsteer_listener *
+libsteer_listener__open(const char *group, int cpu,
+			const struct libsteer_listen_opts *opts)
 {
-	struct steer_listen_opts o;
-	struct steer_listener *l;
+	struct libsteer_listen_opts o;
+	struct libsteer_listener *l;
 	struct sockaddr_storage ss;
 	socklen_t len = 0;
 	int fd, err;
@@ -262,12 +321,12 @@ steer_listener__open(const char *group, int cpu,
 	return l;
 }
 
-struct steer_listener *
-steer_listener__register(int fd, const char *group, int cpu,
-			 const struct steer_listen_opts *opts)
+struct libsteer_listener *
+libsteer_listener__register(int fd, const char *group, int cpu,
+			    const struct libsteer_listen_opts *opts)
 {
-	struct steer_listen_opts o;
-	struct steer_listener *l;
+	struct libsteer_listen_opts o;
+	struct libsteer_listener *l;
 	int err;
 
 	read_opts(opts, &o);
@@ -284,56 +343,142 @@ steer_listener__register(int fd, const char *group, int cpu,
 	return l;
 }
 
-int steer_listener__fd(const struct steer_listener *l)
+int libsteer_listener__fd(const struct libsteer_listener *l)
 {
 	return l ? l->fd : -EINVAL;
 }
 
-int steer_listener__slot(const struct steer_listener *l)
+int libsteer_listener__slot(const struct libsteer_listener *l)
 {
 	return l ? l->slot : -EINVAL;
 }
 
-unsigned long long steer_listener__cookie(const struct steer_listener *l)
+unsigned long long libsteer_listener__cookie(const struct libsteer_listener *l)
 {
 	return l ? l->cookie : 0;
 }
 
-int steer_listener__event_fd(const struct steer_listener *l)
+int libsteer_listener__event_fd(const struct libsteer_listener *l)
 {
-	return l ? l->conn : -EINVAL;
+	return l ? l->events : -EINVAL;
 }
 
-int steer_listener__next_event(struct steer_listener *l)
+/* Arms the timer for the next reconnection try, the wait doubled. */
+static void retry_later(struct libsteer_listener *l)
 {
-	const char *name;
+	struct itimerspec when = {
+		.it_value = { .tv_sec = l->backoff_ms / 1000,
+			      .tv_nsec = (l->backoff_ms % 1000) * 1000000L },
+	};
+
+	timerfd_settime(l->timer, 0, &when, NULL);
+	l->backoff_ms = l->backoff_ms * 2 > RECONNECT_MAX_MS ?
+				RECONNECT_MAX_MS :
+				l->backoff_ms * 2;
+}
+
+/* steerd has gone (a restart, say): reconnect when the timer says. */
+static void lose_steerd(struct libsteer_listener *l)
+{
+	epoll_ctl(l->events, EPOLL_CTL_DEL, l->conn, NULL);
+	close(l->conn);
+	l->conn = -1;
+	l->backoff_ms = RECONNECT_FIRST_MS;
+	pr(LIBSTEER_INFO,
+	   "group %s slot %d: steerd went away; reconnecting to register "
+	   "the listener again\n",
+	   l->group, l->slot);
+	retry_later(l);
+}
+
+/* Failures that a later try may not meet: steerd gone again, or slow. */
+static bool transient(int err)
+{
+	return err == -ECONNRESET || err == -EPIPE || err == -EAGAIN ||
+	       err == -EINTR || err == -ECONNREFUSED || err == -ENOENT;
+}
+
+/*
+ * When the timer has fired: connects to steerd and registers the same
+ * socket again (steerd knows it by its cookie). LIBSTEER_EVENT_RECONNECTED
+ * on success, LIBSTEER_EVENT_NONE to try again later, or steerd's refusal.
+ */
+static int reconnect(struct libsteer_listener *l)
+{
+	const struct timeval reply_wait = { .tv_sec = REREGISTER_REPLY_WAIT_S };
+	uint64_t fired;
+	int err;
+
+	if (read(l->timer, &fired, sizeof(fired)) != sizeof(fired))
+		return LIBSTEER_EVENT_NONE; /* not yet */
+	l->conn = proto_connect(l->socket_path);
+	if (l->conn < 0) {
+		err = l->conn;
+		l->conn = -1;
+		goto out_retry;
+	}
+	setsockopt(l->conn, SOL_SOCKET, SO_RCVTIMEO, &reply_wait,
+		   sizeof(reply_wait));
+	err = do_register(l, l->fd, l->group, l->cpu, l->standby);
+	if (!err) {
+		pr(LIBSTEER_INFO,
+		   "group %s slot %d: registered again with steerd\n", l->group,
+		   l->slot);
+		return LIBSTEER_EVENT_RECONNECTED;
+	}
+	epoll_ctl(l->events, EPOLL_CTL_DEL, l->conn, NULL);
+	close(l->conn);
+	l->conn = -1;
+out_retry:
+	if (!transient(err)) {
+		l->lost = err;
+		return err;
+	}
+	retry_later(l);
+	return LIBSTEER_EVENT_NONE;
+}
+
+int libsteer_listener__next_event(struct libsteer_listener *l)
+{
+	struct proto_event ev;
+	struct proto_read rd;
 	json_t *msg = NULL;
-	int err, ev;
+	int err, got;
 
 	if (!l)
 		return -EINVAL;
+	if (l->lost)
+		return l->lost;
+	if (l->conn < 0)
+		return reconnect(l);
 	for (;;) {
 		err = proto_recv(l->conn, &msg, NULL);
 		if (err == -EAGAIN)
-			return STEER_EVENT_NONE;
+			return LIBSTEER_EVENT_NONE;
+		if (err == -ECONNRESET) {
+			lose_steerd(l);
+			return LIBSTEER_EVENT_NONE;
+		}
 		if (err)
 			return err;
-		name = json_string_value(json_object_get(msg, "event"));
-		ev = !name		      ? -1 :
-		     !strcmp(name, "drain")   ? STEER_EVENT_DRAIN :
-		     !strcmp(name, "drained") ? STEER_EVENT_DRAINED :
-						-1;
+		proto_read_init(&rd);
+		proto_unpack_event(&rd, msg, &ev);
+		got = rd.err			   ? -1 :
+		      !strcmp(ev.event, "drain")   ? LIBSTEER_EVENT_DRAIN :
+		      !strcmp(ev.event, "drained") ? LIBSTEER_EVENT_DRAINED :
+						     -1;
 		json_decref(msg);
-		if (ev >= 0)
-			return ev;
+		if (got >= 0)
+			return got;
 		/* Not an event we know: a newer steerd's; skip it. */
 	}
 }
 
-int steer_listener__drain(struct steer_listener *l, int timeout_ms)
+int libsteer_listener__drain(struct libsteer_listener *l, int timeout_ms)
 {
 	const struct timeval reply_wait = { .tv_sec = DRAIN_REPLY_WAIT_S };
-	json_t *req;
+	/* This listener, whatever its slot holds: a standby drains itself. */
+	struct proto_drain_req req = { .by = PROTO_DRAIN_COOKIE };
 	int conn, rc;
 
 	if (!l)
@@ -345,20 +490,17 @@ int steer_listener__drain(struct steer_listener *l, int timeout_ms)
 	/* A steerd that does not answer must not stall the caller's loop. */
 	setsockopt(conn, SOL_SOCKET, SO_RCVTIMEO, &reply_wait,
 		   sizeof(reply_wait));
-	req = proto_request("drain");
-	json_object_set_new(req, "group", json_string(l->group));
-	/* This listener, whatever its slot holds: a standby drains itself. */
-	json_object_set_new(req, "cookie", json_integer(l->cookie));
-	if (timeout_ms > 0)
-		json_object_set_new(req, "timeout_ms",
-				    json_integer(timeout_ms));
-	rc = call(conn, req, -1, NULL);
+	req.group = l->group;
+	req.id = l->cookie;
+	req.timeout_given = timeout_ms > 0;
+	req.timeout_ms = timeout_ms;
+	rc = call(conn, proto_pack_drain_req(&req), -1, NULL);
 	close(conn);
 	return rc;
 }
 
-int steer_listener__accept_all(struct steer_listener *l,
-			       void (*cb)(int fd, void *ctx), void *ctx)
+int libsteer_listener__accept_all(struct libsteer_listener *l,
+				  void (*cb)(int fd, void *ctx), void *ctx)
 {
 	int n = 0, fd;
 
@@ -374,18 +516,16 @@ int steer_listener__accept_all(struct steer_listener *l,
 	return n;
 }
 
-void steer_listener__close(struct steer_listener *l)
+void libsteer_listener__close(struct libsteer_listener *l)
 {
 	if (!l)
 		return;
 	if (l->fd >= 0)
 		close(l->fd);
-	if (l->conn >= 0)
-		close(l->conn);
-	free(l);
+	free_listener(l);
 }
 
-int steer_pin_cpu(int cpu)
+int libsteer_pin_cpu(int cpu)
 {
 	cpu_set_t set;
 

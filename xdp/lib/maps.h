@@ -21,6 +21,13 @@ struct {
 } steer_rss SEC(".maps");
 
 struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, STEER_MAX_IFACES * 2);
+	__type(key, __u32);
+	__type(value, struct steer_cpu_table);
+} steer_cpu_tables SEC(".maps");
+
+struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, STEER_PORTS);
 	__type(key, __u32);

@@ -38,78 +38,90 @@ typedef int (*libsteer_print_fn_t)(enum libsteer_print_level level,
 /* Sets the print callback (NULL silences); returns the previous one. */
 LIBSTEER_API libsteer_print_fn_t libsteer_set_print(libsteer_print_fn_t fn);
 
-struct steer_listener; /* opaque */
+struct libsteer_listener; /* opaque */
 
-struct steer_listen_opts {
-	size_t sz; /* sizeof(struct steer_listen_opts), for ABI growth */
+struct libsteer_listen_opts {
+	size_t sz; /* sizeof(struct libsteer_listen_opts), for ABI growth */
 	const char *socket_path; /* steerd's; NULL: this netns's default */
 	bool standby; /* the next generation of the slot (rolling restart) */
 	int backlog; /* listen(2) backlog; 0: SOMAXCONN */
 	size_t : 0;
 };
-#define steer_listen_opts__last_field backlog
+#define libsteer_listen_opts__last_field backlog
 
 /*
  * Creates a TCP listener on the group's address and port (asked of steerd),
- * with SO_REUSEPORT, non-blocking and close-on-exec, and registers it for
- * the slot of `cpu`. NULL with errno set on failure: ECONNREFUSED (steerd
+ * with SO_REUSEPORT and SO_REUSEADDR (so that a restarted server binds
+ * over its predecessor's connections), non-blocking and close-on-exec, and
+ * registers it for the slot of `cpu`. NULL with errno set on failure: ECONNREFUSED (steerd
  * not running: start it), ENOENT (no such group), EBUSY (the slot has an
  * active listener and standby was not asked, or already has a standby),
  * others as steerd says; a message explains each.
  */
-LIBSTEER_API struct steer_listener *
-steer_listener__open(const char *group, int cpu,
-		     const struct steer_listen_opts *opts);
+LIBSTEER_API struct libsteer_listener *
+libsteer_listener__open(const char *group, int cpu,
+			const struct libsteer_listen_opts *opts);
 
 /*
  * Registers a listener the application made itself (bound to the group's
  * address and port, SO_REUSEPORT, listening). The library takes ownership
- * of fd: steer_listener__close() closes it.
+ * of fd: libsteer_listener__close() closes it.
  */
-LIBSTEER_API struct steer_listener *
-steer_listener__register(int fd, const char *group, int cpu,
-			 const struct steer_listen_opts *opts);
+LIBSTEER_API struct libsteer_listener *
+libsteer_listener__register(int fd, const char *group, int cpu,
+			    const struct libsteer_listen_opts *opts);
 
 /* The listening socket, for accept(2) and the application's event loop. */
-LIBSTEER_API int steer_listener__fd(const struct steer_listener *l);
+LIBSTEER_API int libsteer_listener__fd(const struct libsteer_listener *l);
 
 /*
  * The slot steerd gave it and its socket cookie. (Whether a standby has
  * been promoted is not reported: a standby starts receiving connections
  * when its slot's active listener leaves.)
  */
-LIBSTEER_API int steer_listener__slot(const struct steer_listener *l);
+LIBSTEER_API int libsteer_listener__slot(const struct libsteer_listener *l);
 LIBSTEER_API unsigned long long
-steer_listener__cookie(const struct steer_listener *l);
+libsteer_listener__cookie(const struct libsteer_listener *l);
 
 /* Events steerd sends about the listener. */
-enum steer_event {
-	STEER_EVENT_NONE = 0, /* nothing pending */
-	STEER_EVENT_DRAIN, /* out of selection: accept what is queued */
-	STEER_EVENT_DRAINED, /* queue empty: the listener may close */
+enum libsteer_event {
+	LIBSTEER_EVENT_NONE = 0, /* nothing pending */
+	LIBSTEER_EVENT_DRAIN, /* out of selection: accept what is queued */
+	LIBSTEER_EVENT_DRAINED, /* queue empty: the listener may close */
+	/* steerd came back (restarted): the listener is registered again. */
+	LIBSTEER_EVENT_RECONNECTED,
 };
 
-/* An fd that becomes readable when an event is pending (poll/epoll it). */
-LIBSTEER_API int steer_listener__event_fd(const struct steer_listener *l);
+/*
+ * An fd that becomes readable when an event is pending or libsteer has to
+ * act on steerd's connection (poll/epoll it, then call
+ * libsteer_listener__next_event()). The same fd for the listener's life,
+ * across reconnections.
+ */
+LIBSTEER_API int libsteer_listener__event_fd(const struct libsteer_listener *l);
 
 /*
- * Reads the next pending event without blocking: STEER_EVENT_* (>= 0), or
- * a negative errno (-ECONNRESET: steerd went away; the listener keeps
- * working and steering, but this registration's events stop for good, even
- * after steerd restarts).
+ * Reads the next pending event without blocking: LIBSTEER_EVENT_* (>= 0),
+ * or a negative errno. When steerd goes away (a restart) the listener keeps
+ * working and steering; libsteer reconnects, trying after 0.1 s, then
+ * doubling the wait up to 5 s, each try made by this call when the event
+ * fd says, and registers the same socket again (steerd knows it by its
+ * cookie): LIBSTEER_EVENT_RECONNECTED, and events flow again. If steerd
+ * refuses that registration, its errno comes back, now and on every later
+ * call: this listener's events are over.
  */
-LIBSTEER_API int steer_listener__next_event(struct steer_listener *l);
+LIBSTEER_API int libsteer_listener__next_event(struct libsteer_listener *l);
 
 /*
  * Asks steerd to drain this listener (active or standby): it leaves
  * selection at once (its slot's standby or a sibling takes new
- * connections); STEER_EVENT_DRAINED follows when its accept queue is empty.
+ * connections); LIBSTEER_EVENT_DRAINED follows when its accept queue is empty.
  * If it does not empty within timeout_ms (0: steerd's default, 30 s) no
  * event comes: keep a timer of your own. Waits at most 5 s for steerd's
  * answer. Returns 0 or a negative errno.
  */
-LIBSTEER_API int steer_listener__drain(struct steer_listener *l,
-				       int timeout_ms);
+LIBSTEER_API int libsteer_listener__drain(struct libsteer_listener *l,
+					  int timeout_ms);
 
 /*
  * Accepts every connection queued on the listener without blocking and
@@ -117,15 +129,15 @@ LIBSTEER_API int steer_listener__drain(struct steer_listener *l,
  * a waiter on every kernel, so workers sweep when told to drain. Returns
  * the number accepted or a negative errno.
  */
-LIBSTEER_API int steer_listener__accept_all(struct steer_listener *l,
-					    void (*cb)(int fd, void *ctx),
-					    void *ctx);
+LIBSTEER_API int libsteer_listener__accept_all(struct libsteer_listener *l,
+					       void (*cb)(int fd, void *ctx),
+					       void *ctx);
 
 /* Closes the listener and its registration; NULL is fine. */
-LIBSTEER_API void steer_listener__close(struct steer_listener *l);
+LIBSTEER_API void libsteer_listener__close(struct libsteer_listener *l);
 
 /* Pins the calling thread to cpu. 0 or a negative errno. */
-LIBSTEER_API int steer_pin_cpu(int cpu);
+LIBSTEER_API int libsteer_pin_cpu(int cpu);
 
 #ifdef __cplusplus
 }

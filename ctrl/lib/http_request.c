@@ -1,31 +1,17 @@
-/* SPDX-License-Identifier: GPL-2.0-only */
-/* steer_http's HTTP/1.x request head parser: bytes in, a request out. */
-#ifndef STEER_HTTP_PARSE_H
-#define STEER_HTTP_PARSE_H
-
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * HTTP/1.x request heads (RFC 9112): the request line, the headers that
+ * decide framing and keep-alive, and the error each refusal maps to.
+ */
 #include <errno.h>
-#include <stdbool.h>
-#include <stddef.h>
 #include <string.h>
-#include <strings.h>
 
-#include "lib/http_token.h"
-
-/* A request line and its headers, blank line included, fit in this. */
-#define HTTP_HEAD_MAX 8192
-/* More than this is not a length any client means (and would overflow). */
-#define HTTP_CONTENT_LENGTH_DIGITS_MAX 18
-
-struct http_request {
-	unsigned long long content_length; /* body bytes that follow the head */
-	unsigned int minor; /* HTTP/1.minor */
-	bool keep_alive; /* the connection stays open after the response */
-	bool expect_continue; /* the client waits for 100 Continue */
-};
+#include "http_request.h"
+#include "http_token.h"
 
 /* Content-Length: digits only; a repeat must repeat the same value. */
-static inline int http_content_length(const char *v, size_t n, bool *seen,
-				      unsigned long long *out)
+static int content_length(const char *v, size_t n, bool *seen,
+			  unsigned long long *out)
 {
 	unsigned long long len = 0;
 	size_t i;
@@ -45,8 +31,7 @@ static inline int http_content_length(const char *v, size_t n, bool *seen,
 }
 
 /* "METHOD SP target SP HTTP/1.x": only the version matters here. */
-static inline int http_request_line(const char *p, size_t n,
-				    struct http_request *req)
+static int request_line(const char *p, size_t n, struct http_request *req)
 {
 	static const char proto[] = "HTTP/";
 	size_t i = 0, target;
@@ -73,9 +58,16 @@ static inline int http_request_line(const char *p, size_t n,
 	return 0;
 }
 
+/* What the headers said about the connection, gathered line by line. */
+struct head_state {
+	bool cl_seen; /* a Content-Length came: a repeat must agree */
+	bool close; /* Connection: close */
+	bool keep; /* Connection: keep-alive */
+};
+
 /* One "name: value" line; obsolete line folding is refused (RFC 9112 5.2). */
-static inline int http_header(const char *p, size_t n, struct http_request *req,
-			      bool *cl_seen, bool *close, bool *keep)
+static int header(const char *p, size_t n, struct http_request *req,
+		  struct head_state *st)
 {
 	size_t i = 0, k, vend;
 	const char *v;
@@ -96,33 +88,25 @@ static inline int http_header(const char *p, size_t n, struct http_request *req,
 		if (((unsigned char)v[k] < ' ' && v[k] != '\t') || v[k] == 0x7f)
 			return -EBADMSG;
 	if (http_name_is(p, i, "content-length"))
-		return http_content_length(v, vend, cl_seen,
-					   &req->content_length);
+		return content_length(v, vend, &st->cl_seen,
+				      &req->content_length);
 	/* Bodies of unknown length (chunked) are not read: 501. */
 	if (http_name_is(p, i, "transfer-encoding"))
 		return -EOPNOTSUPP;
 	if (http_name_is(p, i, "connection")) {
-		*close |= http_list_has(v, vend, "close");
-		*keep |= http_list_has(v, vend, "keep-alive");
+		st->close |= http_list_has(v, vend, "close");
+		st->keep |= http_list_has(v, vend, "keep-alive");
 	} else if (http_name_is(p, i, "expect")) {
 		req->expect_continue = http_list_has(v, vend, "100-continue");
 	}
 	return 0;
 }
 
-/*
- * Parses the request head at the start of buf (len bytes). *scanned is how
- * far an earlier call looked for the blank line (0 at first): a head that
- * arrives in pieces is not searched again from its start. Returns the
- * head's length once it is complete, 0 when more bytes are needed, or
- * -EMSGSIZE (431: longer than HTTP_HEAD_MAX), -EBADMSG (400),
- * -EPROTONOSUPPORT (505: not HTTP/1), -EOPNOTSUPP (501: Transfer-Encoding).
- */
-static inline int http_parse_head(const char *buf, size_t len, size_t *scanned,
-				  struct http_request *req)
+int http_parse_head(const char *buf, size_t len, size_t *scanned,
+		    struct http_request *req)
 {
+	struct head_state st = { 0 };
 	const char *end, *line, *eol;
-	bool cl_seen = false, close = false, keep = false;
 	size_t from = 0, head;
 	int err;
 
@@ -137,27 +121,27 @@ static inline int http_parse_head(const char *buf, size_t len, size_t *scanned,
 		return len >= HTTP_HEAD_MAX ? -EMSGSIZE : 0;
 	}
 	head = end - buf + 4;
+	if (head > HTTP_HEAD_MAX)
+		return -EMSGSIZE;
 	memset(req, 0, sizeof(*req));
 	line = buf;
 	while (line + 1 < end + 2 && line[0] == '\r' && line[1] == '\n')
 		line += 2;
 	eol = memmem(line, end + 2 - line, "\r\n", 2);
-	err = http_request_line(line, eol - line, req);
+	err = request_line(line, eol - line, req);
 	while (!err && eol < end) {
 		line = eol + 2;
 		eol = memmem(line, end + 2 - line, "\r\n", 2);
-		err = http_header(line, eol - line, req, &cl_seen, &close,
-				  &keep);
+		err = header(line, eol - line, req, &st);
 	}
 	if (err)
 		return err;
 	/* HTTP/1.1 keeps the connection unless told; HTTP/1.0 only if told. */
-	req->keep_alive = !close && (req->minor >= 1 || keep);
+	req->keep_alive = !st.close && (req->minor >= 1 || st.keep);
 	return head;
 }
 
-/* The status line of a parse error. */
-static inline const char *http_error_status(int err)
+const char *http_error_status(int err)
 {
 	switch (err) {
 	case -EMSGSIZE:
@@ -170,5 +154,3 @@ static inline const char *http_error_status(int err)
 		return "400 Bad Request";
 	}
 }
-
-#endif /* STEER_HTTP_PARSE_H */
