@@ -15,9 +15,9 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
-#include "lib/clock.h"
 #include "lib/log.h"
 #include "lib/parse.h"
+#include "lib/rss_port.h"
 #include "args.h"
 
 #define MSEC_PER_SEC 1000ULL
@@ -183,17 +183,16 @@ static int parse_count(const char *s, uint32_t max, unsigned int *out)
 static socklen_t to_sockaddr(const struct steer_addr *a, uint16_t port,
 			     struct sockaddr_storage *ss)
 {
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+	struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+
 	memset(ss, 0, sizeof(*ss));
 	if (a->af == AF_INET) {
-		struct sockaddr_in *sin = (struct sockaddr_in *)ss;
-
 		sin->sin_family = AF_INET;
 		sin->sin_addr = a->v4;
 		sin->sin_port = htons(port);
 		return sizeof(*sin);
 	}
-	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
-
 	sin6->sin6_family = AF_INET6;
 	sin6->sin6_addr = a->v6;
 	sin6->sin6_port = htons(port);

@@ -11,7 +11,7 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
-#include "lib/rss_port.h"
+struct rss_nic;
 
 /* Server CPUs counted, and the range of cpu= in a reply. */
 #define CPUS_MAX CPU_SETSIZE

@@ -12,6 +12,7 @@
 #include <netinet/in.h>
 
 #include "lib/log.h"
+#include "lib/rss_port.h"
 #include "args.h"
 #include "rss.h"
 #include "thread.h"
