@@ -74,40 +74,41 @@ static uint32_t oracle_cpu(const uint32_t *indir, size_t size, int af,
 
 static struct rss_nic nic;
 
+/* Each vector's flow lands on the CPU of indir[published hash % size]. */
+static void check_vectors(const struct rss_vectors *vs, const uint32_t *indir,
+			  size_t size)
+{
+	uint32_t q;
+	size_t i;
+
+	nic_init(&nic, indir, size);
+	for (i = 0; i < vs->n; i++) {
+		const struct rss_vector *v = &vs->v[i];
+
+		q = indir[v->hash_with_ports % size];
+		assert_int_equal(
+			rss_nic_flow_cpu(&nic, v->saddr.af, v->saddr.bytes,
+					 v->daddr.bytes, v->sport, v->dport),
+			queue_cpu[q]);
+	}
+}
+
 static void test_flow_cpu_vectors(void **state)
 {
-	/* 128 entries (masked in XDP) and 3 (a modulo). */
+	/* 128 entries (a power of two) and 3 (a true modulo). */
 	static const uint32_t odd[] = { 2, 0, 3 };
-	uint32_t indir[128], q;
-	struct rss_vectors vs;
-	size_t i;
+	static struct rss_vectors vs;
+	uint32_t indir[128];
 
 	if (rss_vectors_load(&vs))
 		fail_msg("%s", vs.err);
 	assert_int_equal(vs.key_len, sizeof(toeplitz_default_key));
 	assert_memory_equal(vs.key, toeplitz_default_key, vs.key_len);
+	assert_true(vs.n > 0);
 
 	round_robin(indir, ARRAY_SIZE(indir));
-	nic_init(&nic, indir, ARRAY_SIZE(indir));
-	for (i = 0; i < vs.n; i++) {
-		const struct rss_vector *v = &vs.v[i];
-
-		q = indir[v->hash_with_ports % ARRAY_SIZE(indir)];
-		assert_int_equal(
-			rss_nic_flow_cpu(&nic, v->saddr.af, v->saddr.bytes,
-					 v->daddr.bytes, v->sport, v->dport),
-			queue_cpu[q]);
-	}
-	nic_init(&nic, odd, ARRAY_SIZE(odd));
-	for (i = 0; i < vs.n; i++) {
-		const struct rss_vector *v = &vs.v[i];
-
-		q = odd[v->hash_with_ports % ARRAY_SIZE(odd)];
-		assert_int_equal(
-			rss_nic_flow_cpu(&nic, v->saddr.af, v->saddr.bytes,
-					 v->daddr.bytes, v->sport, v->dport),
-			queue_cpu[q]);
-	}
+	check_vectors(&vs, indir, ARRAY_SIZE(indir));
+	check_vectors(&vs, odd, ARRAY_SIZE(odd));
 }
 
 /* Every port chosen hashes to a queue of its CPU; each port is chosen. */

@@ -23,9 +23,9 @@
 #define NETNS_SELF "/proc/self/ns/net"
 #define NETNS_INIT "/proc/1/ns/net"
 /*
- * The inode of the initial network namespace, fixed since Linux 6.18
- * (NET_NS_INIT_INO); older kernels number it dynamically from 0xF0000000
- * up, so no other namespace can have this one.
+ * The inode recent kernels give the initial network namespace
+ * (NET_NS_INIT_INO; 6.18 has it). Kernels that number namespaces
+ * dynamically start at 0xF0000000, so no other namespace has this one.
  */
 #define NETNS_INIT_INO 0xEFFFFFF9U
 #define ROUTE_REPLY_MAX 4096
