@@ -195,7 +195,7 @@ static const struct cli_case cases[] = {
 	{ ARGS("hash", "--key", MS_KEY_39, V4_FLOW),
 	  USAGE("--key: an RSS key is 40 or 52 bytes, not 39") },
 	{ ARGS("hash", "--key", MS_KEY "00", V4_FLOW),
-	  USAGE("--key is 41 bytes") },
+	  USAGE("--key: an RSS key is 40 or 52 bytes, not 41") },
 	{ ARGS("hash", "--key", MS_KEY ZEROS_12 "00", V4_FLOW),
 	  USAGE("--key: an RSS key is 40 or 52 bytes, not 53") },
 	{ ARGS("hash", "--key", "", V4_FLOW), USAGE("empty hex string") },
