@@ -15,7 +15,7 @@
 #include <linux/types.h> /* BPF code gets the types from vmlinux.h */
 #endif
 
-#define STEER_ABI_VERSION 2
+#define STEER_ABI_VERSION 3
 
 /* Limits. Overridable at compile time for BPF objects built for small hosts. */
 #ifndef STEER_MAX_GROUPS
@@ -96,6 +96,7 @@ enum steer_kind {
 #define STEER_MAP_EVENTS "steer_events"
 #define STEER_MAP_GROUPS "steer_groups"
 #define STEER_MAP_CPU_TABLES "steer_cpu_tables"
+#define STEER_MAP_LIVE_CPUS "steer_live_cpus"
 
 /*
  * steer_ifaces: ARRAY[STEER_MAX_IFACES], key = interface slot. Each attached
@@ -253,7 +254,11 @@ enum steer_counter {
 #define STEER_GROUP_COUNTERS(X)                                               \
 	X(packets, 0) /* TCP frames of the group */                           \
 	X(syns, 0) /* SYN without ACK: new connections */                     \
-	X(local, 0) /* cpu mode: frame already on its slot's CPU, passed */   \
+	/* cpu mode: frame already on its slot's CPU, passed; rss mode: */    \
+	/* passed on a CPU where the group has a live slot */                 \
+	X(local, 0)                                                           \
+	/* rss mode: passed on a CPU where the group has no live slot */      \
+	X(no_local_slot, 0)                                                   \
 	X(redirected, 0) /* cpu mode: redirected to the slot's CPU */         \
 	X(fallback, 0) /* cpu mode: no CPU for the bucket, or CPUMAP miss */  \
 	X(xsk_redirected, 1) /* xsk: redirected to the queue's socket */      \
@@ -278,10 +283,11 @@ struct steer_group_stats {
  */
 #define STEER_SLOT_INDEX(group, slot) ((group)*STEER_MAX_SLOTS + (slot))
 
-#define STEER_SLOT_COUNTERS(X)                           \
-	X(syns)                                          \
-	X(local) /* SYN was already on the slot's CPU */ \
-	X(redirected) /* SYN was redirected to the slot's CPU */
+#define STEER_SLOT_COUNTERS(X)                                   \
+	X(syns)                                                  \
+	X(local) /* SYN was already on the slot's CPU */         \
+	X(redirected) /* SYN was redirected to the slot's CPU */ \
+	X(no_local_slot) /* rss mode: SYN on a CPU with no live slot */
 
 struct steer_slot_stats {
 	STEER_SLOT_COUNTERS(STEER_STATS_FIELD_)
@@ -348,6 +354,21 @@ struct steer_live {
 	__u32 count;
 	__u16 slots[STEER_MAX_SLOTS];
 	__u8 primary[STEER_MAX_SLOTS];
+};
+
+/*
+ * steer_live_cpus: ARRAY[STEER_MAX_GROUPS], key = group: the CPUs on which
+ * a reuseport group has a live slot, one bit each (the slots of steer_live,
+ * as a bitmap the XDP program tests in one load). rss mode counts a frame
+ * as local only on a CPU with a live slot; an exact-address group with no
+ * live slot leaves its port's frames to the wildcard group, whose
+ * listeners the kernel's lookup will then pick. steerd writes it with
+ * steer_live.
+ */
+#define STEER_LIVE_CPU_WORDS ((STEER_MAX_CPUS + 63) / 64)
+
+struct steer_live_cpus {
+	__u64 bits[STEER_LIVE_CPU_WORDS]; /* CPU c: bits[c / 64] >> (c % 64) */
 };
 
 /* Live slots tried, from the hash's, before leaving the choice to the kernel. */
@@ -424,8 +445,10 @@ _Static_assert(sizeof(struct steer_cpu_table) == 8 + 2 * STEER_CPU_BUCKETS,
 _Static_assert((STEER_CPU_BUCKETS & (STEER_CPU_BUCKETS - 1)) == 0,
 	       "STEER_CPU_BUCKETS is a power of two");
 _Static_assert(STEER_MAX_CPUS <= STEER_CPU_NONE, "a CPU fits a bucket");
-_Static_assert(sizeof(struct steer_group_stats) == 12 * 8, "group stats");
-_Static_assert(sizeof(struct steer_slot_stats) == 3 * 8, "slot stats");
+_Static_assert(sizeof(struct steer_group_stats) == 13 * 8, "group stats");
+_Static_assert(sizeof(struct steer_slot_stats) == 4 * 8, "slot stats");
+_Static_assert(sizeof(struct steer_live_cpus) == 8 * STEER_LIVE_CPU_WORDS,
+	       "live cpus layout");
 _Static_assert(sizeof(struct steer_decision) == 32, "decision layout");
 _Static_assert(sizeof(struct steer_sock_key) == 8, "sock key layout");
 _Static_assert(sizeof(struct steer_live) == 4 + 3 * STEER_MAX_SLOTS,

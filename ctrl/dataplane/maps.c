@@ -43,6 +43,7 @@ int steer_maps__from_object(struct steer_maps *m, struct bpf_object *obj)
 		{ &m->counters, STEER_MAP_COUNTERS },
 		{ &m->group_stats, STEER_MAP_GROUP_STATS },
 		{ &m->slot_stats, STEER_MAP_SLOT_STATS },
+		{ &m->live_cpus, STEER_MAP_LIVE_CPUS },
 	};
 	size_t i;
 
@@ -309,6 +310,11 @@ int steer_maps__add_group(const struct steer_maps *m, uint16_t id,
 	err = reset_group_stats(m, id);
 	if (err)
 		return err;
+	/* A reused id starts with no live slot, whatever its last group had. */
+	err = update(m->live_cpus, &(__u32){ id },
+		     &(struct steer_live_cpus){ 0 }, BPF_ANY);
+	if (err)
+		return err;
 
 	if (addr->wildcard) {
 		port.wildcard[addr->af] = match;
@@ -357,6 +363,23 @@ int steer_maps__del_group(const struct steer_maps *m,
 	if (bpf_map_delete_elem(m->listen, &key))
 		return -errno;
 	return 0;
+}
+
+int steer_maps__set_live_cpus(const struct steer_maps *m, uint16_t group,
+			      const struct steer_live *live)
+{
+	struct steer_live_cpus cpus = { 0 };
+	__u32 key = group, i, cpu;
+
+	if (group >= STEER_MAX_GROUPS || live->count > STEER_MAX_SLOTS)
+		return -EINVAL;
+	for (i = 0; i < live->count; i++) {
+		cpu = live->slots[i];
+		if (cpu >= STEER_MAX_CPUS)
+			return -EINVAL;
+		cpus.bits[cpu / 64] |= 1ULL << (cpu % 64);
+	}
+	return update(m->live_cpus, &key, &cpus, BPF_ANY);
 }
 
 int steer_maps__add_cpu(const struct steer_maps *m, uint32_t cpu,

@@ -2,6 +2,7 @@
 /* Sets up the groups, modes and CPUs shared by the XDP tests and bench. */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -24,6 +25,25 @@ static struct {
 int cases_nr_cpus(void)
 {
 	return nr_cpus;
+}
+
+/* The live slots cases.h describes. */
+static int set_live(struct harness *h)
+{
+	static const uint16_t everywhere[] = { G_V4_ANY, G_V4_EXACT,
+					       G_V4_TLS_ANY };
+	bool live[STEER_MAX_CPUS] = { false };
+	size_t i;
+	int err;
+
+	memset(live, true, nr_cpus * sizeof(*live));
+	for (i = 0; i < sizeof(everywhere) / sizeof(everywhere[0]); i++) {
+		err = harness_set_live_cpus(h, everywhere[i], live, nr_cpus);
+		if (err)
+			return err;
+	}
+	live[0] = false;
+	return harness_set_live_cpus(h, G_V6_ANY, live, nr_cpus);
 }
 
 int cases_setup(struct harness *h, bool debug)
@@ -77,6 +97,9 @@ int cases_setup(struct harness *h, bool debug)
 		if (err)
 			return err;
 	}
+	err = set_live(h);
+	if (err)
+		return err;
 	current.set = false;
 	return harness_add_xsk(h, G_XSK_V4, XSK_QUEUE);
 }

@@ -5,11 +5,15 @@
 
 #include "harness.h"
 
-/* Listener groups every XDP test and benchmark configures. */
+/*
+ * Listener groups every XDP test and benchmark configures, and where they
+ * have live slots (a listener on the CPU): every CPU unless said.
+ */
 #define G_V4_ANY 0 /* reuseport 0.0.0.0:80 */
 #define G_V4_EXACT 1 /* reuseport 198.18.0.1:443 */
-#define G_V6_ANY 2 /* reuseport [::]:80 */
-#define G_V6_EXACT 3 /* reuseport [2001:db8::1]:443, no v6 wildcard */
+#define G_V6_ANY 2 /* reuseport [::]:80, live on every CPU but 0 */
+/* reuseport [2001:db8::1]:443, no v6 wildcard; no live slot */
+#define G_V6_EXACT 3
 #define G_XSK_V4 4 /* xsk 0.0.0.0:9000 */
 #define G_XSK_V6 5 /* xsk [::]:9000 */
 #define G_V4_TLS_ANY 6 /* reuseport 0.0.0.0:443, beside the exact group */

@@ -155,6 +155,26 @@ int harness_add_cpu(struct harness *h, uint32_t cpu)
 	return err;
 }
 
+int harness_set_live_cpus(struct harness *h, uint16_t group, const bool *live,
+			  uint32_t nr_cpus)
+{
+	struct steer_live l = { 0 };
+	uint32_t cpu;
+	int err;
+
+	if (group >= ORACLE_MAX_GROUPS || nr_cpus > STEER_MAX_CPUS)
+		return -EINVAL;
+	for (cpu = 0; cpu < nr_cpus; cpu++)
+		if (live[cpu])
+			l.slots[l.count++] = cpu;
+	err = steer_maps__set_live_cpus(&h->maps, group, &l);
+	if (err)
+		return err;
+	memset(h->cfg.live[group], 0, sizeof(h->cfg.live[group]));
+	memcpy(h->cfg.live[group], live, nr_cpus * sizeof(*live));
+	return 0;
+}
+
 /* The frames of the test AF_XDP socket's UMEM; nothing is received. */
 #define HARNESS_XSK_FRAMES 64
 
@@ -355,13 +375,14 @@ static void print_decision(const char *who, int action,
 {
 	printf("# %s: action %d counter %u group %d hash 0x%08x slot %d "
 	       "syn %u steer_action %u; group +packets %llu +syns %llu "
-	       "+local %llu +redirected %llu +fallback %llu +xsk %llu/%llu "
-	       "+mismatch %llu; slot +syns %llu +local %llu +redirected "
-	       "%llu\n",
+	       "+local %llu +no_local_slot %llu +redirected %llu +fallback "
+	       "%llu +xsk %llu/%llu +mismatch %llu; slot +syns %llu +local "
+	       "%llu +redirected %llu +no_local_slot %llu\n",
 	       who, action, d->counter, (int)d->group, d->hash, (int)d->slot,
 	       d->syn, d->action, gs->packets, gs->syns, gs->local,
-	       gs->redirected, gs->fallback, gs->xsk_redirected, gs->xsk_miss,
-	       gs->rss_mismatch, ss->syns, ss->local, ss->redirected);
+	       gs->no_local_slot, gs->redirected, gs->fallback,
+	       gs->xsk_redirected, gs->xsk_miss, gs->rss_mismatch, ss->syns,
+	       ss->local, ss->redirected, ss->no_local_slot);
 }
 
 bool harness_agrees(const uint8_t *frame, size_t len,

@@ -69,6 +69,9 @@ int harness_set_mode(struct harness *h, enum steer_mode mode, uint8_t flags,
 int harness_add_group(struct harness *h, uint16_t id, enum steer_kind kind,
 		      int family, const char *addr, uint16_t port);
 int harness_add_cpu(struct harness *h, uint32_t cpu);
+/* Publishes the group's live slots: live[cpu] for cpu < nr_cpus. */
+int harness_set_live_cpus(struct harness *h, uint16_t group, const bool *live,
+			  uint32_t nr_cpus);
 /* Binds an AF_XDP socket (copy mode) to the veth's queue, for group. */
 int harness_add_xsk(struct harness *h, uint16_t group, uint32_t queue);
 

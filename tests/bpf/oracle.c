@@ -227,8 +227,15 @@ static void steer_group(const struct oracle_config *cfg, const uint8_t *b,
 			if (indir_of(cfg, r->d.hash) != rx_queue)
 				r->gs.rss_mismatch = 1;
 		}
-		r->gs.local = 1;
-		r->ss.syns = r->ss.local = syn;
+		/* Local only where the group has a listener to take it. */
+		if (g->id < ORACLE_MAX_GROUPS && cpu < STEER_MAX_CPUS &&
+		    cfg->live[g->id][cpu]) {
+			r->gs.local = 1;
+			r->ss.syns = r->ss.local = syn;
+		} else {
+			r->gs.no_local_slot = 1;
+			r->ss.syns = r->ss.no_local_slot = syn;
+		}
 		return;
 	}
 	/* cpu mode: the arrival CPU's table. */

@@ -39,6 +39,8 @@ struct oracle_config {
 	const struct steer_cpu_table *cpu_tables;
 	uint32_t nr_cpu_tables; /* possible CPUs */
 	bool cpumap[STEER_MAX_CPUS]; /* CPUMAP has an entry */
+	/* The group has a live slot on the CPU (steer_live_cpus). */
+	bool live[ORACLE_MAX_GROUPS][STEER_MAX_CPUS];
 	/* XSKMAP has an entry for (group, queue); small test range only. */
 	bool xsk[ORACLE_MAX_GROUPS][8];
 };

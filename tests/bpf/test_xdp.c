@@ -32,6 +32,7 @@ static int setup_err;
 enum cpu_choice {
 	CPU_ANY, /* CPU 0 */
 	CPU_LAST, /* the last online CPU */
+	CPU_SECOND, /* CPU 1: needs two */
 	CPU_TARGET, /* a CPU whose table keeps the frame (cpu mode) */
 	CPU_OTHER, /* a CPU whose table redirects it: needs two */
 };
@@ -236,11 +237,30 @@ static const struct xdp_case cases[] = {
 	  .mode = STEER_MODE_RSS, .flags = STEER_IFACE_F_VERIFY_RSS,
 	  .tables = TABLE_QUEUES_ODD, .rx_queue = RXQ_EXPECTED,
 	  .action = XDP_PASS, .counter = STEER_CNT_MATCHED,
-	  .gs_field = GS(local) },
+	  .gs_field = GS(no_local_slot) },
 	{ "rss verify, NIC disagrees", { V6, WEB, SYN },
 	  .mode = STEER_MODE_RSS, .flags = STEER_IFACE_F_VERIFY_RSS,
 	  .tables = TABLE_EMPTY, .rx_queue = 2, .action = XDP_PASS,
 	  .counter = STEER_CNT_MATCHED, .gs_field = GS(rss_mismatch) },
+
+	/* rss mode: local only where the group has a live slot. */
+	{ "rss mode SYN on a CPU without a live slot", { V6, WEB, SYN },
+	  .mode = STEER_MODE_RSS, .tables = TABLE_QUEUES, .cpu = CPU_ANY,
+	  .action = XDP_PASS, .counter = STEER_CNT_MATCHED,
+	  .gs_field = GS(no_local_slot) },
+	{ "rss mode ACK on a CPU without a live slot", { V6, WEB, ACK },
+	  .mode = STEER_MODE_RSS, .tables = TABLE_QUEUES, .cpu = CPU_ANY,
+	  .action = XDP_PASS, .counter = STEER_CNT_MATCHED,
+	  .gs_field = GS(no_local_slot) },
+	{ "rss mode SYN on a CPU with a live slot", { V6, WEB, SYN },
+	  .mode = STEER_MODE_RSS, .tables = TABLE_QUEUES, .cpu = CPU_SECOND,
+	  .action = XDP_PASS, .counter = STEER_CNT_MATCHED,
+	  .gs_field = GS(local) },
+	{ "rss mode SYN to a group with no live slot",
+	  { V6, SYN, .daddr = V6_SERVER, .dport = PORT_TLS },
+	  .mode = STEER_MODE_RSS, .tables = TABLE_QUEUES, .cpu = CPU_LAST,
+	  .action = XDP_PASS, .counter = STEER_CNT_MATCHED,
+	  .gs_field = GS(no_local_slot), .group = G_V6_EXACT },
 
 	/* xsk groups: the socket of the RX queue, or the stack. */
 	{ "xsk v4, no socket on queue 1",
@@ -300,6 +320,8 @@ static int pick_cpu(const struct xdp_case *c, const uint8_t *frame, size_t len,
 		return 0;
 	if (c->cpu == CPU_LAST)
 		return cases_nr_cpus() - 1;
+	if (c->cpu == CPU_SECOND)
+		return cases_nr_cpus() > 1 ? 1 : -1;
 	/* The first CPU whose own table keeps (or redirects) the frame. */
 	for (cpu = 0; cpu < cases_nr_cpus(); cpu++) {
 		oracle_decide(&h.cfg, frame, len, cpu, rx_queue, &o);

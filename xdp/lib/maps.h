@@ -43,6 +43,13 @@ struct {
 } steer_listen SEC(".maps");
 
 struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, STEER_MAX_GROUPS);
+	__type(key, __u32);
+	__type(value, struct steer_live_cpus);
+} steer_live_cpus SEC(".maps");
+
+struct {
 	__uint(type, BPF_MAP_TYPE_CPUMAP);
 	__uint(max_entries, STEER_MAX_CPUS);
 	__type(key, __u32);
