@@ -59,6 +59,13 @@ enum steer_af {
 	STEER_AF_COUNT = 2,
 };
 
+/* Transport protocols a group can be of, as array indices (not IPPROTO_*). */
+enum steer_proto {
+	STEER_PROTO_TCP = 0, /* the default: a zeroed group is TCP */
+	STEER_PROTO_UDP = 1,
+	STEER_PROTO_COUNT = 2,
+};
+
 /* How an interface steers. */
 enum steer_mode {
 	STEER_MODE_NONE = 0, /* not configured: pass everything, count */
@@ -184,9 +191,12 @@ struct steer_match {
 };
 
 /*
- * steer_ports: ARRAY[STEER_PORTS], key = TCP destination port (host order).
- * Frames to a port with no group cost one array lookup and no hash lookup.
+ * steer_ports: ARRAY[STEER_PROTO_COUNT * STEER_PORTS], key =
+ * STEER_PORT_INDEX(proto, destination port in host order). Frames to a port
+ * with no group of their protocol cost one array lookup and no hash lookup.
  */
+#define STEER_PORT_INDEX(proto, port) ((proto)*STEER_PORTS + (port))
+
 struct steer_port {
 	struct steer_match wildcard[STEER_AF_COUNT]; /* group on any address */
 	/* Number of exact-address groups on this port; 0 skips steer_listen. */
@@ -197,7 +207,7 @@ struct steer_port {
 /* steer_listen: HASH, exact-address groups. Value: struct steer_match. */
 struct steer_listen_key {
 	__u8 af; /* enum steer_af */
-	__u8 proto; /* IPPROTO_TCP */
+	__u8 proto; /* enum steer_proto */
 	__be16 port;
 	__u8 addr[16]; /* IPv4 in the first 4 bytes, rest zero */
 };
@@ -221,10 +231,12 @@ struct steer_listen_key {
 #define STEER_FRAME_COUNTERS(X)                                               \
 	X(NO_IFACE, no_iface) /* interface not configured */                  \
 	X(NOT_IP, not_ip) /* neither IPv4 nor IPv6 */                         \
-	X(NOT_TCP, not_tcp) /* IP, not TCP (or an unknown IPv6 ext header) */ \
+	/* IP, neither TCP nor UDP (or an unknown IPv6 ext header) */         \
+	X(NOT_TCP, not_tcp)                                                   \
 	X(FRAGMENT, fragment) /* IPv4 MF/offset or IPv6 fragment header */    \
-	X(NO_GROUP, no_group) /* TCP, destination has no group */             \
-	X(MATCHED, matched) /* TCP to a group: see steer_group_stats */       \
+	/* TCP or UDP, destination has no group of that protocol */           \
+	X(NO_GROUP, no_group)                                                 \
+	X(MATCHED, matched) /* to a group: see steer_group_stats */           \
 	/* Malformed or truncated, passed untouched. */                       \
 	X(ERR_ETH, err_eth) /* Ethernet header truncated */                   \
 	X(ERR_VLAN, err_vlan) /* VLAN tag truncated */                        \
@@ -235,7 +247,9 @@ struct steer_listen_key {
 	X(ERR_IP6_EXT, err_ip6_ext) /* IPv6 extension header truncated */     \
 	/* more than STEER_IP6_EXT_MAX ext headers */                         \
 	X(ERR_IP6_EXT_DEPTH, err_ip6_ext_depth)                               \
-	X(ERR_TCP, err_tcp) /* TCP truncated or data offset < 5 */
+	X(ERR_TCP, err_tcp) /* TCP truncated or data offset < 5 */            \
+	/* UDP truncated, or its length < 8 or beyond the IP payload */       \
+	X(ERR_UDP, err_udp)
 
 #define STEER_CNT_ENUM_(id, name) STEER_CNT_##id,
 enum steer_counter {
@@ -252,7 +266,7 @@ enum steer_counter {
  * it is shown on (XDP steering, AF_XDP and RSS, SK_REUSEPORT selection).
  */
 #define STEER_GROUP_COUNTERS(X)                                               \
-	X(packets, 0) /* TCP frames of the group */                           \
+	X(packets, 0) /* frames of the group */                               \
 	X(syns, 0) /* SYN without ACK: new connections */                     \
 	/* cpu mode: frame already on its slot's CPU, passed; rss mode: */    \
 	/* passed on a CPU where the group has a live slot */                 \
@@ -424,7 +438,7 @@ struct steer_group {
 	__u8 kind; /* enum steer_kind */
 	__u8 af; /* enum steer_af */
 	__u8 wildcard;
-	__u8 pad;
+	__u8 proto; /* enum steer_proto */
 	__u16 port; /* host order */
 	__u16 pad2;
 	__u8 addr[16];

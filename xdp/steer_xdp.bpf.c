@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * The XDP steering program: parse → match → decide → act. TCP frames of a
- * listener group are kept on the CPU their arrival CPU's table names (cpu
- * mode), counted where the NIC put them (rss mode, verified if asked), or
- * handed to the AF_XDP socket of their RX queue (xsk groups). Everything
- * else passes to the stack untouched.
+ * The XDP steering program: parse → match → decide → act. TCP or UDP frames
+ * of a listener group are kept on the CPU their arrival CPU's table names
+ * (cpu mode), counted where the NIC put them (rss mode, verified if asked),
+ * or handed to the AF_XDP socket of their RX queue (xsk groups). Steering
+ * goes by the group's kind and the interface's mode, never by protocol.
+ * Everything else passes to the stack untouched.
  */
 #include "lib/defs.h"
 #include "lib/maps.h"

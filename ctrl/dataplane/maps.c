@@ -251,12 +251,18 @@ int steer_maps__clear_iface(const struct steer_maps *m, uint32_t slot)
 	return update(m->ifaces, &slot, &iface, BPF_ANY);
 }
 
+static bool group_addr_valid(const struct steer_group_addr *addr)
+{
+	return addr->af >= 0 && addr->af < STEER_AF_COUNT && addr->proto >= 0 &&
+	       addr->proto < STEER_PROTO_COUNT;
+}
+
 static void listen_key(struct steer_listen_key *key,
 		       const struct steer_group_addr *addr)
 {
 	memset(key, 0, sizeof(*key));
 	key->af = addr->af;
-	key->proto = IPPROTO_TCP;
+	key->proto = addr->proto;
 	key->port = htons(addr->port);
 	memcpy(key->addr, addr->addr, addr->af == STEER_AF_INET ? 4 : 16);
 }
@@ -297,12 +303,13 @@ int steer_maps__add_group(const struct steer_maps *m, uint16_t id,
 	struct steer_match match = { .group = id, .kind = kind };
 	struct steer_listen_key key;
 	struct steer_port port;
-	__u32 pkey = addr->port;
+	__u32 pkey;
 	int err;
 
-	if (id >= STEER_MAX_GROUPS || kind == STEER_KIND_NONE || addr->af < 0 ||
-	    addr->af >= STEER_AF_COUNT)
+	if (id >= STEER_MAX_GROUPS || kind == STEER_KIND_NONE ||
+	    !group_addr_valid(addr))
 		return -EINVAL;
+	pkey = STEER_PORT_INDEX(addr->proto, addr->port);
 	if (bpf_map_lookup_elem(m->ports, &pkey, &port))
 		return -errno;
 	if (addr->wildcard && port.wildcard[addr->af].kind != STEER_KIND_NONE)
@@ -338,11 +345,12 @@ int steer_maps__del_group(const struct steer_maps *m,
 	struct steer_match match;
 	struct steer_listen_key key;
 	struct steer_port port;
-	__u32 pkey = addr->port;
+	__u32 pkey;
 	int err;
 
-	if (addr->af < 0 || addr->af >= STEER_AF_COUNT)
+	if (!group_addr_valid(addr))
 		return -EINVAL;
+	pkey = STEER_PORT_INDEX(addr->proto, addr->port);
 	if (bpf_map_lookup_elem(m->ports, &pkey, &port))
 		return -errno;
 	if (addr->wildcard) {

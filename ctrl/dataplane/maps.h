@@ -33,12 +33,13 @@ struct steer_maps {
 	int debug; /* -1 when absent */
 };
 
-/* Where a group listens: family, address (all zero: wildcard), TCP port. */
+/* Where a group listens: family, address (all zero: wildcard), port. */
 struct steer_group_addr {
 	int af; /* enum steer_af */
 	bool wildcard;
 	uint8_t addr[16]; /* IPv4 in the first 4 bytes */
 	uint16_t port; /* host order */
+	int proto; /* enum steer_proto: 0 is TCP */
 };
 
 /* Fills m from a loaded object; -ENOENT names no map, the caller does. */

@@ -17,8 +17,15 @@
 #define G_XSK_V4 4 /* xsk 0.0.0.0:9000 */
 #define G_XSK_V6 5 /* xsk [::]:9000 */
 #define G_V4_TLS_ANY 6 /* reuseport 0.0.0.0:443, beside the exact group */
+#define G_UDP_V4 7 /* xsk UDP 0.0.0.0:9000 */
+#define G_UDP_V6 8 /* xsk UDP [::]:9000 */
+#define G_UDP_V4_EXACT 9 /* xsk UDP 198.18.0.1:443, no UDP wildcard */
 
-#define XSK_QUEUE 2 /* the veth queue with an AF_XDP socket of G_XSK_V4 */
+/*
+ * The veth queue with the one AF_XDP socket, in the XSKMAP for G_XSK_V4 and
+ * the UDP groups.
+ */
+#define XSK_QUEUE 2
 
 #define PORT_WEB 80
 #define PORT_TLS 443
@@ -62,7 +69,7 @@ enum table_kind {
 /*
  * Creates the namespace, loads the program (debug on or off), adds the
  * groups above, a CPUMAP entry for every online CPU and an AF_XDP socket
- * on XSK_QUEUE for G_XSK_V4.
+ * on XSK_QUEUE for the xsk groups it names.
  */
 int cases_setup(struct harness *h, bool debug);
 

@@ -35,7 +35,7 @@ static int l4_build(const struct frame_spec *s, uint8_t *p, size_t cap)
 		memset(p, 0, len);
 		put16(p, s->sport);
 		put16(p + 2, s->dport);
-		put16(p + 4, len);
+		put16(p + 4, len + s->udp_len_delta);
 		return len;
 	}
 	len = hlen + s->payload;
@@ -159,8 +159,9 @@ int frame_build(const struct frame_spec *s, uint8_t *buf, size_t cap,
 		n = 46, memset(buf + off, 0xab, n);
 	if (n < 0)
 		return -1;
-	if (s->af && l.l4)
-		mark(&l, l.l4 + 20);
+	if (s->af && l.l4) /* TCP's 20 header bytes, or UDP's 8 */
+		mark(&l,
+		     l.l4 + (s->l4proto && s->l4proto != IPPROTO_TCP ? 8 : 20));
 	off += n;
 	if ((size_t)s->pad > cap - off)
 		return -1;

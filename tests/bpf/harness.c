@@ -119,12 +119,14 @@ int harness_set_mode(struct harness *h, enum steer_mode mode, uint8_t flags,
 }
 
 int harness_add_group(struct harness *h, uint16_t id, enum steer_kind kind,
-		      int family, const char *addr, uint16_t port)
+		      enum steer_proto proto, int family, const char *addr,
+		      uint16_t port)
 {
 	struct steer_group_addr ga = {
 		.af = family == AF_INET ? STEER_AF_INET : STEER_AF_INET6,
 		.wildcard = addr == NULL,
 		.port = port,
+		.proto = proto,
 	};
 	struct oracle_group *g;
 	int err;
@@ -140,6 +142,7 @@ int harness_add_group(struct harness *h, uint16_t id, enum steer_kind kind,
 	g->id = id;
 	g->kind = kind;
 	g->af = ga.af;
+	g->proto = proto;
 	g->wildcard = ga.wildcard;
 	memcpy(g->addr, ga.addr, sizeof(g->addr));
 	g->port = port;
@@ -178,7 +181,7 @@ int harness_set_live_cpus(struct harness *h, uint16_t group, const bool *live,
 /* The frames of the test AF_XDP socket's UMEM; nothing is received. */
 #define HARNESS_XSK_FRAMES 64
 
-int harness_add_xsk(struct harness *h, uint16_t group, uint32_t queue)
+static int create_xsk(struct harness *h, uint32_t queue)
 {
 	size_t size = HARNESS_XSK_FRAMES * XSK_UMEM__DEFAULT_FRAME_SIZE;
 	struct xsk_socket_config cfg = {
@@ -188,11 +191,8 @@ int harness_add_xsk(struct harness *h, uint16_t group, uint32_t queue)
 		.libxdp_flags = XSK_LIBXDP_FLAGS__INHIBIT_PROG_LOAD,
 		.bind_flags = XDP_COPY,
 	};
-	__u32 key = STEER_XSK_INDEX(group, queue);
-	int fd, err;
+	int err;
 
-	if (h->xsk || group >= ORACLE_MAX_GROUPS || queue >= HARNESS_QUEUES)
-		return -EINVAL;
 	h->umem_area = mmap(NULL, size, PROT_READ | PROT_WRITE,
 			    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (h->umem_area == MAP_FAILED) {
@@ -208,6 +208,23 @@ int harness_add_xsk(struct harness *h, uint16_t group, uint32_t queue)
 				 &h->tx, &cfg);
 	if (err)
 		return err;
+	h->xsk_queue = queue;
+	return 0;
+}
+
+int harness_add_xsk(struct harness *h, uint16_t group, uint32_t queue)
+{
+	__u32 key = STEER_XSK_INDEX(group, queue);
+	int fd, err;
+
+	if (group >= ORACLE_MAX_GROUPS || queue >= HARNESS_QUEUES ||
+	    (h->xsk && queue != h->xsk_queue))
+		return -EINVAL;
+	if (!h->xsk) {
+		err = create_xsk(h, queue);
+		if (err)
+			return err;
+	}
 	fd = xsk_socket__fd(h->xsk);
 	if (bpf_map_update_elem(h->maps.xsks, &key, &fd, BPF_ANY))
 		return -errno;

@@ -29,6 +29,7 @@ struct harness {
 	struct oracle_config cfg; /* what the maps hold */
 	/* One AF_XDP socket, for xsk groups. */
 	struct xsk_socket *xsk;
+	uint32_t xsk_queue;
 	struct xsk_umem *umem;
 	void *umem_area;
 	size_t umem_size;
@@ -67,12 +68,16 @@ void harness_close(struct harness *h);
 int harness_set_mode(struct harness *h, enum steer_mode mode, uint8_t flags,
 		     const uint32_t *indir, size_t indir_size);
 int harness_add_group(struct harness *h, uint16_t id, enum steer_kind kind,
-		      int family, const char *addr, uint16_t port);
+		      enum steer_proto proto, int family, const char *addr,
+		      uint16_t port);
 int harness_add_cpu(struct harness *h, uint32_t cpu);
 /* Publishes the group's live slots: live[cpu] for cpu < nr_cpus. */
 int harness_set_live_cpus(struct harness *h, uint16_t group, const bool *live,
 			  uint32_t nr_cpus);
-/* Binds an AF_XDP socket (copy mode) to the veth's queue, for group. */
+/*
+ * Puts the AF_XDP socket (copy mode) on the veth's queue in the XSKMAP for
+ * group; the first call binds it, later ones must name the same queue.
+ */
 int harness_add_xsk(struct harness *h, uint16_t group, uint32_t queue);
 
 /* Runs one frame on `cpu` as received on rx_queue. */

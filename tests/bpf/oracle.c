@@ -19,12 +19,13 @@ static bool is_vlan(uint16_t type)
 	return type == 0x8100 || type == 0x88a8;
 }
 
-/* Where the TCP header is; what parsing found, or a counter to stop with. */
+/* Where the L4 header is; what parsing found, or a counter to stop with. */
 struct oracle_parse {
-	uint32_t stop; /* STEER_CNT_MAX: reached TCP */
+	uint32_t stop; /* STEER_CNT_MAX: reached TCP or UDP */
 	int af;
+	int proto; /* enum steer_proto */
 	size_t addrs; /* offset of saddr */
-	size_t tcp;
+	size_t l4; /* the TCP or UDP header: ports first */
 };
 
 static uint32_t parse_tcp(const uint8_t *b, size_t tcp, size_t l4_end)
@@ -37,6 +38,37 @@ static uint32_t parse_tcp(const uint8_t *b, size_t tcp, size_t l4_end)
 	if (doff < 20 || tcp + doff > l4_end)
 		return STEER_CNT_ERR_TCP;
 	return STEER_CNT_MAX;
+}
+
+/* The UDP length: 8 up to the payload's end; 0 (whole payload) in IPv6. */
+static uint32_t parse_udp(const uint8_t *b, size_t udp, size_t l4_end, int af)
+{
+	size_t ulen;
+
+	if (udp + 8 > l4_end)
+		return STEER_CNT_ERR_UDP;
+	ulen = be16(b + udp + 4);
+	if (ulen == 0 && af == STEER_AF_INET6)
+		return STEER_CNT_MAX;
+	if (ulen < 8 || udp + ulen > l4_end)
+		return STEER_CNT_ERR_UDP;
+	return STEER_CNT_MAX;
+}
+
+/* TCP (6) or UDP (17) at off, within [off, end); else not steered. */
+static void parse_l4(const uint8_t *b, uint8_t ipproto, size_t off, size_t end,
+		     struct oracle_parse *p)
+{
+	p->l4 = off;
+	if (ipproto == 6) {
+		p->proto = STEER_PROTO_TCP;
+		p->stop = parse_tcp(b, off, end);
+	} else if (ipproto == 17) {
+		p->proto = STEER_PROTO_UDP;
+		p->stop = parse_udp(b, off, end, p->af);
+	} else {
+		p->stop = STEER_CNT_NOT_TCP;
+	}
 }
 
 static void parse_ipv4(const uint8_t *b, size_t len, size_t off,
@@ -55,14 +87,9 @@ static void parse_ipv4(const uint8_t *b, size_t len, size_t off,
 		p->stop = STEER_CNT_FRAGMENT;
 		return;
 	}
-	if (b[off + 9] != 6) {
-		p->stop = STEER_CNT_NOT_TCP;
-		return;
-	}
 	p->af = STEER_AF_INET;
 	p->addrs = off + 12;
-	p->tcp = off + ihl;
-	p->stop = parse_tcp(b, p->tcp, off + tot);
+	parse_l4(b, b[off + 9], off + ihl, off + tot, p);
 }
 
 static void parse_ipv6(const uint8_t *b, size_t len, size_t off,
@@ -83,9 +110,8 @@ static void parse_ipv6(const uint8_t *b, size_t len, size_t off,
 	nh = b[off + 6];
 	pos = off + IP6_HLEN;
 	for (n = 0;; n++) {
-		if (nh == 6) {
-			p->tcp = pos;
-			p->stop = parse_tcp(b, pos, end);
+		if (nh == 6 || nh == 17) {
+			parse_l4(b, nh, pos, end, p);
 			return;
 		}
 		if (nh == 44) {
@@ -151,14 +177,14 @@ static const struct oracle_group *match(const struct oracle_config *cfg,
 {
 	size_t alen = p->af == STEER_AF_INET ? 4 : 16;
 	const uint8_t *daddr = b + p->addrs + alen;
-	uint16_t port = be16(b + p->tcp + 2);
+	uint16_t port = be16(b + p->l4 + 2);
 	const struct oracle_group *wild = NULL;
 	int i;
 
 	for (i = 0; i < cfg->nr_groups; i++) {
 		const struct oracle_group *g = &cfg->groups[i];
 
-		if (g->af != p->af || g->port != port)
+		if (g->af != p->af || g->proto != p->proto || g->port != port)
 			continue;
 		if (g->wildcard)
 			wild = g;
@@ -175,7 +201,7 @@ static uint32_t toeplitz_of(const struct oracle_config *cfg, const uint8_t *b,
 	uint8_t in[STEER_TOEPLITZ_INPUT_MAX];
 
 	memcpy(in, b + p->addrs, 2 * alen);
-	memcpy(in + 2 * alen, b + p->tcp, 4);
+	memcpy(in + 2 * alen, b + p->l4, 4);
 	return toeplitz_hash(cfg->key, cfg->key_len, in, 2 * alen + 4);
 }
 
@@ -187,7 +213,7 @@ static uint32_t flow_hash_of(uint64_t key, const uint8_t *b,
 	uint32_t words[STEER_FLOW_WORDS_MAX];
 
 	memcpy(words, b + p->addrs, 2 * alen);
-	memcpy((uint8_t *)words + 2 * alen, b + p->tcp, 4);
+	memcpy((uint8_t *)words + 2 * alen, b + p->l4, 4);
 	return steer_flow_hash(key, words, (2 * alen + 4) / 4);
 }
 
@@ -287,7 +313,7 @@ void oracle_decide(const struct oracle_config *cfg, const uint8_t *frame,
 		r->d.counter = p.stop;
 		return;
 	}
-	flags = frame[p.tcp + 13];
+	flags = p.proto == STEER_PROTO_TCP ? frame[p.l4 + 13] : 0;
 	r->d.syn = (flags & 0x02) && !(flags & 0x10);
 	g = match(cfg, frame, &p);
 	if (!g) {

@@ -20,6 +20,7 @@ struct oracle_group {
 	uint16_t id;
 	uint8_t kind; /* enum steer_kind */
 	uint8_t af; /* enum steer_af */
+	uint8_t proto; /* enum steer_proto */
 	bool wildcard;
 	uint8_t addr[16];
 	uint16_t port;

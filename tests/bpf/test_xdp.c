@@ -71,6 +71,11 @@ struct xdp_case {
 	.cpu = CPU_OTHER, .action = XDP_REDIRECT,                     \
 	.counter = STEER_CNT_MATCHED, .gs_field = GS(redirected)
 #define PASSED(cnt) .action = XDP_PASS, .counter = (cnt), .gs_field = GS_NONE
+#define UDP .l4proto = L4_UDP
+#define XSK_PORT .dport = PORT_XSK
+#define TO_XSK                                                        \
+	.rx_queue = XSK_QUEUE, .action = XDP_REDIRECT,                \
+	.counter = STEER_CNT_MATCHED, .gs_field = GS(xsk_redirected)
 
 static const struct xdp_case cases[] = {
 	/* IPv4, cpu mode: every packet of a group goes to its slot's CPU. */
@@ -105,8 +110,8 @@ static const struct xdp_case cases[] = {
 	  { V4, WEB, SYN, .daddr = V4_SERVER }, CPU_MODE, LOCAL },
 	{ "v4 port without a group", { V4, SYN, .dport = PORT_NONE }, CPU_MODE,
 	  PASSED(STEER_CNT_NO_GROUP) },
-	{ "v4 UDP to a group's port", { V4, WEB, .l4proto = 17 }, CPU_MODE,
-	  PASSED(STEER_CNT_NOT_TCP) },
+	{ "v4 UDP to a TCP group's port", { V4, WEB, UDP }, CPU_MODE,
+	  PASSED(STEER_CNT_NO_GROUP) },
 	{ "v4 ICMP", { V4, .l4proto = 1 }, CPU_MODE,
 	  PASSED(STEER_CNT_NOT_TCP) },
 	{ "v4 first fragment (MF)", { V4, WEB, SYN, .ip4_frag = 0x2000 },
@@ -174,8 +179,8 @@ static const struct xdp_case cases[] = {
 	  CPU_MODE, PASSED(STEER_CNT_FRAGMENT) },
 	{ "v6 hop-by-hop then fragment", { V6, WEB, SYN, .nr_ext = 2,
 	  .ext = { 0, 44 } }, CPU_MODE, PASSED(STEER_CNT_FRAGMENT) },
-	{ "v6 UDP", { V6, WEB, .l4proto = 17 }, CPU_MODE,
-	  PASSED(STEER_CNT_NOT_TCP) },
+	{ "v6 UDP to a TCP group's port", { V6, WEB, UDP }, CPU_MODE,
+	  PASSED(STEER_CNT_NO_GROUP) },
 	{ "v6 ICMPv6", { V6, .l4proto = 58 }, CPU_MODE,
 	  PASSED(STEER_CNT_NOT_TCP) },
 	{ "v6 version 4 in an IPv6 EtherType",
@@ -281,6 +286,55 @@ static const struct xdp_case cases[] = {
 	  .tables = TABLE_QUEUES, .rx_queue = 3, .action = XDP_PASS,
 	  .counter = STEER_CNT_MATCHED, .gs_field = GS(xsk_miss),
 	  .group = G_XSK_V6 },
+
+	/* UDP: xsk groups of protocol UDP, with TCP's header rules. */
+	{ "UDP v4 xsk, the socket of its queue",
+	  { V4, UDP, XSK_PORT, .payload = 32 }, CPU_MODE, TO_XSK,
+	  .group = G_UDP_V4 },
+	{ "UDP v4 xsk, no socket on queue 1", { V4, UDP, XSK_PORT },
+	  .mode = STEER_MODE_RSS, .tables = TABLE_QUEUES, .rx_queue = 1,
+	  .action = XDP_PASS, .counter = STEER_CNT_MATCHED,
+	  .gs_field = GS(xsk_miss), .group = G_UDP_V4 },
+	{ "UDP v6 xsk, the socket of its queue", { V6, UDP, XSK_PORT },
+	  .mode = STEER_MODE_RSS, .tables = TABLE_QUEUES, TO_XSK,
+	  .group = G_UDP_V6 },
+	{ "UDP v4 xsk behind 802.1Q and IPv4 options",
+	  { V4, UDP, XSK_PORT, .nr_vlans = 1, .ip4_optlen = 8 }, CPU_MODE,
+	  TO_XSK, .group = G_UDP_V4 },
+	{ "UDP v6 xsk behind hop-by-hop and destination options",
+	  { V6, UDP, XSK_PORT, .nr_ext = 2, .ext = { 0, 60 } }, CPU_MODE,
+	  TO_XSK, .group = G_UDP_V6 },
+	{ "UDP v4 exact address group",
+	  { V4, UDP, .daddr = V4_SERVER, .dport = PORT_TLS }, CPU_MODE, TO_XSK,
+	  .group = G_UDP_V4_EXACT },
+	{ "UDP v4 other address on an exact-only port",
+	  { V4, UDP, .dport = PORT_TLS }, CPU_MODE,
+	  PASSED(STEER_CNT_NO_GROUP) },
+	{ "UDP v4 first fragment (MF)",
+	  { V4, UDP, XSK_PORT, .ip4_frag = 0x2000 }, CPU_MODE,
+	  PASSED(STEER_CNT_FRAGMENT) },
+	{ "UDP v6 fragment header",
+	  { V6, UDP, XSK_PORT, .nr_ext = 1, .ext = { 44 } }, CPU_MODE,
+	  PASSED(STEER_CNT_FRAGMENT) },
+	{ "UDP length beyond the IP payload",
+	  { V4, UDP, XSK_PORT, .udp_len_delta = 1 }, CPU_MODE,
+	  PASSED(STEER_CNT_ERR_UDP) },
+	{ "UDP length 7", { V4, UDP, XSK_PORT, .payload = 8,
+	  .udp_len_delta = -9 }, CPU_MODE, PASSED(STEER_CNT_ERR_UDP) },
+	{ "UDP v4 length 0", { V4, UDP, XSK_PORT, .udp_len_delta = -8 },
+	  CPU_MODE, PASSED(STEER_CNT_ERR_UDP) },
+	{ "UDP v6 length 0: the whole payload, as the kernel reads it",
+	  { V6, UDP, XSK_PORT, .payload = 4, .udp_len_delta = -12 }, CPU_MODE,
+	  TO_XSK, .group = G_UDP_V6 },
+	{ "UDP length short of the payload (trailing bytes)",
+	  { V4, UDP, XSK_PORT, .payload = 16, .udp_len_delta = -8 }, CPU_MODE,
+	  TO_XSK, .group = G_UDP_V4 },
+	{ "UDP v4 total length cuts the UDP header",
+	  { V4, UDP, XSK_PORT, .ip_len_delta = -1 }, CPU_MODE,
+	  PASSED(STEER_CNT_ERR_UDP) },
+	{ "UDP v6 payload length cuts the UDP header",
+	  { V6, UDP, XSK_PORT, .ip_len_delta = -4 }, CPU_MODE,
+	  PASSED(STEER_CNT_ERR_UDP) },
 
 	/* An interface steerd has not configured. */
 	{ "unconfigured interface", { V4, WEB, SYN }, .mode = STEER_MODE_NONE,
@@ -444,6 +498,8 @@ static const struct frame_spec truncated_shapes[] = {
 	{ V4, WEB, SYN, .nr_vlans = 2, .ip4_optlen = 8, .tcp_optlen = 12 },
 	{ V6, WEB, SYN, .nr_vlans = 1, .nr_ext = 3, .ext = { 0, 43, 60 },
 	  .tcp_optlen = 4 },
+	{ V4, UDP, XSK_PORT, .nr_vlans = 1, .ip4_optlen = 4, .payload = 4 },
+	{ V6, UDP, XSK_PORT, .nr_ext = 2, .ext = { 0, 60 }, .payload = 4 },
 };
 
 static void run_truncations(void **state)

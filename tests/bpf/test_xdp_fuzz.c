@@ -76,6 +76,10 @@ static int random_frame(uint8_t *buf, size_t cap)
 	s.saddr = src;
 	s.sport = 1024 + rnd_below(64512);
 	s.dport = ports[rnd_below(4)];
+	if (!rnd_below(3)) { /* UDP, its length sometimes a lie */
+		s.l4proto = L4_UDP;
+		s.udp_len_delta = rnd_below(4) ? 0 : (int)rnd_below(24) - 16;
+	}
 	s.tcp_flags = rnd() & 0x3f;
 	s.tcp_optlen = 4 * rnd_below(6);
 	s.nr_vlans = rnd_below(4) ? 0 : 1 + rnd_below(2);

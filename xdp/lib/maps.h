@@ -29,7 +29,7 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, STEER_PORTS);
+	__uint(max_entries, STEER_PROTO_COUNT *STEER_PORTS);
 	__type(key, __u32);
 	__type(value, struct steer_port);
 } steer_ports SEC(".maps");

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
- * Matching a TCP frame's destination to a listener group: the port-indexed
- * array first (frames to ports without a group stop there), then the exact
- * address, then the wildcard address of the frame's family.
+ * Matching a frame's destination to a listener group of its protocol: the
+ * port-indexed array first (frames to ports without a group stop there),
+ * then the exact address, then the wildcard address of the frame's family.
  */
 #ifndef STEER_BPF_MATCH_H
 #define STEER_BPF_MATCH_H
@@ -15,8 +15,8 @@ match_exact(const struct steer_frame *f)
 {
 	struct steer_listen_key key = {
 		.af = f->af,
-		.proto = IPPROTO_TCP,
-		.port = f->tcp->dest,
+		.proto = f->proto,
+		.port = f->ports->dest,
 	};
 
 	if (f->af == STEER_AF_INET)
@@ -29,7 +29,7 @@ match_exact(const struct steer_frame *f)
 static __always_inline const struct steer_match *
 match_group(const struct steer_frame *f)
 {
-	__u32 port = bpf_ntohs(f->tcp->dest);
+	__u32 port = STEER_PORT_INDEX(f->proto, bpf_ntohs(f->ports->dest));
 	const struct steer_match *m;
 	struct steer_port *p;
 

@@ -1,22 +1,29 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
  * Frame parsing: Ethernet, up to two VLAN tags, IPv4 with options or IPv6
- * with extension headers, then the TCP header. Anything malformed, truncated
- * or fragmented ends the path with the counter that says why; the frame is
- * never modified.
+ * with extension headers, then the TCP or UDP header. Anything malformed,
+ * truncated or fragmented ends the path with the counter that says why; the
+ * frame is never modified.
  */
 #ifndef STEER_BPF_PARSE_H
 #define STEER_BPF_PARSE_H
 
 #include "defs.h"
 
-/* What the later stages need of a TCP frame. Pointers are into the frame. */
+/* The ports, where TCP and UDP headers both start. */
+struct l4_ports {
+	__be16 source;
+	__be16 dest;
+};
+
+/* What the later stages need of a frame. Pointers are into the frame. */
 struct steer_frame {
 	void *data_end;
 	__u8 *addrs; /* saddr then daddr, 4 or 16 bytes each */
-	struct tcphdr *tcp;
+	struct l4_ports *ports; /* the TCP or UDP header */
 	__u32 af; /* enum steer_af */
-	__u32 syn; /* SYN without ACK: a new connection */
+	__u32 proto; /* enum steer_proto */
+	__u32 syn; /* TCP SYN without ACK: a new connection */
 };
 
 /*
@@ -70,9 +77,45 @@ static __always_inline __u32 parse_tcp(struct steer_frame *f, void *tcp,
 	len = th->doff * 4;
 	if (len < sizeof(*th) || tcp + len > l4_end)
 		return STEER_CNT_ERR_TCP;
-	f->tcp = th;
+	f->ports = tcp;
+	f->proto = STEER_PROTO_TCP;
 	f->syn = th->syn && !th->ack;
 	return STEER_NEXT;
+}
+
+/*
+ * Checks the UDP header lies within the IP payload [udp, l4_end) and its
+ * length does too, as the kernel's UDP receive does: at least the header,
+ * at most the payload; 0 only in IPv6 (a jumbogram's: the whole payload).
+ */
+static __always_inline __u32 parse_udp(struct steer_frame *f, void *udp,
+				       void *l4_end)
+{
+	void *data_end = f->data_end;
+	struct udphdr *uh = udp;
+	__u32 len;
+
+	barrier_var(data_end);
+	if ((void *)(uh + 1) > data_end || (void *)(uh + 1) > l4_end)
+		return STEER_CNT_ERR_UDP;
+	len = bpf_ntohs(uh->len);
+	if (!(len == 0 && f->af == STEER_AF_INET6) &&
+	    (len < sizeof(*uh) || udp + len > l4_end))
+		return STEER_CNT_ERR_UDP;
+	f->ports = udp;
+	f->proto = STEER_PROTO_UDP;
+	return STEER_NEXT;
+}
+
+/* The transport header at l4 of protocol ipproto, or why not. */
+static __always_inline __u32 parse_l4(struct steer_frame *f, __u8 ipproto,
+				      void *l4, void *l4_end)
+{
+	if (ipproto == IPPROTO_TCP)
+		return parse_tcp(f, l4, l4_end);
+	if (ipproto == IPPROTO_UDP)
+		return parse_udp(f, l4, l4_end);
+	return STEER_CNT_NOT_TCP;
 }
 
 static __always_inline __u32 parse_ipv4(struct steer_frame *f, void *pos)
@@ -92,11 +135,9 @@ static __always_inline __u32 parse_ipv4(struct steer_frame *f, void *pos)
 		return STEER_CNT_ERR_IP4;
 	if (iph->frag_off & bpf_htons(IP_MF | IP_OFFSET))
 		return STEER_CNT_FRAGMENT;
-	if (iph->protocol != IPPROTO_TCP)
-		return STEER_CNT_NOT_TCP;
 	f->af = STEER_AF_INET;
 	f->addrs = (__u8 *)&iph->saddr;
-	return parse_tcp(f, pos + hlen, l4_end);
+	return parse_l4(f, iph->protocol, pos + hlen, l4_end);
 }
 
 static __always_inline bool ipv6_is_ext(__u8 nexthdr)
@@ -127,8 +168,8 @@ static __always_inline __u32 parse_ipv6(struct steer_frame *f, void *pos)
 
 	/* Headers may follow in any order; the walk is bounded. */
 	for (i = 0; i <= STEER_IP6_EXT_MAX; i++) {
-		if (nexthdr == IPPROTO_TCP)
-			return parse_tcp(f, pos, l4_end);
+		if (nexthdr == IPPROTO_TCP || nexthdr == IPPROTO_UDP)
+			return parse_l4(f, nexthdr, pos, l4_end);
 		if (nexthdr == IPPROTO_FRAGMENT)
 			return STEER_CNT_FRAGMENT;
 		if (!ipv6_is_ext(nexthdr))
@@ -148,7 +189,7 @@ static __always_inline __u32 parse_ipv6(struct steer_frame *f, void *pos)
 	return STEER_CNT_ERR_IP6_EXT_DEPTH;
 }
 
-/* Parses a frame down to its TCP header. */
+/* Parses a frame down to its TCP or UDP header. */
 static __always_inline __u32 parse_frame(struct steer_frame *f, void *data,
 					 void *data_end)
 {
