@@ -41,6 +41,12 @@ struct frame_spec {
 	int payload; /* bytes of TCP payload */
 	int ip_len_delta; /* added to tot_len / payload_len (lie about length) */
 	int udp_len_delta; /* added to the UDP (non-TCP) length field */
+	bool ip_len_zero; /* tot_len / payload_len 0, as BIG TCP sends */
+	/*
+	 * IPv6: payload length 0 and a first Hop-by-Hop header holding a Jumbo
+	 * Payload option with the true length (+ ip_len_delta).
+	 */
+	bool ip6_jumbo;
 	int pad; /* bytes after the IP datagram (Ethernet padding) */
 };
 

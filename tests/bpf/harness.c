@@ -64,6 +64,8 @@ int harness_open(struct harness *h, int ifindex, bool debug)
 	if (!h->skel)
 		return -errno;
 	h->skel->rodata->debug = debug;
+	h->skel->rodata->ip6_jumbo_min = HARNESS_IP6_JUMBO_MIN;
+	h->cfg.ip6_jumbo_min = HARNESS_IP6_JUMBO_MIN;
 	err = steer_xdp__load(h->skel);
 	if (err)
 		goto out_destroy;

@@ -14,6 +14,11 @@ static uint16_t be16(const uint8_t *p)
 	return (uint16_t)(p[0] << 8 | p[1]);
 }
 
+static uint32_t be32(const uint8_t *p)
+{
+	return (uint32_t)be16(p) << 16 | be16(p + 2);
+}
+
 static bool is_vlan(uint16_t type)
 {
 	return type == 0x8100 || type == 0x88a8;
@@ -81,6 +86,8 @@ static void parse_ipv4(const uint8_t *b, size_t len, size_t off,
 		return;
 	ihl = (b[off] & 0xf) * 4u;
 	tot = be16(b + off + 2);
+	if (tot == 0 && b[off + 9] == 6) /* BIG TCP: to the frame's end */
+		tot = len - off;
 	if (b[off] >> 4 != 4 || ihl < IP4_MIN || tot < ihl || off + tot > len)
 		return;
 	if (be16(b + off + 6) & 0x3fff) {
@@ -92,8 +99,32 @@ static void parse_ipv4(const uint8_t *b, size_t len, size_t off,
 	parse_l4(b, b[off + 9], off + ihl, off + tot, p);
 }
 
+/*
+ * Where an IPv6 payload ends, or 0: its length; with length 0, the frame's
+ * end (BIG TCP, TCP next) or a Hop-by-Hop Jumbo Payload option's length
+ * (RFC 2675, the first option, over jumbo_min).
+ */
+static size_t ipv6_end(const uint8_t *b, size_t len, size_t off,
+		       uint32_t jumbo_min)
+{
+	size_t plen = be16(b + off + 4), hbh = off + IP6_HLEN;
+	uint8_t nh = b[off + 6];
+	uint32_t jumbo;
+
+	if (plen || (nh != 6 && nh != 0))
+		return off + IP6_HLEN + plen <= len ? off + IP6_HLEN + plen : 0;
+	if (nh == 6)
+		return len;
+	if (hbh + 8 > len || b[hbh + 2] != 0xc2 || b[hbh + 3] != 4)
+		return 0;
+	jumbo = be32(b + hbh + 4);
+	if (jumbo < jumbo_min || jumbo > len - hbh)
+		return 0;
+	return hbh + jumbo;
+}
+
 static void parse_ipv6(const uint8_t *b, size_t len, size_t off,
-		       struct oracle_parse *p)
+		       uint32_t jumbo_min, struct oracle_parse *p)
 {
 	size_t end, pos;
 	uint8_t nh;
@@ -102,8 +133,8 @@ static void parse_ipv6(const uint8_t *b, size_t len, size_t off,
 	p->stop = STEER_CNT_ERR_IP6;
 	if (off + IP6_HLEN > len || b[off] >> 4 != 6)
 		return;
-	end = off + IP6_HLEN + be16(b + off + 4);
-	if (end > len)
+	end = ipv6_end(b, len, off, jumbo_min);
+	if (!end)
 		return;
 	p->af = STEER_AF_INET6;
 	p->addrs = off + 8;
@@ -139,7 +170,8 @@ static void parse_ipv6(const uint8_t *b, size_t len, size_t off,
 	}
 }
 
-static void parse(const uint8_t *b, size_t len, struct oracle_parse *p)
+static void parse(const uint8_t *b, size_t len, uint32_t jumbo_min,
+		  struct oracle_parse *p)
 {
 	size_t off = ETH_HLEN_;
 	uint16_t type;
@@ -166,7 +198,7 @@ static void parse(const uint8_t *b, size_t len, struct oracle_parse *p)
 	if (type == 0x0800)
 		parse_ipv4(b, len, off, p);
 	else if (type == 0x86dd)
-		parse_ipv6(b, len, off, p);
+		parse_ipv6(b, len, off, jumbo_min, p);
 	else
 		p->stop = STEER_CNT_NOT_IP;
 }
@@ -308,7 +340,7 @@ void oracle_decide(const struct oracle_config *cfg, const uint8_t *frame,
 		r->d.counter = STEER_CNT_NO_IFACE;
 		return;
 	}
-	parse(frame, len, &p);
+	parse(frame, len, cfg->ip6_jumbo_min, &p);
 	if (p.stop != STEER_CNT_MAX) {
 		r->d.counter = p.stop;
 		return;

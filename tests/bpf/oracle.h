@@ -28,6 +28,7 @@ struct oracle_group {
 
 /* The dataplane configuration the program runs with, as the test set it. */
 struct oracle_config {
+	uint32_t ip6_jumbo_min; /* the program's ip6_jumbo_min */
 	uint8_t mode; /* enum steer_mode */
 	uint8_t flags; /* STEER_IFACE_F_* */
 	uint8_t key[STEER_RSS_KEY_MAX];

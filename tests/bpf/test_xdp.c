@@ -336,6 +336,41 @@ static const struct xdp_case cases[] = {
 	  { V6, UDP, XSK_PORT, .ip_len_delta = -4 }, CPU_MODE,
 	  PASSED(STEER_CNT_ERR_UDP) },
 
+	/*
+	 * BIG TCP: IP length 0 (TCP only) runs to the frame's end; IPv6 may
+	 * carry a jumbo option instead (here from HARNESS_IP6_JUMBO_MIN).
+	 */
+	{ "v4 BIG TCP: total length 0", { V4, WEB, ACK, .payload = 200,
+	  .ip_len_zero = true }, CPU_MODE, REDIR },
+	{ "v4 BIG TCP with IP options, on its CPU", { V4, WEB, ACK,
+	  .payload = 200, .ip4_optlen = 8, .ip_len_zero = true }, CPU_MODE,
+	  LOCAL },
+	{ "v4 BIG TCP, TCP options beyond the frame", { V4, WEB, ACK,
+	  .tcp_doff = 15, .ip_len_zero = true }, CPU_MODE,
+	  PASSED(STEER_CNT_ERR_TCP) },
+	{ "v4 total length 0 is TCP's only", { V4, UDP, XSK_PORT,
+	  .ip_len_zero = true }, CPU_MODE, PASSED(STEER_CNT_ERR_IP4) },
+	{ "v6 BIG TCP: payload length 0", { V6, WEB, ACK, .payload = 200,
+	  .ip_len_zero = true }, CPU_MODE, REDIR },
+	{ "v6 jumbogram: Hop-by-Hop Jumbo Payload", { V6, WEB, ACK,
+	  .payload = 200, .ip6_jumbo = true }, CPU_MODE, REDIR },
+	{ "v6 jumbogram, SYN behind more extension headers", { V6, WEB, SYN,
+	  .payload = 100, .ip6_jumbo = true, .nr_ext = 2, .ext = { 60, 43 } },
+	  CPU_MODE, LOCAL },
+	{ "v6 jumbogram to a UDP xsk group", { V6, UDP, XSK_PORT,
+	  .payload = 200, .ip6_jumbo = true }, CPU_MODE, TO_XSK,
+	  .group = G_UDP_V6 },
+	{ "v6 jumbo length under the minimum", { V6, WEB, SYN,
+	  .ip6_jumbo = true }, CPU_MODE, PASSED(STEER_CNT_ERR_IP6) },
+	{ "v6 jumbo length beyond the frame", { V6, WEB, ACK, .payload = 200,
+	  .ip6_jumbo = true, .ip_len_delta = 1 }, CPU_MODE,
+	  PASSED(STEER_CNT_ERR_IP6) },
+	{ "v6 payload length 0, hop-by-hop without a jumbo option",
+	  { V6, WEB, ACK, .payload = 200, .ip_len_zero = true, .nr_ext = 1,
+	  .ext = { 0 } }, CPU_MODE, PASSED(STEER_CNT_ERR_IP6) },
+	{ "v6 payload length 0, UDP next: no payload", { V6, UDP, XSK_PORT,
+	  .ip_len_zero = true }, CPU_MODE, PASSED(STEER_CNT_ERR_UDP) },
+
 	/* An interface steerd has not configured. */
 	{ "unconfigured interface", { V4, WEB, SYN }, .mode = STEER_MODE_NONE,
 	  PASSED(STEER_CNT_NO_IFACE) },

@@ -72,7 +72,9 @@ static int random_frame(uint8_t *buf, size_t cap)
 		for (i = 0; i < s.nr_ext; i++)
 			s.ext[i] = ext_types[rnd_below(rnd_below(8) ? 3 : 4)];
 		s.ext_len = rnd_below(3);
+		s.ip6_jumbo = !rnd_below(8);
 	}
+	s.ip_len_zero = !rnd_below(8);
 	s.saddr = src;
 	s.sport = 1024 + rnd_below(64512);
 	s.dport = ports[rnd_below(4)];

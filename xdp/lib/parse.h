@@ -118,21 +118,52 @@ static __always_inline __u32 parse_l4(struct steer_frame *f, __u8 ipproto,
 	return STEER_CNT_NOT_TCP;
 }
 
+/*
+ * BIG TCP: a GRO super-packet over 64 KiB has no IP length of its own. IPv4
+ * says 0 and the datagram runs to the frame's end (the kernel's
+ * iph_totlen()); so does IPv6 in newer kernels (ipv6_payload_len()), older
+ * ones put the length in a Hop-by-Hop Jumbo Payload option (RFC 2675),
+ * the header's first option. The kernel takes a 0 length only for TCP.
+ */
+#define IPV6_TLV_JUMBO 0xC2
+
+struct ipv6_jumbo_hbh {
+	__u8 nexthdr;
+	__u8 hdrlen;
+	__u8 tlv_type; /* IPV6_TLV_JUMBO */
+	__u8 tlv_len; /* 4 */
+	__be32 jumbo_payload_len;
+};
+
+/*
+ * The smallest jumbo payload length taken: RFC 2675's, over what the 16-bit
+ * field holds. Set through the skeleton before load; tests lower it, as
+ * BPF_PROG_TEST_RUN frames fit in a page.
+ */
+const volatile __u32 ip6_jumbo_min = IPV6_MAXPLEN + 1;
+
 static __always_inline __u32 parse_ipv4(struct steer_frame *f, void *pos)
 {
 	struct iphdr *iph = pos;
+	__u32 hlen, tot_len;
 	void *l4_end;
-	__u32 hlen;
 
 	if ((void *)(iph + 1) > f->data_end)
 		return STEER_CNT_ERR_IP4;
 	hlen = iph->ihl * 4;
 	if (iph->version != 4 || hlen < sizeof(*iph))
 		return STEER_CNT_ERR_IP4;
-	/* The datagram may be shorter than the frame (padding), not longer. */
-	l4_end = pos + bpf_ntohs(iph->tot_len);
-	if (bpf_ntohs(iph->tot_len) < hlen || l4_end > f->data_end)
-		return STEER_CNT_ERR_IP4;
+	tot_len = bpf_ntohs(iph->tot_len);
+	if (tot_len == 0 && iph->protocol == IPPROTO_TCP) {
+		l4_end = f->data_end; /* BIG TCP */
+		if (pos + hlen > l4_end)
+			return STEER_CNT_ERR_IP4;
+	} else {
+		/* Shorter than the frame (padding) is fine, longer is not. */
+		l4_end = pos + tot_len;
+		if (tot_len < hlen || l4_end > f->data_end)
+			return STEER_CNT_ERR_IP4;
+	}
 	if (iph->frag_off & bpf_htons(IP_MF | IP_OFFSET))
 		return STEER_CNT_FRAGMENT;
 	f->af = STEER_AF_INET;
@@ -144,6 +175,25 @@ static __always_inline bool ipv6_is_ext(__u8 nexthdr)
 {
 	return nexthdr == IPPROTO_HOPOPTS || nexthdr == IPPROTO_ROUTING ||
 	       nexthdr == IPPROTO_DSTOPTS;
+}
+
+/* The end of a jumbogram's payload, or NULL if its option is not valid. */
+static __always_inline void *ipv6_jumbo_end(struct ipv6hdr *ip6h,
+					    void *data_end)
+{
+	struct ipv6_jumbo_hbh *hbh = (void *)(ip6h + 1);
+	void *end;
+	__u32 len;
+
+	if ((void *)(hbh + 1) > data_end || hbh->tlv_type != IPV6_TLV_JUMBO ||
+	    hbh->tlv_len != 4)
+		return NULL;
+	len = bpf_ntohl(hbh->jumbo_payload_len);
+	/* The bound is for the verifier: no frame comes near it. */
+	if (len < ip6_jumbo_min || len > STEER_LEN_BOUND)
+		return NULL;
+	end = (void *)hbh + len;
+	return end > data_end ? NULL : end;
 }
 
 static __always_inline __u32 parse_ipv6(struct steer_frame *f, void *pos)
@@ -159,7 +209,11 @@ static __always_inline __u32 parse_ipv6(struct steer_frame *f, void *pos)
 	if (ip6h->version != 6)
 		return STEER_CNT_ERR_IP6;
 	l4_end = (void *)(ip6h + 1) + bpf_ntohs(ip6h->payload_len);
-	if (l4_end > f->data_end)
+	if (ip6h->payload_len == 0 && ip6h->nexthdr == IPPROTO_TCP)
+		l4_end = f->data_end; /* BIG TCP */
+	else if (ip6h->payload_len == 0 && ip6h->nexthdr == IPPROTO_HOPOPTS)
+		l4_end = ipv6_jumbo_end(ip6h, f->data_end);
+	if (!l4_end || l4_end > f->data_end)
 		return STEER_CNT_ERR_IP6;
 	f->af = STEER_AF_INET6;
 	f->addrs = (__u8 *)&ip6h->saddr;
