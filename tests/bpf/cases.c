@@ -69,6 +69,8 @@ int cases_setup(struct harness *h, bool debug)
 		{ G_UDP_V4, XSK_UDP, AF_INET, NULL, PORT_XSK },
 		{ G_UDP_V6, XSK_UDP, AF_INET6, NULL, PORT_XSK },
 		{ G_UDP_V4_EXACT, XSK_UDP, AF_INET, V4_SERVER, PORT_TLS },
+		{ G_V4_EXACT_IDLE, REUSEPORT, AF_INET, V4_IDLE, PORT_TLS },
+		{ G_XSK_V4_EXACT, XSK_TCP, AF_INET, V4_SERVER, PORT_XSK },
 #undef REUSEPORT
 #undef XSK_TCP
 #undef XSK_UDP

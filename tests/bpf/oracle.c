@@ -203,6 +203,20 @@ static void parse(const uint8_t *b, size_t len, uint32_t jumbo_min,
 		p->stop = STEER_CNT_NOT_IP;
 }
 
+static bool has_live_slot(const struct oracle_config *cfg, uint16_t group)
+{
+	uint32_t cpu;
+
+	for (cpu = 0; group < ORACLE_MAX_GROUPS && cpu < STEER_MAX_CPUS; cpu++)
+		if (cfg->live[group][cpu])
+			return true;
+	return false;
+}
+
+/*
+ * The group that serves the destination: the exact address's, unless it is
+ * a reuseport group without a live listener and there is a wildcard one.
+ */
 static const struct oracle_group *match(const struct oracle_config *cfg,
 					const uint8_t *b,
 					const struct oracle_parse *p)
@@ -210,7 +224,7 @@ static const struct oracle_group *match(const struct oracle_config *cfg,
 	size_t alen = p->af == STEER_AF_INET ? 4 : 16;
 	const uint8_t *daddr = b + p->addrs + alen;
 	uint16_t port = be16(b + p->l4 + 2);
-	const struct oracle_group *wild = NULL;
+	const struct oracle_group *wild = NULL, *exact = NULL;
 	int i;
 
 	for (i = 0; i < cfg->nr_groups; i++) {
@@ -221,9 +235,12 @@ static const struct oracle_group *match(const struct oracle_config *cfg,
 		if (g->wildcard)
 			wild = g;
 		else if (!memcmp(g->addr, daddr, alen))
-			return g;
+			exact = g;
 	}
-	return wild;
+	if (exact && wild && exact->kind == STEER_KIND_REUSEPORT &&
+	    !has_live_slot(cfg, exact->id))
+		return wild;
+	return exact ? exact : wild;
 }
 
 static uint32_t toeplitz_of(const struct oracle_config *cfg, const uint8_t *b,

@@ -20,4 +20,20 @@ static __always_inline bool live_on_cpu(__u32 group, __u32 cpu)
 	return lc && (lc->bits[cpu / 64] >> (cpu % 64)) & 1;
 }
 
+/* Whether the group has a live slot on any CPU. */
+static __always_inline bool live_anywhere(__u32 group)
+{
+	const struct steer_live_cpus *lc;
+	__u64 any = 0;
+	int i;
+
+	lc = bpf_map_lookup_elem(&steer_live_cpus, &group);
+	if (!lc)
+		return false;
+#pragma unroll
+	for (i = 0; i < STEER_LIVE_CPU_WORDS; i++)
+		any |= lc->bits[i];
+	return any != 0;
+}
+
 #endif /* STEER_BPF_LIVE_CPUS_H */
