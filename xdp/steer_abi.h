@@ -104,6 +104,7 @@ enum steer_kind {
 #define STEER_MAP_GROUPS "steer_groups"
 #define STEER_MAP_CPU_TABLES "steer_cpu_tables"
 #define STEER_MAP_LIVE_CPUS "steer_live_cpus"
+#define STEER_MAP_IFACE_STATS "steer_iface_stats"
 
 /*
  * steer_ifaces: ARRAY[STEER_MAX_IFACES], key = interface slot. Each attached
@@ -306,6 +307,18 @@ struct steer_group_stats {
 struct steer_slot_stats {
 	STEER_SLOT_COUNTERS(STEER_STATS_FIELD_)
 };
+
+/*
+ * steer_iface_stats: PERCPU_ARRAY[STEER_MAX_IFACES], key = interface slot;
+ * zeroed when the slot is given to another interface. X(field): a __u64
+ * field, named so on the wire.
+ */
+#define STEER_IFACE_COUNTERS(X) \
+	X(rss_mismatch) /* rss verify: NIC queue differs from software */
+
+struct steer_iface_stats {
+	STEER_IFACE_COUNTERS(STEER_STATS_FIELD_)
+};
 #undef STEER_STATS_FIELD_
 
 /*
@@ -461,6 +474,7 @@ _Static_assert((STEER_CPU_BUCKETS & (STEER_CPU_BUCKETS - 1)) == 0,
 _Static_assert(STEER_MAX_CPUS <= STEER_CPU_NONE, "a CPU fits a bucket");
 _Static_assert(sizeof(struct steer_group_stats) == 13 * 8, "group stats");
 _Static_assert(sizeof(struct steer_slot_stats) == 4 * 8, "slot stats");
+_Static_assert(sizeof(struct steer_iface_stats) == 1 * 8, "iface stats");
 _Static_assert(sizeof(struct steer_live_cpus) == 8 * STEER_LIVE_CPU_WORDS,
 	       "live cpus layout");
 _Static_assert(sizeof(struct steer_decision) == 32, "decision layout");

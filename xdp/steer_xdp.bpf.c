@@ -107,6 +107,16 @@ static __always_inline int steer_xsk(struct xdp_md *ctx,
 	return act;
 }
 
+/* Per group, and per interface: a NIC's table gone stale shows on one. */
+static __always_inline void count_rss_mismatch(struct steer_group_stats *gs)
+{
+	struct steer_iface_stats *is = iface_stats(iface_slot);
+
+	gs->rss_mismatch++;
+	if (is)
+		is->rss_mismatch++;
+}
+
 /*
  * rss mode: the NIC chose the CPU; count it, and check its choice if asked.
  * The frame is local only if the group has a live slot on this CPU: else
@@ -129,7 +139,7 @@ static __always_inline int steer_rss_verify(struct xdp_md *ctx,
 		} else {
 			v->hash = toeplitz_frame(rss, f);
 			if (indir_lookup(rss, v->hash) != ctx->rx_queue_index)
-				gs->rss_mismatch++;
+				count_rss_mismatch(gs);
 		}
 	}
 	if (live_on_cpu(v->group, v->slot)) {

@@ -44,6 +44,7 @@ int steer_maps__from_object(struct steer_maps *m, struct bpf_object *obj)
 		{ &m->group_stats, STEER_MAP_GROUP_STATS },
 		{ &m->slot_stats, STEER_MAP_SLOT_STATS },
 		{ &m->live_cpus, STEER_MAP_LIVE_CPUS },
+		{ &m->iface_stats, STEER_MAP_IFACE_STATS },
 	};
 	size_t i;
 
@@ -59,6 +60,23 @@ int steer_maps__from_object(struct steer_maps *m, struct bpf_object *obj)
 static int update(int fd, const void *key, const void *value, __u64 flags)
 {
 	return bpf_map_update_elem(fd, key, value, flags) ? -errno : 0;
+}
+
+/* Zeroes a per-CPU map entry on every CPU. */
+static int zero_percpu(int fd, __u32 key, size_t value_size)
+{
+	int ncpus = libbpf_num_possible_cpus();
+	void *zero;
+	int err;
+
+	if (ncpus < 0)
+		return ncpus;
+	zero = calloc(ncpus, value_size);
+	if (!zero)
+		return -ENOMEM;
+	err = update(fd, &key, zero, BPF_ANY);
+	free(zero);
+	return err;
 }
 
 /*
@@ -79,11 +97,19 @@ static int publish(const struct steer_maps *m, uint32_t slot, uint32_t ifindex,
 	if (bpf_map_lookup_elem(m->ifaces, &slot, &iface))
 		return -errno;
 
-	/* A fresh interface starts on generation 0; later updates alternate. */
-	if (iface.ifindex == ifindex && iface.mode != STEER_MODE_NONE)
+	/*
+	 * A fresh interface starts on generation 0 and with zeroed counters;
+	 * later updates alternate.
+	 */
+	if (iface.ifindex == ifindex && iface.mode != STEER_MODE_NONE) {
 		iface.gen ^= 1;
-	else
+	} else {
 		iface.gen = 0;
+		err = zero_percpu(m->iface_stats, slot,
+				  sizeof(struct steer_iface_stats));
+		if (err)
+			return err;
+	}
 	key = STEER_RSS_INDEX(slot, iface.gen);
 	if (rss) {
 		err = update(m->rss, &key, rss, BPF_ANY);
@@ -265,23 +291,6 @@ static void listen_key(struct steer_listen_key *key,
 	key->proto = addr->proto;
 	key->port = htons(addr->port);
 	memcpy(key->addr, addr->addr, addr->af == STEER_AF_INET ? 4 : 16);
-}
-
-/* Zeroes a per-CPU map entry on every CPU. */
-static int zero_percpu(int fd, __u32 key, size_t value_size)
-{
-	int ncpus = libbpf_num_possible_cpus();
-	void *zero;
-	int err;
-
-	if (ncpus < 0)
-		return ncpus;
-	zero = calloc(ncpus, value_size);
-	if (!zero)
-		return -ENOMEM;
-	err = update(fd, &key, zero, BPF_ANY);
-	free(zero);
-	return err;
 }
 
 static int reset_group_stats(const struct steer_maps *m, uint16_t id)

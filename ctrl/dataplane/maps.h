@@ -30,6 +30,7 @@ struct steer_maps {
 	int group_stats;
 	int slot_stats;
 	int live_cpus;
+	int iface_stats;
 	int debug; /* -1 when absent */
 };
 

@@ -109,6 +109,10 @@ int harness_set_mode(struct harness *h, enum steer_mode mode, uint8_t flags,
 		err = steer_maps__set_iface(&h->maps, 0, h->ifindex, mode,
 					    flags, rss);
 	free(rss);
+	/* A fresh interface's counters were zeroed: differences start anew. */
+	if (!err)
+		err = steer_counters_read(h->maps.iface_stats, 0, &h->is,
+					  sizeof(h->is));
 	if (err)
 		return err;
 	cfg->mode = mode;
@@ -317,6 +321,7 @@ int harness_run(struct harness *h, const uint8_t *frame, size_t len,
 {
 	struct steer_group_stats gs;
 	struct steer_slot_stats ss;
+	struct steer_iface_stats is;
 	__u64 counters[STEER_CNT_MAX];
 	struct steer_decision before;
 	__u32 retval;
@@ -341,6 +346,10 @@ int harness_run(struct harness *h, const uint8_t *frame, size_t len,
 	if (err)
 		return err;
 	take_delta(r->counters, h->counters, counters, sizeof(counters));
+	err = steer_counters_read(h->maps.iface_stats, 0, &is, sizeof(is));
+	if (err)
+		return err;
+	take_delta(&r->is, &h->is, &is, sizeof(is));
 	if (r->d.group >= ORACLE_MAX_GROUPS)
 		return 0;
 	err = steer_counters_read(h->maps.group_stats, r->d.group, &gs,
@@ -413,11 +422,14 @@ bool harness_agrees(const uint8_t *frame, size_t len,
 		    r->d.hash == o->d.hash && r->d.slot == o->d.slot &&
 		    r->d.syn == o->d.syn &&
 		    !memcmp(&r->gs, &o->gs, sizeof(r->gs)) &&
-		    !memcmp(&r->ss, &o->ss, sizeof(r->ss));
+		    !memcmp(&r->ss, &o->ss, sizeof(r->ss)) &&
+		    !memcmp(&r->is, &o->is, sizeof(r->is));
 
 	if (!same) {
 		print_decision("program", r->xdp_action, &r->d, &r->gs, &r->ss);
 		print_decision("oracle ", o->xdp_action, &o->d, &o->gs, &o->ss);
+		printf("# interface +rss_mismatch: program %llu, oracle %llu\n",
+		       r->is.rss_mismatch, o->is.rss_mismatch);
 		frame_hexdump("# ", frame, len);
 	}
 	return same;

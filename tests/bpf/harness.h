@@ -41,6 +41,7 @@ struct harness {
 	__u64 counters[STEER_CNT_MAX];
 	struct steer_group_stats gs[ORACLE_MAX_GROUPS];
 	struct steer_slot_stats ss[ORACLE_MAX_GROUPS][STEER_MAX_SLOTS];
+	struct steer_iface_stats is; /* of interface slot 0, the test's */
 };
 
 /* What one run did: the action, the debug record, and counter changes. */
@@ -50,6 +51,7 @@ struct run_result {
 	__u64 counters[STEER_CNT_MAX]; /* change of each frame counter */
 	struct steer_group_stats gs; /* change of d.group's stats */
 	struct steer_slot_stats ss; /* change of d.slot's stats */
+	struct steer_iface_stats is; /* change of the interface's stats */
 };
 
 /*

@@ -300,7 +300,7 @@ static void steer_group(const struct oracle_config *cfg, const uint8_t *b,
 		if (cfg->flags & STEER_IFACE_F_VERIFY_RSS) {
 			r->d.hash = toeplitz_of(cfg, b, p);
 			if (indir_of(cfg, r->d.hash) != rx_queue)
-				r->gs.rss_mismatch = 1;
+				r->gs.rss_mismatch = r->is.rss_mismatch = 1;
 		}
 		/* Local only where the group has a listener to take it. */
 		if (g->id < ORACLE_MAX_GROUPS && cpu < STEER_MAX_CPUS &&

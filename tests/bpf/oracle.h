@@ -52,6 +52,7 @@ struct oracle_result {
 	struct steer_decision d; /* seq unused */
 	struct steer_group_stats gs; /* expected change of the group's stats */
 	struct steer_slot_stats ss; /* expected change of d.slot's stats */
+	struct steer_iface_stats is; /* expected change of the interface's */
 };
 
 void oracle_decide(const struct oracle_config *cfg, const uint8_t *frame,

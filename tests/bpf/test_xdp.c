@@ -491,6 +491,8 @@ static void run_case(void **state)
 	}
 	if (c->gs_field != GS_NONE)
 		assert_int_equal(*(__u64 *)((char *)&r.gs + c->gs_field), 1);
+	/* A mismatch counts for the interface too. */
+	assert_int_equal(r.is.rss_mismatch, c->gs_field == GS(rss_mismatch));
 
 	/* And everything else, against the oracle. */
 	oracle_decide(&h.cfg, frame, len, cpu, rx_queue, &o);
