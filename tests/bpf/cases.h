@@ -22,7 +22,8 @@
 #define G_UDP_V4_EXACT 9 /* xsk UDP 198.18.0.1:443, no UDP wildcard */
 /* reuseport 198.18.0.7:443, beside G_V4_TLS_ANY; no live slot */
 #define G_V4_EXACT_IDLE 10
-#define G_XSK_V4_EXACT 11 /* xsk 198.18.0.1:9000, beside G_XSK_V4 */
+/* xsk 198.18.0.8:443, beside G_V4_TLS_ANY; no live slot */
+#define G_XSK_V4_EXACT 11
 
 /*
  * The veth queue with the one AF_XDP socket, in the XSKMAP for G_XSK_V4 and
@@ -39,6 +40,7 @@
 #define V4_SERVER "198.18.0.1"
 #define V4_OTHER "198.18.0.9"
 #define V4_IDLE "198.18.0.7"
+#define V4_XSK "198.18.0.8"
 #define V6_CLIENT "2001:db8:1::2"
 #define V6_SERVER "2001:db8::1"
 #define V6_OTHER "2001:db8::9"

@@ -115,7 +115,7 @@ static const struct xdp_case cases[] = {
 	  .action = XDP_PASS, .counter = STEER_CNT_MATCHED,
 	  .gs_field = GS(local), .group = G_V4_TLS_ANY },
 	{ "v4 xsk exact group keeps its frames, live slots or not",
-	  { V4, SYN, .daddr = V4_SERVER, .dport = PORT_XSK }, CPU_MODE,
+	  { V4, SYN, .daddr = V4_XSK, .dport = PORT_TLS }, CPU_MODE,
 	  .rx_queue = 1, .action = XDP_PASS, .counter = STEER_CNT_MATCHED,
 	  .gs_field = GS(xsk_miss), .group = G_XSK_V4_EXACT },
 	{ "v4 wildcard group, server address",

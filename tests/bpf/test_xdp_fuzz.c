@@ -46,7 +46,7 @@ static uint32_t rnd_below(uint32_t n)
 	return rnd() % n;
 }
 
-static const char *const v4_dsts[] = { V4_SERVER, V4_OTHER, V4_IDLE };
+static const char *const v4_dsts[] = { V4_SERVER, V4_OTHER, V4_IDLE, V4_XSK };
 static const char *const v6_dsts[] = { V6_SERVER, V6_OTHER };
 static const uint16_t ports[] = { PORT_WEB, PORT_TLS, PORT_XSK, PORT_NONE };
 static const uint8_t ext_types[] = { 0, 43, 60, 44 };
@@ -62,7 +62,7 @@ static int random_frame(uint8_t *buf, size_t cap)
 	if (s.af == AF_INET) {
 		snprintf(src, sizeof(src), "198.18.%u.%u", rnd_below(256),
 			 rnd_below(256));
-		s.daddr = v4_dsts[rnd_below(3)];
+		s.daddr = v4_dsts[rnd_below(4)];
 		s.ip4_optlen = rnd_below(4) ? 0 : 4 * rnd_below(11);
 	} else {
 		snprintf(src, sizeof(src), "2001:db8:%x::%x", rnd_below(65536),
