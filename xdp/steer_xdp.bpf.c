@@ -107,7 +107,10 @@ static __always_inline int steer_xsk(struct xdp_md *ctx,
 	return act;
 }
 
-/* Per group, and per interface: a NIC's table gone stale shows on one. */
+/*
+ * Per group, and per interface: a NIC whose table changed under steer
+ * shows as its interface's mismatches, whichever groups the flows are in.
+ */
 static __always_inline void count_rss_mismatch(struct steer_group_stats *gs)
 {
 	struct steer_iface_stats *is = iface_stats(iface_slot);
