@@ -1,18 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * steerd's control socket: SOCK_SEQPACKET at --socket (mode 0660), peers
- * checked with SO_PEERCRED, one JSON request per message dispatched to the
- * daemon's parts (docs/protocol.md).
+ * steerd's control socket, transport only: SOCK_SEQPACKET at --socket
+ * (mode 0660), connections accepted with their SO_PEERCRED credentials,
+ * one JSON message received or sent at a time (docs/protocol.md). It knows
+ * peers, not commands: the loop hands requests to cmds.c.
  */
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "steerd.h"
@@ -20,28 +21,32 @@
 #include "lib/log.h"
 #include "lib/proto.h"
 
-uint64_t steerd_now_ms(void)
+/* A peer's id carries its connection's index in its low bits. */
+#define PEER_INDEX_BITS 20
+#define PEER_INDEX_MASK ((1ULL << PEER_INDEX_BITS) - 1)
+
+struct ctl_conn {
+	struct steerd_peer peer; /* first: the peer is the connection */
+	int fd; /* -1: free */
+};
+
+struct steerd_ctl {
+	int listen_fd;
+	uint64_t generation; /* makes ids unique across reuses of an index */
+	struct ctl_conn conns[STEERD_MAX_PEERS];
+};
+
+static struct ctl_conn *conn_of(struct steerd_peer *peer)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000ULL + ts.tv_nsec / 1000000;
-}
-
-json_t *steerd_reply(json_t *fields)
-{
-	json_t *r = proto_reply_ok();
-
-	if (fields)
-		json_object_update_new(r, fields);
-	return r;
+	return (struct ctl_conn *)peer;
 }
 
 int steerd_ctl_open(struct steerd *d)
 {
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
 	struct epoll_event ev = { .events = EPOLLIN };
-	int fd, err, probe;
+	struct steerd_ctl *ctl;
+	int fd, err, probe, i;
 
 	if (strlen(d->sock_path) >= sizeof(sun.sun_path))
 		return -ENAMETOOLONG;
@@ -57,52 +62,66 @@ int steerd_ctl_open(struct steerd *d)
 			d->sock_path);
 		return -EADDRINUSE;
 	}
+	ctl = calloc(1, sizeof(*ctl));
+	if (!ctl)
+		return -ENOMEM;
+	for (i = 0; i < STEERD_MAX_PEERS; i++)
+		ctl->conns[i].fd = -1;
 	unlink(d->sock_path);
 	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (fd < 0)
-		return -errno;
+	if (fd < 0) {
+		err = -errno;
+		goto out_free;
+	}
 	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) ||
 	    chmod(d->sock_path, 0660) ||
 	    (d->allowed_gid != (gid_t)-1 &&
 	     chown(d->sock_path, 0, d->allowed_gid)) ||
 	    listen(fd, 64)) {
 		err = -errno;
-		close(fd);
-		return err;
+		goto out_close;
 	}
 	ev.data.u64 = (uint64_t)-1; /* the listening socket */
 	if (epoll_ctl(d->epfd, EPOLL_CTL_ADD, fd, &ev)) {
 		err = -errno;
-		close(fd);
-		return err;
+		goto out_close;
 	}
-	d->listen_fd = fd;
+	ctl->listen_fd = fd;
+	d->ctl = ctl;
 	return 0;
+
+out_close:
+	close(fd);
+out_free:
+	free(ctl);
+	return err;
 }
 
-static void client_close(struct steerd *d, int client)
+void steerd_ctl_drop(struct steerd *d, struct steerd_peer *peer)
 {
-	struct steerd_client *c = &d->clients[client];
+	struct ctl_conn *c = conn_of(peer);
 
 	if (c->fd < 0)
 		return;
 	epoll_ctl(d->epfd, EPOLL_CTL_DEL, c->fd, NULL);
 	close(c->fd);
 	c->fd = -1;
-	steerd_client_gone(d, client);
+	c->peer.id = 0;
 }
 
 void steerd_ctl_close(struct steerd *d)
 {
+	struct steerd_ctl *ctl = d->ctl;
 	int i;
 
-	for (i = 0; i < STEERD_MAX_CLIENTS; i++)
-		client_close(d, i);
-	if (d->listen_fd >= 0) {
-		close(d->listen_fd);
-		unlink(d->sock_path);
-		d->listen_fd = -1;
-	}
+	if (!ctl)
+		return;
+	for (i = 0; i < STEERD_MAX_PEERS; i++)
+		steerd_ctl_drop(d, &ctl->conns[i].peer);
+	close(ctl->listen_fd);
+	unlink(d->sock_path);
+	free(ctl);
+	d->ctl = NULL;
 }
 
 /* Root, or a member (primary or supplementary) of steerd's --group. */
@@ -129,126 +148,71 @@ static bool peer_allowed(const struct steerd *d, int fd,
 
 void steerd_ctl_accept(struct steerd *d)
 {
+	struct steerd_ctl *ctl = d->ctl;
 	struct epoll_event ev = { .events = EPOLLIN };
 	struct ucred cred;
 	socklen_t len = sizeof(cred);
+	struct ctl_conn *c;
 	int fd, i;
 
-	fd = accept4(d->listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+	fd = accept4(ctl->listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
 	if (fd < 0)
 		return;
-	for (i = 0; i < STEERD_MAX_CLIENTS && d->clients[i].fd >= 0; i++)
+	for (i = 0; i < STEERD_MAX_PEERS && ctl->conns[i].fd >= 0; i++)
 		;
-	if (i == STEERD_MAX_CLIENTS ||
+	if (i == STEERD_MAX_PEERS ||
 	    getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len)) {
-		pr_warn("refusing a client: %s", i == STEERD_MAX_CLIENTS ?
+		pr_warn("refusing a client: %s", i == STEERD_MAX_PEERS ?
 							 "too many clients" :
 							 strerror(errno));
 		close(fd);
 		return;
 	}
-	d->clients[i].fd = fd;
-	d->clients[i].uid = cred.uid;
-	d->clients[i].pid = cred.pid;
-	d->clients[i].allowed = peer_allowed(d, fd, &cred);
-	ev.data.u64 = i;
+	c = &ctl->conns[i];
+	c->peer = (struct steerd_peer){
+		.id = ++ctl->generation << PEER_INDEX_BITS | i,
+		.pid = cred.pid,
+		.uid = cred.uid,
+		.gid = cred.gid,
+		.allowed = peer_allowed(d, fd, &cred),
+	};
+	ev.data.u64 = c->peer.id;
 	if (epoll_ctl(d->epfd, EPOLL_CTL_ADD, fd, &ev)) {
 		close(fd);
-		d->clients[i].fd = -1;
+		return;
 	}
+	c->fd = fd;
 }
 
-int steerd_send(struct steerd *d, int client, json_t *msg)
+struct steerd_peer *steerd_ctl_peer(struct steerd *d, uint64_t id)
 {
+	uint64_t i = id & PEER_INDEX_MASK;
+
+	if (!id || i >= STEERD_MAX_PEERS || d->ctl->conns[i].fd < 0 ||
+	    d->ctl->conns[i].peer.id != id)
+		return NULL;
+	return &d->ctl->conns[i].peer;
+}
+
+int steerd_ctl_recv(struct steerd *d, struct steerd_peer *peer, json_t **req,
+		    int *fd)
+{
+	int err = proto_recv(conn_of(peer)->fd, req, fd);
+
+	if (err == -ENOTCONN)
+		return -ECONNRESET;
+	return err == -EINTR ? -EAGAIN : err;
+}
+
+int steerd_send(struct steerd *d, uint64_t peer_id, json_t *msg)
+{
+	struct steerd_peer *peer = steerd_ctl_peer(d, peer_id);
 	int err;
 
-	if (client < 0 || client >= STEERD_MAX_CLIENTS ||
-	    d->clients[client].fd < 0)
+	if (!peer)
 		return -ENOTCONN;
-	err = proto_send(d->clients[client].fd, msg, -1);
+	err = proto_send(conn_of(peer)->fd, msg, -1);
 	if (err)
-		pr_debug("client %d: %s", client, strerror(-err));
+		pr_debug("peer pid %d: %s", peer->pid, strerror(-err));
 	return err;
-}
-
-static json_t *shutdown_cmd(struct steerd *d, const json_t *req)
-{
-	json_t *detach = json_object_get(req, "detach");
-
-	d->detach_on_exit = json_is_true(detach);
-	d->running = false;
-	return proto_reply_ok();
-}
-
-static json_t *dispatch(struct steerd *d, int client, const json_t *req, int fd,
-			bool *deferred)
-{
-	const char *cmd = json_string_value(json_object_get(req, "cmd"));
-	const struct {
-		const char *name;
-		json_t *(*fn)(struct steerd *d, const json_t *req);
-	} cmds[] = {
-		{ "status", steerd_status },
-		{ "stats", steerd_stats },
-		{ "group_add", steerd_group_add },
-		{ "group_del", steerd_group_del },
-		{ "group_list", steerd_group_list },
-		{ "group_show", steerd_group_show },
-		{ "iface_attach", steerd_iface_attach },
-		{ "iface_detach", steerd_iface_detach },
-		{ "iface_show", steerd_iface_show },
-		{ "shutdown", shutdown_cmd },
-	};
-	size_t i;
-
-	*deferred = false;
-	if (!cmd)
-		return proto_reply_error(-EINVAL, "the request names no cmd");
-	if (!strcmp(cmd, "register"))
-		return steerd_register(d, req, fd, client);
-	if (!strcmp(cmd, "drain"))
-		return steerd_drain(d, req, client, deferred);
-	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
-		if (!strcmp(cmd, cmds[i].name))
-			return cmds[i].fn(d, req);
-	return proto_reply_error(-EOPNOTSUPP,
-				 "unknown command '%s'; this steerd speaks "
-				 "protocol %d",
-				 cmd, STEER_PROTO_VERSION);
-}
-
-void steerd_ctl_serve(struct steerd *d, int client)
-{
-	struct steerd_client *c = &d->clients[client];
-	json_t *req = NULL, *reply;
-	bool deferred;
-	int fd = -1, err;
-
-	err = proto_recv(c->fd, &req, &fd);
-	if (err == -ECONNRESET || err == -ENOTCONN) {
-		client_close(d, client);
-		return;
-	}
-	if (err == -EAGAIN || err == -EINTR)
-		return;
-	if (err)
-		reply = proto_reply_error(err, "bad request: %s",
-					  strerror(-err));
-	else if (!c->allowed)
-		reply = proto_reply_error(
-			-EACCES,
-			"permission denied: steerd takes "
-			"requests from root%s",
-			d->allowed_gid != (gid_t)-1 ? " and its --group" : "");
-	else
-		reply = dispatch(d, client, req, fd, &deferred);
-	/* steerd keeps no reference to a listener: that is the kernel's. */
-	if (fd >= 0)
-		close(fd);
-	json_decref(req);
-	if (!reply)
-		return; /* answered later (drain --wait) */
-	if (steerd_send(d, client, reply) == -ECONNRESET)
-		client_close(d, client);
-	json_decref(reply);
 }

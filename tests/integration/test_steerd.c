@@ -387,10 +387,11 @@ static void test_steerctl_drives_steerd(void **state)
 	assert_int_equal(env_steerctl("iface show st9", out, sizeof(out)), 1);
 
 	/* Somebody else's XDP program: refused, kept, replaced by --force. */
-	assert_int_equal(system("ip link set st0 up && ip link set st1 up && "
-				"ip link set dev st1 xdpgeneric obj "
-				"$STEER_BUILD/tests/bpf/progs/xdp_pass.bpf.o sec xdp"),
-			 0);
+	assert_int_equal(
+		system("ip link set st0 up && ip link set st1 up && "
+		       "ip link set dev st1 xdpgeneric obj "
+		       "$STEER_BUILD/tests/bpf/progs/xdp_pass.bpf.o sec xdp"),
+		0);
 	assert_int_equal(env_steerctl("iface attach st1 --mode skb", out,
 				      sizeof(out)),
 			 1);
