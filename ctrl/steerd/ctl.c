@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "steerd.h"
+#include "lib/clock.h"
 #include "lib/fs.h"
 #include "lib/log.h"
 #include "lib/proto.h"
@@ -28,11 +29,15 @@
 struct ctl_conn {
 	struct steerd_peer peer; /* first: the peer is the connection */
 	int fd; /* -1: free */
+	uint64_t accepted_ms;
+	bool spoke; /* sent a message: no longer idle */
 };
 
 struct steerd_ctl {
 	int listen_fd;
 	uint64_t generation; /* makes ids unique across reuses of an index */
+	int used; /* connections open */
+	bool full_told; /* the log said the table is full */
 	struct ctl_conn conns[STEERD_MAX_PEERS];
 };
 
@@ -107,6 +112,7 @@ void steerd_ctl_drop(struct steerd *d, struct steerd_peer *peer)
 	close(c->fd);
 	c->fd = -1;
 	c->peer.id = 0;
+	d->ctl->used--;
 }
 
 void steerd_ctl_close(struct steerd *d)
@@ -146,6 +152,25 @@ static bool peer_allowed(const struct steerd *d, int fd,
 	return false;
 }
 
+/*
+ * Whether a new connection fits: the last STEERD_ROOT_RESERVE places are
+ * root's, so that a flood of other peers never locks out root's steerctl.
+ */
+static bool room_for(struct steerd_ctl *ctl, uid_t uid)
+{
+	int limit = uid == 0 ? STEERD_MAX_PEERS :
+			       STEERD_MAX_PEERS - STEERD_ROOT_RESERVE;
+
+	if (ctl->used < limit)
+		return true;
+	if (!ctl->full_told)
+		pr_warn("%d control connections open: refusing %s until "
+			"some close",
+			ctl->used, uid == 0 ? "every peer" : "all but root");
+	ctl->full_told = true;
+	return false;
+}
+
 void steerd_ctl_accept(struct steerd *d)
 {
 	struct steerd_ctl *ctl = d->ctl;
@@ -158,16 +183,19 @@ void steerd_ctl_accept(struct steerd *d)
 	fd = accept4(ctl->listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
 	if (fd < 0)
 		return;
-	for (i = 0; i < STEERD_MAX_PEERS && ctl->conns[i].fd >= 0; i++)
-		;
-	if (i == STEERD_MAX_PEERS ||
-	    getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len)) {
-		pr_warn("refusing a client: %s", i == STEERD_MAX_PEERS ?
-							 "too many clients" :
-							 strerror(errno));
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len)) {
+		pr_warn("refusing a client: %s", strerror(errno));
 		close(fd);
 		return;
 	}
+	if (!room_for(ctl, cred.uid)) {
+		close(fd);
+		return;
+	}
+	if (ctl->used < STEERD_MAX_PEERS - STEERD_ROOT_RESERVE)
+		ctl->full_told = false;
+	for (i = 0; ctl->conns[i].fd >= 0; i++)
+		;
 	c = &ctl->conns[i];
 	c->peer = (struct steerd_peer){
 		.id = ++ctl->generation << PEER_INDEX_BITS | i,
@@ -176,12 +204,29 @@ void steerd_ctl_accept(struct steerd *d)
 		.gid = cred.gid,
 		.allowed = peer_allowed(d, fd, &cred),
 	};
+	c->accepted_ms = clock_now_ms();
+	c->spoke = false;
 	ev.data.u64 = c->peer.id;
 	if (epoll_ctl(d->epfd, EPOLL_CTL_ADD, fd, &ev)) {
 		close(fd);
 		return;
 	}
 	c->fd = fd;
+	ctl->used++;
+}
+
+struct steerd_peer *steerd_ctl_next_idle(struct steerd *d, uint64_t now_ms,
+					 int *pos)
+{
+	struct ctl_conn *c;
+
+	for (; *pos < STEERD_MAX_PEERS; (*pos)++) {
+		c = &d->ctl->conns[*pos];
+		if (c->fd >= 0 && !c->spoke &&
+		    now_ms - c->accepted_ms >= STEERD_IDLE_MS)
+			return &c->peer;
+	}
+	return NULL;
 }
 
 struct steerd_peer *steerd_ctl_peer(struct steerd *d, uint64_t id)
@@ -199,6 +244,8 @@ int steerd_ctl_recv(struct steerd *d, struct steerd_peer *peer, json_t **req,
 {
 	int err = proto_recv(conn_of(peer)->fd, req, fd);
 
+	if (err != -EAGAIN && err != -EINTR)
+		conn_of(peer)->spoke = true;
 	if (err == -ENOTCONN)
 		return -ECONNRESET;
 	return err == -EINTR ? -EAGAIN : err;

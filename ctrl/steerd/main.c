@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/timerfd.h>
@@ -157,6 +158,18 @@ static int restore(struct steerd *d)
 	return err;
 }
 
+/* Every control connection is a descriptor: allow what the system does. */
+static void raise_fd_limit(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) || rl.rlim_cur >= rl.rlim_max)
+		return;
+	rl.rlim_cur = rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl))
+		pr_warn("raising the descriptor limit: %s", strerror(errno));
+}
+
 /* systemd readiness, when started by it. */
 static void notify_ready(void)
 {
@@ -210,9 +223,22 @@ static void serve(struct steerd *d, struct steerd_peer *peer)
 	json_decref(req);
 	if (!reply)
 		return; /* answered later (drain --wait) */
-	if (steerd_send(d, peer->id, reply) == -ECONNRESET)
+	/* A peer that may call nothing is answered once, then let go. */
+	if (steerd_send(d, peer->id, reply) == -ECONNRESET || !peer->allowed)
 		drop_peer(d, peer);
 	json_decref(reply);
+}
+
+/* Connections that never sent a request hold a place for nothing. */
+static void drop_idle(struct steerd *d)
+{
+	struct steerd_peer *peer;
+	int pos = 0;
+
+	while ((peer = steerd_ctl_next_idle(d, clock_now_ms(), &pos))) {
+		pr_debug("closing an idle connection (pid %d)", peer->pid);
+		drop_peer(d, peer);
+	}
 }
 
 static void on_tick(struct steerd *d, uint64_t *last_reconcile)
@@ -224,6 +250,7 @@ static void on_tick(struct steerd *d, uint64_t *last_reconcile)
 	steerd_drain_tick(d);
 	if (clock_now_ms() - *last_reconcile >= STEERD_RECONCILE_MS) {
 		steerd_reconcile(d);
+		drop_idle(d);
 		*last_reconcile = clock_now_ms();
 	}
 }
@@ -362,6 +389,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	steer_log_setup_libbpf();
+	raise_fd_limit();
 	d->running = true;
 
 	err = netns_cookie_self(&d->netns_cookie);

@@ -21,7 +21,9 @@
 #include "dataplane/maps.h"
 #include "steer_abi.h"
 
-#define STEERD_MAX_PEERS 256 /* control connections at once */
+#define STEERD_MAX_PEERS 4096 /* control connections at once */
+#define STEERD_ROOT_RESERVE 32 /* of them, kept for root's steerctl */
+#define STEERD_IDLE_MS 5000 /* a connection silent so long is closed */
 #define STEERD_TICK_MS 10 /* drain watch and reconcile clock */
 #define STEERD_RECONCILE_MS 1000
 /* Lets a closing listener hand its queue over (Linux 5.14). */
@@ -191,6 +193,12 @@ struct steerd_peer *steerd_ctl_peer(struct steerd *d, uint64_t id);
 /* One request: 0, -EAGAIN (nothing yet), or the error (-ECONNRESET: gone). */
 int steerd_ctl_recv(struct steerd *d, struct steerd_peer *peer, json_t **req,
 		    int *fd);
+/*
+ * The next peer from *pos on that has sent nothing within STEERD_IDLE_MS
+ * of connecting, or NULL; *pos moves past it.
+ */
+struct steerd_peer *steerd_ctl_next_idle(struct steerd *d, uint64_t now_ms,
+					 int *pos);
 /* Sends msg to the peer with this id; -ENOTCONN when it is gone. */
 int steerd_send(struct steerd *d, uint64_t peer_id, json_t *msg);
 /* Closes the peer's connection (the domain was told first). */

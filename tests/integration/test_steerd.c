@@ -19,7 +19,9 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/mount.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -197,6 +199,100 @@ static void test_register_refusals(void **state)
 	close(ok);
 	close(fd);
 	close(conn);
+}
+
+/* steerd's limits, as its test knows them (ctrl/steerd/steerd.h). */
+#define PEERS_MAX 4096
+#define IDLE_MS 5000
+
+/* Whether steerd closes conn within ms: it reads end of stream. */
+static bool closed_within(int conn, int ms)
+{
+	struct pollfd p = { .fd = conn, .events = POLLIN };
+	char buf[64];
+
+	return poll(&p, 1, ms) == 1 && recv(conn, buf, sizeof(buf), 0) == 0;
+}
+
+/*
+ * A non-allowed user floods the control socket with more connections than
+ * steerd holds, all idle but one: root still gets in, the refused request
+ * is answered and its connection closed at once, and the idle ones are
+ * closed after a few seconds.
+ */
+static void test_peer_flood(void **state)
+{
+	static int conns[PEERS_MAX + 64];
+	int up[2], down[2], status, i, n = 0;
+	json_t *reply = NULL;
+	char byte = 0;
+	pid_t pid;
+
+	env_check();
+	assert_int_equal(pipe(up), 0);
+	assert_int_equal(pipe(down), 0);
+	assert_int_equal(chmod(env_sock_path, 0666), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct rlimit rl = { PEERS_MAX * 2, PEERS_MAX * 2 };
+		json_t *req = proto_request("status");
+		char err[256], c = 0;
+		int s, closed = 0;
+		uint64_t deadline, now;
+
+		if (setrlimit(RLIMIT_NOFILE, &rl) ||
+		    setresgid(65534, 65534, 65534) ||
+		    setresuid(65534, 65534, 65534))
+			_exit(2);
+		s = proto_connect(env_sock_path);
+		if (s < 0 ||
+		    proto_call(s, req, -1, NULL, err, sizeof(err)) != -EACCES)
+			_exit(3);
+		if (!closed_within(s, 1000))
+			_exit(4);
+		close(s);
+		for (i = 0; i < (int)(sizeof(conns) / sizeof(conns[0])); i++) {
+			conns[i] = proto_connect(env_sock_path);
+			if (conns[i] < 0) {
+				printf("# connection %d: %s\n", i,
+				       strerror(-conns[i]));
+				_exit(5);
+			}
+		}
+		if (write(up[1], &c, 1) != 1 || read(down[0], &c, 1) != 1)
+			_exit(6);
+		deadline = env_now_us() / 1000 + IDLE_MS + 3000;
+		for (i = 0; i < (int)(sizeof(conns) / sizeof(conns[0])); i++) {
+			now = env_now_us() / 1000;
+			closed += closed_within(
+				conns[i], now < deadline ? deadline - now : 0);
+		}
+		printf("# %d connection(s) closed by steerd, the last after "
+		       "%llu ms\n",
+		       closed,
+		       (unsigned long long)(env_now_us() / 1000 + IDLE_MS +
+					    3000 - deadline));
+		_exit(closed == i ? 0 : 7);
+	}
+	/* Our own write end closed: a child that failed reads as EOF. */
+	close(up[1]);
+	close(down[0]);
+	if (read(up[0], &byte, 1) == 1)
+		n = 1;
+	assert_int_equal(chmod(env_sock_path, 0660), 0);
+	/* Every place but root's reserve is taken: root still gets in. */
+	if (n)
+		n = env_call(proto_request("status"), -1, &reply, NULL) == 0;
+	json_decref(reply);
+	if (n)
+		n = write(down[1], &byte, 1) == 1;
+	waitpid(pid, &status, 0);
+	close(up[0]);
+	close(down[1]);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	assert_true(n);
 }
 
 static void test_close_and_kill(void **state)
@@ -510,6 +606,7 @@ int main(void)
 		cmocka_unit_test(test_status),
 		cmocka_unit_test(test_group_errors),
 		cmocka_unit_test(test_register_refusals),
+		cmocka_unit_test(test_peer_flood),
 		cmocka_unit_test(test_close_and_kill),
 		cmocka_unit_test(test_standby_promoted),
 		cmocka_unit_test(test_drain_wait),
