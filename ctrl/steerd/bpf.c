@@ -166,6 +166,12 @@ int steerd_bpf_group_prog(struct steerd *d, uint16_t group)
 	return bpf_program__fd(skel->progs.steer_reuseport);
 }
 
+void steerd_bpf_group_release(struct steerd *d, uint16_t group)
+{
+	steer_reuseport__destroy(d->groups[group].skel);
+	d->groups[group].skel = NULL;
+}
+
 static void unpin_all(struct steerd *d, struct bpf_object *obj)
 {
 	struct bpf_map *map;
@@ -179,10 +185,8 @@ void steerd_bpf_close(struct steerd *d, bool unpin)
 {
 	int i;
 
-	for (i = 0; i < STEER_MAX_GROUPS; i++) {
-		steer_reuseport__destroy(d->groups[i].skel);
-		d->groups[i].skel = NULL;
-	}
+	for (i = 0; i < STEER_MAX_GROUPS; i++)
+		steerd_bpf_group_release(d, i);
 	if (unpin && d->xdp)
 		unpin_all(d, d->xdp->obj);
 	if (unpin && d->lifecycle)

@@ -6,6 +6,7 @@
  * peers, not commands: the loop hands requests to cmds.c.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,6 +36,9 @@ struct ctl_conn {
 
 struct steerd_ctl {
 	int listen_fd;
+	int spare_fd; /* given up to accept and refuse when out of fds */
+	bool fds_told; /* the log said steerd is out of descriptors */
+	uint64_t paused_until_ms; /* not accepting (no spare either) */
 	uint64_t generation; /* makes ids unique across reuses of an index */
 	int used; /* connections open */
 	bool full_told; /* the log said the table is full */
@@ -72,11 +76,16 @@ int steerd_ctl_open(struct steerd *d)
 		return -ENOMEM;
 	for (i = 0; i < STEERD_MAX_PEERS; i++)
 		ctl->conns[i].fd = -1;
+	ctl->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	if (ctl->spare_fd < 0) {
+		err = -errno;
+		goto out_free;
+	}
 	unlink(d->sock_path);
 	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0) {
 		err = -errno;
-		goto out_free;
+		goto out_spare;
 	}
 	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) ||
 	    chmod(d->sock_path, 0660) ||
@@ -97,6 +106,8 @@ int steerd_ctl_open(struct steerd *d)
 
 out_close:
 	close(fd);
+out_spare:
+	close(ctl->spare_fd);
 out_free:
 	free(ctl);
 	return err;
@@ -126,6 +137,8 @@ void steerd_ctl_close(struct steerd *d)
 		steerd_ctl_drop(d, &ctl->conns[i].peer);
 	close(ctl->listen_fd);
 	unlink(d->sock_path);
+	if (ctl->spare_fd >= 0)
+		close(ctl->spare_fd);
 	free(ctl);
 	d->ctl = NULL;
 }
@@ -171,6 +184,57 @@ static bool room_for(struct steerd_ctl *ctl, uid_t uid)
 	return false;
 }
 
+/*
+ * accept() failed for want of a descriptor: the connection stays queued and
+ * the socket readable, so the loop would spin. The spare descriptor makes
+ * room to accept it and say why it is refused; without one, steerd stops
+ * accepting for STEERD_ACCEPT_BACKOFF_MS.
+ */
+static void out_of_fds(struct steerd *d, int err)
+{
+	struct steerd_ctl *ctl = d->ctl;
+	bool refused = false;
+	json_t *r;
+	int fd;
+
+	if (!ctl->fds_told)
+		pr_warn("out of file descriptors (%s): refusing control "
+			"connections until some close",
+			strerror(err));
+	ctl->fds_told = true;
+	if (ctl->spare_fd >= 0) {
+		close(ctl->spare_fd);
+		fd = accept4(ctl->listen_fd, NULL, NULL, SOCK_CLOEXEC);
+		if (fd >= 0) {
+			r = proto_reply_error(-err, "steerd is out of file "
+						    "descriptors; try again "
+						    "later");
+			proto_send(fd, r, -1);
+			json_decref(r);
+			close(fd);
+			refused = true;
+		}
+		ctl->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	}
+	if (refused && ctl->spare_fd >= 0)
+		return;
+	epoll_ctl(d->epfd, EPOLL_CTL_DEL, ctl->listen_fd, NULL);
+	ctl->paused_until_ms = clock_now_ms() + STEERD_ACCEPT_BACKOFF_MS;
+}
+
+void steerd_ctl_resume(struct steerd *d)
+{
+	struct steerd_ctl *ctl = d->ctl;
+	struct epoll_event ev = { .events = EPOLLIN, .data.u64 = (uint64_t)-1 };
+
+	if (!ctl->paused_until_ms || clock_now_ms() < ctl->paused_until_ms)
+		return;
+	if (ctl->spare_fd < 0)
+		ctl->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	if (!epoll_ctl(d->epfd, EPOLL_CTL_ADD, ctl->listen_fd, &ev))
+		ctl->paused_until_ms = 0;
+}
+
 void steerd_ctl_accept(struct steerd *d)
 {
 	struct steerd_ctl *ctl = d->ctl;
@@ -181,8 +245,12 @@ void steerd_ctl_accept(struct steerd *d)
 	int fd, i;
 
 	fd = accept4(ctl->listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
-	if (fd < 0)
+	if (fd < 0) {
+		if (errno == EMFILE || errno == ENFILE)
+			out_of_fds(d, errno);
 		return;
+	}
+	ctl->fds_told = false;
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len)) {
 		pr_warn("refusing a client: %s", strerror(errno));
 		close(fd);

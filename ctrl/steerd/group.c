@@ -245,6 +245,9 @@ json_t *steerd_group_del(struct steerd *d, const struct steerd_peer *peer,
 		return proto_reply_error(err, "deleting group %s: %s", name,
 					 strerror(-err));
 	bpf_map_update_elem(d->socks.groups, &id, &empty, BPF_ANY);
+	/* Nothing of it may outlive it: a next group could take its id. */
+	steerd_listeners_forget_group(d, id);
+	steerd_bpf_group_release(d, id);
 	pr_info("group %s deleted", name);
 	memset(&sg->g, 0, sizeof(sg->g));
 	return proto_reply_ok();

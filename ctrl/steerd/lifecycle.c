@@ -107,6 +107,21 @@ void steerd_reconcile(struct steerd *d)
 	}
 }
 
+void steerd_listeners_forget_group(struct steerd *d, uint16_t group)
+{
+	int i;
+
+	for (i = 0; i < STEER_SOCKS_MAX; i++) {
+		struct steerd_listener *l = &d->listeners[i];
+
+		if (l->in_use && l->group == group &&
+		    l->state == STEER_SLOT_EMPTY) {
+			steer_maps__forget_listener(&d->socks, l->cookie);
+			l->in_use = false;
+		}
+	}
+}
+
 int steerd_listeners_restore(struct steerd *d)
 {
 	struct steer_listener rec;

@@ -24,6 +24,7 @@
 #define STEERD_MAX_PEERS 4096 /* control connections at once */
 #define STEERD_ROOT_RESERVE 32 /* of them, kept for root's steerctl */
 #define STEERD_IDLE_MS 5000 /* a connection silent so long is closed */
+#define STEERD_ACCEPT_BACKOFF_MS 100 /* out of descriptors: accept later */
 #define STEERD_TICK_MS 10 /* drain watch and reconcile clock */
 #define STEERD_RECONCILE_MS 1000
 /* Lets a closing listener hand its queue over (Linux 5.14). */
@@ -129,6 +130,8 @@ void steerd_bpf_close(struct steerd *d, bool unpin);
 int steerd_bpf_pin_maps(struct steerd *d, struct bpf_object *obj);
 /* The group's reuseport program, loaded on first use. */
 int steerd_bpf_group_prog(struct steerd *d, uint16_t group);
+/* Closes the group's reuseport program (attached listeners keep theirs). */
+void steerd_bpf_group_release(struct steerd *d, uint16_t group);
 
 /* iface.c */
 int steerd_iface_restore(struct steerd *d);
@@ -178,6 +181,8 @@ void steerd_listener_closed(struct steerd *d, uint64_t cookie,
 /* The standby of an emptied slot becomes its active listener. */
 void steerd_promote(struct steerd *d, uint16_t group, uint16_t slot);
 void steerd_reconcile(struct steerd *d);
+/* Forgets the closed listeners' records of a group being deleted. */
+void steerd_listeners_forget_group(struct steerd *d, uint16_t group);
 int steerd_listeners_restore(struct steerd *d);
 
 /* status.c */
@@ -188,6 +193,8 @@ int steerd_ctl_open(struct steerd *d);
 void steerd_ctl_close(struct steerd *d);
 /* Accepts a waiting connection and watches it under its peer id. */
 void steerd_ctl_accept(struct steerd *d);
+/* Accepts again after a pause for want of descriptors, once it is over. */
+void steerd_ctl_resume(struct steerd *d);
 /* The connected peer with this id, or NULL. */
 struct steerd_peer *steerd_ctl_peer(struct steerd *d, uint64_t id);
 /* One request: 0, -EAGAIN (nothing yet), or the error (-ECONNRESET: gone). */

@@ -19,6 +19,7 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <dirent.h>
 #include <poll.h>
 #include <sys/mount.h>
 #include <sys/resource.h>
@@ -293,6 +294,138 @@ static void test_peer_flood(void **state)
 	assert_true(WIFEXITED(status));
 	assert_int_equal(WEXITSTATUS(status), 0);
 	assert_true(n);
+}
+
+/* steerd's pid: the credentials of its listening socket. */
+static pid_t steerd_pid(void)
+{
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+	int s = proto_connect(env_sock_path);
+
+	assert_true(s >= 0);
+	assert_int_equal(getsockopt(s, SOL_SOCKET, SO_PEERCRED, &cred, &len),
+			 0);
+	close(s);
+	return cred.pid;
+}
+
+/* How many descriptors steerd holds. */
+static int steerd_fds(pid_t pid)
+{
+	char path[64];
+	struct dirent *e;
+	int n = 0;
+	DIR *dir;
+
+	snprintf(path, sizeof(path), "/proc/%d/fd", pid);
+	dir = opendir(path);
+	assert_non_null(dir);
+	while ((e = readdir(dir)))
+		n += e->d_name[0] != '.';
+	closedir(dir);
+	return n;
+}
+
+static void group_del(const char *name)
+{
+	json_t *req = proto_request("group_del");
+
+	json_object_set_new(req, "name", json_string(name));
+	assert_int_equal(env_call(req, -1, NULL, NULL), 0);
+}
+
+/* A group used and deleted 300 times leaves steerd's descriptors as they were. */
+static void test_group_del_releases(void **state)
+{
+	pid_t pid;
+	int before, after, i, fd, conn;
+
+	env_check();
+	pid = steerd_pid();
+	before = steerd_fds(pid);
+	for (i = 0; i < 300; i++) {
+		env_group_add("cycle", SERVER_V4, 9700);
+		fd = env_tcp_listener(SERVER_V4, 9700, true, true);
+		assert_int_equal(env_register("cycle", 0, false, fd, &conn), 0);
+		close(fd);
+		close(conn);
+		env_wait_active("cycle", 0);
+		group_del("cycle");
+	}
+	after = steerd_fds(pid);
+	printf("# steerd's descriptors: %d before 300 group add/del, %d after\n",
+	       before, after);
+	assert_int_equal(after, before);
+}
+
+/* CPU time steerd has used, in clock ticks. */
+static unsigned long long steerd_cpu_ticks(pid_t pid)
+{
+	unsigned long long utime = 0, stime = 0;
+	char path[64], buf[1024], *p;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	assert_non_null(fgets(buf, sizeof(buf), f));
+	fclose(f);
+	p = strrchr(buf, ')');
+	assert_non_null(p);
+	/* After the name: state, then fields 4-13, then utime and stime. */
+	assert_int_equal(sscanf(p + 2,
+				"%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u "
+				"%*u %llu %llu",
+				&utime, &stime),
+			 2);
+	return utime + stime;
+}
+
+/*
+ * Out of descriptors, steerd answers the connections it cannot take
+ * instead of spinning on a listening socket that stays readable, and
+ * takes requests again once it has room.
+ */
+static void test_accept_emfile(void **state)
+{
+	struct rlimit low, old;
+	int conns[8], i, err;
+	unsigned long long ticks;
+	json_t *reply = NULL;
+	struct pollfd p;
+	pid_t pid;
+
+	env_check();
+	pid = steerd_pid();
+	assert_int_equal(prlimit(pid, RLIMIT_NOFILE, NULL, &old), 0);
+	low = (struct rlimit){ steerd_fds(pid) + 2, old.rlim_max };
+	assert_int_equal(prlimit(pid, RLIMIT_NOFILE, &low, NULL), 0);
+	for (i = 0; i < 8; i++) {
+		conns[i] = proto_connect(env_sock_path);
+		assert_true(conns[i] >= 0);
+	}
+	usleep(100000);
+	ticks = steerd_cpu_ticks(pid);
+	usleep(500000);
+	ticks = steerd_cpu_ticks(pid) - ticks;
+	printf("# out of descriptors: steerd used %llu tick(s) of CPU in "
+	       "500 ms\n",
+	       ticks);
+	/* The last one could not be taken: it was told why. */
+	p = (struct pollfd){ .fd = conns[7], .events = POLLIN };
+	err = poll(&p, 1, 1000) == 1 ? proto_recv(conns[7], &reply, NULL) :
+				       -ETIMEDOUT;
+	if (!err)
+		err = (int)json_integer_value(json_object_get(reply, "errno"));
+	json_decref(reply);
+	assert_int_equal(prlimit(pid, RLIMIT_NOFILE, &old, NULL), 0);
+	for (i = 0; i < 8; i++)
+		close(conns[i]);
+	assert_true(ticks < 10);
+	assert_int_equal(err, EMFILE);
+	usleep(2 * 100000);
+	assert_int_equal(env_call(proto_request("status"), -1, NULL, NULL), 0);
 }
 
 static void test_close_and_kill(void **state)
@@ -607,6 +740,8 @@ int main(void)
 		cmocka_unit_test(test_group_errors),
 		cmocka_unit_test(test_register_refusals),
 		cmocka_unit_test(test_peer_flood),
+		cmocka_unit_test(test_group_del_releases),
+		cmocka_unit_test(test_accept_emfile),
 		cmocka_unit_test(test_close_and_kill),
 		cmocka_unit_test(test_standby_promoted),
 		cmocka_unit_test(test_drain_wait),
