@@ -196,6 +196,32 @@ static json_t *check_listener(struct steerd *d, const struct steer_group *g,
 	return NULL;
 }
 
+/*
+ * A listener is registered once: in a second place it would be selected
+ * for two slots, and its one record could describe only one of them.
+ */
+static json_t *check_new(struct steerd *d, int fd)
+{
+	const struct steerd_listener *l;
+	socklen_t len = sizeof(uint64_t);
+	uint64_t cookie;
+
+	if (getsockopt(fd, SOL_SOCKET, SO_COOKIE, &cookie, &len))
+		return proto_reply_error(-errno,
+					 "reading the socket's cookie: "
+					 "%s",
+					 strerror(errno));
+	l = steerd_listener_find(d, cookie);
+	if (!l)
+		return NULL;
+	return proto_reply_error(-EEXIST,
+				 "this listener is registered already: group "
+				 "%s slot %u, %s (cookie %llu)",
+				 d->groups[l->group].g.name, l->slot,
+				 steerd_state_name(l->state),
+				 (unsigned long long)cookie);
+}
+
 json_t *steerd_register(struct steerd *d, const struct steerd_peer *peer,
 			const json_t *req, int fd)
 {
@@ -240,6 +266,8 @@ json_t *steerd_register(struct steerd *d, const struct steerd_peer *peer,
 					 "CPUs 0-%d",
 					 cpu, ncpus - 1);
 	refusal = check_listener(d, &sg->g, fd);
+	if (!refusal)
+		refusal = check_new(d, fd);
 	if (refusal)
 		return refusal;
 

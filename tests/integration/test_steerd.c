@@ -335,25 +335,46 @@ static void group_del(const char *name)
 	assert_int_equal(env_call(req, -1, NULL, NULL), 0);
 }
 
+/* One life of a group: added, a listener registered and closed, deleted. */
+static void group_cycle(void)
+{
+	int fd, conn;
+
+	env_group_add("cycle", SERVER_V4, 9700);
+	fd = env_tcp_listener(SERVER_V4, 9700, true, true);
+	assert_int_equal(env_register("cycle", 0, false, fd, &conn), 0);
+	close(fd);
+	close(conn);
+	env_wait_active("cycle", 0);
+	group_del("cycle");
+}
+
+/* steerd's descriptor count once it stops changing (peers closing). */
+static int steerd_fds_settled(pid_t pid)
+{
+	int n = steerd_fds(pid), last = -1, i;
+
+	for (i = 0; i < 50 && n != last; i++) {
+		usleep(20000);
+		last = n;
+		n = steerd_fds(pid);
+	}
+	return n;
+}
+
 /* A group used and deleted 300 times leaves steerd's descriptors as they were. */
 static void test_group_del_releases(void **state)
 {
+	int before, after, i;
 	pid_t pid;
-	int before, after, i, fd, conn;
 
 	env_check();
 	pid = steerd_pid();
-	before = steerd_fds(pid);
-	for (i = 0; i < 300; i++) {
-		env_group_add("cycle", SERVER_V4, 9700);
-		fd = env_tcp_listener(SERVER_V4, 9700, true, true);
-		assert_int_equal(env_register("cycle", 0, false, fd, &conn), 0);
-		close(fd);
-		close(conn);
-		env_wait_active("cycle", 0);
-		group_del("cycle");
-	}
-	after = steerd_fds(pid);
+	group_cycle(); /* what steerd opens once and keeps is open now */
+	before = steerd_fds_settled(pid);
+	for (i = 0; i < 300; i++)
+		group_cycle();
+	after = steerd_fds_settled(pid);
 	printf("# steerd's descriptors: %d before 300 group add/del, %d after\n",
 	       before, after);
 	assert_int_equal(after, before);
@@ -669,6 +690,37 @@ static void assert_socks(const uint64_t *cookies, int n)
 	close(fd);
 }
 
+/* A listener registered twice, elsewhere or as its own standby: refused. */
+static void test_register_twice(void **state)
+{
+	uint64_t cookie;
+	socklen_t len = sizeof(cookie);
+	int fd, conn;
+	json_t *show;
+
+	env_check();
+	env_group_add("twice", SERVER_V4, 9800);
+	fd = env_tcp_listener(SERVER_V4, 9800, true, true);
+	assert_int_equal(getsockopt(fd, SOL_SOCKET, SO_COOKIE, &cookie, &len),
+			 0);
+	assert_int_equal(env_register("twice", 0, false, fd, &conn), 0);
+	assert_int_equal(env_register("twice", 1, false, fd, NULL), -EEXIST);
+	assert_int_equal(env_register("twice", 0, true, fd, NULL), -EEXIST);
+	/* Nothing changed: one slot, one active, one socket map entry. */
+	show = env_group_show("twice");
+	assert_int_equal(json_integer_value(json_object_get(show, "active")),
+			 1);
+	assert_int_equal(json_integer_value(json_object_get(show, "standby")),
+			 0);
+	assert_int_equal(json_array_size(json_object_get(show, "slots")), 1);
+	json_decref(show);
+	assert_socks(&cookie, 1);
+	close(fd);
+	env_wait_active("twice", 0);
+	close(conn);
+	group_del("twice");
+}
+
 /*
  * A killed and restarted steerd keeps the maps, programs and attachments,
  * and its view matches the map.
@@ -746,6 +798,7 @@ int main(void)
 		cmocka_unit_test(test_standby_promoted),
 		cmocka_unit_test(test_drain_wait),
 		cmocka_unit_test(test_steerctl_drives_steerd),
+		cmocka_unit_test(test_register_twice),
 		cmocka_unit_test(test_restart),
 	};
 
