@@ -50,12 +50,40 @@ static struct ctl_conn *conn_of(struct steerd_peer *peer)
 	return (struct ctl_conn *)peer;
 }
 
+int steerd_ctl_check(struct steerd *d)
+{
+	struct sockaddr_un sun;
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+	int probe;
+
+	if (strlen(d->sock_path) >= sizeof(sun.sun_path)) {
+		pr_warn("--socket %s: longer than a socket path can be",
+			d->sock_path);
+		return -ENAMETOOLONG;
+	}
+	/* A socket file nobody answers on is a dead steerd's: replace it. */
+	probe = proto_connect(d->sock_path);
+	if (probe < 0)
+		return 0;
+	if (getsockopt(probe, SOL_SOCKET, SO_PEERCRED, &cred, &len))
+		cred.pid = 0;
+	close(probe);
+	if (cred.pid > 0)
+		pr_warn("another steerd (pid %d) answers on %s; stop it first",
+			cred.pid, d->sock_path);
+	else
+		pr_warn("another steerd answers on %s; stop it first",
+			d->sock_path);
+	return -EADDRINUSE;
+}
+
 int steerd_ctl_open(struct steerd *d)
 {
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
 	struct epoll_event ev = { .events = EPOLLIN };
 	struct steerd_ctl *ctl;
-	int fd, err, probe, i;
+	int fd, err, i;
 
 	if (strlen(d->sock_path) >= sizeof(sun.sun_path))
 		return -ENAMETOOLONG;
@@ -63,14 +91,6 @@ int steerd_ctl_open(struct steerd *d)
 	err = fs_mkdir_parent(d->sock_path, 0755);
 	if (err)
 		return err;
-	/* A socket file nobody answers on is a dead steerd's: replace it. */
-	probe = proto_connect(d->sock_path);
-	if (probe >= 0) {
-		close(probe);
-		pr_warn("another steerd answers on %s; stop it first",
-			d->sock_path);
-		return -EADDRINUSE;
-	}
 	ctl = calloc(1, sizeof(*ctl));
 	if (!ctl)
 		return -ENOMEM;

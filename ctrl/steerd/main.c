@@ -80,7 +80,7 @@ static void loop_close(struct steerd *d)
 		close(d->signal_fd);
 	if (d->epfd >= 0)
 		close(d->epfd);
-	d->epfd = d->signal_fd = d->timer_fd = -1;
+	d->epfd = d->signal_fd = d->timer_fd = d->pin_lock_fd = -1;
 }
 
 static int loop_open(struct steerd *d)
@@ -329,7 +329,7 @@ int main(int argc, char **argv)
 	d->sock_path = steer_default_socket();
 	d->allowed_gid = (gid_t)-1;
 	d->dispatcher_seen = -1;
-	d->epfd = d->signal_fd = d->timer_fd = -1;
+	d->epfd = d->signal_fd = d->timer_fd = d->pin_lock_fd = -1;
 
 	while ((opt = getopt_long(argc, argv, "hV", opts, NULL)) != -1) {
 		switch (opt) {
@@ -393,9 +393,13 @@ int main(int argc, char **argv)
 	raise_fd_limit();
 	d->running = true;
 
+	/* Every check before anything is created: pins, directories, socket. */
 	err = netns_cookie_self(&d->netns_cookie);
 	if (err)
 		goto out;
+	/* These two say why they refuse, in one line. */
+	if (steerd_ctl_check(d) || steerd_bpf_lock(d))
+		return 1;
 	err = steerd_bpf_open(d);
 	if (err)
 		goto out_bpf; /* what it opened before failing */
@@ -433,6 +437,7 @@ out_loop:
 	loop_close(d);
 out_bpf:
 	steerd_bpf_close(d, d->detach_on_exit);
+	steerd_bpf_unlock(d);
 out:
 	if (err)
 		pr_warn("cannot start: %s", strerror(-err));

@@ -87,6 +87,7 @@ struct steerd {
 	const char *sock_path;
 	gid_t allowed_gid; /* besides root; (gid_t)-1: root only */
 	char pin_dir[PATH_MAX];
+	int pin_lock_fd; /* flock on pin_dir: one steerd per pin directory */
 	bool reused_pins; /* found a previous steerd's pins */
 	uint64_t netns_cookie;
 
@@ -124,6 +125,12 @@ json_t *steerd_cmd_call(struct steerd *d, const struct steerd_peer *peer,
 json_t *steerd_reply(json_t *fields);
 
 /* bpf.c */
+/*
+ * Takes the pin directory (created when absent) for this steerd alone:
+ * -EBUSY, logged with the holder's pid, when another steerd has it.
+ */
+int steerd_bpf_lock(struct steerd *d);
+void steerd_bpf_unlock(struct steerd *d);
 int steerd_bpf_open(struct steerd *d);
 void steerd_bpf_close(struct steerd *d, bool unpin);
 /* Points a skeleton's maps at the pins (created at first load). */
@@ -189,6 +196,8 @@ int steerd_listeners_restore(struct steerd *d);
 steerd_cmd_fn steerd_status, steerd_stats;
 
 /* ctl.c: the control socket, transport only */
+/* Whether --socket can be ours, creating nothing: 0 or a negative errno. */
+int steerd_ctl_check(struct steerd *d);
 int steerd_ctl_open(struct steerd *d);
 void steerd_ctl_close(struct steerd *d);
 /* Accepts a waiting connection and watches it under its peer id. */

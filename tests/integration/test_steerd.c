@@ -721,6 +721,69 @@ static void test_register_twice(void **state)
 	group_del("twice");
 }
 
+/* Runs a second steerd for at most 5 s; its exit status, output in out. */
+static int second_steerd(const char *bpffs, const char *sock, char *out,
+			 size_t len)
+{
+	const char *build = getenv("STEER_BUILD");
+	char cmd[512];
+	size_t n = 0;
+	int status;
+	FILE *p;
+
+	snprintf(cmd, sizeof(cmd),
+		 "timeout 5 %s/steerd --bpffs %s --socket %s 2>&1",
+		 build ? build : "build", bpffs, sock);
+	p = popen(cmd, "r");
+	assert_non_null(p);
+	while (n + 1 < len && fgets(out + n, len - n, p))
+		n = strlen(out);
+	out[n] = '\0';
+	status = pclose(p);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/*
+ * A second steerd on the same pins is refused in one line naming the
+ * first one's pid, and creates nothing on its way out.
+ */
+static void test_second_steerd(void **state)
+{
+	char bpffs[160], dir[160], sock[200], pid[32], out[1024];
+	struct stat st;
+	char *slash;
+
+	env_check();
+	snprintf(pid, sizeof(pid), "pid %d)", steerd_pid());
+	snprintf(bpffs, sizeof(bpffs), "%s", env_pin_dir());
+	slash = strrchr(bpffs, '/');
+	assert_non_null(slash);
+	*slash = '\0';
+	snprintf(dir, sizeof(dir), "%s", env_sock_path);
+	slash = strrchr(dir, '/');
+	assert_non_null(slash);
+	snprintf(slash, dir + sizeof(dir) - slash, "/second");
+	snprintf(sock, sizeof(sock), "%s/steerd.sock", dir);
+
+	assert_int_equal(second_steerd(bpffs, sock, out, sizeof(out)), 1);
+	printf("# %s", out);
+	assert_non_null(strstr(out, pid));
+	assert_non_null(strstr(out, "holds"));
+	/* One line: its first line break is its last character. */
+	assert_ptr_equal(strchr(out, '\n'), out + strlen(out) - 1);
+	assert_int_equal(stat(dir, &st), -1);
+	assert_int_equal(errno, ENOENT);
+	rmdir(dir);
+
+	/* The same socket too: its answer names the pid. */
+	assert_int_equal(second_steerd(bpffs, env_sock_path, out, sizeof(out)),
+			 1);
+	printf("# %s", out);
+	assert_non_null(strstr(out, pid));
+	/* The first one still serves. */
+	assert_int_equal(env_call(proto_request("status"), -1, NULL, NULL), 0);
+}
+
 /*
  * A killed and restarted steerd keeps the maps, programs and attachments,
  * and its view matches the map.
@@ -799,6 +862,7 @@ int main(void)
 		cmocka_unit_test(test_drain_wait),
 		cmocka_unit_test(test_steerctl_drives_steerd),
 		cmocka_unit_test(test_register_twice),
+		cmocka_unit_test(test_second_steerd),
 		cmocka_unit_test(test_restart),
 	};
 
