@@ -55,12 +55,23 @@ int steerd_ctl_check(struct steerd *d)
 	struct sockaddr_un sun;
 	struct ucred cred;
 	socklen_t len = sizeof(cred);
+	struct stat st;
 	int probe;
 
 	if (strlen(d->sock_path) >= sizeof(sun.sun_path)) {
 		pr_warn("--socket %s: longer than a socket path can be",
 			d->sock_path);
 		return -ENAMETOOLONG;
+	}
+	/*
+	 * Only a socket is ever replaced: whatever else is there (a file, a
+	 * directory, a symbolic link, even to a socket) is somebody's.
+	 */
+	if (!lstat(d->sock_path, &st) && !S_ISSOCK(st.st_mode)) {
+		pr_warn("--socket %s exists and is not a socket; remove it or "
+			"choose another path",
+			d->sock_path);
+		return -EEXIST;
 	}
 	/* A socket file nobody answers on is a dead steerd's: replace it. */
 	probe = proto_connect(d->sock_path);
@@ -84,6 +95,7 @@ int steerd_ctl_open(struct steerd *d)
 	struct epoll_event ev = { .events = EPOLLIN };
 	struct steerd_ctl *ctl;
 	int fd, err, i;
+	mode_t mask;
 
 	if (strlen(d->sock_path) >= sizeof(sun.sun_path))
 		return -ENAMETOOLONG;
@@ -107,23 +119,34 @@ int steerd_ctl_open(struct steerd *d)
 		err = -errno;
 		goto out_spare;
 	}
-	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) ||
-	    chmod(d->sock_path, 0660) ||
-	    (d->allowed_gid != (gid_t)-1 &&
-	     chown(d->sock_path, 0, d->allowed_gid)) ||
+	/*
+	 * Created 0660 by bind itself, never chmod()ed after: the path could
+	 * be swapped for a symbolic link in between. The owning group is set
+	 * on the socket file alone (AT_SYMLINK_NOFOLLOW), for the same reason.
+	 */
+	mask = umask(0117);
+	err = bind(fd, (struct sockaddr *)&sun, sizeof(sun)) ? -errno : 0;
+	umask(mask);
+	if (err)
+		goto out_close;
+	if ((d->allowed_gid != (gid_t)-1 &&
+	     fchownat(AT_FDCWD, d->sock_path, 0, d->allowed_gid,
+		      AT_SYMLINK_NOFOLLOW)) ||
 	    listen(fd, 64)) {
 		err = -errno;
-		goto out_close;
+		goto out_unlink;
 	}
 	ev.data.u64 = (uint64_t)-1; /* the listening socket */
 	if (epoll_ctl(d->epfd, EPOLL_CTL_ADD, fd, &ev)) {
 		err = -errno;
-		goto out_close;
+		goto out_unlink;
 	}
 	ctl->listen_fd = fd;
 	d->ctl = ctl;
 	return 0;
 
+out_unlink:
+	unlink(d->sock_path);
 out_close:
 	close(fd);
 out_spare:

@@ -721,6 +721,28 @@ static void test_register_twice(void **state)
 	group_del("twice");
 }
 
+/* The test steerd's --bpffs: its pin directory's parent. */
+static void steerd_bpffs(char *path, size_t len)
+{
+	char *slash;
+
+	snprintf(path, len, "%s", env_pin_dir());
+	slash = strrchr(path, '/');
+	assert_non_null(slash);
+	*slash = '\0';
+}
+
+/* A path next to the test's socket. */
+static void beside_socket(char *path, size_t len, const char *name)
+{
+	char *slash;
+
+	snprintf(path, len, "%s", env_sock_path);
+	slash = strrchr(path, '/');
+	assert_non_null(slash);
+	snprintf(slash + 1, path + len - slash - 1, "%s", name);
+}
+
 /* Runs a second steerd for at most 5 s; its exit status, output in out. */
 static int second_steerd(const char *bpffs, const char *sock, char *out,
 			 size_t len)
@@ -751,18 +773,11 @@ static void test_second_steerd(void **state)
 {
 	char bpffs[160], dir[160], sock[200], pid[32], out[1024];
 	struct stat st;
-	char *slash;
 
 	env_check();
 	snprintf(pid, sizeof(pid), "pid %d)", steerd_pid());
-	snprintf(bpffs, sizeof(bpffs), "%s", env_pin_dir());
-	slash = strrchr(bpffs, '/');
-	assert_non_null(slash);
-	*slash = '\0';
-	snprintf(dir, sizeof(dir), "%s", env_sock_path);
-	slash = strrchr(dir, '/');
-	assert_non_null(slash);
-	snprintf(slash, dir + sizeof(dir) - slash, "/second");
+	steerd_bpffs(bpffs, sizeof(bpffs));
+	beside_socket(dir, sizeof(dir), "second");
 	snprintf(sock, sizeof(sock), "%s/steerd.sock", dir);
 
 	assert_int_equal(second_steerd(bpffs, sock, out, sizeof(out)), 1);
@@ -782,6 +797,46 @@ static void test_second_steerd(void **state)
 	assert_non_null(strstr(out, pid));
 	/* The first one still serves. */
 	assert_int_equal(env_call(proto_request("status"), -1, NULL, NULL), 0);
+}
+
+/*
+ * --socket never replaces what is not a socket, nor follows a symbolic
+ * link; steerd's own socket is 0660 from the start.
+ */
+static void test_socket_path(void **state)
+{
+	char bpffs[160], file[200], link[200], out[1024];
+	struct stat st;
+	FILE *f;
+
+	env_check();
+	assert_int_equal(lstat(env_sock_path, &st), 0);
+	assert_true(S_ISSOCK(st.st_mode));
+	assert_int_equal(st.st_mode & 0777, 0660);
+	steerd_bpffs(bpffs, sizeof(bpffs));
+	beside_socket(file, sizeof(file), "not-a-socket");
+	beside_socket(link, sizeof(link), "a-link");
+	f = fopen(file, "w");
+	assert_non_null(f);
+	fputs("keep me\n", f);
+	fclose(f);
+	assert_int_equal(chmod(file, 0600), 0);
+	assert_int_equal(symlink(file, link), 0);
+
+	assert_int_equal(second_steerd(bpffs, file, out, sizeof(out)), 1);
+	printf("# %s", out);
+	assert_non_null(strstr(out, "not a socket"));
+	assert_int_equal(second_steerd(bpffs, link, out, sizeof(out)), 1);
+	assert_non_null(strstr(out, "not a socket"));
+	/* Both untouched. */
+	assert_int_equal(lstat(link, &st), 0);
+	assert_true(S_ISLNK(st.st_mode));
+	assert_int_equal(stat(file, &st), 0);
+	assert_true(S_ISREG(st.st_mode));
+	assert_int_equal(st.st_mode & 0777, 0600);
+	assert_int_equal(st.st_size, 8);
+	unlink(link);
+	unlink(file);
 }
 
 /*
@@ -863,6 +918,7 @@ int main(void)
 		cmocka_unit_test(test_steerctl_drives_steerd),
 		cmocka_unit_test(test_register_twice),
 		cmocka_unit_test(test_second_steerd),
+		cmocka_unit_test(test_socket_path),
 		cmocka_unit_test(test_restart),
 	};
 
