@@ -117,6 +117,7 @@ static pid_t lock_holder(int fd)
 
 int steerd_bpf_lock(struct steerd *d)
 {
+	struct stat st;
 	pid_t holder;
 	int fd, err;
 
@@ -129,6 +130,7 @@ int steerd_bpf_lock(struct steerd *d)
 		return -ENAMETOOLONG;
 	}
 	/* A directory another steerd holds exists: this creates nothing then. */
+	d->made_bpffs_dir = stat(d->bpffs, &st) != 0;
 	err = fs_mkdir_p(d->pin_dir, 0700);
 	if (err) {
 		pr_warn("creating %s: %s", d->pin_dir, strerror(-err));
@@ -164,16 +166,21 @@ void steerd_bpf_unlock(struct steerd *d)
 	d->pin_lock_fd = -1;
 }
 
-int steerd_bpf_open(struct steerd *d)
+bool steerd_bpf_pinned(const struct steerd *d)
 {
 	char probe[PATH_MAX];
+
+	return snprintf(probe, sizeof(probe), "%s/%s", d->pin_dir,
+			STEER_MAP_IFACES) < (int)sizeof(probe) &&
+	       access(probe, F_OK) == 0;
+}
+
+int steerd_bpf_open(struct steerd *d)
+{
 	int err;
 
 	warn_private_bpffs(d->pin_dir);
-	if (snprintf(probe, sizeof(probe), "%s/%s", d->pin_dir,
-		     STEER_MAP_IFACES) >= (int)sizeof(probe))
-		return -ENAMETOOLONG;
-	d->reused_pins = access(probe, F_OK) == 0;
+	d->reused_pins = steerd_bpf_pinned(d);
 
 	/* An unattached XDP instance opens (or creates) the XDP maps. */
 	d->xdp = steer_xdp__open();
@@ -259,8 +266,9 @@ void steerd_bpf_close(struct steerd *d, bool unpin)
 		unpin_all(d, d->xdp->obj);
 	if (unpin && d->lifecycle)
 		unpin_all(d, d->lifecycle->obj);
-	if (unpin)
-		rmdir(d->pin_dir);
+	/* Empty now; so is the --bpffs directory when steerd made it. */
+	if (unpin && !rmdir(d->pin_dir) && d->made_bpffs_dir)
+		rmdir(d->bpffs);
 	steer_lifecycle__destroy(d->lifecycle);
 	steer_xdp__destroy(d->xdp);
 	d->lifecycle = NULL;

@@ -23,7 +23,7 @@ json_t *steerd_drain(struct steerd *d, const struct steerd_peer *peer,
 	const char *name;
 	uint32_t slot = 0, pid = 0, timeout_ms = 30000;
 	uint64_t cookie = 0;
-	bool wait = false;
+	bool wait = false, by_cookie, by_slot;
 	struct diag_listener dl;
 	json_t *error = NULL;
 	uint16_t id;
@@ -31,9 +31,11 @@ json_t *steerd_drain(struct steerd *d, const struct steerd_peer *peer,
 
 	proto_read_init(&rd);
 	name = proto_read_str(&rd, req, "group");
-	if (json_object_get(req, "cookie"))
+	by_cookie = json_object_get(req, "cookie") != NULL;
+	by_slot = !by_cookie && json_object_get(req, "slot");
+	if (by_cookie)
 		cookie = proto_read_u64(&rd, req, "cookie");
-	else if (json_object_get(req, "slot"))
+	else if (by_slot)
 		slot = proto_read_u32(&rd, req, "slot");
 	else
 		pid = proto_read_u32(&rd, req, "pid");
@@ -43,6 +45,11 @@ json_t *steerd_drain(struct steerd *d, const struct steerd_peer *peer,
 		wait = proto_read_bool(&rd, req, "wait");
 	if (rd.err)
 		return proto_reply_error(-EINVAL, "%s", rd.msg);
+	/* A cookie or pid of 0 would select by slot 0: it names no listener. */
+	if (!by_slot && !cookie && !pid)
+		return proto_reply_error(-EINVAL,
+					 "bad %s 0: it names no listener",
+					 by_cookie ? "cookie" : "pid");
 	sg = steerd_group_arg(d, req, "group", &error);
 	if (!sg)
 		return error;

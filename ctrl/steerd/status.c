@@ -98,7 +98,7 @@ json_t *steerd_status(struct steerd *d, const struct steerd_peer *peer,
 	return steerd_reply(json_pack(
 		"{s:s, s:i, s:s, s:b, s:I, s:o, s:o, s:i, s:i}", "version",
 		STEER_VERSION, "abi", STEER_ABI_VERSION, "bpffs", d->pin_dir,
-		"pinned", d->reused_pins, "netns_cookie",
+		"pinned", steerd_bpf_pinned(d), "netns_cookie",
 		(json_int_t)d->netns_cookie, "tcp_migrate_req",
 		migrate_known ? json_integer(migrate) : json_null(), "features",
 		features(d, migrate_known), "ifaces", ifaces, "groups",

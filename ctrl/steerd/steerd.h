@@ -89,6 +89,7 @@ struct steerd {
 	char pin_dir[PATH_MAX];
 	int pin_lock_fd; /* flock on pin_dir: one steerd per pin directory */
 	bool reused_pins; /* found a previous steerd's pins */
+	bool made_bpffs_dir; /* --bpffs did not exist: removed with the pins */
 	uint64_t netns_cookie;
 
 	struct steer_xdp *xdp; /* unattached: opens the pinned XDP maps */
@@ -131,6 +132,8 @@ json_t *steerd_reply(json_t *fields);
  */
 int steerd_bpf_lock(struct steerd *d);
 void steerd_bpf_unlock(struct steerd *d);
+/* Whether the pins are there (steerd's own or a previous one's). */
+bool steerd_bpf_pinned(const struct steerd *d);
 int steerd_bpf_open(struct steerd *d);
 void steerd_bpf_close(struct steerd *d, bool unpin);
 /* Points a skeleton's maps at the pins (created at first load). */

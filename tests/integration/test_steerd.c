@@ -46,6 +46,8 @@ static void test_status(void **state)
 	assert_int_equal(env_call(proto_request("status"), -1, &reply, NULL),
 			 0);
 	assert_int_equal(json_integer_value(json_object_get(reply, "abi")), 1);
+	/* A fresh steerd made its pins: they are there. */
+	assert_true(json_is_true(json_object_get(reply, "pinned")));
 	json_decref(reply);
 }
 
@@ -839,6 +841,76 @@ static void test_socket_path(void **state)
 	unlink(file);
 }
 
+/* drain by cookie 0 or pid 0 names no listener: refused, nothing drained. */
+static void test_drain_zero(void **state)
+{
+	const char *keys[] = { "cookie", "pid" };
+	json_t *req;
+	int fd, conn, i;
+
+	env_check();
+	env_group_add("zero", SERVER_V4, 9900);
+	fd = env_tcp_listener(SERVER_V4, 9900, true, true);
+	assert_int_equal(env_register("zero", 0, false, fd, &conn), 0);
+	for (i = 0; i < 2; i++) {
+		req = proto_request("drain");
+		json_object_set_new(req, "group", json_string("zero"));
+		json_object_set_new(req, keys[i], json_integer(0));
+		assert_int_equal(env_call(req, -1, NULL, NULL), -EINVAL);
+	}
+	assert_int_equal(env_active_count("zero"), 1);
+	close(fd);
+	env_wait_active("zero", 0);
+	close(conn);
+	group_del("zero");
+}
+
+/*
+ * shutdown --detach leaves no directory behind: the pins' nor the --bpffs
+ * directory steerd made for them (as it does its default one).
+ */
+static void test_shutdown_detach(void **state)
+{
+	const char *build = getenv("STEER_BUILD");
+	char bpffs[200], sock[200], path[256];
+	json_t *req;
+	struct stat st;
+	int status, s = -1, i;
+	pid_t pid;
+
+	env_check();
+	env_stop_steerd(SIGTERM);
+	steerd_bpffs(bpffs, sizeof(bpffs));
+	strcat(bpffs, "/netns-test");
+	beside_socket(sock, sizeof(sock), "detach.sock");
+	snprintf(path, sizeof(path), "%s/steerd", build ? build : "build");
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		execl(path, "steerd", "--bpffs", bpffs, "--socket", sock,
+		      "--log-level", "warn", (char *)NULL);
+		_exit(127);
+	}
+	for (i = 0; i < 500 && s < 0; i++) {
+		s = proto_connect(sock);
+		if (s < 0)
+			usleep(10000);
+	}
+	assert_true(s >= 0);
+	assert_int_equal(stat(bpffs, &st), 0);
+	req = proto_request("shutdown");
+	json_object_set_new(req, "detach", json_true());
+	assert_int_equal(proto_call(s, req, -1, NULL, path, sizeof(path)), 0);
+	json_decref(req);
+	close(s);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	assert_int_equal(stat(bpffs, &st), -1);
+	assert_int_equal(errno, ENOENT);
+	assert_int_equal(env_start_steerd(), 0);
+}
+
 /*
  * A killed and restarted steerd keeps the maps, programs and attachments,
  * and its view matches the map.
@@ -919,7 +991,9 @@ int main(void)
 		cmocka_unit_test(test_register_twice),
 		cmocka_unit_test(test_second_steerd),
 		cmocka_unit_test(test_socket_path),
+		cmocka_unit_test(test_drain_zero),
 		cmocka_unit_test(test_restart),
+		cmocka_unit_test(test_shutdown_detach),
 	};
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
