@@ -136,7 +136,7 @@ int steerd_ctl_open(struct steerd *d)
 		err = -errno;
 		goto out_unlink;
 	}
-	ev.data.u64 = (uint64_t)-1; /* the listening socket */
+	ev.data.u64 = (uint64_t)STEERD_EV_LISTEN;
 	if (epoll_ctl(d->epfd, EPOLL_CTL_ADD, fd, &ev)) {
 		err = -errno;
 		goto out_unlink;
@@ -268,7 +268,8 @@ static void out_of_fds(struct steerd *d, int err)
 void steerd_ctl_resume(struct steerd *d)
 {
 	struct steerd_ctl *ctl = d->ctl;
-	struct epoll_event ev = { .events = EPOLLIN, .data.u64 = (uint64_t)-1 };
+	struct epoll_event ev = { .events = EPOLLIN,
+				  .data.u64 = (uint64_t)STEERD_EV_LISTEN };
 
 	if (!ctl->paused_until_ms || clock_now_ms() < ctl->paused_until_ms)
 		return;

@@ -30,8 +30,9 @@
 #include "lib/proto.h"
 #include "lib/version.h"
 
+/* What woke the loop: a source below, or else a peer, by its id (> 0). */
 enum {
-	EV_LISTEN = -1,
+	EV_LISTEN = STEERD_EV_LISTEN,
 	EV_SIGNAL = -2,
 	EV_TIMER = -3,
 	EV_EVENTS = -4,

@@ -27,6 +27,8 @@
 #define STEERD_ACCEPT_BACKOFF_MS 100 /* out of descriptors: accept later */
 #define STEERD_TICK_MS 10 /* drain watch and reconcile clock */
 #define STEERD_RECONCILE_MS 1000
+/* The epoll tag of the control socket, which ctl.c watches itself. */
+#define STEERD_EV_LISTEN (-1)
 /* Lets a closing listener hand its queue over (Linux 5.14). */
 #define STEERD_MIGRATE_REQ "net/ipv4/tcp_migrate_req"
 

@@ -3,7 +3,11 @@
  * steerd as its clients see it, in a private network and mount namespace
  * with a bpffs of its own: groups, registration and every refusal (with no
  * state change), closes and SIGKILLs noticed within milliseconds, standby
- * promotion, drains, and a restarted steerd that finds everything again.
+ * promotion, drains, and a restarted steerd that finds everything again;
+ * and steerd holding up: floods of connections, running out of
+ * descriptors, groups added and deleted 300 times, a listener registered
+ * twice, a second steerd on its pins or socket, a --socket that is not a
+ * socket.
  */
 #include <stdarg.h>
 #include <stddef.h>
