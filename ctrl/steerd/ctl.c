@@ -3,7 +3,9 @@
  * steerd's control socket, transport only: SOCK_SEQPACKET at --socket
  * (mode 0660), connections accepted with their SO_PEERCRED credentials,
  * one JSON message received or sent at a time (docs/protocol.md). It knows
- * peers, not commands: the loop hands requests to cmds.c.
+ * peers, not commands: the loop hands requests to cmds.c. It keeps room
+ * for root, lets idle connections go, and neither spins nor stops for
+ * good when out of descriptors.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -26,6 +28,7 @@
 /* A peer's id carries its connection's index in its low bits. */
 #define PEER_INDEX_BITS 20
 #define PEER_INDEX_MASK ((1ULL << PEER_INDEX_BITS) - 1)
+_Static_assert(STEERD_MAX_PEERS <= PEER_INDEX_MASK, "peer index bits");
 
 struct ctl_conn {
 	struct steerd_peer peer; /* first: the peer is the connection */
