@@ -21,6 +21,7 @@
 #include "netlink/diag.h"
 #include "lib/log.h"
 #include "lib/proto.h"
+#include "lib/proto_msg.h"
 #include "slots.h"
 #include "host/sysctl.h"
 #include "lib/version.h"
@@ -586,59 +587,33 @@ int steerd_listeners_restore(struct steerd *d)
 	return 0;
 }
 
-static const char *const counter_names[STEER_CNT_MAX] = {
-	[STEER_CNT_NO_IFACE] = "no_iface",
-	[STEER_CNT_NOT_IP] = "not_ip",
-	[STEER_CNT_NOT_TCP] = "not_tcp",
-	[STEER_CNT_FRAGMENT] = "fragment",
-	[STEER_CNT_NO_GROUP] = "no_group",
-	[STEER_CNT_MATCHED] = "matched",
-	[STEER_CNT_ERR_ETH] = "err_eth",
-	[STEER_CNT_ERR_VLAN] = "err_vlan",
-	[STEER_CNT_ERR_VLAN_DEPTH] = "err_vlan_depth",
-	[STEER_CNT_ERR_IP4] = "err_ip4",
-	[STEER_CNT_ERR_IP6] = "err_ip6",
-	[STEER_CNT_ERR_IP6_EXT] = "err_ip6_ext",
-	[STEER_CNT_ERR_IP6_EXT_DEPTH] = "err_ip6_ext_depth",
-	[STEER_CNT_ERR_TCP] = "err_tcp",
-};
-
+/* The stats reply, packed from steer_abi.h's counters by lib/proto_msg. */
 json_t *steerd_stats(struct steerd *d, const json_t *req)
 {
-	json_t *counters = json_object(), *groups = json_array();
-	__u64 v;
+	/* Large: not on the stack. */
+	static struct proto_group_stats groups[STEER_MAX_GROUPS];
+	static struct proto_cpu_stats cpus[STEER_MAX_CPUS];
+	json_t *reply;
+	uint64_t counters[STEER_CNT_MAX] = { 0 };
+	size_t ngroups = 0, ncpus;
 	__u32 i;
 
 	for (i = 0; i < STEER_CNT_MAX; i++)
-		if (!steer_counters_read(d->maps.counters, i, &v, sizeof(v)))
-			json_object_set_new(counters, counter_names[i],
-					    json_integer(v));
+		steer_counters_read(d->maps.counters, i, &counters[i],
+				    sizeof(counters[i]));
 	for (i = 0; i < STEER_MAX_GROUPS; i++) {
-		struct steer_group_stats s;
+		struct proto_group_stats *g = &groups[ngroups];
 
 		if (!d->groups[i].g.name[0] ||
-		    steer_counters_read(d->maps.group_stats, i, &s, sizeof(s)))
+		    steer_counters_read(d->maps.group_stats, i, &g->stats,
+					sizeof(g->stats)))
 			continue;
-		json_array_append_new(
-			groups,
-			json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, "
-				  "s:I, s:I, s:I, s:I, s:I}",
-				  "name", d->groups[i].g.name, "packets",
-				  (json_int_t)s.packets, "syns",
-				  (json_int_t)s.syns, "local",
-				  (json_int_t)s.local, "redirected",
-				  (json_int_t)s.redirected, "fallback",
-				  (json_int_t)s.fallback, "xsk_redirected",
-				  (json_int_t)s.xsk_redirected, "xsk_miss",
-				  (json_int_t)s.xsk_miss, "rss_mismatch",
-				  (json_int_t)s.rss_mismatch, "select_local",
-				  (json_int_t)s.select_local, "select_fallback",
-				  (json_int_t)s.select_fallback, "select_none",
-				  (json_int_t)s.select_none, "migrations",
-				  (json_int_t)s.migrations));
+		g->name = d->groups[i].g.name;
+		ngroups++;
 	}
-	return steerd_reply(json_pack("{s:o, s:o}", "counters", counters,
-				      "groups", groups));
+	ncpus = steerd_cpu_stats(d, cpus);
+	reply = proto_pack_stats_reply(counters, groups, ngroups, cpus, ncpus);
+	return reply ? reply : proto_reply_error(-ENOMEM, "out of memory");
 }
 
 /* What this kernel and this steerd were found to support. */
