@@ -34,8 +34,10 @@ int BPF_PROG(steer_cpumap_enqueue, int map_id, unsigned int processed,
 {
 	struct steer_cpu_stats *s = cpu_stats(map_id, to_cpu);
 
+	/* processed counts the flushed frames, the dropped ones included. */
 	if (s) {
-		s->cpumap_enqueued += processed; /* per-CPU: no atomics */
+		s->cpumap_enqueued +=
+			processed - drops; /* per-CPU: no atomics */
 		s->cpumap_enqueue_drops += drops;
 	}
 	return 0;
