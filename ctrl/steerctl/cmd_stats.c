@@ -197,8 +197,7 @@ static void print_locality(const struct steer_group_stats *cur,
 	if (!prev)
 		prev = &zero;
 	local = delta(prev->select_local, cur->select_local);
-	selected = delta(prev->select_local, cur->select_local) +
-		   delta(prev->select_fallback, cur->select_fallback) +
+	selected = local + delta(prev->select_fallback, cur->select_fallback) +
 		   delta(prev->select_none, cur->select_none);
 	print_percent(PRINT_ANY, "locality_pct", "  locality %s", local,
 		      selected);
