@@ -290,12 +290,12 @@ static int show_usage(void)
 	       "\"active\", \"pid\": 1201,\n"
 	       "             \"cookie\": 8193, \"accept_queue\": 0, \"syns\": "
 	       "52, \"local\": 52,\n"
-	       "             \"redirected\": 0, \"select_local\": 52, "
-	       "\"select_fallback\": 0,\n"
-	       "             \"select_none\": 0, \"migrate_standby\": 0, "
-	       "\"migrate_other\": 0,\n"
-	       "             \"migrate_none\": 0, \"locality_pct\": "
-	       "100.0}]\n"
+	       "             \"redirected\": 0, \"no_local_slot\": 0, "
+	       "\"select_local\": 52,\n"
+	       "             \"select_fallback\": 0, \"select_none\": 0, "
+	       "\"migrate_standby\": 0,\n"
+	       "             \"migrate_other\": 0, \"migrate_none\": 0, "
+	       "\"locality_pct\": 100.0}]\n"
 	       "locality_pct is null when no SYN was selected.\n");
 	return 0;
 }
@@ -314,6 +314,7 @@ static void print_slot(const void *item, void *ctx)
 	print_u64(PRINT_ANY, "local", "%-12" PRIu64, (uint64_t)s->stats.local);
 	print_u64(PRINT_ANY, "redirected", "%-12" PRIu64,
 		  (uint64_t)s->stats.redirected);
+	print_u64(PRINT_JSON, "no_local_slot", NULL, s->stats.no_local_slot);
 	print_u64(PRINT_JSON, "select_local", NULL, s->stats.select_local);
 	print_u64(PRINT_JSON, "select_fallback", NULL,
 		  s->stats.select_fallback);

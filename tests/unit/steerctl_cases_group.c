@@ -28,18 +28,18 @@
 	"api-v6  1     xsk        2       1        0         "                \
 	"[2001:db8::1]:443\n"
 /* steerctl -j adds the locality: 50 of the 52 selected. */
-#define SLOT_ACTIVE                                                   \
-	"'slot':0,'cpu':0,'state':'active','pid':1201,'cookie':8193," \
-	"'accept_queue':0,'syns':52,'local':52,'redirected':0,"       \
-	"'select_local':50,'select_fallback':2,'select_none':0,"      \
-	"'migrate_standby':3,'migrate_other':1,'migrate_none':0,"     \
+#define SLOT_ACTIVE                                                                \
+	"'slot':0,'cpu':0,'state':'active','pid':1201,'cookie':8193,"              \
+	"'accept_queue':0,'syns':52,'local':52,'redirected':0,"                    \
+	"'no_local_slot':0,'select_local':50,'select_fallback':2,'select_none':0," \
+	"'migrate_standby':3,'migrate_other':1,'migrate_none':0,"                  \
 	"'locality_pct':96.15"
 /* Nothing selected: no locality. */
-#define SLOT_STANDBY                                                   \
-	"'slot':0,'cpu':0,'state':'standby','pid':1301,'cookie':8200," \
-	"'accept_queue':3,'syns':0,'local':0,'redirected':0,"          \
-	"'select_local':0,'select_fallback':0,'select_none':0,"        \
-	"'migrate_standby':0,'migrate_other':0,'migrate_none':0,"      \
+#define SLOT_STANDBY                                                              \
+	"'slot':0,'cpu':0,'state':'standby','pid':1301,'cookie':8200,"            \
+	"'accept_queue':3,'syns':0,'local':0,'redirected':0,"                     \
+	"'no_local_slot':0,'select_local':0,'select_fallback':0,'select_none':0," \
+	"'migrate_standby':0,'migrate_other':0,'migrate_none':0,"                 \
 	"'locality_pct':null"
 #define SLOTS_TEXT                                                      \
 	"SLOT  CPU   STATE     PID      COOKIE          ACCEPTQ  SYNS " \

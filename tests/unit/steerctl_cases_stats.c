@@ -17,10 +17,10 @@
 #define MS_PER_S 1000
 
 /* stats */
-#define GROUP_COUNTERS(name, packets)                                    \
-	"'name':'" name "','packets':" #packets ",'syns':10,'local':8,"  \
-	"'redirected':2,'fallback':0,'xsk_redirected':0,'xsk_miss':0,"   \
-	"'rss_mismatch':0,'select_local':9,'select_fallback':2,'select_" \
+#define GROUP_COUNTERS(name, packets)                                                    \
+	"'name':'" name "','packets':" #packets ",'syns':10,'local':8,"                  \
+	"'no_local_slot':0,'redirected':2,'fallback':0,'xsk_redirected':0,'xsk_miss':0," \
+	"'rss_mismatch':0,'select_local':9,'select_fallback':2,'select_"                 \
 	"none':1,'migrate_standby':1,'migrate_other':0,'migrate_none':0"
 #define GROUP_STATS(name, packets) "{" GROUP_COUNTERS(name, packets) "}"
 #define WEB_STATS GROUP_STATS("web", 100)
@@ -42,11 +42,12 @@
 	"cpumap_kthread_drops 0\n"                              \
 	"  cpu 1  cpumap_enqueued 50  cpumap_enqueue_drops 3  " \
 	"cpumap_kthread_drops 0\n"
-#define GROUP_TEXT                                                    \
-	"group web:\n"                                                \
-	"  packets 100  syns 10  local 8  redirected 2  fallback 0\n" \
-	"  xsk_redirected 0  xsk_miss 0  rss_mismatch 0\n"            \
-	"  select_local 9  select_fallback 2  select_none 1\n"        \
+#define GROUP_TEXT                                                         \
+	"group web:\n"                                                     \
+	"  packets 100  syns 10  local 8  no_local_slot 0  redirected 2  " \
+	"fallback 0\n"                                                     \
+	"  xsk_redirected 0  xsk_miss 0  rss_mismatch 0\n"                 \
+	"  select_local 9  select_fallback 2  select_none 1\n"             \
 	"  migrate_standby 1  migrate_other 0  migrate_none 0\n" LOCALITY_TEXT
 #define STATS_TEXT        \
 	"frames:\n"       \
@@ -83,7 +84,8 @@ static void check_watch_text(const char *out);
 	"  err_ip6           100\n" \
 	"  err_ip6_ext       110\n" \
 	"  err_ip6_ext_depth 120\n" \
-	"  err_tcp           130\n" GROUP_TEXT CPUS_TEXT
+	"  err_tcp           130\n" \
+	"  err_udp           140\n" GROUP_TEXT CPUS_TEXT
 
 static json_t *stats_all_reply(void)
 {
@@ -125,14 +127,16 @@ static const struct cli_case cases[] = {
 	/* Nothing selected yet: no locality to speak of. */
 	{ ARGS("-j", "stats"),
 	  REPLY(OK ",'counters':{},'groups':[{'name':'w','packets':0,"
-		   "'syns':0,'local':0,'redirected':0,'fallback':0,"
+		   "'syns':0,'local':0,'no_local_slot':0,'redirected':0,"
+		   "'fallback':0,"
 		   "'xsk_redirected':0,'xsk_miss':0,'rss_mismatch':0,"
 		   "'select_local':0,'select_fallback':0,'select_none':0,"
 		   "'migrate_standby':0,'migrate_other':0,'migrate_none':0}],"
 		   "'cpus':[]}"),
 	  SENDS(REQ("stats") "}"),
 	  OUT_JSON("{'counters':{},'groups':[{'name':'w','packets':0,"
-		   "'syns':0,'local':0,'redirected':0,'fallback':0,"
+		   "'syns':0,'local':0,'no_local_slot':0,'redirected':0,"
+		   "'fallback':0,"
 		   "'xsk_redirected':0,'xsk_miss':0,'rss_mismatch':0,"
 		   "'select_local':0,'select_fallback':0,'select_none':0,"
 		   "'migrate_standby':0,'migrate_other':0,'migrate_none':0,"
@@ -255,8 +259,8 @@ static void check_watch_text(const char *out)
 			    "  not_ip   0\n"
 			    "  matched  0\n"
 			    "group web:\n"
-			    "  packets 0  syns 0  local 0  redirected 0  "
-			    "fallback 0\n"
+			    "  packets 0  syns 0  local 0  no_local_slot 0  "
+			    "redirected 0  fallback 0\n"
 			    "  xsk_redirected 0  xsk_miss 0  rss_mismatch 0\n"
 			    "  select_local 0  select_fallback 0  "
 			    "select_none 0\n"
