@@ -218,6 +218,7 @@ struct proto_iface {
 	 * wire (an older steerd sends none): 0, NULL, false when absent.
 	 * The JSON values are borrowed; pack adds its own references.
 	 */
+	bool nic; /* the scalars below are there (sent, or received) */
 	uint32_t rx_queues_max;
 	const char *hfunc; /* toeplitz, xor, crc32, unknown, none */
 	const char *rss_source; /* ethtool, operator, none */
