@@ -102,8 +102,9 @@ static int hash_iface(const char *ifname, const char *const *pos)
 		ret = -EOPNOTSUPP;
 		goto out;
 	}
-	print_hex_u32(PRINT_ANY, "hash", "0x%08x",
-		      (uint32_t)json_integer_value(json_object_get(flow, "hash")));
+	print_hex_u32(
+		PRINT_ANY, "hash", "0x%08x",
+		(uint32_t)json_integer_value(json_object_get(flow, "hash")));
 	print_uint(PRINT_ANY, "bucket", " bucket %u",
 		   json_integer_value(json_object_get(flow, "bucket")));
 	print_uint(PRINT_ANY, "queue", " queue %u",

@@ -21,9 +21,9 @@
 
 #define ATTACH_SYNOPSIS                                                      \
 	"steerctl iface attach IFNAME [--mode native|skb] [--steer rss|cpu]" \
-	"\n                             [--cpus LIST] [--force] "              \
-	"[--verify-rss] [--xps]"                                               \
-	"\n                             [--rss-key HEX] [--indir TABLE] "      \
+	"\n                             [--cpus LIST] [--force] "            \
+	"[--verify-rss] [--xps]"                                             \
+	"\n                             [--rss-key HEX] [--indir TABLE] "    \
 	"[--queue-cpus MAP]"
 #define DETACH_SYNOPSIS "steerctl iface detach IFNAME"
 #define SHOW_SYNOPSIS "steerctl iface show [IFNAME]"
@@ -112,7 +112,8 @@ static void print_queue_cpus(const json_t *queues)
 	json_array_foreach(queues, i, q)
 	{
 		open_json_object(NULL);
-		print_uint(PRINT_ANY, "queue", "\tqueue %u", member_uint(q, "queue"));
+		print_uint(PRINT_ANY, "queue", "\tqueue %u",
+			   member_uint(q, "queue"));
 		print_uint(PRINT_ANY, "cpu", " cpu %u", member_uint(q, "cpu"));
 		print_string(PRINT_ANY, "source", " (%s",
 			     json_string_value(json_object_get(q, "source")));
@@ -134,8 +135,8 @@ static void print_cpu_tables(const json_t *tables)
 	json_array_foreach(tables, i, t)
 	{
 		open_json_object(NULL);
-		print_uint(PRINT_ANY, "cpu", "\tarrivals on cpu %u:",
-			   member_uint(t, "cpu"));
+		print_uint(PRINT_ANY, "cpu",
+			   "\tarrivals on cpu %u:", member_uint(t, "cpu"));
 		print_uint(PRINT_ANY, "arrivals", " share %u",
 			   member_uint(t, "arrivals"));
 		print_uint(PRINT_ANY, "kept", ", keeps %u",
@@ -171,9 +172,9 @@ static void print_nic(const struct proto_iface *ifc)
 	print_u64(PRINT_ANY, "rss_mismatch", " rss_mismatch %" PRIu64,
 		  ifc->rss_mismatch);
 	print_string(PRINT_ANY, "rx_metadata", " rx_metadata %s\n",
-		     ifc->rx_metadata ? (*ifc->rx_metadata ? ifc->rx_metadata :
-							     "none") :
-					"unknown");
+		     ifc->rx_metadata ?
+			     (*ifc->rx_metadata ? ifc->rx_metadata : "none") :
+			     "unknown");
 	if (ifc->lost)
 		print_string(PRINT_ANY, "lost", "\tLOST: %s\n", ifc->lost);
 	print_indir(ifc->indir);
@@ -181,9 +182,8 @@ static void print_nic(const struct proto_iface *ifc)
 	if (ifc->cpu_tables)
 		print_cpu_tables(ifc->cpu_tables);
 	open_json_array("warnings");
-	json_array_foreach(ifc->warnings, i, w)
-		print_string(PRINT_ANY, NULL, "\twarning: %s\n",
-			     json_string_value(w));
+	json_array_foreach(ifc->warnings, i, w) print_string(
+		PRINT_ANY, NULL, "\twarning: %s\n", json_string_value(w));
 	close_json_array();
 }
 

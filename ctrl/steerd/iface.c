@@ -146,11 +146,10 @@ static json_t *cpu_tables_json(struct steerd *d, const struct steerd_iface *i)
 			kept += t[c].cpu[b] == c;
 		if (!arrivals[c] && !kept)
 			continue;
-		json_array_append_new(list,
-				      json_pack("{s:i, s:i, s:i, s:i}", "cpu",
-						c, "arrivals", arrivals[c],
-						"kept", kept, "buckets",
-						STEER_CPU_BUCKETS));
+		json_array_append_new(
+			list, json_pack("{s:i, s:i, s:i, s:i}", "cpu", c,
+					"arrivals", arrivals[c], "kept", kept,
+					"buckets", STEER_CPU_BUCKETS));
 	}
 out:
 	free(t);
@@ -193,7 +192,9 @@ static json_t *iface_obj(struct steerd *d, const struct steerd_iface *i,
 		.hfunc = nic_hfunc_name(nic),
 		.rss_source = nic_rss_source_name(nic->rss_source),
 		.rx_metadata = nic->rx_metadata_known ? meta : NULL,
-		.state = i->lost[0] ? "lost" : i->down ? "down" : "up",
+		.state = i->lost[0] ? "lost" :
+			 i->down    ? "down" :
+				      "up",
 		.lost = i->lost[0] ? i->lost : NULL,
 		.verify_rss = i->flags & STEER_IFACE_F_VERIFY_RSS,
 		.rss_mismatch = rss_mismatches(d, i - d->ifaces),
@@ -209,7 +210,8 @@ static json_t *iface_obj(struct steerd *d, const struct steerd_iface *i,
 	rx_metadata_text(nic, meta, sizeof(meta));
 	ifc.indir = json_array();
 	for (q = 0; q < nic->rss.indir_size && ifc.indir; q++)
-		json_array_append_new(ifc.indir, json_integer(nic->rss.indir[q]));
+		json_array_append_new(ifc.indir,
+				      json_integer(nic->rss.indir[q]));
 	ifc.queue_cpus = json_array();
 	for (q = 0; q < nic->rx_queues && ifc.queue_cpus; q++) {
 		o = json_pack("{s:i, s:i, s:s}", "queue", q, "cpu",
@@ -451,9 +453,9 @@ static json_t *parse_cpus(const struct proto_iface_attach_req *req,
 		return proto_reply_error(-EINVAL, "bad CPU list: empty");
 	for (c = 0; c < req->ncpus; c++) {
 		if (req->cpus[c] >= ncpus || req->cpus[c] >= STEER_MAX_CPUS)
-			return proto_reply_error(-ERANGE,
-						 "bad CPU list: CPUs 0-%u exist",
-						 ncpus - 1);
+			return proto_reply_error(
+				-ERANGE, "bad CPU list: CPUs 0-%u exist",
+				ncpus - 1);
 		i->cpus[i->nr_cpus++] = req->cpus[c];
 	}
 	return NULL;
@@ -645,10 +647,11 @@ static json_t *clear_other(const char *name, int ifindex, bool force)
 	}
 	if (!force || !other) {
 		xdp_multiprog__close(mp);
-		return proto_reply_error(-EBUSY,
-					 "%s has another XDP program attached; "
-					 "detach it, or replace it with --force",
-					 name);
+		return proto_reply_error(
+			-EBUSY,
+			"%s has another XDP program attached; "
+			"detach it, or replace it with --force",
+			name);
 	}
 	err = xdp_multiprog__detach(mp);
 	xdp_multiprog__close(mp);
@@ -677,8 +680,9 @@ json_t *steerd_iface_attach(struct steerd *d, const struct steerd_peer *peer,
 	if (proto_unpack_iface_attach_req(&rd, req, &r))
 		return proto_reply_error(-EINVAL, "%s", rd.msg);
 	if (strcmp(r.xdp_mode, "native") && strcmp(r.xdp_mode, "skb"))
-		return proto_reply_error(
-			-EINVAL, "bad XDP mode '%s': native or skb", r.xdp_mode);
+		return proto_reply_error(-EINVAL,
+					 "bad XDP mode '%s': native or skb",
+					 r.xdp_mode);
 	if (strcmp(r.steer, "rss") && strcmp(r.steer, "cpu"))
 		return proto_reply_error(
 			-EINVAL, "bad steering '%s': rss or cpu", r.steer);
@@ -776,8 +780,7 @@ json_t *steerd_iface_attach(struct steerd *d, const struct steerd_peer *peer,
 		i->name, r.xdp_mode,
 		i->dispatcher ? "libxdp dispatcher" : "alone", r.steer,
 		i->nr_cpus, i->nic->rx_queues, i->nic->rx_queues_max,
-		nic_rss_source_name(i->nic->rss_source),
-		nic_hfunc_name(i->nic),
+		nic_rss_source_name(i->nic->rss_source), nic_hfunc_name(i->nic),
 		i->flags & STEER_IFACE_F_VERIFY_RSS ? ", verified" : "",
 		i->xps ? ", XPS written" : "");
 	reply = iface_obj(d, i, NULL);
@@ -858,8 +861,8 @@ static json_t *flow_json(struct steerd *d, const struct steerd_iface *i,
 		return NULL;
 	if (!nic_rss_toeplitz(nic))
 		return json_object();
-	len = toeplitz_input(in, src.af, src.bytes, dst.bytes,
-			     htons(fl->sport), htons(fl->dport), true);
+	len = toeplitz_input(in, src.af, src.bytes, dst.bytes, htons(fl->sport),
+			     htons(fl->dport), true);
 	hash = toeplitz_hash(nic->rss.key, nic->rss.key_len, in, len);
 	bucket = hash % nic->rss.indir_size;
 	queue = nic->rss.indir[bucket];
@@ -911,8 +914,8 @@ json_t *steerd_iface_show(struct steerd *d, const struct steerd_peer *peer,
 	list = json_array();
 	for (i = 0; i < STEER_MAX_IFACES; i++)
 		if (d->ifaces[i].in_use && (!one || one == &d->ifaces[i]))
-			json_array_append_new(list,
-					      iface_obj(d, &d->ifaces[i], flow));
+			json_array_append_new(list, iface_obj(d, &d->ifaces[i],
+							      flow));
 	json_decref(flow);
 	return proto_pack_iface_show_reply(list);
 }

@@ -293,9 +293,8 @@ int nic_discover(struct nl_ctx *ctx, struct nic *nic, const char *ifname,
 	read_queue_cpus(ctx, nic, ifname, ifindex, ncpus, nic->queue_cpu,
 			nic->queue_src, nic->queue_irq);
 	nic->rx_metadata_known = !netdev_get_dev(ctx, ifindex, &dev);
-	nic->rx_metadata = nic->rx_metadata_known ?
-				   dev.xdp_rx_metadata_features :
-				   0;
+	nic->rx_metadata =
+		nic->rx_metadata_known ? dev.xdp_rx_metadata_features : 0;
 	check_rps(nic, ifname);
 	check_xps(nic, ifname, slot_cpus, nr_slot_cpus);
 	return 0;
