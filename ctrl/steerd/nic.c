@@ -327,8 +327,7 @@ void nic_arrivals(const struct nic *nic, uint32_t *arrivals, uint32_t ncpus)
 	cpu_table_arrivals_even(arrivals, ncpus, nic->queue_cpu, n);
 }
 
-/* CPU c's mask as sysfs reads it: 32-bit hex words, most significant first. */
-static void cpu_mask_text(uint32_t c, char *buf, size_t size)
+void nic_cpu_mask_text(uint32_t c, char *buf, size_t size)
 {
 	size_t off = snprintf(buf, size, "%x", 1U << (c % 32));
 	uint32_t w;
@@ -349,7 +348,7 @@ int nic_xps_write(struct nic *nic, const char *ifname)
 	for (t = 0; t < nic->rx_queues; t++) {
 		if (nic->queue_cpu[t] == IRQ_CPU_UNKNOWN)
 			continue;
-		cpu_mask_text(nic->queue_cpu[t], mask, sizeof(mask));
+		nic_cpu_mask_text(nic->queue_cpu[t], mask, sizeof(mask));
 		err = queue_xps_cpus_set(ifname, t, mask,
 					 nic->xps_prev + t * QUEUE_MASK_TEXT,
 					 QUEUE_MASK_TEXT);

@@ -116,6 +116,8 @@ void nic_warn(struct nic *nic, const char *fmt, ...)
 bool nic_mask_has(const char *mask, uint32_t cpu);
 /* Whether mask has any bit set. Pure. */
 bool nic_mask_any(const char *mask);
+/* CPU c alone as such a mask ("2,00000000" for CPU 33). Pure. */
+void nic_cpu_mask_text(uint32_t c, char *buf, size_t size);
 
 /*
  * --xps: each active TX queue q whose RX queue's CPU c is known gets
