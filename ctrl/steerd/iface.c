@@ -562,12 +562,16 @@ static void keep_msg(const char *fmt, va_list ap)
 	size_t n;
 
 	vsnprintf(line, sizeof(line), fmt, ap);
+	const char *text = line;
+
 	n = strlen(line);
 	while (n && line[n - 1] == '\n')
 		line[--n] = '\0';
+	if (!strncmp(text, "libbpf: ", 8) || !strncmp(text, "libxdp: ", 8))
+		text += 8;
 	/* The kernel's own words win over libxdp's retelling of them. */
-	if (strstr(line, "Kernel error message") || !attach_msg[0])
-		snprintf(attach_msg, sizeof(attach_msg), "%s", line);
+	if (strstr(text, "Kernel error message") || !attach_msg[0])
+		snprintf(attach_msg, sizeof(attach_msg), "%s", text);
 }
 
 static int capture_libbpf(enum libbpf_print_level level, const char *fmt,
@@ -952,6 +956,7 @@ static void restore_table(struct steerd *d, struct steerd_iface *i,
 	}
 	if (e->mode == STEER_MODE_RSS && rss->indir_size &&
 	    steer_rss_key_len_valid(rss->key_len)) {
+		o->from_pins = true;
 		memcpy(o->key, rss->key, rss->key_len);
 		o->key_len = rss->key_len;
 		memcpy(o->indir, rss->indir, rss->indir_size * sizeof(__u32));

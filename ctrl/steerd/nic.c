@@ -154,7 +154,7 @@ static void read_rss(struct nl_ctx *ctx, struct nic *nic, const char *ifname)
 	nic->rss_source = NIC_RSS_NONE;
 	if (!err && nic->rss.indir_size) {
 		nic->rss_source = NIC_RSS_ETHTOOL;
-		if (o->key_len || o->indir_size)
+		if ((o->key_len || o->indir_size) && !o->from_pins)
 			nic_warn(nic, "the device reports its RSS table; "
 				      "--rss-key and --indir are ignored");
 		return;

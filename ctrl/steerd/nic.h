@@ -46,6 +46,8 @@ struct nic_override {
 	uint32_t indir[STEER_INDIR_MAX];
 	bool queue_cpus_given;
 	uint32_t queue_cpu[STEER_MAX_QUEUES]; /* STEER_INDIR_NONE: unlisted */
+	/* The key and table are the pinned ones of a restarted steerd. */
+	bool from_pins;
 };
 
 struct nic {

@@ -278,6 +278,29 @@ static void test_xps_written_and_restored(void **state)
 	assert_int_equal(xps(3), 0);
 }
 
+/*
+ * Native XDP: a refusal carries the kernel's own words (its extended
+ * ACK), and cpu mode warns of the VLAN tags a redirect would lose.
+ */
+static void test_native_attach(void **state)
+{
+	char out[2048];
+
+	env_check();
+	veth_add();
+	/* veth refuses XDP while its peer's MTU is beyond a page. */
+	assert_int_equal(system("ip link set " PEER " mtu 9000"), 0);
+	assert_int_equal(env_steerctl("iface attach " DEV, out, sizeof(out)),
+			 1);
+	printf("# %s", out);
+	assert_non_null(strstr(out, "Peer MTU is too large"));
+	assert_int_equal(system("ip link set " PEER " mtu 1500"), 0);
+	assert_int_equal(env_steerctl("iface attach " DEV, out, sizeof(out)),
+			 0);
+	assert_non_null(strstr(out, "checksum offload"));
+	assert_non_null(strstr(out, "VLAN tags out of band"));
+}
+
 /* steer_http on group web, one worker on each CPU of cpus. */
 static void server_start(const char *cpus)
 {
@@ -518,6 +541,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_channels_followed, veth_del),
 		cmocka_unit_test_teardown(test_foreign_program, veth_del),
 		cmocka_unit_test_teardown(test_rss_refused_on_veth, veth_del),
+		cmocka_unit_test_teardown(test_native_attach, veth_del),
 		cmocka_unit_test_teardown(test_xps_written_and_restored,
 					  veth_del),
 		cmocka_unit_test_teardown(test_rss_emulated, server_stop),
