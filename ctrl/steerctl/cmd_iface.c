@@ -333,7 +333,10 @@ static int detach_usage(void)
 	       "\n"
 	       "Detaches steer's XDP program from IFNAME; its traffic takes "
 	       "the kernel's default\n"
-	       "path again. Prints nothing on success.\n");
+	       "path again, and XPS maps written by --xps are restored. A "
+	       "program that\n"
+	       "someone else put in steer's place stays. Prints nothing on "
+	       "success.\n");
 	return 0;
 }
 
@@ -363,10 +366,21 @@ static int show_usage(void)
 	       "it was attached (libxdp's dispatcher, or the program alone), "
 	       "steering, RX\n"
 	       "queues, the CPUs steered to, the RSS indirection table size "
-	       "and key.\n"
-	       "Changes nothing.\n"
+	       "and key; then what\n"
+	       "steerd knows of the NIC: state (up, down, lost to another "
+	       "program), channels,\n"
+	       "hash function, resyncs, predicted redirect fraction, RSS "
+	       "verification, the\n"
+	       "indirection table, each queue's CPU and its source (netdev, "
+	       "irq, operator,\n"
+	       "default), cpu mode's tables, and warnings. Changes nothing.\n"
 	       "\n"
-	       "JSON (-j): {\"ifaces\": [" IFACE_JSON "]}\n");
+	       "JSON (-j): {\"ifaces\": [" IFACE_JSON "]}\n"
+	       "each with rx_queues_max, hfunc, rss_source, state, resyncs, "
+	       "redirect_fraction,\n"
+	       "verify_rss, rss_mismatch, rx_metadata, indir, queue_cpus "
+	       "[{queue, cpu, source}],\n"
+	       "cpu_tables and warnings.\n");
 	return 0;
 }
 
