@@ -271,6 +271,17 @@ out:
 	return err;
 }
 
+/* The redirect fraction of the facts, the live tables left alone. */
+static void predict_redirect(struct steerd *d, struct steerd_iface *i)
+{
+	uint32_t n = possible_cpus();
+	struct steer_cpu_table *t = calloc(n, sizeof(*t));
+
+	if (t)
+		derive_tables(d, i, t, n);
+	free(t);
+}
+
 /*
  * Writes the interface's steering from its facts: the idle generation,
  * then the flip. rss mode: the NIC's key and table (for verification);
@@ -556,14 +567,19 @@ static char attach_msg[256];
 static libbpf_print_fn_t prev_libbpf_print;
 static libxdp_print_fn_t prev_libxdp_print;
 
-static void keep_msg(const char *fmt, va_list ap)
+/* Keeps a warning's text (ap is left for the next printer). */
+static void keep_warning(bool warn, const char *fmt, va_list ap)
 {
 	char line[256];
+	const char *text = line;
+	va_list copy;
 	size_t n;
 
-	vsnprintf(line, sizeof(line), fmt, ap);
-	const char *text = line;
-
+	if (!warn)
+		return;
+	va_copy(copy, ap);
+	vsnprintf(line, sizeof(line), fmt, copy);
+	va_end(copy);
 	n = strlen(line);
 	while (n && line[n - 1] == '\n')
 		line[--n] = '\0';
@@ -577,26 +593,14 @@ static void keep_msg(const char *fmt, va_list ap)
 static int capture_libbpf(enum libbpf_print_level level, const char *fmt,
 			  va_list ap)
 {
-	va_list copy;
-
-	if (level == LIBBPF_WARN) {
-		va_copy(copy, ap);
-		keep_msg(fmt, copy);
-		va_end(copy);
-	}
+	keep_warning(level == LIBBPF_WARN, fmt, ap);
 	return prev_libbpf_print ? prev_libbpf_print(level, fmt, ap) : 0;
 }
 
 static int capture_libxdp(enum libxdp_print_level level, const char *fmt,
 			  va_list ap)
 {
-	va_list copy;
-
-	if (level == LIBXDP_WARN) {
-		va_copy(copy, ap);
-		keep_msg(fmt, copy);
-		va_end(copy);
-	}
+	keep_warning(level == LIBXDP_WARN, fmt, ap);
 	return prev_libxdp_print ? prev_libxdp_print(level, fmt, ap) : 0;
 }
 
@@ -665,6 +669,15 @@ static json_t *clear_other(const char *name, int ifindex, bool force)
 					 name, strerror(-err));
 	pr_warn("%s: replaced another XDP program (--force)", name);
 	return NULL;
+}
+
+bool steerd_iface_steer_attached(int ifindex)
+{
+	struct xdp_multiprog *mp;
+	bool other, found = attached_steer(ifindex, &mp, &other);
+
+	xdp_multiprog__close(mp);
+	return found;
 }
 
 json_t *steerd_iface_attach(struct steerd *d, const struct steerd_peer *peer,
@@ -1021,6 +1034,8 @@ int steerd_iface_restore(struct steerd *d)
 			     possible_cpus(), i->cpus, i->nr_cpus);
 		if (i->steer == STEER_MODE_RSS)
 			rss_warnings(i);
+		else
+			predict_redirect(d, i);
 		i->prog_id = link_prog_id(d, i->ifindex, &i->down);
 		/* Published when the facts change: the live tables stand. */
 		pr_info("%s: found attached (slot %u, %u RX queues)", i->name,

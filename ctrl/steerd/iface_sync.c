@@ -12,7 +12,6 @@
 #include <string.h>
 
 #include <bpf/libbpf.h>
-#include <xdp/libxdp.h>
 
 #include "steerd.h"
 #include "nic.h"
@@ -53,31 +52,10 @@ void steerd_iface_watch_close(struct steerd *d)
 	d->links = NULL;
 }
 
-/* Whether steer's program is still among those attached to ifindex. */
-static bool steer_still_attached(int ifindex)
-{
-	struct xdp_multiprog *mp = xdp_multiprog__get_from_ifindex(ifindex);
-	struct xdp_program *p;
-	bool found = false;
-
-	if (libxdp_get_error(mp))
-		return false;
-	if (xdp_multiprog__is_legacy(mp)) {
-		p = xdp_multiprog__main_prog(mp);
-		found = p && !strcmp(xdp_program__name(p), "steer_xdp");
-	} else {
-		for (p = xdp_multiprog__next_prog(NULL, mp); p && !found;
-		     p = xdp_multiprog__next_prog(p, mp))
-			found = !strcmp(xdp_program__name(p), "steer_xdp");
-	}
-	xdp_multiprog__close(mp);
-	return found;
-}
-
 /* The link's XDP program changed: ours gone, or only its dispatcher. */
 static void on_prog_change(struct steerd_iface *i, const struct rtnl_link *l)
 {
-	if (l->xdp_prog_id && steer_still_attached(i->ifindex)) {
+	if (l->xdp_prog_id && steerd_iface_steer_attached(i->ifindex)) {
 		pr_info("%s: XDP program id %u -> %u; steer's is still "
 			"attached",
 			i->name, i->prog_id, l->xdp_prog_id);

@@ -199,6 +199,8 @@ int steerd_iface_resync(struct steerd *d, struct steerd_iface *i,
 /* i's link is gone: forget it (its maps cleared). */
 void steerd_iface_forget(struct steerd *d, struct steerd_iface *i);
 struct steerd_iface *steerd_iface_by_index(struct steerd *d, int ifindex);
+/* Whether steer's program is among those attached to ifindex. */
+bool steerd_iface_steer_attached(int ifindex);
 
 /* group.c */
 int steerd_group_restore(struct steerd *d);
