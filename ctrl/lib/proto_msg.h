@@ -90,12 +90,17 @@ struct proto_register_req {
 	const char *group;
 	uint32_t cpu;
 	bool standby;
+	/*
+	 * Register although the listener's options differ from the group's
+	 * live listeners' (steerd refuses that by default): sent when true.
+	 */
+	bool allow_mismatch;
 };
 json_t *proto_pack_register_req(const struct proto_register_req *req);
 int proto_unpack_register_req(struct proto_read *rd, const json_t *msg,
 			      struct proto_register_req *req);
 
-/* drain: one listener, chosen by slot, pid or cookie. */
+/* drain: a listener chosen by slot or cookie, or a process's by pid. */
 enum proto_drain_by {
 	PROTO_DRAIN_SLOT,
 	PROTO_DRAIN_PID,
@@ -219,13 +224,15 @@ int proto_unpack_register_reply(struct proto_read *rd, const json_t *msg,
 
 /*
  * drain's reply: without wait {slot, state}; with wait, once the queue is
- * empty, {slot, drained_ms, drained}.
+ * empty, {slot, drained_ms, drained}; either with "listeners" when a drain
+ * by pid took more than one (slot is then the first's, drained the sum).
  */
 struct proto_drain_reply {
 	uint32_t slot;
 	const char *state; /* without wait: "draining" */
 	uint32_t drained_ms; /* with wait */
 	uint32_t drained; /* with wait */
+	uint32_t listeners; /* how many drain; sent when above 1, else 1 */
 };
 json_t *proto_pack_drain_reply(const struct proto_drain_reply *r, bool wait);
 int proto_unpack_drain_reply(struct proto_read *rd, const json_t *msg,
