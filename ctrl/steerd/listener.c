@@ -434,7 +434,7 @@ static json_t *reattach(struct steerd *d, const struct steerd_peer *peer,
 json_t *steerd_register(struct steerd *d, const struct steerd_peer *peer,
 			const json_t *req, int fd)
 {
-	struct steerd_listener *holder, *l, *known;
+	struct steerd_listener *holder, *l, *known = NULL;
 	enum steer_slot_state state;
 	struct steerd_group *sg;
 	struct steerd_sockopts opts;
@@ -514,6 +514,17 @@ json_t *steerd_register(struct steerd *d, const struct steerd_peer *peer,
 					       peer->pid, &cookie);
 	if (err) {
 		l->in_use = false;
+		/*
+		 * The listener has SO_REUSEPORT (checked above), yet the
+		 * kernel made it no reuseport group: the option came after
+		 * listen(), when the socket was hashed without one.
+		 */
+		if (err == -EINVAL)
+			return proto_reply_error(err,
+						 "the listener has no "
+						 "reuseport group: set "
+						 "SO_REUSEPORT before bind(), "
+						 "not after listen()");
 		return proto_reply_error(err, "registering with group %s: %s",
 					 name, strerror(-err));
 	}

@@ -758,20 +758,11 @@ static int second_steerd(const char *bpffs, const char *sock, char *out,
 {
 	const char *build = getenv("STEER_BUILD");
 	char cmd[512];
-	size_t n = 0;
-	int status;
-	FILE *p;
 
 	snprintf(cmd, sizeof(cmd),
 		 "timeout 5 %s/steerd --bpffs %s --socket %s 2>&1",
 		 build ? build : "build", bpffs, sock);
-	p = popen(cmd, "r");
-	assert_non_null(p);
-	while (n + 1 < len && fgets(out + n, len - n, p))
-		n = strlen(out);
-	out[n] = '\0';
-	status = pclose(p);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+	return env_run(cmd, out, len);
 }
 
 /*
