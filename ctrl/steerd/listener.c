@@ -403,7 +403,8 @@ static json_t *register_reply(const struct steerd_listener *l)
 /*
  * A known listener's registration taken back by the process passing it.
  * A listener drained meanwhile (say while libsteer was reconnecting) is
- * told so once the reply is out: its worker must still hear "drain".
+ * told so once the reply is out: its worker must still hear "drain", and
+ * "drained" when that is over too.
  */
 static json_t *reattach(struct steerd *d, const struct steerd_peer *peer,
 			struct steerd_listener *l,
@@ -428,6 +429,9 @@ static json_t *reattach(struct steerd *d, const struct steerd_peer *peer,
 		steerd_send(d, peer->id, reply);
 	json_decref(reply);
 	steerd_listener_notify(d, l, "drain");
+	/* Its queue emptied already: the drain tick will not say it again. */
+	if (!l->drain_start_ms)
+		steerd_listener_notify(d, l, "drained");
 	return NULL;
 }
 
