@@ -213,13 +213,8 @@ static void test_option_mismatch(void **state)
 /* drain --pid takes every listener of the process, and says how many. */
 static void test_drain_pid_all(void **state)
 {
-	const struct proto_drain_req req = { .group = "bypid",
-					     .by = PROTO_DRAIN_PID,
-					     .id = getpid() };
-	struct proto_drain_reply r;
-	struct proto_read rd;
+	char args[64], out[256];
 	int a, b, conn_a, conn_b;
-	json_t *reply = NULL;
 
 	env_check();
 	if (sysconf(_SC_NPROCESSORS_CONF) < 2) {
@@ -232,12 +227,10 @@ static void test_drain_pid_all(void **state)
 	assert_int_equal(env_register("bypid", 0, false, a, &conn_a), 0);
 	assert_int_equal(env_register("bypid", 1, false, b, &conn_b), 0);
 	assert_int_equal(env_active_count("bypid"), 2);
-	assert_int_equal(env_call(proto_pack_drain_req(&req), -1, &reply, NULL),
-			 0);
-	proto_read_init(&rd);
-	assert_int_equal(proto_unpack_drain_reply(&rd, reply, false, &r), 0);
-	assert_int_equal(r.listeners, 2);
-	json_decref(reply);
+	snprintf(args, sizeof(args), "drain bypid --pid %d", getpid());
+	assert_int_equal(env_steerctl(args, out, sizeof(out)), 0);
+	printf("# %s", out);
+	assert_string_equal(out, "bypid slot 0: draining (2 listeners)\n");
 	assert_int_equal(env_active_count("bypid"), 0);
 	close(conn_a);
 	close(conn_b);
