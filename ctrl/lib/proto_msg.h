@@ -3,9 +3,9 @@
  * Every control message, declared once: a C struct, its pack (struct to the
  * JSON message) and its strict unpack (JSON to struct, errors recorded in a
  * struct proto_read), from one table of its fields in proto_msg.c.
- * steerctl, libsteer and the tests' fake steerd build and read messages
- * through these (steerd is to follow), so that the wire schema of
- * docs/protocol.md is written in one place.
+ * steerd, steerctl, libsteer and the tests' fake steerd build and read
+ * messages through these, so that the wire schema of docs/protocol.md is
+ * written in one place.
  *
  * Pack functions return a new reference, or NULL when out of memory.
  * Requests come with "v" and "cmd", replies with "v" and "ok": true;
