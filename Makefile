@@ -51,7 +51,9 @@ LIBS_LIB := $(call pkg_libs,jansson)
 LIBS_NETLINK := $(call pkg_libs,libmnl)
 LIBS_DATAPLANE := $(call pkg_libs,libxdp libbpf)
 LIBS_TEST := $(call pkg_libs,cmocka)
-LIBS_ALL := $(LIBS_DATAPLANE) $(LIBS_NETLINK) $(LIBS_LIB)
+# steer.conf's reader (ctrl/lib/config.c): steerctl, steerd and tests only.
+LIBS_CONFIG := $(call pkg_libs,inih)
+LIBS_ALL := $(LIBS_DATAPLANE) $(LIBS_NETLINK) $(LIBS_LIB) $(LIBS_CONFIG)
 
 BPF_CFLAGS := -target bpf -O2 -g -Wall -Werror -D__bpf__ \
 	      -D__TARGET_ARCH_x86 -Ixdp -I$(O)
@@ -215,7 +217,7 @@ $(STEERD): $(call objs,$(STEERD_SRCS)) $(DATAPLANE_A) $(NETLINK_A) \
 
 $(STEERCTL): $(call objs,$(STEERCTL_SRCS)) $(LIB_A)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_LIB)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_LIB) $(LIBS_CONFIG)
 
 $(UNIT_TESTS): $(O)/tests/unit/%: $(O)/tests/unit/%.o \
 		$(call objs,$(call test_support,unit)) $(TEST_LIB_OBJS) \
