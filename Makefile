@@ -215,7 +215,7 @@ $(STEERD): $(call objs,$(STEERD_SRCS)) $(DATAPLANE_A) $(NETLINK_A) \
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_ALL)
 
-$(STEERCTL): $(call objs,$(STEERCTL_SRCS)) $(LIB_A)
+$(STEERCTL): $(call objs,$(STEERCTL_SRCS)) $(HOST_A) $(LIB_A)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_LIB) $(LIBS_CONFIG)
 
