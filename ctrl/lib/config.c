@@ -16,7 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <ini.h>
@@ -168,8 +167,9 @@ static void start_group(struct config_reader *rd, const char *name)
 static void start_section(struct config_reader *rd, const char *text,
 			  size_t len)
 {
-	char buf[128], type[16], name[64], extra;
-	int n;
+	char buf[128], type[16], name[64];
+	const char *rest;
+	int end = -1;
 
 	rd->iface = NULL;
 	rd->group = NULL;
@@ -180,13 +180,20 @@ static void start_section(struct config_reader *rd, const char *text,
 	}
 	memcpy(buf, text, len);
 	buf[len] = '\0';
-	n = sscanf(buf, "[ %15s %63[^] \t] ] %c", type, name, &extra);
-	if (n < 2 || (n == 3 && extra != ';' && extra != '#')) {
+	/* "[", TYPE, NAME, "]", then nothing but a comment. */
+	if (sscanf(buf, "[ %15s %63[^] \t] %n", type, name, &end) < 2 ||
+	    end < 0 || buf[end] != ']') {
 		/* libinih reports a header without its ']'. */
 		if (strchr(buf, ']'))
 			config_error(rd->cfg, rd->line,
 				     "section header: expected [iface NAME] "
 				     "or [group NAME]");
+		return;
+	}
+	rest = skip_space(buf + end + 1);
+	if (*rest && *rest != ';' && *rest != '#') {
+		config_error(rd->cfg, rd->line,
+			     "text after the section header: '%s'", rest);
 		return;
 	}
 	if (!strcmp(type, "iface"))
@@ -411,43 +418,54 @@ int config_load_string(const char *text, struct steer_config *cfg)
 	return cfg->nerrors ? -EINVAL : 0;
 }
 
-/* The whole file, NUL-terminated, in *text (free() it). */
+/*
+ * The whole file, NUL-terminated, in *text (free() it). Read to its end, not
+ * to its stat size: /dev/null and pipes are files too.
+ */
 static int read_file(const char *path, char **text)
 {
-	struct stat st;
+	size_t len = 0, size = 4096;
+	char *buf, *bigger;
 	ssize_t n;
 	int fd, ret = 0;
-	char *buf;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	if (fstat(fd, &st)) {
-		ret = -errno;
-		goto out_close;
-	}
-	if (!S_ISREG(st.st_mode) || st.st_size > CONFIG_FILE_MAX) {
-		ret = S_ISDIR(st.st_mode) ? -EISDIR : -EFBIG;
-		goto out_close;
-	}
-	buf = malloc(st.st_size + 1);
+	buf = malloc(size);
 	if (!buf) {
 		ret = -ENOMEM;
 		goto out_close;
 	}
-	n = read(fd, buf, st.st_size);
+	while ((n = read(fd, buf + len, size - len - 1)) > 0) {
+		len += n;
+		if (len + 1 < size)
+			continue;
+		if (size >= CONFIG_FILE_MAX) {
+			ret = -EFBIG;
+			goto out_free;
+		}
+		bigger = realloc(buf, size * 2);
+		if (!bigger) {
+			ret = -ENOMEM;
+			goto out_free;
+		}
+		buf = bigger;
+		size *= 2;
+	}
 	if (n < 0) {
 		ret = -errno;
-		free(buf);
-		goto out_close;
+		goto out_free;
 	}
-	buf[n] = '\0';
-	if (strlen(buf) != (size_t)n) {
-		free(buf);
+	buf[len] = '\0';
+	if (strlen(buf) != len) {
 		ret = -EILSEQ; /* a NUL byte: not a text file */
-		goto out_close;
+		goto out_free;
 	}
 	*text = buf;
+	goto out_close;
+out_free:
+	free(buf);
 out_close:
 	close(fd);
 	return ret;

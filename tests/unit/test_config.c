@@ -133,7 +133,9 @@ static void test_errors(void **state)
 		"[iface eth1]\n" /* 20 */
 		"queue-cpus = 0:0,0:1\n" /* 21 */
 		"indir = 0,9999\n" /* 22 */
-		"[group this-name-is-much-too-long-for-a-group]\n"; /* 23 */
+		"[group this-name-is-much-too-long-for-a-group]\n" /* 23 */
+		"[group two words]\n" /* 24 */
+		"[group x] trailing\n"; /* 25 */
 	struct steer_config cfg;
 
 	assert_int_equal(config_load_string(text, &cfg), -EINVAL);
@@ -153,6 +155,8 @@ static void test_errors(void **state)
 	expect_error(&cfg, 21, "queue-cpus:");
 	expect_error(&cfg, 22, "indir:");
 	expect_error(&cfg, 23, "longer than 31 characters");
+	expect_error(&cfg, 24, "expected [iface NAME] or [group NAME]");
+	expect_error(&cfg, 25, "text after the section header");
 	for (size_t i = 1; i < cfg.nerrors; i++)
 		assert_true(cfg.errors[i - 1].line <= cfg.errors[i].line);
 	config_free(&cfg);
