@@ -3,14 +3,10 @@
  * steerctl apply -f FILE: makes the running steerd match a steer.conf.
  * The whole file is read and checked first (any error refuses it all, with
  * line numbers); then steerd's groups and interfaces are read, the
- * difference is shown, and applied in an order that never leaves two
- * objects fighting over one address or interface: deletes and detaches
- * first, then attaches and adds. Keys steerd cannot act on yet are named,
- * never silently dropped.
+ * difference (ctrl/lib/config_plan) is shown and sent, change by change.
+ * Keys steerd cannot act on yet are named, never silently dropped.
  */
-#include <arpa/inet.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +17,7 @@
 #include "cli_args.h"
 #include "client.h"
 #include "lib/config.h"
+#include "lib/config_plan.h"
 #include "lib/parse.h"
 #include "output.h"
 #include "steerctl.h"
@@ -29,42 +26,13 @@
 /* Room for every config error, one line each, in one message. */
 #define ERRORS_TEXT_MAX (CONFIG_ERRORS_MAX * (PARSE_ERR_MAX + 96))
 
-enum change_op {
-	/* In the order they are applied. */
-	CHANGE_GROUP_DEL,
-	CHANGE_IFACE_DETACH,
-	CHANGE_IFACE_ATTACH,
-	CHANGE_GROUP_ADD,
-};
-
-static const char *const change_verbs[] = {
-	[CHANGE_GROUP_DEL] = "delete group",
-	[CHANGE_IFACE_DETACH] = "detach iface",
-	[CHANGE_IFACE_ATTACH] = "attach iface",
-	[CHANGE_GROUP_ADD] = "add group",
-};
-
-struct change {
-	enum change_op op;
-	const char *name;
-	const struct config_iface *ifc; /* attach: what to attach */
-	const struct config_group *g; /* add: what to add */
-	char why[96];
-	size_t seq; /* the order found: the sort keeps it within an op */
-	bool applied;
-};
-
-/* steerd's state, and what apply will do about it. */
-struct apply_plan {
-	json_t *groups_reply, *ifaces_reply; /* own the strings below */
+/* steerd's state; the replies own the strings of the unpacked lists. */
+struct running {
+	json_t *groups_reply, *ifaces_reply;
 	struct proto_group *groups;
 	size_t ngroups;
 	struct proto_iface *ifaces;
 	size_t nifaces;
-	/* At most a delete and an add per object of either side. */
-	struct change *changes;
-	size_t nchanges;
-	size_t nunsupported;
 };
 
 static int apply_usage(void)
@@ -145,347 +113,109 @@ static int refuse_file(const char *path, const struct steer_config *cfg)
 	return -EINVAL;
 }
 
-static int read_running(int sock, struct apply_plan *plan)
+static int read_running(int sock, struct running *run)
 {
 	struct proto_read rd;
 	void *items;
 	int ret;
 
 	ret = client_call(sock, proto_pack_group_list_req(),
-			  &plan->groups_reply);
+			  &run->groups_reply);
 	if (ret)
 		return ret;
 	proto_read_init(&rd);
-	if (proto_unpack_list(&rd, plan->groups_reply, "groups",
+	if (proto_unpack_list(&rd, run->groups_reply, "groups",
 			      sizeof(struct proto_group), proto_unpack_group,
-			      &items, &plan->ngroups))
+			      &items, &run->ngroups))
 		return client_bad_reply("group_list", &rd);
-	plan->groups = items;
+	run->groups = items;
 
 	ret = client_call(sock, proto_pack_iface_show_req(NULL),
-			  &plan->ifaces_reply);
+			  &run->ifaces_reply);
 	if (ret)
 		return ret;
 	proto_read_init(&rd);
-	if (proto_unpack_list(&rd, plan->ifaces_reply, "ifaces",
+	if (proto_unpack_list(&rd, run->ifaces_reply, "ifaces",
 			      sizeof(struct proto_iface), proto_unpack_iface,
-			      &items, &plan->nifaces))
+			      &items, &run->nifaces))
 		return client_bad_reply("iface_show", &rd);
-	plan->ifaces = items;
+	run->ifaces = items;
 	return 0;
 }
 
-static struct change *add_change(struct apply_plan *plan, enum change_op op,
-				 const char *name, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static struct change *add_change(struct apply_plan *plan, enum change_op op,
-				 const char *name, const char *fmt, ...)
+static void running_free(struct running *run)
 {
-	struct change *c = &plan->changes[plan->nchanges++];
-	va_list ap;
-
-	memset(c, 0, sizeof(*c));
-	c->op = op;
-	c->name = name;
-	c->seq = plan->nchanges;
-	va_start(ap, fmt);
-	vsnprintf(c->why, sizeof(c->why), fmt, ap);
-	va_end(ap);
-	return c;
+	free(run->ifaces);
+	free(run->groups);
+	json_decref(run->ifaces_reply);
+	json_decref(run->groups_reply);
 }
 
-/* A key steerd cannot act on yet: named, text and JSON. */
-static void unsupported(struct apply_plan *plan, const char *type,
-			const char *name, const char *key, unsigned int line,
-			const char *what)
+static void print_notes(const struct config_plan *plan)
 {
-	char object[64];
-
-	snprintf(object, sizeof(object), "%s %s", type, name);
-	plan->nunsupported++;
-	open_json_object(NULL);
-	print_string(PRINT_FP, NULL, "not applied: %s", object);
-	print_string(PRINT_JSON, "object", NULL, object);
-	print_string(PRINT_ANY, "key", " %s", key);
-	print_uint(PRINT_ANY, "line", " (line %u): ", line);
-	print_string(PRINT_ANY, "why", "%s\n", what);
-	close_json_object();
-}
-
-#define NOT_YET "steerd does not support it yet"
-
-static void unsupported_iface_keys(struct apply_plan *plan,
-				   const struct config_iface *ifc,
-				   const struct proto_iface *run)
-{
-	uint8_t key[STEER_RSS_KEY_MAX];
-	struct parse_err perr;
-	size_t len;
-
-	if (ifc->queue_cpus_line)
-		unsupported(plan, "iface", ifc->name, "queue-cpus",
-			    ifc->queue_cpus_line, NOT_YET);
-	/* A key already in effect needs nothing from steerd. */
-	if (ifc->rss_key_line &&
-	    !(run && !parse_hex(run->key, key, sizeof(key), &len, &perr) &&
-	      len == ifc->rss_key_len && !memcmp(key, ifc->rss_key, len)))
-		unsupported(plan, "iface", ifc->name, "rss-key",
-			    ifc->rss_key_line, NOT_YET);
-	if (ifc->indir_line)
-		unsupported(plan, "iface", ifc->name, "indir", ifc->indir_line,
-			    NOT_YET);
-}
-
-static const struct proto_iface *running_iface(const struct apply_plan *plan,
-					       const char *name)
-{
-	for (size_t i = 0; i < plan->nifaces; i++)
-		if (!strcmp(plan->ifaces[i].name, name))
-			return &plan->ifaces[i];
-	return NULL;
-}
-
-static const struct proto_group *running_group(const struct apply_plan *plan,
-					       const char *name)
-{
-	for (size_t i = 0; i < plan->ngroups; i++)
-		if (!strcmp(plan->groups[i].name, name))
-			return &plan->groups[i];
-	return NULL;
-}
-
-/* Why the running interface differs from the file's, or NULL. */
-static const char *iface_differs(const struct config_iface *ifc,
-				 const struct proto_iface *run, char *why,
-				 size_t size)
-{
-	const char *steer = ifc->steer ?: "cpu";
-	const char *mode = ifc->xdp_mode ?: "native";
-
-	if (strcmp(run->steer, steer))
-		snprintf(why, size, "steer %s running, %s in the file",
-			 run->steer, steer);
-	else if (strcmp(run->xdp_mode, mode))
-		snprintf(why, size, "xdp-mode %s running, %s in the file",
-			 run->xdp_mode, mode);
-	else if (ifc->cpus_line &&
-		 (run->ncpus != ifc->ncpus ||
-		  memcmp(run->cpus, ifc->cpus, ifc->ncpus * sizeof(*run->cpus))))
-		snprintf(why, size, "other CPUs running (%u) than in the file "
-				    "(%u, line %u)",
-			 run->ncpus, ifc->ncpus, ifc->cpus_line);
-	else
-		return NULL;
-	return why;
-}
-
-static const char *group_differs(const struct config_group *g,
-				 const struct proto_group *run, char *why,
-				 size_t size)
-{
-	const char *kind = g->kind ?: "reuseport";
-	struct steer_addr addr;
-	struct parse_err perr;
-	size_t len = g->addr.af == AF_INET ? sizeof(g->addr.v4) :
-					     sizeof(g->addr.v6);
-
-	if (parse_addr(run->addr, &addr, &perr) || addr.af != g->addr.af ||
-	    memcmp(addr.bytes, g->addr.bytes, len) || run->port != g->port)
-		snprintf(why, size, "listens on %s port %u, not the file's",
-			 run->addr, run->port);
-	else if (strcmp(run->kind, kind))
-		snprintf(why, size, "kind %s running, %s in the file",
-			 run->kind, kind);
-	else
-		return NULL;
-	return why;
-}
-
-/* Whether steer can act on the group at all (else it is left alone). */
-static bool group_supported(struct apply_plan *plan,
-			    const struct config_group *g)
-{
-	if (g->proto && strcmp(g->proto, "tcp")) {
-		unsupported(plan, "group", g->name, "proto", g->proto_line,
-			    NOT_YET "; the group is left as it is");
-		return false;
-	}
-	if (g->adopt)
-		unsupported(plan, "group", g->name, "adopt", g->adopt_line,
-			    NOT_YET "; the group is added without adoption");
-	return true;
-}
-
-static bool group_in_file(const struct steer_config *cfg, const char *name)
-{
-	for (size_t i = 0; i < cfg->ngroups; i++)
-		if (!strcmp(cfg->groups[i].name, name))
-			return true;
-	return false;
-}
-
-static int plan_changes(struct apply_plan *plan, const struct steer_config *cfg)
-{
-	size_t max = 2 * (plan->ngroups + plan->nifaces + cfg->ngroups +
-			  cfg->nifaces);
-	char why[96];
-
-	plan->changes = calloc(max ?: 1, sizeof(*plan->changes));
-	if (!plan->changes) {
-		print_err("out of memory");
-		return -ENOMEM;
-	}
-
 	open_json_array("unsupported");
-	for (size_t i = 0; i < plan->nifaces; i++) {
-		const struct proto_iface *run = &plan->ifaces[i];
-		bool found = false;
+	for (size_t i = 0; i < plan->nnotes; i++) {
+		const struct config_note *n = &plan->notes[i];
 
-		for (size_t j = 0; j < cfg->nifaces; j++)
-			found |= !strcmp(cfg->ifaces[j].name, run->name);
-		if (!found)
-			add_change(plan, CHANGE_IFACE_DETACH, run->name,
-				   "not in the file");
-	}
-	for (size_t i = 0; i < cfg->nifaces; i++) {
-		const struct config_iface *ifc = &cfg->ifaces[i];
-		const struct proto_iface *run = running_iface(plan, ifc->name);
-		struct change *c;
-
-		unsupported_iface_keys(plan, ifc, run);
-		if (!run) {
-			c = add_change(plan, CHANGE_IFACE_ATTACH, ifc->name,
-				       "not attached");
-		} else if (iface_differs(ifc, run, why, sizeof(why))) {
-			add_change(plan, CHANGE_IFACE_DETACH, ifc->name, "%s",
-				   why);
-			c = add_change(plan, CHANGE_IFACE_ATTACH, ifc->name,
-				       "%s", why);
-		} else {
-			continue;
-		}
-		c->ifc = ifc;
-	}
-
-	for (size_t i = 0; i < plan->ngroups; i++)
-		if (!group_in_file(cfg, plan->groups[i].name))
-			add_change(plan, CHANGE_GROUP_DEL,
-				   plan->groups[i].name, "not in the file");
-	for (size_t i = 0; i < cfg->ngroups; i++) {
-		const struct config_group *g = &cfg->groups[i];
-		const struct proto_group *run = running_group(plan, g->name);
-		struct change *c;
-
-		if (!group_supported(plan, g))
-			continue;
-		if (!run) {
-			c = add_change(plan, CHANGE_GROUP_ADD, g->name,
-				       "not running");
-		} else if (group_differs(g, run, why, sizeof(why))) {
-			add_change(plan, CHANGE_GROUP_DEL, g->name, "%s", why);
-			c = add_change(plan, CHANGE_GROUP_ADD, g->name, "%s",
-				       why);
-		} else {
-			continue;
-		}
-		c->g = g;
+		open_json_object(NULL);
+		print_string(PRINT_ANY, "object", "not applied: %s", n->object);
+		print_string(PRINT_ANY, "key", " %s", n->key);
+		print_uint(PRINT_ANY, "line", " (line %u): ", n->line);
+		print_string(PRINT_ANY, "why", "%s\n", n->why);
+		close_json_object();
 	}
 	close_json_array();
-	return 0;
 }
 
-static int compare_changes(const void *a, const void *b)
-{
-	const struct change *x = a, *y = b;
-
-	if (x->op != y->op)
-		return (int)x->op - (int)y->op;
-	return (x->seq > y->seq) - (x->seq < y->seq);
-}
-
-static json_t *change_request(const struct change *c)
-{
-	char addr[INET6_ADDRSTRLEN];
-
-	switch (c->op) {
-	case CHANGE_GROUP_DEL:
-		return proto_pack_group_del_req(c->name);
-	case CHANGE_IFACE_DETACH:
-		return proto_pack_iface_detach_req(c->name);
-	case CHANGE_IFACE_ATTACH: {
-		struct proto_iface_attach_req req = {
-			.ifname = c->name,
-			.xdp_mode = c->ifc->xdp_mode,
-			.steer = c->ifc->steer,
-			.cpus_given = c->ifc->cpus_line,
-			.ncpus = c->ifc->ncpus,
-		};
-
-		memcpy(req.cpus, c->ifc->cpus, sizeof(req.cpus));
-		return proto_pack_iface_attach_req(&req);
-	}
-	case CHANGE_GROUP_ADD: {
-		struct proto_group_add_req req = {
-			.name = c->name,
-			.addr = addr,
-			.port = c->g->port,
-			.kind = c->g->kind,
-		};
-
-		inet_ntop(c->g->addr.af, c->g->addr.bytes, addr, sizeof(addr));
-		return proto_pack_group_add_req(&req);
-	}
-	}
-	return NULL;
-}
-
-/* After steerd refused change stop: what was applied before it. */
-static void report_stop(const struct apply_plan *plan, size_t stop)
+/* After steerd refused change stop (printed): what was applied before it. */
+static void report_stop(const struct config_plan *plan, size_t stop)
 {
 	char done[512] = "";
 	size_t len = 0;
 
 	for (size_t i = 0; i < stop && len < sizeof(done); i++)
 		len += snprintf(done + len, sizeof(done) - len, "%s%s %s",
-				i ? ", " : "", change_verbs[plan->changes[i].op],
+				i ? ", " : "",
+				config_change_verb(plan->changes[i].op),
 				plan->changes[i].name);
 	fprintf(stderr,
 		"steerctl: apply stopped at '%s %s'; %s%s; not applied: the "
 		"%zu change%s from there\n",
-		change_verbs[plan->changes[stop].op], plan->changes[stop].name,
-		stop ? "applied before it: " : "nothing was applied",
-		done, plan->nchanges - stop,
-		plan->nchanges - stop == 1 ? "" : "s");
+		config_change_verb(plan->changes[stop].op),
+		plan->changes[stop].name,
+		stop ? "applied before it: " : "nothing was applied", done,
+		plan->nchanges - stop, plan->nchanges - stop == 1 ? "" : "s");
 }
 
-static int apply_changes(int sock, struct apply_plan *plan)
+static int apply_changes(int sock, struct config_plan *plan)
 {
 	int ret;
 
 	for (size_t i = 0; i < plan->nchanges; i++) {
-		ret = client_call(sock, change_request(&plan->changes[i]),
-				  NULL);
+		struct config_change *c = &plan->changes[i];
+
+		ret = client_call(sock, json_incref(c->req), NULL);
 		if (ret) {
 			report_stop(plan, i);
 			return ret;
 		}
-		plan->changes[i].applied = true;
+		c->applied = true;
 	}
 	return 0;
 }
 
-static void print_changes(const struct apply_plan *plan, bool dry_run)
+static void print_changes(const struct config_plan *plan, bool dry_run)
 {
 	size_t applied = 0;
 
 	open_json_array("changes");
 	for (size_t i = 0; i < plan->nchanges; i++) {
-		const struct change *c = &plan->changes[i];
+		const struct config_change *c = &plan->changes[i];
 
 		applied += c->applied;
 		open_json_object(NULL);
-		print_string(PRINT_ANY, "action", "%s", change_verbs[c->op]);
+		print_string(PRINT_ANY, "action", "%s",
+			     config_change_verb(c->op));
 		print_string(PRINT_ANY, "name", " %s", c->name);
 		print_string(PRINT_ANY, "why", ": %s", c->why);
 		print_bool(PRINT_JSON, "applied", NULL, c->applied);
@@ -507,15 +237,6 @@ static void print_changes(const struct apply_plan *plan, bool dry_run)
 		print_uint(PRINT_FP, NULL, "applied %u changes\n", applied);
 }
 
-static void plan_free(struct apply_plan *plan)
-{
-	free(plan->changes);
-	free(plan->ifaces);
-	free(plan->groups);
-	json_decref(plan->ifaces_reply);
-	json_decref(plan->groups_reply);
-}
-
 int do_apply(int argc, char **argv)
 {
 	const char *file = NULL, *file_short = NULL;
@@ -526,7 +247,8 @@ int do_apply(int argc, char **argv)
 		CLI_OPT_FLAG("--dry-run", &dry_run),
 		CLI_OPT_END,
 	};
-	struct apply_plan plan = { 0 };
+	struct config_plan plan = { 0 };
+	struct running run = { 0 };
 	struct steer_config cfg;
 	int sock, ret;
 
@@ -553,23 +275,27 @@ int do_apply(int argc, char **argv)
 		ret = sock;
 		goto out_config;
 	}
-	ret = read_running(sock, &plan);
+	ret = read_running(sock, &run);
 	if (ret)
 		goto out_close;
+	ret = config_plan_make(&cfg, run.groups, run.ngroups, run.ifaces,
+			       run.nifaces, &plan);
+	if (ret) {
+		print_err("out of memory planning the changes");
+		goto out_plan;
+	}
 
 	print_string(PRINT_JSON, "file", NULL, file);
 	print_bool(PRINT_JSON, "dry_run", NULL, dry_run);
-	ret = plan_changes(&plan, &cfg);
-	if (ret)
-		goto out_close;
-	qsort(plan.changes, plan.nchanges, sizeof(*plan.changes),
-	      compare_changes);
+	print_notes(&plan);
 	if (!dry_run)
 		ret = apply_changes(sock, &plan);
 	print_changes(&plan, dry_run);
+out_plan:
+	config_plan_free(&plan);
 out_close:
 	close(sock);
-	plan_free(&plan);
+	running_free(&run);
 out_config:
 	config_free(&cfg);
 	return ret;

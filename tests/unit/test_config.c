@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "lib/config.h"
+#include "lib/config_plan.h"
 #include "steer_abi.h"
 
 /* Fails unless cfg has an error of line whose message contains phrase. */
@@ -210,6 +211,78 @@ static void test_file(void **state)
 	config_free(&cfg);
 }
 
+/* The plan against a running state: order, replacements, notes, no-op. */
+static void test_plan(void **state)
+{
+	static const char text[] = "[iface eth0]\n" /* 1 */
+				   "steer = rss\n"
+				   "indir = 4\n" /* 3 */
+				   "[iface eth1]\n"
+				   "[group web]\n" /* 5 */
+				   "listen = 198.18.0.1:80\n"
+				   "[group dns]\n"
+				   "listen = 198.18.0.1:53\n"
+				   "proto = udp\n"; /* 9 */
+	const struct proto_group groups[] = {
+		{ .name = "web", .addr = "198.18.0.1", .port = 81,
+		  .kind = "reuseport" },
+		{ .name = "old", .addr = "198.18.0.1", .port = 82,
+		  .kind = "reuseport" },
+	};
+	const struct proto_iface ifaces[] = {
+		{ .name = "eth0", .xdp_mode = "native", .steer = "cpu",
+		  .key = "" },
+		{ .name = "eth1", .xdp_mode = "native", .steer = "cpu",
+		  .key = "" },
+	};
+	static const struct {
+		enum config_change_op op;
+		const char *name;
+		const char *cmd;
+	} want[] = {
+		{ CONFIG_GROUP_DEL, "old", "group_del" },
+		{ CONFIG_GROUP_DEL, "web", "group_del" },
+		{ CONFIG_IFACE_DETACH, "eth0", "iface_detach" },
+		{ CONFIG_IFACE_ATTACH, "eth0", "iface_attach" },
+		{ CONFIG_GROUP_ADD, "web", "group_add" },
+	};
+	struct proto_group same = groups[0];
+	struct proto_iface now[2] = { ifaces[0], ifaces[1] };
+	struct steer_config cfg;
+	struct config_plan plan;
+
+	assert_int_equal(config_load_string(text, &cfg), 0);
+	assert_int_equal(config_plan_make(&cfg, groups, 2, ifaces, 2, &plan),
+			 0);
+	assert_int_equal(plan.nchanges, sizeof(want) / sizeof(want[0]));
+	for (size_t i = 0; i < plan.nchanges; i++) {
+		assert_int_equal(plan.changes[i].op, want[i].op);
+		assert_string_equal(plan.changes[i].name, want[i].name);
+		assert_string_equal(json_string_value(json_object_get(
+					    plan.changes[i].req, "cmd")),
+				    want[i].cmd);
+	}
+	assert_string_equal(plan.changes[1].why,
+			    "listens on 198.18.0.1 port 81, not the file's");
+	assert_string_equal(plan.changes[2].why,
+			    "steer cpu running, rss in the file");
+	/* indir on eth0 (line 3) and proto udp on dns (line 9). */
+	assert_int_equal(plan.nnotes, 2);
+	assert_string_equal(plan.notes[0].object, "iface eth0");
+	assert_int_equal(plan.notes[0].line, 3);
+	assert_string_equal(plan.notes[1].key, "proto");
+	assert_int_equal(plan.notes[1].line, 9);
+	config_plan_free(&plan);
+
+	/* What the file says, running: nothing to do. */
+	same.port = 80;
+	now[0].steer = "rss";
+	assert_int_equal(config_plan_make(&cfg, &same, 1, now, 2, &plan), 0);
+	assert_int_equal(plan.nchanges, 0);
+	config_plan_free(&plan);
+	config_free(&cfg);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -217,6 +290,7 @@ int main(void)
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_long_lines),
 		cmocka_unit_test(test_file),
+		cmocka_unit_test(test_plan),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
