@@ -318,8 +318,14 @@ format:
 check-format:
 	$(Q)clang-format --dry-run --Werror $(C_SOURCES)
 
+# systemd reads units from PREFIX/lib/systemd/system for /usr and /usr/local.
+SYSTEMD_UNITDIR ?= $(PREFIX)/lib/systemd/system
+BASH_COMPLETIONDIR ?= $(PREFIX)/share/bash-completion/completions
+
 install: $(PROGRAMS) $(LIBSTEER)
-	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man8
+	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man8 \
+		$(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(SYSTEMD_UNITDIR) \
+		$(DESTDIR)$(BASH_COMPLETIONDIR)
 	install -m 0755 $(PROGRAMS) $(DESTDIR)$(PREFIX)/sbin/
 	install -d $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/lib/pkgconfig \
 		$(DESTDIR)$(PREFIX)/include/steer
@@ -333,6 +339,13 @@ install: $(PROGRAMS) $(LIBSTEER)
 		$(DESTDIR)$(PREFIX)/include/steer/
 	install -m 0644 $(wildcard docs/man/*.8) \
 		$(DESTDIR)$(PREFIX)/share/man/man8/
+	install -m 0644 $(wildcard docs/man/*.5) \
+		$(DESTDIR)$(PREFIX)/share/man/man5/
+	sed 's|@SBINDIR@|$(PREFIX)/sbin|' ctrl/steerd/steerd.service \
+		> $(DESTDIR)$(SYSTEMD_UNITDIR)/steerd.service
+	chmod 0644 $(DESTDIR)$(SYSTEMD_UNITDIR)/steerd.service
+	install -m 0644 ctrl/steerctl/steerctl.bash \
+		$(DESTDIR)$(BASH_COMPLETIONDIR)/steerctl
 
 # libFuzzer harnesses (tests/fuzz/fuzz_NAME.c) over the netlink reply
 # parsers and the /proc/interrupts scan, each run FUZZ_TIME seconds from a
