@@ -56,7 +56,8 @@ int bpf_probe_reuseport_migrate(void)
 {
 	const struct bpf_insn insns[] = {
 		/* r0 = SK_PASS; exit */
-		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0,
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K,
+		  .dst_reg = BPF_REG_0,
 		  .imm = SK_PASS },
 		{ .code = BPF_JMP | BPF_EXIT },
 	};

@@ -47,8 +47,7 @@ int nic_driver(const char *ifname, char *drv, size_t size)
 	return ret;
 }
 
-int nic_rss_sizes(const char *ifname, uint32_t *indir_size,
-		  uint32_t *key_size)
+int nic_rss_sizes(const char *ifname, uint32_t *indir_size, uint32_t *key_size)
 {
 	/* Both sizes 0: the kernel fills them in and copies no table. */
 	struct ethtool_rxfh rxfh = { .cmd = ETHTOOL_GRSSH };

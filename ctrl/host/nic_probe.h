@@ -18,8 +18,7 @@
 int nic_driver(const char *ifname, char *drv, size_t size);
 
 /* Sizes of the RSS indirection table and hash key as ethtool -x reads them. */
-int nic_rss_sizes(const char *ifname, uint32_t *indir_size,
-		  uint32_t *key_size);
+int nic_rss_sizes(const char *ifname, uint32_t *indir_size, uint32_t *key_size);
 
 /* Whether transmit checksum offload (ethtool -k: tx-checksumming) is on. */
 int nic_tx_csum(const char *ifname, bool *on);

@@ -243,8 +243,9 @@ static bool key_again(struct config_reader *rd, const char *key,
 		      unsigned int *key_line)
 {
 	if (*key_line) {
-		config_error(rd->cfg, rd->line, "%s given twice (first on line %u)",
-			     key, *key_line);
+		config_error(rd->cfg, rd->line,
+			     "%s given twice (first on line %u)", key,
+			     *key_line);
 		return true;
 	}
 	*key_line = rd->line;

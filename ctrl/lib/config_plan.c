@@ -61,8 +61,7 @@ static struct config_change *add_change(struct planner *p,
 }
 
 /* Stores req in c; a request that could not be built fails the plan. */
-static void set_request(struct planner *p, struct config_change *c,
-			json_t *req)
+static void set_request(struct planner *p, struct config_change *c, json_t *req)
 {
 	c->req = req;
 	if (!req && !p->err)
@@ -133,9 +132,9 @@ static const char *iface_differs(const struct config_iface *ifc,
 	else if (strcmp(run->xdp_mode, mode))
 		snprintf(why, size, "xdp-mode %s running, %s in the file",
 			 run->xdp_mode, mode);
-	else if (ifc->cpus_line &&
-		 (run->ncpus != ifc->ncpus ||
-		  memcmp(run->cpus, ifc->cpus, ifc->ncpus * sizeof(*run->cpus))))
+	else if (ifc->cpus_line && (run->ncpus != ifc->ncpus ||
+				    memcmp(run->cpus, ifc->cpus,
+					   ifc->ncpus * sizeof(*run->cpus))))
 		snprintf(why, size,
 			 "other CPUs running (%u) than in the file (%u, line "
 			 "%u)",
@@ -297,9 +296,8 @@ static void plan_groups(struct planner *p, const struct steer_config *cfg)
 static void sort_changes(struct config_plan *plan)
 {
 	for (size_t i = 1; i < plan->nchanges; i++)
-		for (size_t j = i; j && plan->changes[j - 1].op >
-					       plan->changes[j].op;
-		     j--) {
+		for (size_t j = i;
+		     j && plan->changes[j - 1].op > plan->changes[j].op; j--) {
 			struct config_change t = plan->changes[j];
 
 			plan->changes[j] = plan->changes[j - 1];

@@ -36,8 +36,7 @@ int notify_send(const char *state)
 	if (path[0] == '@')
 		sa.sun_path[0] = '\0';
 	/* An abstract name's length is all there is; a path ends at NUL. */
-	salen = offsetof(struct sockaddr_un, sun_path) + len +
-		(path[0] == '/');
+	salen = offsetof(struct sockaddr_un, sun_path) + len + (path[0] == '/');
 
 	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)

@@ -203,8 +203,9 @@ static void check_rps(struct doctor *d, const char *ifname,
 		       "packets off the CPU steer chose",
 		       rps, rfs, rx_queues);
 	else
-		report(d, DOCTOR_OK, name, NULL, "RPS and RFS off on its %u "
-						 "queues",
+		report(d, DOCTOR_OK, name, NULL,
+		       "RPS and RFS off on its %u "
+		       "queues",
 		       rx_queues);
 }
 
@@ -264,8 +265,7 @@ static void check_rss(struct doctor *d, const char *ifname, const char *steer)
 	err = nic_rss_sizes(ifname, &indir, &key);
 	if (!err && indir && key)
 		report(d, DOCTOR_OK, name, NULL,
-		       "indirection table of %u, key of %u bytes", indir,
-		       key);
+		       "indirection table of %u, key of %u bytes", indir, key);
 	else if (!strcmp(steer, "rss"))
 		report(d, DOCTOR_FAIL, name,
 		       "steer = cpu for this interface (steerctl iface attach "

@@ -148,7 +148,7 @@ static void test_apply_changes(void **state)
 
 	/* JSON: the changes, each with whether it was applied. */
 	write_conf("");
-	assert_int_equal(apply("") , 0);
+	assert_int_equal(apply(""), 0);
 	assert_int_equal(env_steerctl("-j apply --dry-run -f /dev/null", out,
 				      sizeof(out)),
 			 0);

@@ -54,10 +54,10 @@ static const char *result(const char *check)
 	json_t *c;
 	size_t i;
 
-	json_array_foreach(json_object_get(doc, "checks"), i, c)
-		if (!strcmp(json_string_value(json_object_get(c, "check")),
-			    check))
-			return json_string_value(json_object_get(c, "result"));
+	json_array_foreach(json_object_get(doc, "checks"), i, c) if (
+		!strcmp(json_string_value(json_object_get(c, "check")),
+			check)) return json_string_value(json_object_get(c,
+									 "result"));
 	fail_msg("no check '%s' in: %s", check, out);
 	return NULL;
 }
@@ -67,10 +67,8 @@ static const char *field(const char *check, const char *key)
 	json_t *c;
 	size_t i;
 
-	json_array_foreach(json_object_get(doc, "checks"), i, c)
-		if (!strcmp(json_string_value(json_object_get(c, "check")),
-			    check))
-			return json_string_value(json_object_get(c, key)) ?: "";
+	json_array_foreach(json_object_get(doc, "checks"), i, c) if (!strcmp(json_string_value(json_object_get(c, "check")), check)) return json_string_value(json_object_get(c, key)) ?:
+		"";
 	return "";
 }
 
@@ -86,29 +84,26 @@ static void test_kernel_probes(void **state)
 	doctor("");
 	assert_string_equal(result("btf"),
 			    verdict(!access("/sys/kernel/btf/vmlinux", R_OK)));
-	assert_string_equal(
-		result("cpumap"),
-		verdict(libbpf_probe_bpf_map_type(BPF_MAP_TYPE_CPUMAP, NULL) ==
-			1));
-	assert_string_equal(
-		result("sockhash"),
-		verdict(libbpf_probe_bpf_map_type(BPF_MAP_TYPE_SOCKHASH,
-						  NULL) == 1));
+	assert_string_equal(result("cpumap"),
+			    verdict(libbpf_probe_bpf_map_type(
+					    BPF_MAP_TYPE_CPUMAP, NULL) == 1));
+	assert_string_equal(result("sockhash"),
+			    verdict(libbpf_probe_bpf_map_type(
+					    BPF_MAP_TYPE_SOCKHASH, NULL) == 1));
 	if (libbpf_probe_bpf_map_type(BPF_MAP_TYPE_XSKMAP, NULL) == 1)
 		assert_string_equal(result("xskmap"), "ok");
 	else
 		assert_string_equal(result("xskmap"), "warn");
 	/* select-or-migrate and the sysctl came in the same release (5.14). */
-	assert_string_equal(result("reuseport migrate"),
-			    verdict(!access("/proc/sys/net/ipv4/tcp_migrate_req",
-					    F_OK)));
+	assert_string_equal(
+		result("reuseport migrate"),
+		verdict(!access("/proc/sys/net/ipv4/tcp_migrate_req", F_OK)));
 	/* The counts are those of the lines. */
-	assert_int_equal(json_integer_value(json_object_get(doc, "ok")) +
-				 json_integer_value(json_object_get(doc,
-								    "warn")) +
-				 json_integer_value(json_object_get(doc,
-								    "fail")),
-			 json_array_size(json_object_get(doc, "checks")));
+	assert_int_equal(
+		json_integer_value(json_object_get(doc, "ok")) +
+			json_integer_value(json_object_get(doc, "warn")) +
+			json_integer_value(json_object_get(doc, "fail")),
+		json_array_size(json_object_get(doc, "checks")));
 }
 
 /* The sysctl of this namespace, read fresh each run. */

@@ -224,15 +224,23 @@ static void test_plan(void **state)
 				   "listen = 198.18.0.1:53\n"
 				   "proto = udp\n"; /* 9 */
 	const struct proto_group groups[] = {
-		{ .name = "web", .addr = "198.18.0.1", .port = 81,
+		{ .name = "web",
+		  .addr = "198.18.0.1",
+		  .port = 81,
 		  .kind = "reuseport" },
-		{ .name = "old", .addr = "198.18.0.1", .port = 82,
+		{ .name = "old",
+		  .addr = "198.18.0.1",
+		  .port = 82,
 		  .kind = "reuseport" },
 	};
 	const struct proto_iface ifaces[] = {
-		{ .name = "eth0", .xdp_mode = "native", .steer = "cpu",
+		{ .name = "eth0",
+		  .xdp_mode = "native",
+		  .steer = "cpu",
 		  .key = "" },
-		{ .name = "eth1", .xdp_mode = "native", .steer = "cpu",
+		{ .name = "eth1",
+		  .xdp_mode = "native",
+		  .steer = "cpu",
 		  .key = "" },
 	};
 	static const struct {
