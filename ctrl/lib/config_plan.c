@@ -333,11 +333,45 @@ int config_plan_make(const struct steer_config *cfg,
 	return p.err;
 }
 
+int config_plan_replies(const struct steer_config *cfg, json_t *groups_reply,
+			json_t *ifaces_reply, struct proto_read *rd,
+			struct config_plan *plan)
+{
+	struct proto_group *groups = NULL;
+	struct proto_iface *ifaces = NULL;
+	size_t ngroups = 0, nifaces = 0;
+	void *items;
+	int ret;
+
+	memset(plan, 0, sizeof(*plan));
+	if (!proto_unpack_list(rd, groups_reply, "groups", sizeof(*groups),
+			       proto_unpack_group, &items, &ngroups))
+		groups = items;
+	if (!rd->err &&
+	    !proto_unpack_list(rd, ifaces_reply, "ifaces", sizeof(*ifaces),
+			       proto_unpack_iface, &items, &nifaces))
+		ifaces = items;
+	if (rd->err) {
+		free(groups);
+		return rd->err;
+	}
+	ret = config_plan_make(cfg, groups, ngroups, ifaces, nifaces, plan);
+	plan->groups = groups;
+	plan->ifaces = ifaces;
+	plan->groups_reply = json_incref(groups_reply);
+	plan->ifaces_reply = json_incref(ifaces_reply);
+	return ret;
+}
+
 void config_plan_free(struct config_plan *plan)
 {
 	for (size_t i = 0; i < plan->nchanges; i++)
 		json_decref(plan->changes[i].req);
 	free(plan->changes);
 	free(plan->notes);
+	free(plan->groups);
+	free(plan->ifaces);
+	json_decref(plan->groups_reply);
+	json_decref(plan->ifaces_reply);
 	memset(plan, 0, sizeof(*plan));
 }

@@ -48,6 +48,10 @@ struct config_plan {
 	size_t nchanges;
 	struct config_note *notes;
 	size_t nnotes;
+	/* config_plan_replies(): the replies and lists the names borrow. */
+	json_t *groups_reply, *ifaces_reply;
+	struct proto_group *groups;
+	struct proto_iface *ifaces;
 };
 
 /* "delete group", "detach iface", "attach iface", "add group". */
@@ -65,6 +69,17 @@ int config_plan_make(const struct steer_config *cfg,
 		     const struct proto_group *groups, size_t ngroups,
 		     const struct proto_iface *ifaces, size_t nifaces,
 		     struct config_plan *plan);
+
+/*
+ * config_plan_make() from steerd's replies to group_list and iface_show,
+ * as they come off the control socket (steerctl apply) or out of steerd's
+ * own command table (steerd --config): unpacks them, recording a malformed
+ * reply in rd (proto_read_init() it) and returning rd->err, and plans. The
+ * plan keeps a reference to both replies: its names are theirs.
+ */
+int config_plan_replies(const struct steer_config *cfg, json_t *groups_reply,
+			json_t *ifaces_reply, struct proto_read *rd,
+			struct config_plan *plan);
 
 void config_plan_free(struct config_plan *plan);
 

@@ -26,15 +26,6 @@
 /* Room for every config error, one line each, in one message. */
 #define ERRORS_TEXT_MAX (CONFIG_ERRORS_MAX * (PARSE_ERR_MAX + 96))
 
-/* steerd's state; the replies own the strings of the unpacked lists. */
-struct running {
-	json_t *groups_reply, *ifaces_reply;
-	struct proto_group *groups;
-	size_t ngroups;
-	struct proto_iface *ifaces;
-	size_t nifaces;
-};
-
 static int apply_usage(void)
 {
 	printf("Usage: " APPLY_SYNOPSIS "\n"
@@ -113,42 +104,30 @@ static int refuse_file(const char *path, const struct steer_config *cfg)
 	return -EINVAL;
 }
 
-static int read_running(int sock, struct running *run)
+/* steerd's groups and interfaces, and the plan that makes them cfg's. */
+static int plan_against_steerd(int sock, const struct steer_config *cfg,
+			       struct config_plan *plan)
 {
+	json_t *groups = NULL, *ifaces = NULL;
 	struct proto_read rd;
-	void *items;
 	int ret;
 
-	ret = client_call(sock, proto_pack_group_list_req(),
-			  &run->groups_reply);
+	ret = client_call(sock, proto_pack_group_list_req(), &groups);
+	if (!ret)
+		ret = client_call(sock, proto_pack_iface_show_req(NULL),
+				  &ifaces);
 	if (ret)
-		return ret;
+		goto out;
 	proto_read_init(&rd);
-	if (proto_unpack_list(&rd, run->groups_reply, "groups",
-			      sizeof(struct proto_group), proto_unpack_group,
-			      &items, &run->ngroups))
-		return client_bad_reply("group_list", &rd);
-	run->groups = items;
-
-	ret = client_call(sock, proto_pack_iface_show_req(NULL),
-			  &run->ifaces_reply);
-	if (ret)
-		return ret;
-	proto_read_init(&rd);
-	if (proto_unpack_list(&rd, run->ifaces_reply, "ifaces",
-			      sizeof(struct proto_iface), proto_unpack_iface,
-			      &items, &run->nifaces))
-		return client_bad_reply("iface_show", &rd);
-	run->ifaces = items;
-	return 0;
-}
-
-static void running_free(struct running *run)
-{
-	free(run->ifaces);
-	free(run->groups);
-	json_decref(run->ifaces_reply);
-	json_decref(run->groups_reply);
+	ret = config_plan_replies(cfg, groups, ifaces, &rd, plan);
+	if (rd.err)
+		ret = client_bad_reply("group_list or iface_show", &rd);
+	else if (ret)
+		print_err("out of memory planning the changes");
+out:
+	json_decref(ifaces);
+	json_decref(groups);
+	return ret;
 }
 
 static void print_notes(const struct config_plan *plan)
@@ -248,7 +227,6 @@ int do_apply(int argc, char **argv)
 		CLI_OPT_END,
 	};
 	struct config_plan plan = { 0 };
-	struct running run = { 0 };
 	struct steer_config cfg;
 	int sock, ret;
 
@@ -275,15 +253,9 @@ int do_apply(int argc, char **argv)
 		ret = sock;
 		goto out_config;
 	}
-	ret = read_running(sock, &run);
+	ret = plan_against_steerd(sock, &cfg, &plan);
 	if (ret)
-		goto out_close;
-	ret = config_plan_make(&cfg, run.groups, run.ngroups, run.ifaces,
-			       run.nifaces, &plan);
-	if (ret) {
-		print_err("out of memory planning the changes");
 		goto out_plan;
-	}
 
 	print_string(PRINT_JSON, "file", NULL, file);
 	print_bool(PRINT_JSON, "dry_run", NULL, dry_run);
@@ -293,9 +265,7 @@ int do_apply(int argc, char **argv)
 	print_changes(&plan, dry_run);
 out_plan:
 	config_plan_free(&plan);
-out_close:
 	close(sock);
-	running_free(&run);
 out_config:
 	config_free(&cfg);
 	return ret;

@@ -291,6 +291,53 @@ static void test_plan(void **state)
 	config_free(&cfg);
 }
 
+/* From steerd's replies as packed on the wire, and a malformed one. */
+static void test_plan_replies(void **state)
+{
+	const struct proto_group web = { .name = "web",
+					 .addr = "198.18.0.1",
+					 .port = 80,
+					 .kind = "reuseport" };
+	const struct proto_group old = { .name = "old",
+					 .addr = "198.18.0.1",
+					 .port = 81,
+					 .kind = "reuseport" };
+	json_t *groups = json_array(), *ifaces = json_array();
+	json_t *groups_reply, *ifaces_reply, *bad;
+	struct steer_config cfg;
+	struct config_plan plan;
+	struct proto_read rd;
+
+	assert_int_equal(config_load_string("[group web]\n"
+					    "listen = 198.18.0.1:80\n",
+					    &cfg),
+			 0);
+	json_array_append_new(groups, proto_pack_group(&web));
+	json_array_append_new(groups, proto_pack_group(&old));
+	groups_reply = proto_pack_group_list_reply(groups);
+	ifaces_reply = proto_pack_iface_show_reply(ifaces);
+	proto_read_init(&rd);
+	assert_int_equal(config_plan_replies(&cfg, groups_reply, ifaces_reply,
+					     &rd, &plan),
+			 0);
+	/* The replies may go: the plan holds what its names point into. */
+	json_decref(groups_reply);
+	assert_int_equal(plan.nchanges, 1);
+	assert_int_equal(plan.changes[0].op, CONFIG_GROUP_DEL);
+	assert_string_equal(plan.changes[0].name, "old");
+	config_plan_free(&plan);
+
+	bad = json_pack("{s:i, s:b}", "v", 1, "ok", 1);
+	proto_read_init(&rd);
+	assert_true(config_plan_replies(&cfg, bad, ifaces_reply, &rd, &plan) <
+		    0);
+	assert_non_null(strstr(rd.msg, "groups"));
+	config_plan_free(&plan);
+	json_decref(bad);
+	json_decref(ifaces_reply);
+	config_free(&cfg);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -299,6 +346,7 @@ int main(void)
 		cmocka_unit_test(test_long_lines),
 		cmocka_unit_test(test_file),
 		cmocka_unit_test(test_plan),
+		cmocka_unit_test(test_plan_replies),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -48,7 +48,8 @@ static void expect_datagram(int fd, const char *want)
 
 static void test_path_socket(void **state)
 {
-	char path[] = "/tmp/steer-test-notify-XXXXXX";
+	/* Room for the "/s" appended to the directory. */
+	char path[64] = "/tmp/steer-test-notify-XXXXXX";
 	int fd;
 
 	assert_non_null(mkdtemp(path));
