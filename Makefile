@@ -51,7 +51,9 @@ LIBS_LIB := $(call pkg_libs,jansson)
 LIBS_NETLINK := $(call pkg_libs,libmnl)
 LIBS_DATAPLANE := $(call pkg_libs,libxdp libbpf)
 LIBS_TEST := $(call pkg_libs,cmocka)
-LIBS_ALL := $(LIBS_DATAPLANE) $(LIBS_NETLINK) $(LIBS_LIB)
+# steer.conf's reader (ctrl/lib/config.c): steerctl, steerd and tests only.
+LIBS_CONFIG := $(call pkg_libs,inih)
+LIBS_ALL := $(LIBS_DATAPLANE) $(LIBS_NETLINK) $(LIBS_LIB) $(LIBS_CONFIG)
 
 BPF_CFLAGS := -target bpf -O2 -g -Wall -Werror -D__bpf__ \
 	      -D__TARGET_ARCH_x86 -Ixdp -I$(O)
@@ -213,9 +215,9 @@ $(STEERD): $(call objs,$(STEERD_SRCS)) $(DATAPLANE_A) $(NETLINK_A) \
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_ALL)
 
-$(STEERCTL): $(call objs,$(STEERCTL_SRCS)) $(LIB_A)
+$(STEERCTL): $(call objs,$(STEERCTL_SRCS)) $(HOST_A) $(LIB_A)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_LIB)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_LIB) $(LIBS_CONFIG)
 
 $(UNIT_TESTS): $(O)/tests/unit/%: $(O)/tests/unit/%.o \
 		$(call objs,$(call test_support,unit)) $(TEST_LIB_OBJS) \
@@ -316,8 +318,14 @@ format:
 check-format:
 	$(Q)clang-format --dry-run --Werror $(C_SOURCES)
 
+# systemd reads units from PREFIX/lib/systemd/system for /usr and /usr/local.
+SYSTEMD_UNITDIR ?= $(PREFIX)/lib/systemd/system
+BASH_COMPLETIONDIR ?= $(PREFIX)/share/bash-completion/completions
+
 install: $(PROGRAMS) $(LIBSTEER)
-	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man8
+	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man8 \
+		$(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(SYSTEMD_UNITDIR) \
+		$(DESTDIR)$(BASH_COMPLETIONDIR)
 	install -m 0755 $(PROGRAMS) $(DESTDIR)$(PREFIX)/sbin/
 	install -d $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/lib/pkgconfig \
 		$(DESTDIR)$(PREFIX)/include/steer
@@ -331,6 +339,13 @@ install: $(PROGRAMS) $(LIBSTEER)
 		$(DESTDIR)$(PREFIX)/include/steer/
 	install -m 0644 $(wildcard docs/man/*.8) \
 		$(DESTDIR)$(PREFIX)/share/man/man8/
+	install -m 0644 $(wildcard docs/man/*.5) \
+		$(DESTDIR)$(PREFIX)/share/man/man5/
+	sed 's|@SBINDIR@|$(PREFIX)/sbin|' ctrl/steerd/steerd.service \
+		> $(DESTDIR)$(SYSTEMD_UNITDIR)/steerd.service
+	chmod 0644 $(DESTDIR)$(SYSTEMD_UNITDIR)/steerd.service
+	install -m 0644 ctrl/steerctl/steerctl.bash \
+		$(DESTDIR)$(BASH_COMPLETIONDIR)/steerctl
 
 # libFuzzer harnesses (tests/fuzz/fuzz_NAME.c) over the netlink reply
 # parsers and the /proc/interrupts scan, each run FUZZ_TIME seconds from a
