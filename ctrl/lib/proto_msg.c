@@ -457,6 +457,25 @@ int proto_unpack_register_req(struct proto_read *rd, const json_t *msg,
 	return UNPACK(rd, msg, register_req, req);
 }
 
+#define T struct proto_xsk_register_req
+static const struct field xsk_register_req[] = {
+	FIELD("group", F_STR, T, group),
+	FIELD("ifname", F_STR, T, ifname),
+	FIELD("queue", F_U32, T, queue),
+};
+#undef T
+
+json_t *proto_pack_xsk_register_req(const struct proto_xsk_register_req *req)
+{
+	return PACK(proto_request("xsk_register"), xsk_register_req, req);
+}
+
+int proto_unpack_xsk_register_req(struct proto_read *rd, const json_t *msg,
+				  struct proto_xsk_register_req *req)
+{
+	return UNPACK(rd, msg, xsk_register_req, req);
+}
+
 /* drain: the group, the listener by one of three keys, then options. */
 #define T struct proto_drain_req
 static const struct field drain_req_group[] = {
@@ -677,6 +696,26 @@ int proto_unpack_register_reply(struct proto_read *rd, const json_t *msg,
 				struct proto_register_reply *r)
 {
 	return UNPACK(rd, msg, register_reply, r);
+}
+
+#define T struct proto_xsk_register_reply
+static const struct field xsk_register_reply[] = {
+	FIELD("cookie", F_U64, T, cookie),
+	FIELD("queue", F_U32, T, queue),
+	FIELD("cpu", F_U32, T, cpu),
+	FIELD("ifindex", F_U32, T, ifindex),
+};
+#undef T
+
+json_t *proto_pack_xsk_register_reply(const struct proto_xsk_register_reply *r)
+{
+	return REPLY(xsk_register_reply, r);
+}
+
+int proto_unpack_xsk_register_reply(struct proto_read *rd, const json_t *msg,
+				    struct proto_xsk_register_reply *r)
+{
+	return UNPACK(rd, msg, xsk_register_reply, r);
 }
 
 #define T struct proto_drain_reply

@@ -95,6 +95,19 @@ json_t *proto_pack_register_req(const struct proto_register_req *req);
 int proto_unpack_register_req(struct proto_read *rd, const json_t *msg,
 			      struct proto_register_req *req);
 
+/*
+ * xsk_register: an AF_XDP socket (its fd goes along) for the queue of an
+ * xsk group, bound to ifname's RX queue `queue`.
+ */
+struct proto_xsk_register_req {
+	const char *group;
+	const char *ifname;
+	uint32_t queue;
+};
+json_t *proto_pack_xsk_register_req(const struct proto_xsk_register_req *req);
+int proto_unpack_xsk_register_req(struct proto_read *rd, const json_t *msg,
+				  struct proto_xsk_register_req *req);
+
 /* drain: one listener, chosen by slot, pid or cookie. */
 enum proto_drain_by {
 	PROTO_DRAIN_SLOT,
@@ -216,6 +229,17 @@ struct proto_register_reply {
 json_t *proto_pack_register_reply(const struct proto_register_reply *r);
 int proto_unpack_register_reply(struct proto_read *rd, const json_t *msg,
 				struct proto_register_reply *r);
+
+/* xsk_register's reply: the socket's cookie, its queue and that queue's CPU. */
+struct proto_xsk_register_reply {
+	uint64_t cookie;
+	uint32_t queue;
+	uint32_t cpu;
+	uint32_t ifindex;
+};
+json_t *proto_pack_xsk_register_reply(const struct proto_xsk_register_reply *r);
+int proto_unpack_xsk_register_reply(struct proto_read *rd, const json_t *msg,
+				    struct proto_xsk_register_reply *r);
 
 /*
  * drain's reply: without wait {slot, state}; with wait, once the queue is
