@@ -254,7 +254,7 @@ $(LIBSTEER_SO): $(LIBSTEER_OBJS) $(LIB_PIC_A) userland/lib/libsteer.map
 	$(Q)$(CC) $(LDFLAGS) -shared -Wl,-soname,libsteer.so.0 \
 		-Wl,--version-script=userland/lib/libsteer.map \
 		-o $@.$(LIBSTEER_VERSION) $(LIBSTEER_OBJS) $(LIB_PIC_A) \
-		$(LIBS_LIB)
+		$(LIBS_DATAPLANE) $(LIBS_LIB)
 	$(Q)ln -sf libsteer.so.$(LIBSTEER_VERSION) $@.0
 	$(Q)ln -sf libsteer.so.$(LIBSTEER_VERSION) $@
 
@@ -271,7 +271,7 @@ $(EXAMPLES): $(O)/examples/%: \
 		$$(call objs,$$(call prog_srcs,userland/examples,%)) $(LIBSTEER_A)
 	$(call msg,LINK,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_LIB) -lpthread
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_DATAPLANE) $(LIBS_LIB) -lpthread
 
 # The runner prints every test's result and the summary line.
 test: all
