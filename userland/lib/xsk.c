@@ -23,6 +23,12 @@
 #define XSK_FRAME_SIZE_DEFAULT XSK_UMEM__DEFAULT_FRAME_SIZE
 #define XSK_FRAME_COUNT_DEFAULT 4096
 #define XSK_RING_SIZE_DEFAULT XSK_RING_CONS__DEFAULT_NUM_DESCS
+/*
+ * The kernel frees a closed socket's hold on its queue in deferred work, so
+ * a worker restarted at once can find the queue busy for a moment.
+ */
+#define XSK_BUSY_RETRY_MS 10
+#define XSK_BUSY_TRIES 50
 
 struct libsteer_xsk {
 	struct xsk_ring_prod fill, tx;
@@ -102,7 +108,7 @@ static int make_socket(struct libsteer_xsk *x, const char *ifname, int queue,
 	};
 	struct xdp_options xo;
 	socklen_t len = sizeof(xo);
-	int err;
+	int err, tries;
 
 	x->area_size = (size_t)o->frame_count * o->frame_size;
 	x->area = mmap(NULL, x->area_size, PROT_READ | PROT_WRITE,
@@ -118,8 +124,13 @@ static int make_socket(struct libsteer_xsk *x, const char *ifname, int queue,
 			     strerror(-err));
 		return err;
 	}
-	err = xsk_socket__create(&x->xsk, ifname, queue, x->umem, &x->rx,
-				 &x->tx, &scfg);
+	for (tries = 0; tries < XSK_BUSY_TRIES; tries++) {
+		err = xsk_socket__create(&x->xsk, ifname, queue, x->umem,
+					 &x->rx, &x->tx, &scfg);
+		if (err != -EBUSY)
+			break;
+		usleep(XSK_BUSY_RETRY_MS * 1000);
+	}
 	if (err) {
 		libsteer__pr(LIBSTEER_WARN,
 			     "binding an AF_XDP socket to %s queue %d: %s\n",

@@ -178,7 +178,9 @@ struct libsteer_xsk_opts {
  * group. Frames 0 to libsteer_xsk__rx_frames() - 1 start in the fill ring;
  * the others are free for the application (TX). NULL with errno set on
  * failure: ECONNREFUSED (steerd not running), ENOENT (no such group),
- * EBUSY (the queue has a socket), ENODEV (steer is not attached to
+ * EBUSY (the queue has a socket: steerd's slot, or a socket bound to the
+ * queue for longer than the half second libsteer waits for a closed one
+ * to let go), ENODEV (steer is not attached to
  * ifname), ERANGE (no such queue), others as the kernel or steerd says; a
  * message explains each.
  */
