@@ -7,7 +7,7 @@
  * thread per queue blasts crafted frames from an AF_XDP socket on the
  * peer's TX queue of the same number (xsk_sender.h); a worker thread per
  * queue takes them off its RX ring and hands the frames back to the fill
- * ring. Prints each program's median rate and
+ * ring, each thread pinned. Prints each program's median rate and
  * "xsk_rate_ratio <steer/default>".
  */
 #include <errno.h>
@@ -74,12 +74,28 @@ static atomic_bool running;
 static int nr_queues = 1;
 static struct frame_flow flow;
 
+/*
+ * Queue q's sender on CPU 2q and its worker on 2q + 1 (modulo the CPUs):
+ * on veth the receive path, XDP program and copy included, runs on the
+ * sender's CPU, so each side has a CPU of its own when there are enough.
+ */
+static int sender_cpu(int q)
+{
+	return (2 * q) % libbpf_num_possible_cpus();
+}
+
+static int worker_cpu(int q)
+{
+	return (2 * q + 1) % libbpf_num_possible_cpus();
+}
+
 static void *work(void *arg)
 {
 	struct worker *w = arg;
 	struct pollfd p = { .fd = xsk_socket__fd(w->xsk), .events = POLLIN };
 	__u32 ri, fi, n, i;
 
+	harness_pin(worker_cpu(w->queue));
 	while (running) {
 		n = xsk_ring_cons__peek(&w->rx, BATCH, &ri);
 		if (!n) {
@@ -107,6 +123,7 @@ static void *send_frames(void *arg)
 	struct frame_flow f = flow;
 	int i, n, next = 0;
 
+	harness_pin(sender_cpu(s->queue));
 	for (i = 0; i < FLOWS; i++) {
 		f.sport = 10000 + i;
 		len[i] = frame_syn4(frames[s->queue][i], sizeof(frames[0][0]),
