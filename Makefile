@@ -181,10 +181,14 @@ $(O)/%.skel.h: $(O)/%.bpf.o
 	$(Q)mv $@.tmp $@
 
 # Every C file compiles the same way; -MMD records what it includes.
-$(O)/%.o: %.c $(DEPS_STAMP) | $(SKELS)
+define compile
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+endef
+
+$(O)/%.o: %.c $(DEPS_STAMP) | $(SKELS)
+	$(compile)
 
 $(O)/pic/%.o: %.c $(DEPS_STAMP)
 	$(call msg,CC-PIC,$@)
@@ -247,10 +251,17 @@ $(O)/tools/bench_xsk: $(call objs,$(call prog_srcs,tools,bench_xsk) \
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_ALL) -lpthread
 
-# Other tools lean on ctrl/lib only.
-$(filter-out $(O)/tools/bench_xdp $(O)/tools/bench_xsk,$(TOOLS)): $(O)/tools/%: \
-		$$(call objs,$$(call prog_srcs,tools,%)) $(LIB_A)
+# Other tools lean on ctrl/lib only. Their objects go under $(O)/obj/:
+# $(O)/tools/NAME is the program, so it cannot also be a folder of objects.
+tool_objs = $(patsubst %.c,$(O)/obj/%.o,$(1))
+$(O)/obj/%.o: %.c $(DEPS_STAMP) | $(SKELS)
+	$(compile)
+
+$(filter-out $(O)/tools/bench_xdp $(O)/tools/bench_xsk,$(TOOLS)): \
+		$(O)/tools/%: $$(call tool_objs,$$(call prog_srcs,tools,%)) \
+		$(LIB_A)
 	$(call msg,LINK,$@)
+	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_LIB) -lpthread -lm
 
 $(LIBSTEER_A): $(LIBSTEER_OBJS) $(LIB_PIC_OBJS)

@@ -5,12 +5,14 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "parse.h"
+#include "rss_table.h"
 #include "steer_abi.h"
 
 #define PORT_MAX (STEER_PORTS - 1)
@@ -54,21 +56,33 @@ static bool is_digit(char c)
  * what follows. -EINVAL: no digit at *p; -ERANGE: above max. No message:
  * only the caller knows what the number is.
  */
-static int read_u32(const char **p, uint32_t max, uint32_t *val)
+static int read_u64(const char **p, uint64_t max, uint64_t *val)
 {
 	const char *s = *p;
-	uint64_t v = 0;
+	uint64_t v = 0, digit;
 
 	if (!is_digit(*s))
 		return -EINVAL;
 	for (; is_digit(*s); s++) {
-		v = v * 10 + (uint64_t)(*s - '0');
-		if (v > max)
+		digit = (uint64_t)(*s - '0');
+		/* v * 10 + digit > max, asked without overflowing. */
+		if (digit > max || v > (max - digit) / 10)
 			return -ERANGE;
+		v = v * 10 + digit;
 	}
 	*p = s;
 	*val = v;
 	return 0;
+}
+
+static int read_u32(const char **p, uint32_t max, uint32_t *val)
+{
+	uint64_t v;
+	int ret = read_u64(p, max, &v);
+
+	if (!ret)
+		*val = (uint32_t)v;
+	return ret;
 }
 
 int parse_u32(const char *s, uint32_t max, uint32_t *val, struct parse_err *err)
@@ -86,6 +100,28 @@ int parse_u32(const char *s, uint32_t max, uint32_t *val, struct parse_err *err)
 	if (ret || *p)
 		return parse_fail(err, "'%s' is not a decimal number 0-%u", s,
 				  max);
+	*val = v;
+	return 0;
+}
+
+int parse_u64(const char *s, uint64_t max, uint64_t *val, struct parse_err *err)
+{
+	const char *p = s;
+	uint64_t v;
+	int ret;
+
+	if (!*s)
+		return parse_fail(err,
+				  "empty value (expected a number 0-%" PRIu64
+				  ")",
+				  max);
+	ret = read_u64(&p, max, &v);
+	if (ret == -ERANGE)
+		return parse_fail(err, "'%s' is out of range 0-%" PRIu64, s,
+				  max);
+	if (ret || *p)
+		return parse_fail(
+			err, "'%s' is not a decimal number 0-%" PRIu64, s, max);
 	*val = v;
 	return 0;
 }
@@ -224,6 +260,143 @@ int parse_cpu_list(const char *s, uint32_t *cpus, size_t max, size_t *nr,
 	}
 	*nr = n;
 	return 0;
+}
+
+int parse_cpu_set(const char *s, cpu_set_t *set, struct parse_err *err)
+{
+	uint32_t cpus[STEER_MAX_CPUS];
+	size_t nr, i;
+	int ret;
+
+	_Static_assert(STEER_MAX_CPUS <= CPU_SETSIZE, "a CPU fits a cpu_set_t");
+	CPU_ZERO(set);
+	ret = parse_cpu_list(s, cpus, STEER_MAX_CPUS, &nr, err);
+	if (ret)
+		return ret;
+	for (i = 0; i < nr; i++)
+		CPU_SET(cpus[i], set);
+	return 0;
+}
+
+int parse_rss_key(const char *s, uint8_t *key, size_t *len,
+		  struct parse_err *err)
+{
+	*len = 0;
+	/* Too long is said below, with the lengths that are valid. */
+	if (parse_hex(s, key, STEER_RSS_KEY_MAX, len, err) &&
+	    *len <= STEER_RSS_KEY_MAX)
+		return -EINVAL;
+	if (!steer_rss_key_len_valid(*len))
+		return parse_fail(err,
+				  "an RSS key is %d or %d bytes, not %zu "
+				  "(ethtool -x shows a NIC's)",
+				  STEER_RSS_KEY_DEFAULT_LEN, STEER_RSS_KEY_MAX,
+				  *len);
+	return 0;
+}
+
+/* Reads "N,N,...": numbers 0..max, at most room of them. */
+static int read_u32_list(const char **p, uint32_t max, uint32_t *out,
+			 size_t room, size_t *nr)
+{
+	size_t n = 0;
+	int ret;
+
+	for (;;) {
+		if (n == room)
+			return -E2BIG;
+		ret = read_u32(p, max, &out[n]);
+		if (ret)
+			return ret;
+		n++;
+		if (**p != ',')
+			break;
+		(*p)++;
+	}
+	*nr = n;
+	return 0;
+}
+
+int parse_indir_table(const char *s, uint32_t *indir, size_t max, size_t *size,
+		      struct parse_err *err)
+{
+	const uint32_t queue_max = STEER_MAX_QUEUES - 1;
+	const char *p = s;
+	size_t n, i;
+	int ret;
+
+	if (!*s)
+		return parse_fail(err, "empty indirection table (e.g. 4 or "
+				       "0,1,0,1)");
+	ret = read_u32_list(&p, queue_max, indir, max, &n);
+	if (ret == -E2BIG)
+		return parse_fail(err, "'%s' has more than %zu entries", s,
+				  max);
+	if (ret == -ERANGE)
+		return parse_fail(err, "'%s': a queue is 0-%u", s, queue_max);
+	if (ret || *p)
+		return parse_fail(err,
+				  "'%s' is not an indirection table (N, or "
+				  "the queue of each entry: 0,1,0,1)",
+				  s);
+	if (n > 1) {
+		*size = n;
+		return 0;
+	}
+	/* One number: the queue count of ethtool -X equal N. */
+	if (!indir[0] || indir[0] > STEER_INDIR_EQUAL_SIZE)
+		return parse_fail(err, "'%s': N queues is 1-%d", s,
+				  STEER_INDIR_EQUAL_SIZE);
+	if (max < STEER_INDIR_EQUAL_SIZE)
+		return parse_fail(err, "a table of %d entries does not fit",
+				  STEER_INDIR_EQUAL_SIZE);
+	n = indir[0];
+	for (i = 0; i < STEER_INDIR_EQUAL_SIZE; i++)
+		indir[i] = (uint32_t)(i % n);
+	*size = STEER_INDIR_EQUAL_SIZE;
+	return 0;
+}
+
+int parse_queue_cpus(const char *s, uint32_t *cpu_of_queue,
+		     struct parse_err *err)
+{
+	const uint32_t queue_max = STEER_MAX_QUEUES - 1,
+		       cpu_max = STEER_MAX_CPUS - 1;
+	const char *p = s;
+	uint32_t queue, cpu;
+	size_t i;
+	int ret;
+
+	for (i = 0; i < STEER_MAX_QUEUES; i++)
+		cpu_of_queue[i] = STEER_INDIR_NONE;
+	if (!*s)
+		return parse_fail(err, "empty queue CPU list (e.g. 0:0,1:1)");
+	for (;;) {
+		ret = read_u32(&p, queue_max, &queue);
+		if (ret == -ERANGE)
+			return parse_fail(err, "'%s': a queue is 0-%u", s,
+					  queue_max);
+		if (!ret && *p++ != ':')
+			ret = -EINVAL;
+		if (!ret) {
+			ret = read_u32(&p, cpu_max, &cpu);
+			if (ret == -ERANGE)
+				return parse_fail(err, "'%s': a CPU is 0-%u", s,
+						  cpu_max);
+		}
+		if (ret || (*p && *p != ','))
+			return parse_fail(err,
+					  "'%s' is not a list of QUEUE:CPU "
+					  "(e.g. 0:0,1:1)",
+					  s);
+		if (cpu_of_queue[queue] != STEER_INDIR_NONE)
+			return parse_fail(err, "'%s': queue %u is listed twice",
+					  s, queue);
+		cpu_of_queue[queue] = cpu;
+		if (!*p)
+			return 0;
+		p++; /* the ',' */
+	}
 }
 
 int parse_addr_port(const char *s, struct steer_addr *addr, uint16_t *port,

@@ -7,6 +7,7 @@
 #define STEER_PARSE_H
 
 #include <netinet/in.h>
+#include <sched.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -41,6 +42,10 @@ int parse_addr_port(const char *s, struct steer_addr *addr, uint16_t *port,
 int parse_u32(const char *s, uint32_t max, uint32_t *val,
 	      struct parse_err *err);
 
+/* Decimal 0..max, 64 bits wide; the same rules as parse_u32. */
+int parse_u64(const char *s, uint64_t max, uint64_t *val,
+	      struct parse_err *err);
+
 /* A port, decimal 0..65535, in host order. */
 int parse_port(const char *s, uint16_t *port, struct parse_err *err);
 
@@ -60,5 +65,35 @@ int parse_hex(const char *s, uint8_t *buf, size_t max, size_t *len,
  */
 int parse_cpu_list(const char *s, uint32_t *cpus, size_t max, size_t *nr,
 		   struct parse_err *err);
+
+/* The same CPU list as parse_cpu_list, as a cpu_set_t (emptied first). */
+int parse_cpu_set(const char *s, cpu_set_t *set, struct parse_err *err);
+
+/*
+ * An RSS key as ethtool -x prints it: hex as parse_hex reads it, 40 or 52
+ * bytes (steer_rss_key_len_valid). key holds STEER_RSS_KEY_MAX bytes.
+ */
+int parse_rss_key(const char *s, uint8_t *key, size_t *len,
+		  struct parse_err *err);
+
+/*
+ * An RSS indirection table: either "N", the table `ethtool -X DEV equal N`
+ * makes, STEER_INDIR_EQUAL_SIZE entries i % N, or the queue of every
+ * entry in order, "0,1,0,1" (two entries at least: one number is N).
+ * Queues are below STEER_MAX_QUEUES; at most max (<= STEER_INDIR_MAX)
+ * entries. Stores them in indir and their number in size.
+ */
+#define STEER_INDIR_EQUAL_SIZE 128 /* the most common NIC table size */
+int parse_indir_table(const char *s, uint32_t *indir, size_t max, size_t *size,
+		      struct parse_err *err);
+
+/*
+ * The CPU of each RX queue, "QUEUE:CPU,...", as in "0:0,1:1" (what the
+ * queues' IRQ affinity says). cpu_of_queue has STEER_MAX_QUEUES entries;
+ * unlisted queues are set to STEER_INDIR_NONE. A queue listed twice is
+ * refused; a CPU may serve several queues.
+ */
+int parse_queue_cpus(const char *s, uint32_t *cpu_of_queue,
+		     struct parse_err *err);
 
 #endif /* STEER_PARSE_H */

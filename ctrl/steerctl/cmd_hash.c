@@ -47,16 +47,8 @@ static int hash_parse_key(const char *arg, uint8_t *key, size_t *key_len)
 {
 	struct parse_err perr;
 
-	*key_len = 0;
-	/* Too long is reported below, with the lengths that are valid. */
-	if (parse_hex(arg, key, STEER_RSS_KEY_MAX, key_len, &perr) &&
-	    *key_len <= STEER_RSS_KEY_MAX)
+	if (parse_rss_key(arg, key, key_len, &perr))
 		return cli_usage_error("--key: %s", perr.msg);
-	if (!steer_rss_key_len_valid(*key_len))
-		return cli_usage_error(
-			"--key is %zu bytes; an RSS key is %d or "
-			"%d bytes (ethtool -x shows a NIC's)",
-			*key_len, STEER_RSS_KEY_DEFAULT_LEN, STEER_RSS_KEY_MAX);
 	return 0;
 }
 

@@ -45,6 +45,7 @@
 #include "netlink/uapi/linux/netdev.h"
 #include "host/irq.h"
 #include "host/bpffs.h"
+#include "lib/clock.h"
 #include "host/queue.h"
 #include "lib/netns.h"
 #include "netlink/nlsock.h"
@@ -904,11 +905,8 @@ static void test_netdev_rx_queue_irqs(void **state)
 static bool nl_wait_input(int fd, int64_t deadline_ms)
 {
 	struct pollfd pfd = { .fd = fd, .events = POLLIN };
-	struct timespec ts;
-	int64_t now;
+	int64_t now = (int64_t)clock_now_ms();
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	now = ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 	if (now >= deadline_ms)
 		return false;
 	return poll(&pfd, 1, deadline_ms - now) == 1;
@@ -916,10 +914,7 @@ static bool nl_wait_input(int fd, int64_t deadline_ms)
 
 static int64_t nl_deadline(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000 + NL_EVENT_WAIT_MS;
+	return (int64_t)clock_now_ms() + NL_EVENT_WAIT_MS;
 }
 
 struct nl_ethtool_seen {

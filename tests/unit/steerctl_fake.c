@@ -21,6 +21,7 @@
 
 #include <cmocka.h>
 
+#include "lib/clock.h"
 #include "lib/proto.h"
 #include "steerctl_fake.h"
 
@@ -28,7 +29,6 @@
 #define FAKE_REQUESTS_MAX 8 /* recorded; more are counted */
 #define POLL_MS 10
 #define RUN_TIMEOUT_MS 10000
-#define MS_PER_S 1000
 
 /* Per run: where the fake steerd listens, and what it heard. */
 static struct {
@@ -183,20 +183,12 @@ static bool serve_request(const struct cli_case *c, int conn)
 	return true;
 }
 
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * MS_PER_S + ts.tv_nsec / 1000000;
-}
-
 /* Serves steerctl's connections until it exits. */
 void steerctl_fake_serve(const struct cli_case *c, struct steerctl_run *r)
 {
 	struct pollfd pfd[1 + FAKE_CONNS_MAX];
 	int conns[FAKE_CONNS_MAX], nconns = 0, i, fd;
-	int64_t deadline = now_ms() + RUN_TIMEOUT_MS;
+	int64_t deadline = (int64_t)clock_now_ms() + RUN_TIMEOUT_MS;
 	bool exited = false, signalled = false;
 
 	for (;;) {
@@ -234,7 +226,7 @@ void steerctl_fake_serve(const struct cli_case *c, struct steerctl_run *r)
 		}
 		if (exited)
 			break;
-		if (now_ms() > deadline) {
+		if ((int64_t)clock_now_ms() > deadline) {
 			steerctl_kill(r);
 			fail_msg("steerctl still running after %d ms",
 				 RUN_TIMEOUT_MS);

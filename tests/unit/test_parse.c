@@ -221,12 +221,194 @@ static void test_cpu_list(void **state)
 	assert_int_equal(parse_cpu_list(too_big, cpus, 8, &nr, &err), 0);
 }
 
+static void test_u64(void **state)
+{
+	static const struct bad_case bad[] = {
+		{ "", "empty value" },
+		{ "-1", "not a decimal number" },
+		{ "+1", "not a decimal number" },
+		{ " 1", "not a decimal number" },
+		{ "1 ", "not a decimal number" },
+		{ "0x10", "not a decimal number" },
+		{ "1000000000001", "out of range 0-1000000000000" },
+		{ "99999999999999999999999", "out of range" },
+	};
+	struct parse_err err;
+	uint64_t v;
+	size_t i;
+
+	assert_int_equal(parse_u64("1000000000000", 1000000000000ULL, &v, &err),
+			 0);
+	assert_true(v == 1000000000000ULL);
+	assert_int_equal(parse_u64("0", 5, &v, &err), 0);
+	assert_true(v == 0);
+	/* The whole 64-bit range, and not one more. */
+	assert_int_equal(
+		parse_u64("18446744073709551615", UINT64_MAX, &v, &err), 0);
+	assert_true(v == UINT64_MAX);
+	assert_int_equal(parse_u64("18446744073709551616", UINT64_MAX, &v,
+				   &err),
+			 -EINVAL);
+	expect_msg("18446744073709551616", &err, "out of range");
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		assert_int_equal(parse_u64(bad[i].in, 1000000000000ULL, &v,
+					   &err),
+				 -EINVAL);
+		expect_msg(bad[i].in, &err, bad[i].phrase);
+	}
+}
+
+static void test_cpu_set(void **state)
+{
+	struct parse_err err;
+	cpu_set_t set;
+
+	CPU_SET(7, &set);
+	assert_int_equal(parse_cpu_set("0-2,5", &set, &err), 0);
+	assert_int_equal(CPU_COUNT(&set), 4);
+	assert_true(CPU_ISSET(0, &set) && CPU_ISSET(1, &set) &&
+		    CPU_ISSET(2, &set) && CPU_ISSET(5, &set));
+	assert_false(CPU_ISSET(7, &set)); /* emptied first */
+	/* The grammar of parse_cpu_list, with its refusals. */
+	assert_int_equal(parse_cpu_set("0-3,2", &set, &err), -EINVAL);
+	expect_msg("0-3,2", &err, "CPU 2 is listed twice");
+	assert_int_equal(parse_cpu_set("1,,2", &set, &err), -EINVAL);
+	expect_msg("1,,2", &err, "not a CPU list");
+}
+
+static void test_rss_key(void **state)
+{
+	char key40[3 * 40], key52[2 * 52 + 1], key41[2 * 41 + 1],
+		key53[2 * 53 + 1];
+	uint8_t key[STEER_RSS_KEY_MAX];
+	struct parse_err err;
+	size_t i, len;
+
+	for (i = 0; i < 40; i++)
+		snprintf(key40 + 3 * i, 4, "%02x%s", (unsigned int)i,
+			 i < 39 ? ":" : "");
+	assert_int_equal(parse_rss_key(key40, key, &len, &err), 0);
+	assert_int_equal(len, 40);
+	assert_int_equal(key[0], 0);
+	assert_int_equal(key[39], 39);
+
+	memset(key52, 'a', 2 * 52);
+	key52[2 * 52] = '\0';
+	assert_int_equal(parse_rss_key(key52, key, &len, &err), 0);
+	assert_int_equal(len, 52);
+	assert_int_equal(key[51], 0xaa);
+
+	/* 41 bytes: hex, but no NIC's key length. */
+	memset(key41, 'a', 2 * 41);
+	key41[2 * 41] = '\0';
+	assert_int_equal(parse_rss_key(key41, key, &len, &err), -EINVAL);
+	expect_msg(key41, &err, "an RSS key is 40 or 52 bytes, not 41");
+	/* Longer than any key: still said with its length. */
+	memset(key53, 'a', 2 * 53);
+	key53[2 * 53] = '\0';
+	assert_int_equal(parse_rss_key(key53, key, &len, &err), -EINVAL);
+	expect_msg(key53, &err, "an RSS key is 40 or 52 bytes, not 53");
+	assert_int_equal(parse_rss_key("6d:5a:zz", key, &len, &err), -EINVAL);
+	expect_msg("6d:5a:zz", &err, "is not a hex digit");
+}
+
+static void test_indir_table(void **state)
+{
+	static const uint32_t listed[] = { 0, 1, 0, 3 };
+	static const struct bad_case bad[] = {
+		{ "", "empty indirection table" },
+		{ "0", "N queues is 1-128" },
+		{ "129", "N queues is 1-128" },
+		{ "0,1,", "not an indirection table" },
+		{ ",0,1", "not an indirection table" },
+		{ "0;1", "not an indirection table" },
+		{ "0,-1", "not an indirection table" },
+		{ "0,1,2,3,4,5,6,7,8", "more than 8 entries" },
+	};
+	uint32_t indir[STEER_INDIR_MAX];
+	char too_big[32];
+	struct parse_err err;
+	size_t i, size;
+
+	/* N: ethtool -X equal N, over the usual 128 entries. */
+	assert_int_equal(
+		parse_indir_table("3", indir, STEER_INDIR_MAX, &size, &err), 0);
+	assert_int_equal(size, STEER_INDIR_EQUAL_SIZE);
+	for (i = 0; i < size; i++)
+		assert_int_equal(indir[i], i % 3);
+
+	assert_int_equal(parse_indir_table("0,1,0,3", indir, STEER_INDIR_MAX,
+					   &size, &err),
+			 0);
+	assert_int_equal(size, ARRAY_SIZE(listed));
+	assert_memory_equal(indir, listed, sizeof(listed));
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		assert_int_equal(parse_indir_table(bad[i].in, indir, 8, &size,
+						   &err),
+				 -EINVAL);
+		expect_msg(bad[i].in, &err, bad[i].phrase);
+	}
+	snprintf(too_big, sizeof(too_big), "0,%d", STEER_MAX_QUEUES);
+	assert_int_equal(parse_indir_table(too_big, indir, 8, &size, &err),
+			 -EINVAL);
+	expect_msg(too_big, &err, "a queue is 0-");
+}
+
+static void test_queue_cpus(void **state)
+{
+	static const struct bad_case bad[] = {
+		{ "", "empty queue CPU list" },
+		{ "0", "not a list of QUEUE:CPU" },
+		{ "0:", "not a list of QUEUE:CPU" },
+		{ ":0", "not a list of QUEUE:CPU" },
+		{ "0:0,", "not a list of QUEUE:CPU" },
+		{ "0:0;1:1", "not a list of QUEUE:CPU" },
+		{ "0-1:0", "not a list of QUEUE:CPU" },
+		{ "0:0,0:1", "queue 0 is listed twice" },
+	};
+	uint32_t cpu_of_queue[STEER_MAX_QUEUES];
+	char too_big[32];
+	struct parse_err err;
+	size_t i;
+
+	assert_int_equal(parse_queue_cpus("0:2,3:2,1:0", cpu_of_queue, &err),
+			 0);
+	assert_int_equal(cpu_of_queue[0], 2);
+	assert_int_equal(cpu_of_queue[1], 0);
+	assert_int_equal(cpu_of_queue[2], STEER_INDIR_NONE);
+	assert_int_equal(cpu_of_queue[3], 2);
+	assert_int_equal(cpu_of_queue[STEER_MAX_QUEUES - 1], STEER_INDIR_NONE);
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		assert_int_equal(parse_queue_cpus(bad[i].in, cpu_of_queue,
+						  &err),
+				 -EINVAL);
+		expect_msg(bad[i].in, &err, bad[i].phrase);
+	}
+	snprintf(too_big, sizeof(too_big), "%d:0", STEER_MAX_QUEUES);
+	assert_int_equal(parse_queue_cpus(too_big, cpu_of_queue, &err),
+			 -EINVAL);
+	expect_msg(too_big, &err, "a queue is 0-");
+	snprintf(too_big, sizeof(too_big), "0:%d", STEER_MAX_CPUS);
+	assert_int_equal(parse_queue_cpus(too_big, cpu_of_queue, &err),
+			 -EINVAL);
+	expect_msg(too_big, &err, "a CPU is 0-");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_addr),	 cmocka_unit_test(test_port),
-		cmocka_unit_test(test_u32),	 cmocka_unit_test(test_hex),
+		cmocka_unit_test(test_addr),
+		cmocka_unit_test(test_port),
+		cmocka_unit_test(test_u32),
+		cmocka_unit_test(test_hex),
 		cmocka_unit_test(test_cpu_list),
+		cmocka_unit_test(test_u64),
+		cmocka_unit_test(test_cpu_set),
+		cmocka_unit_test(test_rss_key),
+		cmocka_unit_test(test_indir_table),
+		cmocka_unit_test(test_queue_cpus),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
