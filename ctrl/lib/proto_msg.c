@@ -352,6 +352,11 @@ static const struct field group_add_req[] = {
 	  AT(T, kind),
 	  .optional = true,
 	  .def_str = "reuseport" },
+	{ .key = "proto",
+	  .type = F_STR,
+	  AT(T, proto),
+	  .optional = true,
+	  .def_str = "tcp" },
 };
 #undef T
 
@@ -575,6 +580,11 @@ static const struct field group[] = {
 	FIELD("addr", F_STR, T, addr),
 	FIELD("port", F_U32, T, port),
 	FIELD("kind", F_STR, T, kind),
+	{ .key = "proto",
+	  .type = F_STR,
+	  AT(T, proto),
+	  .optional = true,
+	  .def_str = "tcp" },
 	FIELD("active", F_U32, T, active),
 	FIELD("standby", F_U32, T, standby),
 	FIELD("draining", F_U32, T, draining),

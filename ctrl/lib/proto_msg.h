@@ -52,6 +52,8 @@ struct proto_group_add_req {
 	const char *addr; /* text: 198.18.0.1, 2001:db8::1, 0.0.0.0, :: */
 	uint32_t port;
 	const char *kind; /* NULL: not sent, steerd's default "reuseport" */
+	/* "tcp" or "udp" (xsk groups only); NULL: not sent, default "tcp" */
+	const char *proto;
 };
 json_t *proto_pack_group_add_req(const struct proto_group_add_req *req);
 int proto_unpack_group_add_req(struct proto_read *rd, const json_t *msg,
@@ -159,6 +161,7 @@ struct proto_group {
 	const char *addr;
 	uint32_t port;
 	const char *kind;
+	const char *proto; /* optional: "tcp" when a steerd does not say */
 	uint32_t active;
 	uint32_t standby;
 	uint32_t draining;
