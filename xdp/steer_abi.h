@@ -15,7 +15,7 @@
 #include <linux/types.h> /* BPF code gets the types from vmlinux.h */
 #endif
 
-#define STEER_ABI_VERSION 2
+#define STEER_ABI_VERSION 3
 
 /* Limits. Overridable at compile time for BPF objects built for small hosts. */
 #ifndef STEER_MAX_GROUPS
@@ -59,6 +59,13 @@ enum steer_af {
 	STEER_AF_COUNT = 2,
 };
 
+/* Transport protocols a group can be of, as array indices (not IPPROTO_*). */
+enum steer_proto {
+	STEER_PROTO_TCP = 0, /* the default: a zeroed group is TCP */
+	STEER_PROTO_UDP = 1,
+	STEER_PROTO_COUNT = 2,
+};
+
 /* How an interface steers. */
 enum steer_mode {
 	STEER_MODE_NONE = 0, /* not configured: pass everything, count */
@@ -96,6 +103,8 @@ enum steer_kind {
 #define STEER_MAP_EVENTS "steer_events"
 #define STEER_MAP_GROUPS "steer_groups"
 #define STEER_MAP_CPU_TABLES "steer_cpu_tables"
+#define STEER_MAP_LIVE_CPUS "steer_live_cpus"
+#define STEER_MAP_IFACE_STATS "steer_iface_stats"
 
 /*
  * steer_ifaces: ARRAY[STEER_MAX_IFACES], key = interface slot. Each attached
@@ -183,9 +192,12 @@ struct steer_match {
 };
 
 /*
- * steer_ports: ARRAY[STEER_PORTS], key = TCP destination port (host order).
- * Frames to a port with no group cost one array lookup and no hash lookup.
+ * steer_ports: ARRAY[STEER_PROTO_COUNT * STEER_PORTS], key =
+ * STEER_PORT_INDEX(proto, destination port in host order). Frames to a port
+ * with no group of their protocol cost one array lookup and no hash lookup.
  */
+#define STEER_PORT_INDEX(proto, port) ((proto)*STEER_PORTS + (port))
+
 struct steer_port {
 	struct steer_match wildcard[STEER_AF_COUNT]; /* group on any address */
 	/* Number of exact-address groups on this port; 0 skips steer_listen. */
@@ -196,7 +208,7 @@ struct steer_port {
 /* steer_listen: HASH, exact-address groups. Value: struct steer_match. */
 struct steer_listen_key {
 	__u8 af; /* enum steer_af */
-	__u8 proto; /* IPPROTO_TCP */
+	__u8 proto; /* enum steer_proto */
 	__be16 port;
 	__u8 addr[16]; /* IPv4 in the first 4 bytes, rest zero */
 };
@@ -220,10 +232,12 @@ struct steer_listen_key {
 #define STEER_FRAME_COUNTERS(X)                                               \
 	X(NO_IFACE, no_iface) /* interface not configured */                  \
 	X(NOT_IP, not_ip) /* neither IPv4 nor IPv6 */                         \
-	X(NOT_TCP, not_tcp) /* IP, not TCP (or an unknown IPv6 ext header) */ \
+	/* IP, neither TCP nor UDP (or an unknown IPv6 ext header) */         \
+	X(NOT_TCP, not_tcp)                                                   \
 	X(FRAGMENT, fragment) /* IPv4 MF/offset or IPv6 fragment header */    \
-	X(NO_GROUP, no_group) /* TCP, destination has no group */             \
-	X(MATCHED, matched) /* TCP to a group: see steer_group_stats */       \
+	/* TCP or UDP, destination has no group of that protocol */           \
+	X(NO_GROUP, no_group)                                                 \
+	X(MATCHED, matched) /* to a group: see steer_group_stats */           \
 	/* Malformed or truncated, passed untouched. */                       \
 	X(ERR_ETH, err_eth) /* Ethernet header truncated */                   \
 	X(ERR_VLAN, err_vlan) /* VLAN tag truncated */                        \
@@ -234,7 +248,9 @@ struct steer_listen_key {
 	X(ERR_IP6_EXT, err_ip6_ext) /* IPv6 extension header truncated */     \
 	/* more than STEER_IP6_EXT_MAX ext headers */                         \
 	X(ERR_IP6_EXT_DEPTH, err_ip6_ext_depth)                               \
-	X(ERR_TCP, err_tcp) /* TCP truncated or data offset < 5 */
+	X(ERR_TCP, err_tcp) /* TCP truncated or data offset < 5 */            \
+	/* UDP truncated, or its length < 8 or beyond the IP payload */       \
+	X(ERR_UDP, err_udp)
 
 #define STEER_CNT_ENUM_(id, name) STEER_CNT_##id,
 enum steer_counter {
@@ -251,9 +267,13 @@ enum steer_counter {
  * it is shown on (XDP steering, AF_XDP and RSS, SK_REUSEPORT selection).
  */
 #define STEER_GROUP_COUNTERS(X)                                               \
-	X(packets, 0) /* TCP frames of the group */                           \
+	X(packets, 0) /* frames of the group */                               \
 	X(syns, 0) /* SYN without ACK: new connections */                     \
-	X(local, 0) /* cpu mode: frame already on its slot's CPU, passed */   \
+	/* cpu mode: frame already on its slot's CPU, passed; rss mode: */    \
+	/* passed on a CPU where the group has a live slot */                 \
+	X(local, 0)                                                           \
+	/* rss mode: passed on a CPU where the group has no live slot */      \
+	X(no_local_slot, 0)                                                   \
 	X(redirected, 0) /* cpu mode: redirected to the slot's CPU */         \
 	X(fallback, 0) /* cpu mode: no CPU for the bucket, or CPUMAP miss */  \
 	X(xsk_redirected, 1) /* xsk: redirected to the queue's socket */      \
@@ -278,13 +298,26 @@ struct steer_group_stats {
  */
 #define STEER_SLOT_INDEX(group, slot) ((group)*STEER_MAX_SLOTS + (slot))
 
-#define STEER_SLOT_COUNTERS(X)                           \
-	X(syns)                                          \
-	X(local) /* SYN was already on the slot's CPU */ \
-	X(redirected) /* SYN was redirected to the slot's CPU */
+#define STEER_SLOT_COUNTERS(X)                                   \
+	X(syns)                                                  \
+	X(local) /* SYN was already on the slot's CPU */         \
+	X(redirected) /* SYN was redirected to the slot's CPU */ \
+	X(no_local_slot) /* rss mode: SYN on a CPU with no live slot */
 
 struct steer_slot_stats {
 	STEER_SLOT_COUNTERS(STEER_STATS_FIELD_)
+};
+
+/*
+ * steer_iface_stats: PERCPU_ARRAY[STEER_MAX_IFACES], key = interface slot;
+ * zeroed when the slot is given to another interface. X(field): a __u64
+ * field, named so on the wire.
+ */
+#define STEER_IFACE_COUNTERS(X) \
+	X(rss_mismatch) /* rss verify: NIC queue differs from software */
+
+struct steer_iface_stats {
+	STEER_IFACE_COUNTERS(STEER_STATS_FIELD_)
 };
 #undef STEER_STATS_FIELD_
 
@@ -350,6 +383,21 @@ struct steer_live {
 	__u8 primary[STEER_MAX_SLOTS];
 };
 
+/*
+ * steer_live_cpus: ARRAY[STEER_MAX_GROUPS], key = group: the CPUs on which
+ * a reuseport group has a live slot, one bit each (the slots of steer_live,
+ * as a bitmap the XDP program tests in one load). rss mode counts a frame
+ * as local only on a CPU with a live slot; an exact-address group with no
+ * live slot leaves its port's frames to the wildcard group, whose
+ * listeners the kernel's lookup will then pick. steerd writes it with
+ * steer_live.
+ */
+#define STEER_LIVE_CPU_WORDS ((STEER_MAX_CPUS + 63) / 64)
+
+struct steer_live_cpus {
+	__u64 bits[STEER_LIVE_CPU_WORDS]; /* CPU c: bits[c / 64] >> (c % 64) */
+};
+
 /* Live slots tried, from the hash's, before leaving the choice to the kernel. */
 #define STEER_LIVE_TRIES 4
 
@@ -403,7 +451,7 @@ struct steer_group {
 	__u8 kind; /* enum steer_kind */
 	__u8 af; /* enum steer_af */
 	__u8 wildcard;
-	__u8 pad;
+	__u8 proto; /* enum steer_proto */
 	__u16 port; /* host order */
 	__u16 pad2;
 	__u8 addr[16];
@@ -424,8 +472,11 @@ _Static_assert(sizeof(struct steer_cpu_table) == 8 + 2 * STEER_CPU_BUCKETS,
 _Static_assert((STEER_CPU_BUCKETS & (STEER_CPU_BUCKETS - 1)) == 0,
 	       "STEER_CPU_BUCKETS is a power of two");
 _Static_assert(STEER_MAX_CPUS <= STEER_CPU_NONE, "a CPU fits a bucket");
-_Static_assert(sizeof(struct steer_group_stats) == 12 * 8, "group stats");
-_Static_assert(sizeof(struct steer_slot_stats) == 3 * 8, "slot stats");
+_Static_assert(sizeof(struct steer_group_stats) == 13 * 8, "group stats");
+_Static_assert(sizeof(struct steer_slot_stats) == 4 * 8, "slot stats");
+_Static_assert(sizeof(struct steer_iface_stats) == 1 * 8, "iface stats");
+_Static_assert(sizeof(struct steer_live_cpus) == 8 * STEER_LIVE_CPU_WORDS,
+	       "live cpus layout");
 _Static_assert(sizeof(struct steer_decision) == 32, "decision layout");
 _Static_assert(sizeof(struct steer_sock_key) == 8, "sock key layout");
 _Static_assert(sizeof(struct steer_live) == 4 + 3 * STEER_MAX_SLOTS,

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * The XDP steering program: parse → match → decide → act. TCP frames of a
- * listener group are kept on the CPU their arrival CPU's table names (cpu
- * mode), counted where the NIC put them (rss mode, verified if asked), or
- * handed to the AF_XDP socket of their RX queue (xsk groups). Everything
- * else passes to the stack untouched.
+ * The XDP steering program: parse → match → decide → act. TCP or UDP frames
+ * of a listener group are kept on the CPU their arrival CPU's table names
+ * (cpu mode), counted where the NIC put them (rss mode, verified if asked),
+ * or handed to the AF_XDP socket of their RX queue (xsk groups). Steering
+ * goes by the group's kind and the interface's mode, never by protocol.
+ * Everything else passes to the stack untouched.
  */
 #include "lib/defs.h"
 #include "lib/maps.h"
@@ -12,6 +13,7 @@
 #include "lib/match.h"
 #include "lib/toeplitz.h"
 #include "lib/cpu_table.h"
+#include "lib/live_cpus.h"
 #include "lib/stats.h"
 
 #include <xdp/xdp_helpers.h>
@@ -57,16 +59,25 @@ static __always_inline int finish(struct verdict *v, int xdp_action)
 	return xdp_action;
 }
 
+/* Where a SYN went, for its slot's counters. */
+enum slot_outcome {
+	SLOT_LOCAL,
+	SLOT_REDIRECTED,
+	SLOT_NO_LOCAL_SLOT,
+};
+
 static __always_inline void count_slot_syn(__u32 group, __u32 slot,
-					   bool redirected)
+					   enum slot_outcome outcome)
 {
 	struct steer_slot_stats *ss = slot_stats(group, slot);
 
 	if (!ss)
 		return;
 	ss->syns++;
-	if (redirected)
+	if (outcome == SLOT_REDIRECTED)
 		ss->redirected++;
+	else if (outcome == SLOT_NO_LOCAL_SLOT)
+		ss->no_local_slot++;
 	else
 		ss->local++;
 }
@@ -92,11 +103,28 @@ static __always_inline int steer_xsk(struct xdp_md *ctx,
 	v->action = STEER_ACT_REDIRECT_XSK;
 	gs->xsk_redirected++;
 	if (f->syn)
-		count_slot_syn(v->group, queue, false);
+		count_slot_syn(v->group, queue, SLOT_LOCAL);
 	return act;
 }
 
-/* rss mode: the NIC chose the CPU; count it, and check its choice if asked. */
+/*
+ * Per group, and per interface: a NIC whose table changed under steer
+ * shows as its interface's mismatches, whichever groups the flows are in.
+ */
+static __always_inline void count_rss_mismatch(struct steer_group_stats *gs)
+{
+	struct steer_iface_stats *is = iface_stats(iface_slot);
+
+	gs->rss_mismatch++;
+	if (is)
+		is->rss_mismatch++;
+}
+
+/*
+ * rss mode: the NIC chose the CPU; count it, and check its choice if asked.
+ * The frame is local only if the group has a live slot on this CPU: else
+ * the reuseport program hands its SYN to another CPU's listener.
+ */
 static __always_inline int steer_rss_verify(struct xdp_md *ctx,
 					    const struct steer_iface *iface,
 					    const struct steer_frame *f,
@@ -114,12 +142,18 @@ static __always_inline int steer_rss_verify(struct xdp_md *ctx,
 		} else {
 			v->hash = toeplitz_frame(rss, f);
 			if (indir_lookup(rss, v->hash) != ctx->rx_queue_index)
-				gs->rss_mismatch++;
+				count_rss_mismatch(gs);
 		}
 	}
-	gs->local++;
-	if (f->syn)
-		count_slot_syn(v->group, v->slot, false);
+	if (live_on_cpu(v->group, v->slot)) {
+		gs->local++;
+		if (f->syn)
+			count_slot_syn(v->group, v->slot, SLOT_LOCAL);
+	} else {
+		gs->no_local_slot++;
+		if (f->syn)
+			count_slot_syn(v->group, v->slot, SLOT_NO_LOCAL_SLOT);
+	}
 	return XDP_PASS;
 }
 
@@ -152,7 +186,7 @@ static __always_inline int steer_cpu(const struct steer_iface *iface,
 	if (cpu == bpf_get_smp_processor_id()) {
 		gs->local++;
 		if (f->syn)
-			count_slot_syn(v->group, cpu, false);
+			count_slot_syn(v->group, cpu, SLOT_LOCAL);
 		return XDP_PASS;
 	}
 	act = bpf_redirect_map(&steer_cpumap, cpu, XDP_PASS);
@@ -163,7 +197,7 @@ static __always_inline int steer_cpu(const struct steer_iface *iface,
 	v->action = STEER_ACT_REDIRECT_CPU;
 	gs->redirected++;
 	if (f->syn)
-		count_slot_syn(v->group, cpu, true);
+		count_slot_syn(v->group, cpu, SLOT_REDIRECTED);
 	return act;
 }
 

@@ -43,6 +43,8 @@ int steer_maps__from_object(struct steer_maps *m, struct bpf_object *obj)
 		{ &m->counters, STEER_MAP_COUNTERS },
 		{ &m->group_stats, STEER_MAP_GROUP_STATS },
 		{ &m->slot_stats, STEER_MAP_SLOT_STATS },
+		{ &m->live_cpus, STEER_MAP_LIVE_CPUS },
+		{ &m->iface_stats, STEER_MAP_IFACE_STATS },
 	};
 	size_t i;
 
@@ -58,6 +60,23 @@ int steer_maps__from_object(struct steer_maps *m, struct bpf_object *obj)
 static int update(int fd, const void *key, const void *value, __u64 flags)
 {
 	return bpf_map_update_elem(fd, key, value, flags) ? -errno : 0;
+}
+
+/* Zeroes a per-CPU map entry on every CPU. */
+static int zero_percpu(int fd, __u32 key, size_t value_size)
+{
+	int ncpus = libbpf_num_possible_cpus();
+	void *zero;
+	int err;
+
+	if (ncpus < 0)
+		return ncpus;
+	zero = calloc(ncpus, value_size);
+	if (!zero)
+		return -ENOMEM;
+	err = update(fd, &key, zero, BPF_ANY);
+	free(zero);
+	return err;
 }
 
 /*
@@ -78,11 +97,19 @@ static int publish(const struct steer_maps *m, uint32_t slot, uint32_t ifindex,
 	if (bpf_map_lookup_elem(m->ifaces, &slot, &iface))
 		return -errno;
 
-	/* A fresh interface starts on generation 0; later updates alternate. */
-	if (iface.ifindex == ifindex && iface.mode != STEER_MODE_NONE)
+	/*
+	 * A fresh interface starts on generation 0 and with zeroed counters;
+	 * later updates alternate.
+	 */
+	if (iface.ifindex == ifindex && iface.mode != STEER_MODE_NONE) {
 		iface.gen ^= 1;
-	else
+	} else {
 		iface.gen = 0;
+		err = zero_percpu(m->iface_stats, slot,
+				  sizeof(struct steer_iface_stats));
+		if (err)
+			return err;
+	}
 	key = STEER_RSS_INDEX(slot, iface.gen);
 	if (rss) {
 		err = update(m->rss, &key, rss, BPF_ANY);
@@ -250,31 +277,20 @@ int steer_maps__clear_iface(const struct steer_maps *m, uint32_t slot)
 	return update(m->ifaces, &slot, &iface, BPF_ANY);
 }
 
+static bool group_addr_valid(const struct steer_group_addr *addr)
+{
+	return addr->af >= 0 && addr->af < STEER_AF_COUNT && addr->proto >= 0 &&
+	       addr->proto < STEER_PROTO_COUNT;
+}
+
 static void listen_key(struct steer_listen_key *key,
 		       const struct steer_group_addr *addr)
 {
 	memset(key, 0, sizeof(*key));
 	key->af = addr->af;
-	key->proto = IPPROTO_TCP;
+	key->proto = addr->proto;
 	key->port = htons(addr->port);
 	memcpy(key->addr, addr->addr, addr->af == STEER_AF_INET ? 4 : 16);
-}
-
-/* Zeroes a per-CPU map entry on every CPU. */
-static int zero_percpu(int fd, __u32 key, size_t value_size)
-{
-	int ncpus = libbpf_num_possible_cpus();
-	void *zero;
-	int err;
-
-	if (ncpus < 0)
-		return ncpus;
-	zero = calloc(ncpus, value_size);
-	if (!zero)
-		return -ENOMEM;
-	err = update(fd, &key, zero, BPF_ANY);
-	free(zero);
-	return err;
 }
 
 static int reset_group_stats(const struct steer_maps *m, uint16_t id)
@@ -296,17 +312,23 @@ int steer_maps__add_group(const struct steer_maps *m, uint16_t id,
 	struct steer_match match = { .group = id, .kind = kind };
 	struct steer_listen_key key;
 	struct steer_port port;
-	__u32 pkey = addr->port;
+	__u32 pkey;
 	int err;
 
-	if (id >= STEER_MAX_GROUPS || kind == STEER_KIND_NONE || addr->af < 0 ||
-	    addr->af >= STEER_AF_COUNT)
+	if (id >= STEER_MAX_GROUPS || kind == STEER_KIND_NONE ||
+	    !group_addr_valid(addr))
 		return -EINVAL;
+	pkey = STEER_PORT_INDEX(addr->proto, addr->port);
 	if (bpf_map_lookup_elem(m->ports, &pkey, &port))
 		return -errno;
 	if (addr->wildcard && port.wildcard[addr->af].kind != STEER_KIND_NONE)
 		return -EEXIST;
 	err = reset_group_stats(m, id);
+	if (err)
+		return err;
+	/* A reused id starts with no live slot, whatever its last group had. */
+	err = update(m->live_cpus, &(__u32){ id },
+		     &(struct steer_live_cpus){ 0 }, BPF_ANY);
 	if (err)
 		return err;
 
@@ -332,11 +354,12 @@ int steer_maps__del_group(const struct steer_maps *m,
 	struct steer_match match;
 	struct steer_listen_key key;
 	struct steer_port port;
-	__u32 pkey = addr->port;
+	__u32 pkey;
 	int err;
 
-	if (addr->af < 0 || addr->af >= STEER_AF_COUNT)
+	if (!group_addr_valid(addr))
 		return -EINVAL;
+	pkey = STEER_PORT_INDEX(addr->proto, addr->port);
 	if (bpf_map_lookup_elem(m->ports, &pkey, &port))
 		return -errno;
 	if (addr->wildcard) {
@@ -357,6 +380,23 @@ int steer_maps__del_group(const struct steer_maps *m,
 	if (bpf_map_delete_elem(m->listen, &key))
 		return -errno;
 	return 0;
+}
+
+int steer_maps__set_live_cpus(const struct steer_maps *m, uint16_t group,
+			      const struct steer_live *live)
+{
+	struct steer_live_cpus cpus = { 0 };
+	__u32 key = group, i, cpu;
+
+	if (group >= STEER_MAX_GROUPS || live->count > STEER_MAX_SLOTS)
+		return -EINVAL;
+	for (i = 0; i < live->count; i++) {
+		cpu = live->slots[i];
+		if (cpu >= STEER_MAX_CPUS)
+			return -EINVAL;
+		cpus.bits[cpu / 64] |= 1ULL << (cpu % 64);
+	}
+	return update(m->live_cpus, &key, &cpus, BPF_ANY);
 }
 
 int steer_maps__add_cpu(const struct steer_maps *m, uint32_t cpu,

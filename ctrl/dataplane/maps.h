@@ -29,15 +29,18 @@ struct steer_maps {
 	int counters;
 	int group_stats;
 	int slot_stats;
+	int live_cpus;
+	int iface_stats;
 	int debug; /* -1 when absent */
 };
 
-/* Where a group listens: family, address (all zero: wildcard), TCP port. */
+/* Where a group listens: family, address (all zero: wildcard), port. */
 struct steer_group_addr {
 	int af; /* enum steer_af */
 	bool wildcard;
 	uint8_t addr[16]; /* IPv4 in the first 4 bytes */
 	uint16_t port; /* host order */
+	int proto; /* enum steer_proto: 0 is TCP */
 };
 
 /* Fills m from a loaded object; -ENOENT names no map, the caller does. */
@@ -83,13 +86,24 @@ int steer_maps__clear_iface(const struct steer_maps *m, uint32_t slot);
 
 /*
  * Adds group id with the given kind at addr. -EEXIST when that address and
- * port already belong to a group. Zeroes the group's counters first.
+ * port already belong to a group. Zeroes the group's counters and its live
+ * CPUs first.
  */
 int steer_maps__add_group(const struct steer_maps *m, uint16_t id,
 			  enum steer_kind kind,
 			  const struct steer_group_addr *addr);
 int steer_maps__del_group(const struct steer_maps *m,
 			  const struct steer_group_addr *addr);
+
+/*
+ * Publishes the CPUs on which group has a live slot, from the group's
+ * steer_live (its slots are CPUs): what rss mode counts as local, and
+ * whether an exact-address group serves its port. Call it whenever the
+ * group's live slots change, with the steer_live given to
+ * steer_maps__set_live; a group never written has none.
+ */
+int steer_maps__set_live_cpus(const struct steer_maps *m, uint16_t group,
+			      const struct steer_live *live);
 
 /* The listener maps shared by the reuseport and lifecycle programs. */
 struct steer_sock_maps {

@@ -286,14 +286,15 @@ json_t *steerd_group_show(struct steerd *d, const json_t *req)
 		json_array_append_new(
 			slots,
 			json_pack("{s:i, s:i, s:s, s:i, s:I, s:i, s:I, s:I, "
-				  "s:I}",
+				  "s:I, s:I}",
 				  "slot", l->slot, "cpu", l->slot, "state",
 				  steerd_state_name(l->state), "pid", l->pid,
 				  "cookie", (json_int_t)l->cookie,
 				  "accept_queue", dl.accept_queue, "syns",
 				  (json_int_t)ss.syns, "local",
 				  (json_int_t)ss.local, "redirected",
-				  (json_int_t)ss.redirected));
+				  (json_int_t)ss.redirected, "no_local_slot",
+				  (json_int_t)ss.no_local_slot));
 	}
 	reply = group_json(d, id);
 	json_object_set_new(reply, "slots", slots);

@@ -601,6 +601,7 @@ static const char *const counter_names[STEER_CNT_MAX] = {
 	[STEER_CNT_ERR_IP6_EXT] = "err_ip6_ext",
 	[STEER_CNT_ERR_IP6_EXT_DEPTH] = "err_ip6_ext_depth",
 	[STEER_CNT_ERR_TCP] = "err_tcp",
+	[STEER_CNT_ERR_UDP] = "err_udp",
 };
 
 json_t *steerd_stats(struct steerd *d, const json_t *req)
@@ -622,11 +623,12 @@ json_t *steerd_stats(struct steerd *d, const json_t *req)
 		json_array_append_new(
 			groups,
 			json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, "
-				  "s:I, s:I, s:I, s:I, s:I}",
+				  "s:I, s:I, s:I, s:I, s:I, s:I}",
 				  "name", d->groups[i].g.name, "packets",
 				  (json_int_t)s.packets, "syns",
 				  (json_int_t)s.syns, "local",
-				  (json_int_t)s.local, "redirected",
+				  (json_int_t)s.local, "no_local_slot",
+				  (json_int_t)s.no_local_slot, "redirected",
 				  (json_int_t)s.redirected, "fallback",
 				  (json_int_t)s.fallback, "xsk_redirected",
 				  (json_int_t)s.xsk_redirected, "xsk_miss",

@@ -2,6 +2,7 @@
 /* Sets up the groups, modes and CPUs shared by the XDP tests and bench. */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -26,25 +27,56 @@ int cases_nr_cpus(void)
 	return nr_cpus;
 }
 
+/* The live slots cases.h describes. */
+static int set_live(struct harness *h)
+{
+	static const uint16_t everywhere[] = { G_V4_ANY, G_V4_EXACT,
+					       G_V4_TLS_ANY };
+	bool live[STEER_MAX_CPUS] = { false };
+	size_t i;
+	int err;
+
+	memset(live, true, nr_cpus * sizeof(*live));
+	for (i = 0; i < sizeof(everywhere) / sizeof(everywhere[0]); i++) {
+		err = harness_set_live_cpus(h, everywhere[i], live, nr_cpus);
+		if (err)
+			return err;
+	}
+	live[0] = false;
+	return harness_set_live_cpus(h, G_V6_ANY, live, nr_cpus);
+}
+
 int cases_setup(struct harness *h, bool debug)
 {
 	static const struct {
 		uint16_t id;
 		enum steer_kind kind;
+		enum steer_proto proto;
 		int family;
 		const char *addr;
 		uint16_t port;
 	} groups[] = {
-		{ G_V4_ANY, STEER_KIND_REUSEPORT, AF_INET, NULL, PORT_WEB },
-		{ G_V4_EXACT, STEER_KIND_REUSEPORT, AF_INET, V4_SERVER,
-		  PORT_TLS },
-		{ G_V6_ANY, STEER_KIND_REUSEPORT, AF_INET6, NULL, PORT_WEB },
-		{ G_V6_EXACT, STEER_KIND_REUSEPORT, AF_INET6, V6_SERVER,
-		  PORT_TLS },
-		{ G_XSK_V4, STEER_KIND_XSK, AF_INET, NULL, PORT_XSK },
-		{ G_XSK_V6, STEER_KIND_XSK, AF_INET6, NULL, PORT_XSK },
-		{ G_V4_TLS_ANY, STEER_KIND_REUSEPORT, AF_INET, NULL, PORT_TLS },
+#define REUSEPORT STEER_KIND_REUSEPORT, STEER_PROTO_TCP
+#define XSK_TCP STEER_KIND_XSK, STEER_PROTO_TCP
+#define XSK_UDP STEER_KIND_XSK, STEER_PROTO_UDP
+		{ G_V4_ANY, REUSEPORT, AF_INET, NULL, PORT_WEB },
+		{ G_V4_EXACT, REUSEPORT, AF_INET, V4_SERVER, PORT_TLS },
+		{ G_V6_ANY, REUSEPORT, AF_INET6, NULL, PORT_WEB },
+		{ G_V6_EXACT, REUSEPORT, AF_INET6, V6_SERVER, PORT_TLS },
+		{ G_XSK_V4, XSK_TCP, AF_INET, NULL, PORT_XSK },
+		{ G_XSK_V6, XSK_TCP, AF_INET6, NULL, PORT_XSK },
+		{ G_V4_TLS_ANY, REUSEPORT, AF_INET, NULL, PORT_TLS },
+		{ G_UDP_V4, XSK_UDP, AF_INET, NULL, PORT_XSK },
+		{ G_UDP_V6, XSK_UDP, AF_INET6, NULL, PORT_XSK },
+		{ G_UDP_V4_EXACT, XSK_UDP, AF_INET, V4_SERVER, PORT_TLS },
+		{ G_V4_EXACT_IDLE, REUSEPORT, AF_INET, V4_IDLE, PORT_TLS },
+		{ G_XSK_V4_EXACT, XSK_TCP, AF_INET, V4_XSK, PORT_TLS },
+#undef REUSEPORT
+#undef XSK_TCP
+#undef XSK_UDP
 	};
+	static const uint16_t xsk_groups[] = { G_XSK_V4, G_UDP_V4, G_UDP_V6,
+					       G_UDP_V4_EXACT };
 	int ifindex, err, cpu;
 	size_t i;
 
@@ -56,8 +88,8 @@ int cases_setup(struct harness *h, bool debug)
 		return err;
 	for (i = 0; i < sizeof(groups) / sizeof(groups[0]); i++) {
 		err = harness_add_group(h, groups[i].id, groups[i].kind,
-					groups[i].family, groups[i].addr,
-					groups[i].port);
+					groups[i].proto, groups[i].family,
+					groups[i].addr, groups[i].port);
 		if (err)
 			return err;
 	}
@@ -77,8 +109,16 @@ int cases_setup(struct harness *h, bool debug)
 		if (err)
 			return err;
 	}
+	err = set_live(h);
+	if (err)
+		return err;
 	current.set = false;
-	return harness_add_xsk(h, G_XSK_V4, XSK_QUEUE);
+	for (i = 0; i < sizeof(xsk_groups) / sizeof(xsk_groups[0]); i++) {
+		err = harness_add_xsk(h, xsk_groups[i], XSK_QUEUE);
+		if (err)
+			return err;
+	}
+	return 0;
 }
 
 /* The indirection table of a kind; -ENOTSUP when this host cannot have it. */

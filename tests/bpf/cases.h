@@ -5,16 +5,31 @@
 
 #include "harness.h"
 
-/* Listener groups every XDP test and benchmark configures. */
+/*
+ * Listener groups every XDP test and benchmark configures, and where they
+ * have live slots (a listener on the CPU): every CPU unless said.
+ */
 #define G_V4_ANY 0 /* reuseport 0.0.0.0:80 */
 #define G_V4_EXACT 1 /* reuseport 198.18.0.1:443 */
-#define G_V6_ANY 2 /* reuseport [::]:80 */
-#define G_V6_EXACT 3 /* reuseport [2001:db8::1]:443, no v6 wildcard */
+#define G_V6_ANY 2 /* reuseport [::]:80, live on every CPU but 0 */
+/* reuseport [2001:db8::1]:443, no v6 wildcard; no live slot */
+#define G_V6_EXACT 3
 #define G_XSK_V4 4 /* xsk 0.0.0.0:9000 */
 #define G_XSK_V6 5 /* xsk [::]:9000 */
 #define G_V4_TLS_ANY 6 /* reuseport 0.0.0.0:443, beside the exact group */
+#define G_UDP_V4 7 /* xsk UDP 0.0.0.0:9000 */
+#define G_UDP_V6 8 /* xsk UDP [::]:9000 */
+#define G_UDP_V4_EXACT 9 /* xsk UDP 198.18.0.1:443, no UDP wildcard */
+/* reuseport 198.18.0.7:443, beside G_V4_TLS_ANY; no live slot */
+#define G_V4_EXACT_IDLE 10
+/* xsk 198.18.0.8:443, beside G_V4_TLS_ANY; no live slot */
+#define G_XSK_V4_EXACT 11
 
-#define XSK_QUEUE 2 /* the veth queue with an AF_XDP socket of G_XSK_V4 */
+/*
+ * The veth queue with the one AF_XDP socket, in the XSKMAP for G_XSK_V4 and
+ * the UDP groups.
+ */
+#define XSK_QUEUE 2
 
 #define PORT_WEB 80
 #define PORT_TLS 443
@@ -24,6 +39,8 @@
 #define V4_CLIENT "198.18.1.2"
 #define V4_SERVER "198.18.0.1"
 #define V4_OTHER "198.18.0.9"
+#define V4_IDLE "198.18.0.7"
+#define V4_XSK "198.18.0.8"
 #define V6_CLIENT "2001:db8:1::2"
 #define V6_SERVER "2001:db8::1"
 #define V6_OTHER "2001:db8::9"
@@ -58,7 +75,7 @@ enum table_kind {
 /*
  * Creates the namespace, loads the program (debug on or off), adds the
  * groups above, a CPUMAP entry for every online CPU and an AF_XDP socket
- * on XSK_QUEUE for G_XSK_V4.
+ * on XSK_QUEUE for the xsk groups it names.
  */
 int cases_setup(struct harness *h, bool debug);
 

@@ -15,6 +15,12 @@ static void put16(uint8_t *p, uint16_t v)
 	p[1] = v & 0xff;
 }
 
+static void put32(uint8_t *p, uint32_t v)
+{
+	put16(p, v >> 16);
+	put16(p + 2, v & 0xffff);
+}
+
 static void mark(struct frame_layout *l, size_t off)
 {
 	if (l->nr_bounds < sizeof(l->bounds) / sizeof(l->bounds[0]))
@@ -35,7 +41,7 @@ static int l4_build(const struct frame_spec *s, uint8_t *p, size_t cap)
 		memset(p, 0, len);
 		put16(p, s->sport);
 		put16(p + 2, s->dport);
-		put16(p + 4, len);
+		put16(p + 4, len + s->udp_len_delta);
 		return len;
 	}
 	len = hlen + s->payload;
@@ -79,7 +85,7 @@ static int ipv4_build(const struct frame_spec *s, uint8_t *p, size_t cap,
 	l4len = l4_build(s, p + hlen, cap - hlen);
 	if (l4len < 0)
 		return -1;
-	put16(p + 2, hlen + l4len + s->ip_len_delta);
+	put16(p + 2, s->ip_len_zero ? 0 : hlen + l4len + s->ip_len_delta);
 	return hlen + l4len;
 }
 
@@ -99,6 +105,17 @@ static int ipv6_build(const struct frame_spec *s, uint8_t *p, size_t cap,
 	    inet_pton(AF_INET6, s->daddr, p + 24) != 1)
 		return -1;
 	mark(l, base + 40);
+	if (s->ip6_jumbo) { /* 8 bytes: the jumbo option, the header's only */
+		if (off + 8 > cap)
+			return -1;
+		*nexthdr = 0;
+		memset(p + off, 0, 8);
+		p[off + 2] = 0xc2;
+		p[off + 3] = 4;
+		nexthdr = p + off;
+		off += 8;
+		mark(l, base + off);
+	}
 	for (i = 0; i < s->nr_ext; i++) {
 		size_t len = s->ext[i] == 44 ? 8 : 8 * (1 + s->ext_len);
 
@@ -122,7 +139,11 @@ static int ipv6_build(const struct frame_spec *s, uint8_t *p, size_t cap,
 	l4len = l4_build(s, p + off, cap - off);
 	if (l4len < 0)
 		return -1;
-	put16(p + 4, off - 40 + l4len + s->ip_len_delta);
+	put16(p + 4, s->ip_len_zero || s->ip6_jumbo ?
+			     0 :
+			     off - 40 + l4len + s->ip_len_delta);
+	if (s->ip6_jumbo)
+		put32(p + 44, off - 40 + l4len + s->ip_len_delta);
 	return off + l4len;
 }
 
@@ -159,8 +180,9 @@ int frame_build(const struct frame_spec *s, uint8_t *buf, size_t cap,
 		n = 46, memset(buf + off, 0xab, n);
 	if (n < 0)
 		return -1;
-	if (s->af && l.l4)
-		mark(&l, l.l4 + 20);
+	if (s->af && l.l4) /* TCP's 20 header bytes, or UDP's 8 */
+		mark(&l,
+		     l.l4 + (s->l4proto && s->l4proto != IPPROTO_TCP ? 8 : 20));
 	off += n;
 	if ((size_t)s->pad > cap - off)
 		return -1;

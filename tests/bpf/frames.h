@@ -18,6 +18,8 @@
 #define TH_RST_ 0x04
 #define TH_ACK_ 0x10
 
+#define L4_UDP 17 /* IPPROTO_UDP, for frame_spec.l4proto */
+
 struct frame_spec {
 	int nr_vlans; /* tags before the EtherType */
 	uint16_t vlan_tpid[FRAME_MAX_VLANS]; /* 0: 802.1Q */
@@ -38,6 +40,13 @@ struct frame_spec {
 	int ext_len; /* 8-byte units of each non-fragment header: 0 = 8 bytes */
 	int payload; /* bytes of TCP payload */
 	int ip_len_delta; /* added to tot_len / payload_len (lie about length) */
+	int udp_len_delta; /* added to the UDP (non-TCP) length field */
+	bool ip_len_zero; /* tot_len / payload_len 0, as BIG TCP sends */
+	/*
+	 * IPv6: payload length 0 and a first Hop-by-Hop header holding a Jumbo
+	 * Payload option with the true length (+ ip_len_delta).
+	 */
+	bool ip6_jumbo;
 	int pad; /* bytes after the IP datagram (Ethernet padding) */
 };
 

@@ -64,6 +64,8 @@ int harness_open(struct harness *h, int ifindex, bool debug)
 	if (!h->skel)
 		return -errno;
 	h->skel->rodata->debug = debug;
+	h->skel->rodata->ip6_jumbo_min = HARNESS_IP6_JUMBO_MIN;
+	h->cfg.ip6_jumbo_min = HARNESS_IP6_JUMBO_MIN;
 	err = steer_xdp__load(h->skel);
 	if (err)
 		goto out_destroy;
@@ -107,6 +109,10 @@ int harness_set_mode(struct harness *h, enum steer_mode mode, uint8_t flags,
 		err = steer_maps__set_iface(&h->maps, 0, h->ifindex, mode,
 					    flags, rss);
 	free(rss);
+	/* A fresh interface's counters were zeroed: differences start anew. */
+	if (!err)
+		err = steer_counters_read(h->maps.iface_stats, 0, &h->is,
+					  sizeof(h->is));
 	if (err)
 		return err;
 	cfg->mode = mode;
@@ -119,12 +125,14 @@ int harness_set_mode(struct harness *h, enum steer_mode mode, uint8_t flags,
 }
 
 int harness_add_group(struct harness *h, uint16_t id, enum steer_kind kind,
-		      int family, const char *addr, uint16_t port)
+		      enum steer_proto proto, int family, const char *addr,
+		      uint16_t port)
 {
 	struct steer_group_addr ga = {
 		.af = family == AF_INET ? STEER_AF_INET : STEER_AF_INET6,
 		.wildcard = addr == NULL,
 		.port = port,
+		.proto = proto,
 	};
 	struct oracle_group *g;
 	int err;
@@ -140,6 +148,7 @@ int harness_add_group(struct harness *h, uint16_t id, enum steer_kind kind,
 	g->id = id;
 	g->kind = kind;
 	g->af = ga.af;
+	g->proto = proto;
 	g->wildcard = ga.wildcard;
 	memcpy(g->addr, ga.addr, sizeof(g->addr));
 	g->port = port;
@@ -155,10 +164,30 @@ int harness_add_cpu(struct harness *h, uint32_t cpu)
 	return err;
 }
 
+int harness_set_live_cpus(struct harness *h, uint16_t group, const bool *live,
+			  uint32_t nr_cpus)
+{
+	struct steer_live l = { 0 };
+	uint32_t cpu;
+	int err;
+
+	if (group >= ORACLE_MAX_GROUPS || nr_cpus > STEER_MAX_CPUS)
+		return -EINVAL;
+	for (cpu = 0; cpu < nr_cpus; cpu++)
+		if (live[cpu])
+			l.slots[l.count++] = cpu;
+	err = steer_maps__set_live_cpus(&h->maps, group, &l);
+	if (err)
+		return err;
+	memset(h->cfg.live[group], 0, sizeof(h->cfg.live[group]));
+	memcpy(h->cfg.live[group], live, nr_cpus * sizeof(*live));
+	return 0;
+}
+
 /* The frames of the test AF_XDP socket's UMEM; nothing is received. */
 #define HARNESS_XSK_FRAMES 64
 
-int harness_add_xsk(struct harness *h, uint16_t group, uint32_t queue)
+static int create_xsk(struct harness *h, uint32_t queue)
 {
 	size_t size = HARNESS_XSK_FRAMES * XSK_UMEM__DEFAULT_FRAME_SIZE;
 	struct xsk_socket_config cfg = {
@@ -168,11 +197,8 @@ int harness_add_xsk(struct harness *h, uint16_t group, uint32_t queue)
 		.libxdp_flags = XSK_LIBXDP_FLAGS__INHIBIT_PROG_LOAD,
 		.bind_flags = XDP_COPY,
 	};
-	__u32 key = STEER_XSK_INDEX(group, queue);
-	int fd, err;
+	int err;
 
-	if (h->xsk || group >= ORACLE_MAX_GROUPS || queue >= HARNESS_QUEUES)
-		return -EINVAL;
 	h->umem_area = mmap(NULL, size, PROT_READ | PROT_WRITE,
 			    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (h->umem_area == MAP_FAILED) {
@@ -188,6 +214,23 @@ int harness_add_xsk(struct harness *h, uint16_t group, uint32_t queue)
 				 &h->tx, &cfg);
 	if (err)
 		return err;
+	h->xsk_queue = queue;
+	return 0;
+}
+
+int harness_add_xsk(struct harness *h, uint16_t group, uint32_t queue)
+{
+	__u32 key = STEER_XSK_INDEX(group, queue);
+	int fd, err;
+
+	if (group >= ORACLE_MAX_GROUPS || queue >= HARNESS_QUEUES ||
+	    (h->xsk && queue != h->xsk_queue))
+		return -EINVAL;
+	if (!h->xsk) {
+		err = create_xsk(h, queue);
+		if (err)
+			return err;
+	}
 	fd = xsk_socket__fd(h->xsk);
 	if (bpf_map_update_elem(h->maps.xsks, &key, &fd, BPF_ANY))
 		return -errno;
@@ -278,6 +321,7 @@ int harness_run(struct harness *h, const uint8_t *frame, size_t len,
 {
 	struct steer_group_stats gs;
 	struct steer_slot_stats ss;
+	struct steer_iface_stats is;
 	__u64 counters[STEER_CNT_MAX];
 	struct steer_decision before;
 	__u32 retval;
@@ -302,6 +346,10 @@ int harness_run(struct harness *h, const uint8_t *frame, size_t len,
 	if (err)
 		return err;
 	take_delta(r->counters, h->counters, counters, sizeof(counters));
+	err = steer_counters_read(h->maps.iface_stats, 0, &is, sizeof(is));
+	if (err)
+		return err;
+	take_delta(&r->is, &h->is, &is, sizeof(is));
 	if (r->d.group >= ORACLE_MAX_GROUPS)
 		return 0;
 	err = steer_counters_read(h->maps.group_stats, r->d.group, &gs,
@@ -355,13 +403,14 @@ static void print_decision(const char *who, int action,
 {
 	printf("# %s: action %d counter %u group %d hash 0x%08x slot %d "
 	       "syn %u steer_action %u; group +packets %llu +syns %llu "
-	       "+local %llu +redirected %llu +fallback %llu +xsk %llu/%llu "
-	       "+mismatch %llu; slot +syns %llu +local %llu +redirected "
-	       "%llu\n",
+	       "+local %llu +no_local_slot %llu +redirected %llu +fallback "
+	       "%llu +xsk %llu/%llu +mismatch %llu; slot +syns %llu +local "
+	       "%llu +redirected %llu +no_local_slot %llu\n",
 	       who, action, d->counter, (int)d->group, d->hash, (int)d->slot,
 	       d->syn, d->action, gs->packets, gs->syns, gs->local,
-	       gs->redirected, gs->fallback, gs->xsk_redirected, gs->xsk_miss,
-	       gs->rss_mismatch, ss->syns, ss->local, ss->redirected);
+	       gs->no_local_slot, gs->redirected, gs->fallback,
+	       gs->xsk_redirected, gs->xsk_miss, gs->rss_mismatch, ss->syns,
+	       ss->local, ss->redirected, ss->no_local_slot);
 }
 
 bool harness_agrees(const uint8_t *frame, size_t len,
@@ -373,11 +422,14 @@ bool harness_agrees(const uint8_t *frame, size_t len,
 		    r->d.hash == o->d.hash && r->d.slot == o->d.slot &&
 		    r->d.syn == o->d.syn &&
 		    !memcmp(&r->gs, &o->gs, sizeof(r->gs)) &&
-		    !memcmp(&r->ss, &o->ss, sizeof(r->ss));
+		    !memcmp(&r->ss, &o->ss, sizeof(r->ss)) &&
+		    !memcmp(&r->is, &o->is, sizeof(r->is));
 
 	if (!same) {
 		print_decision("program", r->xdp_action, &r->d, &r->gs, &r->ss);
 		print_decision("oracle ", o->xdp_action, &o->d, &o->gs, &o->ss);
+		printf("# interface +rss_mismatch: program %llu, oracle %llu\n",
+		       r->is.rss_mismatch, o->is.rss_mismatch);
 		frame_hexdump("# ", frame, len);
 	}
 	return same;

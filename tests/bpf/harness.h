@@ -16,6 +16,8 @@
 #include "oracle.h"
 
 #define HARNESS_QUEUES 4 /* RX queues of the test veth */
+/* The program's ip6_jumbo_min: test frames are far under 64 KiB. */
+#define HARNESS_IP6_JUMBO_MIN 64
 
 #include <xdp/xsk.h>
 
@@ -29,6 +31,7 @@ struct harness {
 	struct oracle_config cfg; /* what the maps hold */
 	/* One AF_XDP socket, for xsk groups. */
 	struct xsk_socket *xsk;
+	uint32_t xsk_queue;
 	struct xsk_umem *umem;
 	void *umem_area;
 	size_t umem_size;
@@ -38,6 +41,7 @@ struct harness {
 	__u64 counters[STEER_CNT_MAX];
 	struct steer_group_stats gs[ORACLE_MAX_GROUPS];
 	struct steer_slot_stats ss[ORACLE_MAX_GROUPS][STEER_MAX_SLOTS];
+	struct steer_iface_stats is; /* of interface slot 0, the test's */
 };
 
 /* What one run did: the action, the debug record, and counter changes. */
@@ -47,6 +51,7 @@ struct run_result {
 	__u64 counters[STEER_CNT_MAX]; /* change of each frame counter */
 	struct steer_group_stats gs; /* change of d.group's stats */
 	struct steer_slot_stats ss; /* change of d.slot's stats */
+	struct steer_iface_stats is; /* change of the interface's stats */
 };
 
 /*
@@ -67,9 +72,16 @@ void harness_close(struct harness *h);
 int harness_set_mode(struct harness *h, enum steer_mode mode, uint8_t flags,
 		     const uint32_t *indir, size_t indir_size);
 int harness_add_group(struct harness *h, uint16_t id, enum steer_kind kind,
-		      int family, const char *addr, uint16_t port);
+		      enum steer_proto proto, int family, const char *addr,
+		      uint16_t port);
 int harness_add_cpu(struct harness *h, uint32_t cpu);
-/* Binds an AF_XDP socket (copy mode) to the veth's queue, for group. */
+/* Publishes the group's live slots: live[cpu] for cpu < nr_cpus. */
+int harness_set_live_cpus(struct harness *h, uint16_t group, const bool *live,
+			  uint32_t nr_cpus);
+/*
+ * Puts the AF_XDP socket (copy mode) on the veth's queue in the XSKMAP for
+ * group; the first call binds it, later ones must name the same queue.
+ */
 int harness_add_xsk(struct harness *h, uint16_t group, uint32_t queue);
 
 /* Runs one frame on `cpu` as received on rx_queue. */

@@ -20,6 +20,7 @@ struct oracle_group {
 	uint16_t id;
 	uint8_t kind; /* enum steer_kind */
 	uint8_t af; /* enum steer_af */
+	uint8_t proto; /* enum steer_proto */
 	bool wildcard;
 	uint8_t addr[16];
 	uint16_t port;
@@ -27,6 +28,7 @@ struct oracle_group {
 
 /* The dataplane configuration the program runs with, as the test set it. */
 struct oracle_config {
+	uint32_t ip6_jumbo_min; /* the program's ip6_jumbo_min */
 	uint8_t mode; /* enum steer_mode */
 	uint8_t flags; /* STEER_IFACE_F_* */
 	uint8_t key[STEER_RSS_KEY_MAX];
@@ -39,6 +41,8 @@ struct oracle_config {
 	const struct steer_cpu_table *cpu_tables;
 	uint32_t nr_cpu_tables; /* possible CPUs */
 	bool cpumap[STEER_MAX_CPUS]; /* CPUMAP has an entry */
+	/* The group has a live slot on the CPU (steer_live_cpus). */
+	bool live[ORACLE_MAX_GROUPS][STEER_MAX_CPUS];
 	/* XSKMAP has an entry for (group, queue); small test range only. */
 	bool xsk[ORACLE_MAX_GROUPS][8];
 };
@@ -48,6 +52,7 @@ struct oracle_result {
 	struct steer_decision d; /* seq unused */
 	struct steer_group_stats gs; /* expected change of the group's stats */
 	struct steer_slot_stats ss; /* expected change of d.slot's stats */
+	struct steer_iface_stats is; /* expected change of the interface's */
 };
 
 void oracle_decide(const struct oracle_config *cfg, const uint8_t *frame,

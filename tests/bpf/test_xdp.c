@@ -32,6 +32,7 @@ static int setup_err;
 enum cpu_choice {
 	CPU_ANY, /* CPU 0 */
 	CPU_LAST, /* the last online CPU */
+	CPU_SECOND, /* CPU 1: needs two */
 	CPU_TARGET, /* a CPU whose table keeps the frame (cpu mode) */
 	CPU_OTHER, /* a CPU whose table redirects it: needs two */
 };
@@ -70,6 +71,11 @@ struct xdp_case {
 	.cpu = CPU_OTHER, .action = XDP_REDIRECT,                     \
 	.counter = STEER_CNT_MATCHED, .gs_field = GS(redirected)
 #define PASSED(cnt) .action = XDP_PASS, .counter = (cnt), .gs_field = GS_NONE
+#define UDP .l4proto = L4_UDP
+#define XSK_PORT .dport = PORT_XSK
+#define TO_XSK                                                        \
+	.rx_queue = XSK_QUEUE, .action = XDP_REDIRECT,                \
+	.counter = STEER_CNT_MATCHED, .gs_field = GS(xsk_redirected)
 
 static const struct xdp_case cases[] = {
 	/* IPv4, cpu mode: every packet of a group goes to its slot's CPU. */
@@ -100,12 +106,24 @@ static const struct xdp_case cases[] = {
 	{ "v4 other address on that port: wildcard",
 	  { V4, SYN, .dport = PORT_TLS }, CPU_MODE, REDIR,
 	  .group = G_V4_TLS_ANY },
+	{ "v4 exact group without a live slot: the wildcard group serves",
+	  { V4, SYN, .daddr = V4_IDLE, .dport = PORT_TLS }, CPU_MODE, LOCAL,
+	  .group = G_V4_TLS_ANY },
+	{ "v4 exact group without a live slot, rss mode: counted local for "
+	  "the wildcard group", { V4, SYN, .daddr = V4_IDLE,
+	  .dport = PORT_TLS }, .mode = STEER_MODE_RSS, .tables = TABLE_QUEUES,
+	  .action = XDP_PASS, .counter = STEER_CNT_MATCHED,
+	  .gs_field = GS(local), .group = G_V4_TLS_ANY },
+	{ "v4 xsk exact group keeps its frames, live slots or not",
+	  { V4, SYN, .daddr = V4_XSK, .dport = PORT_TLS }, CPU_MODE,
+	  .rx_queue = 1, .action = XDP_PASS, .counter = STEER_CNT_MATCHED,
+	  .gs_field = GS(xsk_miss), .group = G_XSK_V4_EXACT },
 	{ "v4 wildcard group, server address",
 	  { V4, WEB, SYN, .daddr = V4_SERVER }, CPU_MODE, LOCAL },
 	{ "v4 port without a group", { V4, SYN, .dport = PORT_NONE }, CPU_MODE,
 	  PASSED(STEER_CNT_NO_GROUP) },
-	{ "v4 UDP to a group's port", { V4, WEB, .l4proto = 17 }, CPU_MODE,
-	  PASSED(STEER_CNT_NOT_TCP) },
+	{ "v4 UDP to a TCP group's port", { V4, WEB, UDP }, CPU_MODE,
+	  PASSED(STEER_CNT_NO_GROUP) },
 	{ "v4 ICMP", { V4, .l4proto = 1 }, CPU_MODE,
 	  PASSED(STEER_CNT_NOT_TCP) },
 	{ "v4 first fragment (MF)", { V4, WEB, SYN, .ip4_frag = 0x2000 },
@@ -149,7 +167,8 @@ static const struct xdp_case cases[] = {
 	/* IPv6 and its extension headers. */
 	{ "v6 SYN on its CPU passes", { V6, WEB, SYN }, CPU_MODE, LOCAL },
 	{ "v6 SYN elsewhere is redirected", { V6, WEB, SYN }, CPU_MODE, REDIR },
-	{ "v6 exact address group", { V6, SYN, .daddr = V6_SERVER,
+	{ "v6 exact group without a live slot or a wildcard: still exact",
+	  { V6, SYN, .daddr = V6_SERVER,
 	  .dport = PORT_TLS }, CPU_MODE, REDIR, .group = G_V6_EXACT },
 	{ "v6 exact-address port, other address",
 	  { V6, SYN, .dport = PORT_TLS }, CPU_MODE,
@@ -173,8 +192,8 @@ static const struct xdp_case cases[] = {
 	  CPU_MODE, PASSED(STEER_CNT_FRAGMENT) },
 	{ "v6 hop-by-hop then fragment", { V6, WEB, SYN, .nr_ext = 2,
 	  .ext = { 0, 44 } }, CPU_MODE, PASSED(STEER_CNT_FRAGMENT) },
-	{ "v6 UDP", { V6, WEB, .l4proto = 17 }, CPU_MODE,
-	  PASSED(STEER_CNT_NOT_TCP) },
+	{ "v6 UDP to a TCP group's port", { V6, WEB, UDP }, CPU_MODE,
+	  PASSED(STEER_CNT_NO_GROUP) },
 	{ "v6 ICMPv6", { V6, .l4proto = 58 }, CPU_MODE,
 	  PASSED(STEER_CNT_NOT_TCP) },
 	{ "v6 version 4 in an IPv6 EtherType",
@@ -236,11 +255,30 @@ static const struct xdp_case cases[] = {
 	  .mode = STEER_MODE_RSS, .flags = STEER_IFACE_F_VERIFY_RSS,
 	  .tables = TABLE_QUEUES_ODD, .rx_queue = RXQ_EXPECTED,
 	  .action = XDP_PASS, .counter = STEER_CNT_MATCHED,
-	  .gs_field = GS(local) },
+	  .gs_field = GS(no_local_slot) },
 	{ "rss verify, NIC disagrees", { V6, WEB, SYN },
 	  .mode = STEER_MODE_RSS, .flags = STEER_IFACE_F_VERIFY_RSS,
 	  .tables = TABLE_EMPTY, .rx_queue = 2, .action = XDP_PASS,
 	  .counter = STEER_CNT_MATCHED, .gs_field = GS(rss_mismatch) },
+
+	/* rss mode: local only where the group has a live slot. */
+	{ "rss mode SYN on a CPU without a live slot", { V6, WEB, SYN },
+	  .mode = STEER_MODE_RSS, .tables = TABLE_QUEUES, .cpu = CPU_ANY,
+	  .action = XDP_PASS, .counter = STEER_CNT_MATCHED,
+	  .gs_field = GS(no_local_slot) },
+	{ "rss mode ACK on a CPU without a live slot", { V6, WEB, ACK },
+	  .mode = STEER_MODE_RSS, .tables = TABLE_QUEUES, .cpu = CPU_ANY,
+	  .action = XDP_PASS, .counter = STEER_CNT_MATCHED,
+	  .gs_field = GS(no_local_slot) },
+	{ "rss mode SYN on a CPU with a live slot", { V6, WEB, SYN },
+	  .mode = STEER_MODE_RSS, .tables = TABLE_QUEUES, .cpu = CPU_SECOND,
+	  .action = XDP_PASS, .counter = STEER_CNT_MATCHED,
+	  .gs_field = GS(local) },
+	{ "rss mode SYN to a group with no live slot",
+	  { V6, SYN, .daddr = V6_SERVER, .dport = PORT_TLS },
+	  .mode = STEER_MODE_RSS, .tables = TABLE_QUEUES, .cpu = CPU_LAST,
+	  .action = XDP_PASS, .counter = STEER_CNT_MATCHED,
+	  .gs_field = GS(no_local_slot), .group = G_V6_EXACT },
 
 	/* xsk groups: the socket of the RX queue, or the stack. */
 	{ "xsk v4, no socket on queue 1",
@@ -261,6 +299,90 @@ static const struct xdp_case cases[] = {
 	  .tables = TABLE_QUEUES, .rx_queue = 3, .action = XDP_PASS,
 	  .counter = STEER_CNT_MATCHED, .gs_field = GS(xsk_miss),
 	  .group = G_XSK_V6 },
+
+	/* UDP: xsk groups of protocol UDP, with TCP's header rules. */
+	{ "UDP v4 xsk, the socket of its queue",
+	  { V4, UDP, XSK_PORT, .payload = 32 }, CPU_MODE, TO_XSK,
+	  .group = G_UDP_V4 },
+	{ "UDP v4 xsk, no socket on queue 1", { V4, UDP, XSK_PORT },
+	  .mode = STEER_MODE_RSS, .tables = TABLE_QUEUES, .rx_queue = 1,
+	  .action = XDP_PASS, .counter = STEER_CNT_MATCHED,
+	  .gs_field = GS(xsk_miss), .group = G_UDP_V4 },
+	{ "UDP v6 xsk, the socket of its queue", { V6, UDP, XSK_PORT },
+	  .mode = STEER_MODE_RSS, .tables = TABLE_QUEUES, TO_XSK,
+	  .group = G_UDP_V6 },
+	{ "UDP v4 xsk behind 802.1Q and IPv4 options",
+	  { V4, UDP, XSK_PORT, .nr_vlans = 1, .ip4_optlen = 8 }, CPU_MODE,
+	  TO_XSK, .group = G_UDP_V4 },
+	{ "UDP v6 xsk behind hop-by-hop and destination options",
+	  { V6, UDP, XSK_PORT, .nr_ext = 2, .ext = { 0, 60 } }, CPU_MODE,
+	  TO_XSK, .group = G_UDP_V6 },
+	{ "UDP v4 exact address group",
+	  { V4, UDP, .daddr = V4_SERVER, .dport = PORT_TLS }, CPU_MODE, TO_XSK,
+	  .group = G_UDP_V4_EXACT },
+	{ "UDP v4 other address on an exact-only port",
+	  { V4, UDP, .dport = PORT_TLS }, CPU_MODE,
+	  PASSED(STEER_CNT_NO_GROUP) },
+	{ "UDP v4 first fragment (MF)",
+	  { V4, UDP, XSK_PORT, .ip4_frag = 0x2000 }, CPU_MODE,
+	  PASSED(STEER_CNT_FRAGMENT) },
+	{ "UDP v6 fragment header",
+	  { V6, UDP, XSK_PORT, .nr_ext = 1, .ext = { 44 } }, CPU_MODE,
+	  PASSED(STEER_CNT_FRAGMENT) },
+	{ "UDP length beyond the IP payload",
+	  { V4, UDP, XSK_PORT, .udp_len_delta = 1 }, CPU_MODE,
+	  PASSED(STEER_CNT_ERR_UDP) },
+	{ "UDP length 7", { V4, UDP, XSK_PORT, .payload = 8,
+	  .udp_len_delta = -9 }, CPU_MODE, PASSED(STEER_CNT_ERR_UDP) },
+	{ "UDP v4 length 0", { V4, UDP, XSK_PORT, .udp_len_delta = -8 },
+	  CPU_MODE, PASSED(STEER_CNT_ERR_UDP) },
+	{ "UDP v6 length 0: the whole payload, as the kernel reads it",
+	  { V6, UDP, XSK_PORT, .payload = 4, .udp_len_delta = -12 }, CPU_MODE,
+	  TO_XSK, .group = G_UDP_V6 },
+	{ "UDP length short of the payload (trailing bytes)",
+	  { V4, UDP, XSK_PORT, .payload = 16, .udp_len_delta = -8 }, CPU_MODE,
+	  TO_XSK, .group = G_UDP_V4 },
+	{ "UDP v4 total length cuts the UDP header",
+	  { V4, UDP, XSK_PORT, .ip_len_delta = -1 }, CPU_MODE,
+	  PASSED(STEER_CNT_ERR_UDP) },
+	{ "UDP v6 payload length cuts the UDP header",
+	  { V6, UDP, XSK_PORT, .ip_len_delta = -4 }, CPU_MODE,
+	  PASSED(STEER_CNT_ERR_UDP) },
+
+	/*
+	 * BIG TCP: IP length 0 (TCP only) runs to the frame's end; IPv6 may
+	 * carry a jumbo option instead (here from HARNESS_IP6_JUMBO_MIN).
+	 */
+	{ "v4 BIG TCP: total length 0", { V4, WEB, ACK, .payload = 200,
+	  .ip_len_zero = true }, CPU_MODE, REDIR },
+	{ "v4 BIG TCP with IP options, on its CPU", { V4, WEB, ACK,
+	  .payload = 200, .ip4_optlen = 8, .ip_len_zero = true }, CPU_MODE,
+	  LOCAL },
+	{ "v4 BIG TCP, TCP options beyond the frame", { V4, WEB, ACK,
+	  .tcp_doff = 15, .ip_len_zero = true }, CPU_MODE,
+	  PASSED(STEER_CNT_ERR_TCP) },
+	{ "v4 total length 0 is TCP's only", { V4, UDP, XSK_PORT,
+	  .ip_len_zero = true }, CPU_MODE, PASSED(STEER_CNT_ERR_IP4) },
+	{ "v6 BIG TCP: payload length 0", { V6, WEB, ACK, .payload = 200,
+	  .ip_len_zero = true }, CPU_MODE, REDIR },
+	{ "v6 jumbogram: Hop-by-Hop Jumbo Payload", { V6, WEB, ACK,
+	  .payload = 200, .ip6_jumbo = true }, CPU_MODE, REDIR },
+	{ "v6 jumbogram, SYN behind more extension headers", { V6, WEB, SYN,
+	  .payload = 100, .ip6_jumbo = true, .nr_ext = 2, .ext = { 60, 43 } },
+	  CPU_MODE, LOCAL },
+	{ "v6 jumbogram to a UDP xsk group", { V6, UDP, XSK_PORT,
+	  .payload = 200, .ip6_jumbo = true }, CPU_MODE, TO_XSK,
+	  .group = G_UDP_V6 },
+	{ "v6 jumbo length under the minimum", { V6, WEB, SYN,
+	  .ip6_jumbo = true }, CPU_MODE, PASSED(STEER_CNT_ERR_IP6) },
+	{ "v6 jumbo length beyond the frame", { V6, WEB, ACK, .payload = 200,
+	  .ip6_jumbo = true, .ip_len_delta = 1 }, CPU_MODE,
+	  PASSED(STEER_CNT_ERR_IP6) },
+	{ "v6 payload length 0, hop-by-hop without a jumbo option",
+	  { V6, WEB, ACK, .payload = 200, .ip_len_zero = true, .nr_ext = 1,
+	  .ext = { 0 } }, CPU_MODE, PASSED(STEER_CNT_ERR_IP6) },
+	{ "v6 payload length 0, UDP next: no payload", { V6, UDP, XSK_PORT,
+	  .ip_len_zero = true }, CPU_MODE, PASSED(STEER_CNT_ERR_UDP) },
 
 	/* An interface steerd has not configured. */
 	{ "unconfigured interface", { V4, WEB, SYN }, .mode = STEER_MODE_NONE,
@@ -300,6 +422,8 @@ static int pick_cpu(const struct xdp_case *c, const uint8_t *frame, size_t len,
 		return 0;
 	if (c->cpu == CPU_LAST)
 		return cases_nr_cpus() - 1;
+	if (c->cpu == CPU_SECOND)
+		return cases_nr_cpus() > 1 ? 1 : -1;
 	/* The first CPU whose own table keeps (or redirects) the frame. */
 	for (cpu = 0; cpu < cases_nr_cpus(); cpu++) {
 		oracle_decide(&h.cfg, frame, len, cpu, rx_queue, &o);
@@ -367,6 +491,8 @@ static void run_case(void **state)
 	}
 	if (c->gs_field != GS_NONE)
 		assert_int_equal(*(__u64 *)((char *)&r.gs + c->gs_field), 1);
+	/* A mismatch counts for the interface too. */
+	assert_int_equal(r.is.rss_mismatch, c->gs_field == GS(rss_mismatch));
 
 	/* And everything else, against the oracle. */
 	oracle_decide(&h.cfg, frame, len, cpu, rx_queue, &o);
@@ -422,6 +548,8 @@ static const struct frame_spec truncated_shapes[] = {
 	{ V4, WEB, SYN, .nr_vlans = 2, .ip4_optlen = 8, .tcp_optlen = 12 },
 	{ V6, WEB, SYN, .nr_vlans = 1, .nr_ext = 3, .ext = { 0, 43, 60 },
 	  .tcp_optlen = 4 },
+	{ V4, UDP, XSK_PORT, .nr_vlans = 1, .ip4_optlen = 4, .payload = 4 },
+	{ V6, UDP, XSK_PORT, .nr_ext = 2, .ext = { 0, 60 }, .payload = 4 },
 };
 
 static void run_truncations(void **state)

@@ -46,7 +46,7 @@ static uint32_t rnd_below(uint32_t n)
 	return rnd() % n;
 }
 
-static const char *const v4_dsts[] = { V4_SERVER, V4_OTHER };
+static const char *const v4_dsts[] = { V4_SERVER, V4_OTHER, V4_IDLE, V4_XSK };
 static const char *const v6_dsts[] = { V6_SERVER, V6_OTHER };
 static const uint16_t ports[] = { PORT_WEB, PORT_TLS, PORT_XSK, PORT_NONE };
 static const uint8_t ext_types[] = { 0, 43, 60, 44 };
@@ -62,7 +62,7 @@ static int random_frame(uint8_t *buf, size_t cap)
 	if (s.af == AF_INET) {
 		snprintf(src, sizeof(src), "198.18.%u.%u", rnd_below(256),
 			 rnd_below(256));
-		s.daddr = v4_dsts[rnd_below(2)];
+		s.daddr = v4_dsts[rnd_below(4)];
 		s.ip4_optlen = rnd_below(4) ? 0 : 4 * rnd_below(11);
 	} else {
 		snprintf(src, sizeof(src), "2001:db8:%x::%x", rnd_below(65536),
@@ -72,10 +72,16 @@ static int random_frame(uint8_t *buf, size_t cap)
 		for (i = 0; i < s.nr_ext; i++)
 			s.ext[i] = ext_types[rnd_below(rnd_below(8) ? 3 : 4)];
 		s.ext_len = rnd_below(3);
+		s.ip6_jumbo = !rnd_below(8);
 	}
+	s.ip_len_zero = !rnd_below(8);
 	s.saddr = src;
 	s.sport = 1024 + rnd_below(64512);
 	s.dport = ports[rnd_below(4)];
+	if (!rnd_below(3)) { /* UDP, its length sometimes a lie */
+		s.l4proto = L4_UDP;
+		s.udp_len_delta = rnd_below(4) ? 0 : (int)rnd_below(24) - 16;
+	}
 	s.tcp_flags = rnd() & 0x3f;
 	s.tcp_optlen = 4 * rnd_below(6);
 	s.nr_vlans = rnd_below(4) ? 0 : 1 + rnd_below(2);

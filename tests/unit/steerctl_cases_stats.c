@@ -17,10 +17,10 @@
 #define MS_PER_S 1000
 
 /* stats */
-#define GROUP_STATS(name, packets)                                        \
-	"{'name':'" name "','packets':" #packets ",'syns':10,'local':8,"  \
-	"'redirected':2,'fallback':0,'xsk_redirected':0,'xsk_miss':0,"    \
-	"'rss_mismatch':0,'select_local':10,'select_fallback':0,'select_" \
+#define GROUP_STATS(name, packets)                                                       \
+	"{'name':'" name "','packets':" #packets ",'syns':10,'local':8,"                 \
+	"'no_local_slot':0,'redirected':2,'fallback':0,'xsk_redirected':0,'xsk_miss':0," \
+	"'rss_mismatch':0,'select_local':10,'select_fallback':0,'select_"                \
 	"none':0,'migrations':1}"
 #define WEB_STATS GROUP_STATS("web", 100)
 #define STATS_FIELDS                                           \
@@ -32,7 +32,8 @@
 	"  not_ip   12\n"                                                  \
 	"  matched  100\n"                                                 \
 	"group web:\n"                                                     \
-	"  packets 100  syns 10  local 8  redirected 2  fallback 0\n"      \
+	"  packets 100  syns 10  local 8  no_local_slot 0  redirected 2  " \
+	"fallback 0\n"                                                     \
 	"  xsk_redirected 0  xsk_miss 0  rss_mismatch 0\n"                 \
 	"  select_local 10  select_fallback 0  select_none 0  migrations " \
 	"1\n"
@@ -66,8 +67,10 @@ static void check_watch_text(const char *out);
 	"  err_ip6_ext       110\n"                                        \
 	"  err_ip6_ext_depth 120\n"                                        \
 	"  err_tcp           130\n"                                        \
+	"  err_udp           140\n"                                        \
 	"group web:\n"                                                     \
-	"  packets 100  syns 10  local 8  redirected 2  fallback 0\n"      \
+	"  packets 100  syns 10  local 8  no_local_slot 0  redirected 2  " \
+	"fallback 0\n"                                                     \
 	"  xsk_redirected 0  xsk_miss 0  rss_mismatch 0\n"                 \
 	"  select_local 10  select_fallback 0  select_none 0  migrations " \
 	"1\n"
@@ -206,8 +209,8 @@ static void check_watch_text(const char *out)
 			    "  not_ip   0\n"
 			    "  matched  0\n"
 			    "group web:\n"
-			    "  packets 0  syns 0  local 0  redirected 0  "
-			    "fallback 0\n"
+			    "  packets 0  syns 0  local 0  no_local_slot 0  "
+			    "redirected 0  fallback 0\n"
 			    "  xsk_redirected 0  xsk_miss 0  rss_mismatch 0\n"
 			    "  select_local 0  select_fallback 0  "
 			    "select_none 0  migrations 0\n"

@@ -67,7 +67,7 @@ static void test_counter_names(void **state)
 		"no_iface",	     "not_ip",	"not_tcp", "fragment",
 		"no_group",	     "matched", "err_eth", "err_vlan",
 		"err_vlan_depth",    "err_ip4", "err_ip6", "err_ip6_ext",
-		"err_ip6_ext_depth", "err_tcp",
+		"err_ip6_ext_depth", "err_tcp", "err_udp",
 	};
 	const uint64_t zero[STEER_CNT_MAX] = { 0 };
 	const struct proto_group_stats web = {
@@ -94,17 +94,18 @@ static void test_counter_names(void **state)
 	assert_int_equal(STEER_CNT_FIRST_ERR, 6);
 	assert_int_equal(STEER_CNT_ERR_TCP, 13);
 	/* The struct's fields in the ABI's order, each under its name. */
-	assert_int_equal(offsetof(struct steer_group_stats, migrations), 88);
+	assert_int_equal(offsetof(struct steer_group_stats, migrations), 96);
 	assert_int_equal(offsetof(struct steer_slot_stats, redirected), 16);
-	expect_msg(proto_pack_stats_reply(zero, &web, 1),
-		   "{'v':1,'ok':true,'counters':{'no_iface':0,'not_ip':0,"
-		   "'not_tcp':0,'fragment':0,'no_group':0,'matched':0,"
-		   "'err_eth':0,'err_vlan':0,'err_vlan_depth':0,'err_ip4':0,"
-		   "'err_ip6':0,'err_ip6_ext':0,'err_ip6_ext_depth':0,"
-		   "'err_tcp':0},'groups':[{'name':'w','packets':1,'syns':2,"
-		   "'local':3,'redirected':4,'fallback':5,'xsk_redirected':6,"
-		   "'xsk_miss':7,'rss_mismatch':8,'select_local':9,"
-		   "'select_fallback':10,'select_none':11,'migrations':12}]}");
+	expect_msg(
+		proto_pack_stats_reply(zero, &web, 1),
+		"{'v':1,'ok':true,'counters':{'no_iface':0,'not_ip':0,"
+		"'not_tcp':0,'fragment':0,'no_group':0,'matched':0,"
+		"'err_eth':0,'err_vlan':0,'err_vlan_depth':0,'err_ip4':0,"
+		"'err_ip6':0,'err_ip6_ext':0,'err_ip6_ext_depth':0,"
+		"'err_tcp':0,'err_udp':0},'groups':[{'name':'w','packets':1,"
+		"'syns':2,'local':3,'no_local_slot':0,'redirected':4,'fallback':5,'xsk_redirected':6,"
+		"'xsk_miss':7,'rss_mismatch':8,'select_local':9,"
+		"'select_fallback':10,'select_none':11,'migrations':12}]}");
 }
 
 static void test_pack_requests(void **state)
@@ -249,7 +250,8 @@ static void test_pack_replies(void **state)
 			   &web, json_pack("[o]", proto_pack_slot(&slot))),
 		   "{'v':1,'ok':true," WEB_FIELDS ",'slots':[{'slot':3,'cpu':"
 		   "3,'state':'draining','pid':7,'cookie':8193,"
-		   "'accept_queue':2,'syns':10,'local':9,'redirected':1}]}");
+		   "'accept_queue':2,'syns':10,'local':9,'redirected':1,"
+		   "'no_local_slot':0}]}");
 	expect_msg(proto_pack_iface_attach_reply(&veth0, NULL),
 		   "{'v':1,'ok':true," VETH0_FIELDS "}");
 	expect_msg(proto_pack_iface_attach_reply(&veth0, "careful"),

@@ -11,7 +11,7 @@
 #include "maps.h"
 #include "parse.h"
 
-/* The flow hash of a parsed TCP frame (words as flow_hash.h defines). */
+/* The flow hash of a parsed frame (words as flow_hash.h defines). */
 static __always_inline __u32 flow_hash_frame(__u64 key,
 					     const struct steer_frame *f)
 {
@@ -29,7 +29,7 @@ static __always_inline __u32 flow_hash_frame(__u64 key,
 			h = steer_flow_hash_add(h, addrs[i]);
 	}
 	/* sport and dport are adjacent: one word. */
-	h = steer_flow_hash_add(h, *(const __u32 *)&f->tcp->source);
+	h = steer_flow_hash_add(h, *(const __u32 *)f->ports);
 	return steer_flow_hash_end(h);
 }
 

@@ -22,6 +22,11 @@
 #define IPPROTO_FRAGMENT 44
 #define IPPROTO_DSTOPTS 60
 
+#define IPV6_MAXPLEN 65535 /* the most the payload length field holds */
+
+/* Above any frame's length: bounds lengths read from a frame, for the verifier. */
+#define STEER_LEN_BOUND (1U << 24)
+
 #define IP_MF 0x2000
 #define IP_OFFSET 0x1FFF
 

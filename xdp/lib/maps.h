@@ -29,7 +29,7 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, STEER_PORTS);
+	__uint(max_entries, STEER_PROTO_COUNT *STEER_PORTS);
 	__type(key, __u32);
 	__type(value, struct steer_port);
 } steer_ports SEC(".maps");
@@ -41,6 +41,13 @@ struct {
 	__type(value, struct steer_match);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 } steer_listen SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, STEER_MAX_GROUPS);
+	__type(key, __u32);
+	__type(value, struct steer_live_cpus);
+} steer_live_cpus SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_CPUMAP);
@@ -69,6 +76,13 @@ struct {
 	__type(key, __u32);
 	__type(value, struct steer_slot_stats);
 } steer_slot_stats SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, STEER_MAX_IFACES);
+	__type(key, __u32);
+	__type(value, struct steer_iface_stats);
+} steer_iface_stats SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);

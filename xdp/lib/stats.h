@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
-/* Per-CPU counters: frame outcomes, per group, per slot. */
+/* Per-CPU counters: frame outcomes, per group, per slot, per interface. */
 #ifndef STEER_BPF_STATS_H
 #define STEER_BPF_STATS_H
 
@@ -16,6 +16,11 @@ static __always_inline void count(__u32 counter)
 static __always_inline struct steer_group_stats *group_stats(__u32 group)
 {
 	return bpf_map_lookup_elem(&steer_group_stats, &group);
+}
+
+static __always_inline struct steer_iface_stats *iface_stats(__u32 slot)
+{
+	return bpf_map_lookup_elem(&steer_iface_stats, &slot);
 }
 
 static __always_inline struct steer_slot_stats *slot_stats(__u32 group,

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
- * Toeplitz hash of a TCP frame's 4-tuple, table-driven: one lookup per input
+ * Toeplitz hash of a frame's 4-tuple, table-driven: one lookup per input
  * byte in the tables userland precomputed for the interface's key (see
  * struct steer_rss). Input order as the NIC's: saddr, daddr, sport, dport.
  */
@@ -12,7 +12,7 @@
 static __always_inline __u32 toeplitz_frame(const struct steer_rss *rss,
 					    const struct steer_frame *f)
 {
-	const __u8 *ports = (const __u8 *)&f->tcp->source;
+	const __u8 *ports = (const __u8 *)f->ports;
 	__u32 hash = 0;
 	int i;
 

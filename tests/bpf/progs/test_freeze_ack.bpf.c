@@ -21,14 +21,17 @@ int freeze_ack(struct __sk_buff *skb)
 	void *data_end = (void *)(long)skb->data_end;
 	void *data = (void *)(long)skb->data;
 	struct steer_frame f = {};
+	struct tcphdr *th;
 	__u32 reason;
 
 	if (!frozen)
 		return TC_ACT_UNSPEC;
 	reason = parse_frame(&f, data, data_end);
-	if (reason != STEER_NEXT || bpf_ntohs(f.tcp->dest) != port)
+	if (reason != STEER_NEXT || f.proto != STEER_PROTO_TCP ||
+	    bpf_ntohs(f.ports->dest) != port)
 		return TC_ACT_UNSPEC;
-	return f.tcp->ack && !f.tcp->syn ? TC_ACT_SHOT : TC_ACT_UNSPEC;
+	th = (struct tcphdr *)f.ports;
+	return th->ack && !th->syn ? TC_ACT_SHOT : TC_ACT_UNSPEC;
 }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
