@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Frames per second delivered to AF_XDP workers on a veth in copy mode:
+ * Datagrams per second delivered to AF_XDP workers on veth in copy mode:
  * steer's XDP program (an xsk group, the workers' sockets in its
  * steer_xsks) against libxdp's own default program (its xsks_map by RX
- * queue), in rounds that alternate the two in the same run. A sender
- * thread per queue blasts crafted frames from an AF_XDP socket on the
- * peer's TX queue of the same number (xsk_sender.h); a worker thread per
- * queue takes them off its RX ring and hands the frames back to the fill
- * ring, each thread pinned. Prints each program's median rate and
+ * queue), in rounds that alternate the two in the same run. Each program
+ * has a veth pair of its own, set up alike, with its workers' sockets open
+ * for the whole run (a socket closed and reopened on a queue can find it
+ * busy for seconds). Per queue, a sender thread blasts crafted UDP
+ * datagrams from an AF_XDP socket on the peer's TX queue of the same
+ * number (xsk_sender.h), and a worker thread takes them off its RX ring
+ * and hands the frames back to the fill ring. Prints
+ * each round, each program's median rate and
  * "xsk_rate_ratio <steer/default>".
  */
 #include <errno.h>
@@ -34,8 +37,6 @@
 #include "tests/integration/xsk_sender.h"
 #include "tests/lib/network_helpers.h"
 
-#define SRV_IF "bxs0"
-#define CLI_IF "bxc0"
 #define SRV_ADDR "198.18.2.1"
 #define CLI_ADDR "198.18.2.2"
 #define PORT 9000
@@ -48,7 +49,6 @@
 #define FLOWS 64 /* source ports the sender cycles through */
 #define RING 2048
 #define FRAMES 4096
-#define BUSY_TRIES 1000 /* a closed socket lets go of its queue in work */
 
 enum prog_kind { PROG_STEER, PROG_DEFAULT };
 
@@ -67,27 +67,24 @@ struct sender {
 	pthread_t thread;
 	struct xsk_sender *s;
 	int queue;
+	const struct frame_flow *flow;
 	atomic_ullong sent;
 };
 
-static atomic_bool running;
+/* A program's veth pair, its workers and its senders. */
+struct side {
+	const char *srv_if, *cli_if;
+	struct frame_flow flow;
+	struct worker workers[QUEUES_MAX];
+	struct sender senders[QUEUES_MAX];
+};
+
+static struct side sides[2] = {
+	[PROG_STEER] = { .srv_if = "bxs0", .cli_if = "bxs1" },
+	[PROG_DEFAULT] = { .srv_if = "bxd0", .cli_if = "bxd1" },
+};
+static atomic_bool working, sending;
 static int nr_queues = 1;
-static struct frame_flow flow;
-
-/*
- * Queue q's sender on CPU 2q and its worker on 2q + 1 (modulo the CPUs):
- * on veth the receive path, XDP program and copy included, runs on the
- * sender's CPU, so each side has a CPU of its own when there are enough.
- */
-static int sender_cpu(int q)
-{
-	return (2 * q) % libbpf_num_possible_cpus();
-}
-
-static int worker_cpu(int q)
-{
-	return (2 * q + 1) % libbpf_num_possible_cpus();
-}
 
 static void *work(void *arg)
 {
@@ -95,8 +92,7 @@ static void *work(void *arg)
 	struct pollfd p = { .fd = xsk_socket__fd(w->xsk), .events = POLLIN };
 	__u32 ri, fi, n, i;
 
-	harness_pin(worker_cpu(w->queue));
-	while (running) {
+	while (working) {
 		n = xsk_ring_cons__peek(&w->rx, BATCH, &ri);
 		if (!n) {
 			poll(&p, 1, 10);
@@ -120,16 +116,17 @@ static void *send_frames(void *arg)
 	struct sender *s = arg;
 	const uint8_t *batch[BATCH];
 	uint16_t lens[BATCH], len[FLOWS];
-	struct frame_flow f = flow;
+	/* 14 + 20 + 8 + 22 bytes: a 64-byte frame. */
+	static const char payload[22] = "steer bench_xsk";
+	struct frame_flow f = *s->flow;
 	int i, n, next = 0;
 
-	harness_pin(sender_cpu(s->queue));
 	for (i = 0; i < FLOWS; i++) {
 		f.sport = 10000 + i;
-		len[i] = frame_syn4(frames[s->queue][i], sizeof(frames[0][0]),
-				    &f, i);
+		len[i] = frame_udp4(frames[s->queue][i], sizeof(frames[0][0]),
+				    &f, payload, sizeof(payload));
 	}
-	while (running) {
+	while (sending) {
 		for (i = 0; i < BATCH; i++, next = (next + 1) % FLOWS) {
 			batch[i] = frames[s->queue][next];
 			lens[i] = len[next];
@@ -153,11 +150,11 @@ static void worker_close(struct worker *w)
 }
 
 /*
- * A worker's socket on SRV_IF's queue: steer's (no program of libxdp's,
+ * A worker's socket on ifname's queue: steer's (no program of libxdp's,
  * put in steer_xsks) or libxdp's default program's.
  */
-static int worker_open(struct worker *w, int queue, enum prog_kind kind,
-		       struct harness *h)
+static int worker_open(struct worker *w, const char *ifname, int queue,
+		       enum prog_kind kind, struct harness *h)
 {
 	const struct xsk_socket_config cfg = {
 		.rx_size = RING,
@@ -170,7 +167,7 @@ static int worker_open(struct worker *w, int queue, enum prog_kind kind,
 	};
 	size_t size = (size_t)FRAMES * XSK_UMEM__DEFAULT_FRAME_SIZE;
 	__u32 idx, i, key = STEER_XSK_INDEX(GROUP_ID, queue);
-	int err, tries, fd;
+	int err, fd;
 
 	memset(w, 0, sizeof(*w));
 	w->queue = queue;
@@ -182,13 +179,9 @@ static int worker_open(struct worker *w, int queue, enum prog_kind kind,
 	}
 	err = xsk_umem__create(&w->umem, w->area, size, &w->fill, &w->comp,
 			       NULL);
-	for (tries = 0; !err && tries < BUSY_TRIES; tries++) {
-		err = xsk_socket__create(&w->xsk, SRV_IF, queue, w->umem,
+	if (!err)
+		err = xsk_socket__create(&w->xsk, ifname, queue, w->umem,
 					 &w->rx, &w->tx, &cfg);
-		if (err != -EBUSY)
-			break;
-		usleep(10000);
-	}
 	if (err)
 		goto out_close;
 	idx = 0;
@@ -212,53 +205,34 @@ out_close:
 	return err;
 }
 
-/* One round with kind's program: frames per second the workers got. */
-static double run_round(enum prog_kind kind, struct harness *h, int ms,
-			double *sent_rate)
+/* One round of kind's senders: datagrams per second its workers got. */
+static double run_round(enum prog_kind kind, int ms, double *sent_rate)
 {
-	static struct worker workers[QUEUES_MAX];
-	static struct sender senders[QUEUES_MAX];
-	int ifindex = if_nametoindex(SRV_IF), q, err = 0, started = 0;
+	struct side *sd = &sides[kind];
 	unsigned long long got = 0, sent = 0;
 	uint64_t start, took;
+	int q;
 
-	if (kind == PROG_STEER)
-		err = bpf_xdp_attach(ifindex, h->prog_fd, XDP_FLAGS_DRV_MODE,
-				     NULL);
-	for (q = 0; q < nr_queues && !err; q++)
-		err = worker_open(&workers[q], q, kind, h);
-	for (q = 0; q < nr_queues && !err; q++) {
-		senders[q].s = xsk_sender_open(CLI_IF, q);
-		err = senders[q].s ? 0 : -errno;
-	}
-	running = true;
-	for (q = 0; q < nr_queues && !err; q++, started++) {
-		senders[q].queue = q;
-		senders[q].sent = 0;
-		pthread_create(&workers[q].thread, NULL, work, &workers[q]);
-		pthread_create(&senders[q].thread, NULL, send_frames,
-			       &senders[q]);
-	}
-	start = clock_now_us();
-	if (!err)
-		usleep(ms * 1000);
-	running = false;
-	took = clock_now_us() - start;
-	for (q = 0; q < started; q++) {
-		pthread_join(senders[q].thread, NULL);
-		pthread_join(workers[q].thread, NULL);
-		got += workers[q].frames;
-		sent += senders[q].sent;
-	}
 	for (q = 0; q < nr_queues; q++) {
-		xsk_sender_close(senders[q].s);
-		senders[q].s = NULL;
-		worker_close(&workers[q]);
+		sd->workers[q].frames = 0;
+		sd->senders[q].sent = 0;
 	}
-	if (kind == PROG_STEER)
-		bpf_xdp_detach(ifindex, XDP_FLAGS_DRV_MODE, NULL);
-	if (err)
-		return err;
+	sending = true;
+	for (q = 0; q < nr_queues; q++)
+		pthread_create(&sd->senders[q].thread, NULL, send_frames,
+			       &sd->senders[q]);
+	start = clock_now_us();
+	usleep(ms * 1000);
+	sending = false;
+	took = clock_now_us() - start;
+	for (q = 0; q < nr_queues; q++)
+		pthread_join(sd->senders[q].thread, NULL);
+	/* What is still in flight arrives now; count it with its round. */
+	usleep(10000);
+	for (q = 0; q < nr_queues; q++) {
+		got += sd->workers[q].frames;
+		sent += sd->senders[q].sent;
+	}
 	*sent_rate = sent * 1e6 / took;
 	return got * 1e6 / took;
 }
@@ -270,7 +244,65 @@ static int cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* The namespace, the veth, steer's program set up for an xsk group. */
+/* A veth pair with its addresses' MACs in sd->flow. */
+static int side_link(struct side *sd)
+{
+	int err =
+		link_add_veth(sd->srv_if, sd->cli_if, nr_queues, NETNS_CURRENT);
+
+	if (!err)
+		err = link_set_up(NETNS_CURRENT, sd->srv_if);
+	if (!err)
+		err = link_set_up(NETNS_CURRENT, sd->cli_if);
+	if (!err)
+		err = link_mac(sd->srv_if, sd->flow.dst_mac);
+	if (!err)
+		err = link_mac(sd->cli_if, sd->flow.src_mac);
+	inet_pton(AF_INET, CLI_ADDR, &sd->flow.saddr);
+	inet_pton(AF_INET, SRV_ADDR, &sd->flow.daddr);
+	sd->flow.dport = PORT;
+	return err;
+}
+
+/* A side's workers and senders, the workers' threads started. */
+static int side_open(enum prog_kind kind, struct harness *h)
+{
+	struct side *sd = &sides[kind];
+	int q, err = 0;
+
+	for (q = 0; q < nr_queues && !err; q++) {
+		err = worker_open(&sd->workers[q], sd->srv_if, q, kind, h);
+		sd->senders[q].queue = q;
+		sd->senders[q].flow = &sd->flow;
+		sd->senders[q].s = err ? NULL : xsk_sender_open(sd->cli_if, q);
+		if (!err && !sd->senders[q].s)
+			err = -errno;
+		if (!err)
+			pthread_create(&sd->workers[q].thread, NULL, work,
+				       &sd->workers[q]);
+	}
+	return err;
+}
+
+static void sides_close(void)
+{
+	int k, q;
+
+	working = false;
+	for (k = 0; k < 2; k++) {
+		for (q = 0; q < nr_queues; q++) {
+			if (sides[k].workers[q].thread)
+				pthread_join(sides[k].workers[q].thread, NULL);
+			xsk_sender_close(sides[k].senders[q].s);
+			worker_close(&sides[k].workers[q]);
+		}
+	}
+}
+
+/*
+ * The namespace, the two veth pairs, steer's program for an xsk group on
+ * the first, the workers of both.
+ */
 static int setup(struct harness *h)
 {
 	const uint32_t indir = 0;
@@ -278,27 +310,27 @@ static int setup(struct harness *h)
 
 	err = netns_enter_new(NETNS_PRIVATE_MOUNTS);
 	if (!err)
-		err = link_add_veth(SRV_IF, CLI_IF, nr_queues, NETNS_CURRENT);
+		err = side_link(&sides[PROG_STEER]);
 	if (!err)
-		err = link_set_up(NETNS_CURRENT, SRV_IF);
-	if (!err)
-		err = link_set_up(NETNS_CURRENT, CLI_IF);
-	if (!err)
-		err = link_mac(SRV_IF, flow.dst_mac);
-	if (!err)
-		err = link_mac(CLI_IF, flow.src_mac);
+		err = side_link(&sides[PROG_DEFAULT]);
 	if (err)
 		return err;
-	inet_pton(AF_INET, CLI_ADDR, &flow.saddr);
-	inet_pton(AF_INET, SRV_ADDR, &flow.daddr);
-	flow.dport = PORT;
-	err = harness_open(h, if_nametoindex(SRV_IF), false);
+	err = harness_open(h, if_nametoindex(sides[PROG_STEER].srv_if), false);
 	/* rss mode, nothing verified: an xsk group's frames go to sockets. */
 	if (!err)
 		err = harness_set_mode(h, STEER_MODE_RSS, 0, &indir, 1);
 	if (!err)
-		err = harness_add_group(h, GROUP_ID, STEER_KIND_XSK, AF_INET,
-					SRV_ADDR, PORT);
+		err = harness_add_group(h, GROUP_ID, STEER_KIND_XSK,
+					STEER_PROTO_UDP, AF_INET, SRV_ADDR,
+					PORT);
+	if (!err)
+		err = bpf_xdp_attach(h->ifindex, h->prog_fd, XDP_FLAGS_DRV_MODE,
+				     NULL);
+	working = true;
+	if (!err)
+		err = side_open(PROG_STEER, h);
+	if (!err)
+		err = side_open(PROG_DEFAULT, h);
 	return err;
 }
 
@@ -341,33 +373,30 @@ int main(int argc, char **argv)
 	err = setup(&h);
 	if (err) {
 		fprintf(stderr, "bench_xsk: setup: %s\n", strerror(-err));
+		sides_close();
+		harness_close(&h);
 		return 1;
 	}
 	printf("bench_xsk: %d queue(s), copy mode, %d rounds of %d ms, "
-	       "64-byte TCP SYN frames\n",
+	       "64-byte UDP datagrams\n",
 	       nr_queues, rounds, ms);
 	fflush(stdout);
 	for (i = 0; i < rounds; i++) {
 		for (k = 0; k < 2; k++) {
-			rate[k][i] = run_round(k, &h, ms, &sent[k][i]);
-			if (rate[k][i] < 0) {
-				fprintf(stderr, "bench_xsk: %s round: %s\n",
-					names[k], strerror(-rate[k][i]));
-				harness_close(&h);
-				return 1;
-			}
+			rate[k][i] = run_round(k, ms, &sent[k][i]);
 		}
-		printf("round %d: steer %.0f default %.0f frames/s\n", i,
+		printf("round %d: steer %.0f default %.0f datagrams/s\n", i,
 		       rate[0][i], rate[1][i]);
 	}
 	for (k = 0; k < 2; k++) {
 		qsort(rate[k], rounds, sizeof(double), cmp_double);
 		qsort(sent[k], rounds, sizeof(double), cmp_double);
 		med[k] = rate[k][rounds / 2];
-		printf("%-8s %.0f frames/s delivered (median), %.0f sent\n",
+		printf("%-8s %.0f datagrams/s delivered (median), %.0f sent\n",
 		       names[k], med[k], sent[k][rounds / 2]);
 	}
 	printf("xsk_rate_ratio %.3f\n", med[1] > 0 ? med[0] / med[1] : 0);
+	sides_close();
 	harness_close(&h);
 	return 0;
 }
