@@ -352,7 +352,7 @@ int main(int argc, char **argv)
 		{},
 	};
 	double rate[2][ROUNDS_MAX], sent[2][ROUNDS_MAX], med[2];
-	int rounds = ROUNDS_DEFAULT, ms = ROUND_MS_DEFAULT, c, i, k;
+	int rounds = ROUNDS_DEFAULT, ms = ROUND_MS_DEFAULT, c, i, j, k;
 	static const char *const names[] = { "steer", "default" };
 	struct harness h;
 	int err;
@@ -382,7 +382,9 @@ int main(int argc, char **argv)
 	       nr_queues, rounds, ms);
 	fflush(stdout);
 	for (i = 0; i < rounds; i++) {
-		for (k = 0; k < 2; k++) {
+		/* Each program goes first in every other round. */
+		for (j = 0; j < 2; j++) {
+			k = (i + j) % 2;
 			rate[k][i] = run_round(k, ms, &sent[k][i]);
 		}
 		printf("round %d: steer %.0f default %.0f datagrams/s\n", i,
