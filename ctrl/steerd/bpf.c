@@ -7,9 +7,12 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 #include <linux/magic.h>
 
@@ -86,26 +89,98 @@ int steerd_bpf_pin_maps(struct steerd *d, struct bpf_object *obj)
 	return 0;
 }
 
-int steerd_bpf_open(struct steerd *d)
+/* The pid holding a flock on fd's file, from /proc/locks; -1 unknown. */
+static pid_t lock_holder(int fd)
 {
-	char probe[PATH_MAX];
-	int err;
+	unsigned int maj, min;
+	unsigned long ino;
+	char line[256], kind[16];
+	struct stat st;
+	pid_t pid = -1, p;
+	FILE *f;
+
+	if (fstat(fd, &st))
+		return -1;
+	f = fopen("/proc/locks", "re");
+	if (!f)
+		return -1;
+	/* "1: FLOCK  ADVISORY  WRITE 1234 00:2a:5678 0 EOF" */
+	while (pid < 0 && fgets(line, sizeof(line), f))
+		if (sscanf(line, "%*d: %15s %*s %*s %d %x:%x:%lu", kind, &p,
+			   &maj, &min, &ino) == 5 &&
+		    !strcmp(kind, "FLOCK") && maj == major(st.st_dev) &&
+		    min == minor(st.st_dev) && ino == st.st_ino)
+			pid = p;
+	fclose(f);
+	return pid;
+}
+
+int steerd_bpf_lock(struct steerd *d)
+{
+	struct stat st;
+	pid_t holder;
+	int fd, err;
 
 	err = ensure_bpffs(d->bpffs);
 	if (err)
 		return err;
-	snprintf(d->pin_dir, sizeof(d->pin_dir), "%s/abi%d", d->bpffs,
-		 STEER_ABI_VERSION);
+	if (snprintf(d->pin_dir, sizeof(d->pin_dir), "%s/abi%d", d->bpffs,
+		     STEER_ABI_VERSION) >= (int)sizeof(d->pin_dir)) {
+		pr_warn("--bpffs %s: too long a path", d->bpffs);
+		return -ENAMETOOLONG;
+	}
+	/* A directory another steerd holds exists: this creates nothing then. */
+	d->made_bpffs_dir = stat(d->bpffs, &st) != 0;
 	err = fs_mkdir_p(d->pin_dir, 0700);
 	if (err) {
 		pr_warn("creating %s: %s", d->pin_dir, strerror(-err));
 		return err;
 	}
+	fd = open(d->pin_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB)) {
+		err = -errno;
+		holder = fd < 0 ? -1 : lock_holder(fd);
+		if (fd >= 0)
+			close(fd);
+		if (err != -EWOULDBLOCK) {
+			pr_warn("locking %s: %s", d->pin_dir, strerror(-err));
+			return err;
+		}
+		if (holder > 0)
+			pr_warn("another steerd (pid %d) holds %s; stop it "
+				"first",
+				holder, d->pin_dir);
+		else
+			pr_warn("another steerd holds %s; stop it first",
+				d->pin_dir);
+		return -EBUSY;
+	}
+	d->pin_lock_fd = fd;
+	return 0;
+}
+
+void steerd_bpf_unlock(struct steerd *d)
+{
+	if (d->pin_lock_fd >= 0)
+		close(d->pin_lock_fd);
+	d->pin_lock_fd = -1;
+}
+
+bool steerd_bpf_pinned(const struct steerd *d)
+{
+	char probe[PATH_MAX];
+
+	return snprintf(probe, sizeof(probe), "%s/%s", d->pin_dir,
+			STEER_MAP_IFACES) < (int)sizeof(probe) &&
+	       access(probe, F_OK) == 0;
+}
+
+int steerd_bpf_open(struct steerd *d)
+{
+	int err;
+
 	warn_private_bpffs(d->pin_dir);
-	if (snprintf(probe, sizeof(probe), "%s/%s", d->pin_dir,
-		     STEER_MAP_IFACES) >= (int)sizeof(probe))
-		return -ENAMETOOLONG;
-	d->reused_pins = access(probe, F_OK) == 0;
+	d->reused_pins = steerd_bpf_pinned(d);
 
 	/* An unattached XDP instance opens (or creates) the XDP maps. */
 	d->xdp = steer_xdp__open();
@@ -166,6 +241,12 @@ int steerd_bpf_group_prog(struct steerd *d, uint16_t group)
 	return bpf_program__fd(skel->progs.steer_reuseport);
 }
 
+void steerd_bpf_group_release(struct steerd *d, uint16_t group)
+{
+	steer_reuseport__destroy(d->groups[group].skel);
+	d->groups[group].skel = NULL;
+}
+
 static void unpin_all(struct steerd *d, struct bpf_object *obj)
 {
 	struct bpf_map *map;
@@ -179,16 +260,15 @@ void steerd_bpf_close(struct steerd *d, bool unpin)
 {
 	int i;
 
-	for (i = 0; i < STEER_MAX_GROUPS; i++) {
-		steer_reuseport__destroy(d->groups[i].skel);
-		d->groups[i].skel = NULL;
-	}
+	for (i = 0; i < STEER_MAX_GROUPS; i++)
+		steerd_bpf_group_release(d, i);
 	if (unpin && d->xdp)
 		unpin_all(d, d->xdp->obj);
 	if (unpin && d->lifecycle)
 		unpin_all(d, d->lifecycle->obj);
-	if (unpin)
-		rmdir(d->pin_dir);
+	/* Empty now; so is the --bpffs directory when steerd made it. */
+	if (unpin && !rmdir(d->pin_dir) && d->made_bpffs_dir)
+		rmdir(d->bpffs);
 	steer_lifecycle__destroy(d->lifecycle);
 	steer_xdp__destroy(d->xdp);
 	d->lifecycle = NULL;

@@ -136,7 +136,8 @@ int steerd_group_restore(struct steerd *d)
 	return 0;
 }
 
-json_t *steerd_group_add(struct steerd *d, const json_t *req)
+json_t *steerd_group_add(struct steerd *d, const struct steerd_peer *peer,
+			 const json_t *req, int fd)
 {
 	struct steer_group g = { 0 };
 	struct steer_group_addr ga;
@@ -214,7 +215,8 @@ json_t *steerd_group_add(struct steerd *d, const json_t *req)
 	return steerd_reply(group_json(d, id));
 }
 
-json_t *steerd_group_del(struct steerd *d, const json_t *req)
+json_t *steerd_group_del(struct steerd *d, const struct steerd_peer *peer,
+			 const json_t *req, int fd)
 {
 	struct steer_group empty = { 0 };
 	struct steerd_group *sg;
@@ -243,12 +245,16 @@ json_t *steerd_group_del(struct steerd *d, const json_t *req)
 		return proto_reply_error(err, "deleting group %s: %s", name,
 					 strerror(-err));
 	bpf_map_update_elem(d->socks.groups, &id, &empty, BPF_ANY);
+	/* Nothing of it may outlive it: a next group could take its id. */
+	steerd_listeners_forget_group(d, id);
+	steerd_bpf_group_release(d, id);
 	pr_info("group %s deleted", name);
 	memset(&sg->g, 0, sizeof(sg->g));
 	return proto_reply_ok();
 }
 
-json_t *steerd_group_list(struct steerd *d, const json_t *req)
+json_t *steerd_group_list(struct steerd *d, const struct steerd_peer *peer,
+			  const json_t *req, int fd)
 {
 	json_t *groups = json_array();
 	int i;
@@ -259,7 +265,8 @@ json_t *steerd_group_list(struct steerd *d, const json_t *req)
 	return steerd_reply(json_pack("{s:o}", "groups", groups));
 }
 
-json_t *steerd_group_show(struct steerd *d, const json_t *req)
+json_t *steerd_group_show(struct steerd *d, const struct steerd_peer *peer,
+			  const json_t *req, int fd)
 {
 	json_t *slots, *reply, *error = NULL;
 	struct steerd_group *sg;

@@ -166,7 +166,8 @@ static int parse_cpus(const json_t *req, struct steerd_iface *i)
 	return 0;
 }
 
-json_t *steerd_iface_attach(struct steerd *d, const json_t *req)
+json_t *steerd_iface_attach(struct steerd *d, const struct steerd_peer *peer,
+			    const json_t *req, int fd)
 {
 	struct steerd_iface *i = NULL, tmp = { 0 };
 	struct xdp_multiprog *mp;
@@ -316,7 +317,8 @@ static int detach(struct steerd *d, struct steerd_iface *i)
 	return 0;
 }
 
-json_t *steerd_iface_detach(struct steerd *d, const json_t *req)
+json_t *steerd_iface_detach(struct steerd *d, const struct steerd_peer *peer,
+			    const json_t *req, int fd)
 {
 	struct steerd_iface *i;
 	struct proto_read rd;
@@ -338,7 +340,8 @@ json_t *steerd_iface_detach(struct steerd *d, const json_t *req)
 	return proto_reply_ok();
 }
 
-json_t *steerd_iface_show(struct steerd *d, const json_t *req)
+json_t *steerd_iface_show(struct steerd *d, const struct steerd_peer *peer,
+			  const json_t *req, int fd)
 {
 	const char *name = json_string_value(json_object_get(req, "ifname"));
 	json_t *list = json_array();

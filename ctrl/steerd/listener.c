@@ -1,40 +1,28 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * steerd's listeners: registration (with every check the design asks for),
- * closes reported by the lifecycle program, standby promotion, drains, the
- * live-slot table the reuseport program reads, and reconciliation.
+ * steerd's listener table and registration: every check the design asks
+ * of a listener before it joins a group's socket map, its pinned record,
+ * the live-slot table the reuseport program reads, and the registrant's
+ * connection kept for its events.
  */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 #include <netinet/in.h>
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "dataplane/counters.h"
 #include "steerd.h"
-#include "netlink/diag.h"
+#include "host/sysctl.h"
 #include "lib/log.h"
 #include "lib/proto.h"
 #include "slots.h"
-#include "host/sysctl.h"
-#include "lib/version.h"
 
-/*
- * A closed listener's record stays this long: requests that were half-open
- * when it closed migrate when their final ACK comes, and the reuseport
- * program finds the listener's slot there (SYN-ACK retries span ~63 s).
- */
-#define STEERD_FORGET_MS 65000
-
-#define MIGRATE_REQ "net/ipv4/tcp_migrate_req"
-
-static struct steerd_listener *find_cookie(struct steerd *d, uint64_t cookie)
+struct steerd_listener *steerd_listener_find(struct steerd *d, uint64_t cookie)
 {
 	int i;
 
@@ -44,7 +32,7 @@ static struct steerd_listener *find_cookie(struct steerd *d, uint64_t cookie)
 	return NULL;
 }
 
-static struct steerd_listener *alloc_listener(struct steerd *d)
+struct steerd_listener *steerd_listener_alloc(struct steerd *d)
 {
 	int i;
 
@@ -52,15 +40,12 @@ static struct steerd_listener *alloc_listener(struct steerd *d)
 		if (!d->listeners[i].in_use) {
 			memset(&d->listeners[i], 0, sizeof(d->listeners[i]));
 			d->listeners[i].in_use = true;
-			d->listeners[i].client = -1;
-			d->listeners[i].drain_waiter = -1;
 			return &d->listeners[i];
 		}
 	return NULL;
 }
 
-/* Mirrors a listener's state into its pinned record. */
-static void save(struct steerd *d, const struct steerd_listener *l)
+void steerd_listener_save(struct steerd *d, const struct steerd_listener *l)
 {
 	struct steer_listener rec = {
 		.group = l->group,
@@ -76,9 +61,44 @@ static void save(struct steerd *d, const struct steerd_listener *l)
 int steerd_write_live(struct steerd *d, uint16_t group)
 {
 	struct steer_live live;
+	int err;
 
 	slots_live(d->listeners, STEER_SOCKS_MAX, group, &live);
+	/* rss mode's "local" and exact groups' precedence read the CPUs. */
+	err = steer_maps__set_live_cpus(&d->maps, group, &live);
+	if (err)
+		return err;
 	return steer_maps__set_live(&d->socks, group, &live);
+}
+
+void steerd_listener_notify(struct steerd *d, const struct steerd_listener *l,
+			    const char *event)
+{
+	json_t *ev;
+
+	if (!l->registrant)
+		return;
+	ev = json_pack("{s:i, s:s, s:s, s:i, s:I}", "v", STEER_PROTO_VERSION,
+		       "event", event, "group", d->groups[l->group].g.name,
+		       "slot", l->slot, "cookie", (json_int_t)l->cookie);
+	steerd_send(d, l->registrant, ev);
+	json_decref(ev);
+}
+
+void steerd_peer_gone(struct steerd *d, const struct steerd_peer *peer)
+{
+	int i;
+
+	for (i = 0; i < STEER_SOCKS_MAX; i++) {
+		struct steerd_listener *l = &d->listeners[i];
+
+		if (!l->in_use)
+			continue;
+		if (l->registrant == peer->id)
+			l->registrant = 0;
+		if (l->drain_waiter == peer->id)
+			l->drain_waiter = 0;
+	}
 }
 
 /* The kernel migrates a closing listener's queue only when asked to. */
@@ -88,11 +108,11 @@ static void enable_migration(struct steerd *d)
 
 	if (d->migrate_req_set)
 		return;
-	if (!sysctl_read_int(MIGRATE_REQ, &val) && val == 1) {
+	if (!sysctl_read_int(STEERD_MIGRATE_REQ, &val) && val == 1) {
 		d->migrate_req_set = true;
 		return;
 	}
-	if (sysctl_write_int(MIGRATE_REQ, 1)) {
+	if (sysctl_write_int(STEERD_MIGRATE_REQ, 1)) {
 		pr_warn("cannot set net.ipv4.tcp_migrate_req=1: a closing "
 			"listener's queued connections will be reset");
 		return;
@@ -181,9 +201,64 @@ static json_t *check_listener(struct steerd *d, const struct steer_group *g,
 	return NULL;
 }
 
-json_t *steerd_register(struct steerd *d, const json_t *req, int fd, int client)
+/*
+ * A listener is registered once: in a second place it would be selected
+ * for two slots, and its one record could describe only one of them. The
+ * one exception is a listener whose registrant is gone (steerd restarted,
+ * or the registration connection closed while the socket lives on): the
+ * process that passes it again holds it, and takes the registration back
+ * (*known is set; libsteer does this when it reconnects).
+ */
+static json_t *check_new(struct steerd *d, int fd, uint16_t group, uint32_t cpu,
+			 struct steerd_listener **known)
 {
-	struct steerd_listener *holder, *l;
+	struct steerd_listener *l;
+	socklen_t len = sizeof(uint64_t);
+	uint64_t cookie;
+
+	*known = NULL;
+	if (getsockopt(fd, SOL_SOCKET, SO_COOKIE, &cookie, &len))
+		return proto_reply_error(-errno,
+					 "reading the socket's cookie: "
+					 "%s",
+					 strerror(errno));
+	l = steerd_listener_find(d, cookie);
+	if (!l)
+		return NULL;
+	if (!l->registrant && l->group == group && l->slot == cpu &&
+	    l->state != STEER_SLOT_EMPTY) {
+		*known = l;
+		return NULL;
+	}
+	return proto_reply_error(-EEXIST,
+				 "this listener is registered already: group "
+				 "%s slot %u, %s (cookie %llu)",
+				 d->groups[l->group].g.name, l->slot,
+				 steerd_state_name(l->state),
+				 (unsigned long long)cookie);
+}
+
+/* A known listener's registration taken back by the process passing it. */
+static json_t *reattach(struct steerd *d, const struct steerd_peer *peer,
+			struct steerd_listener *l)
+{
+	l->registrant = peer->id;
+	l->pid = peer->pid;
+	steerd_listener_save(d, l);
+	pr_info("group %s slot %u: %s listener (pid %d, cookie %llu) "
+		"registered again by its process",
+		d->groups[l->group].g.name, l->slot,
+		steerd_state_name(l->state), l->pid,
+		(unsigned long long)l->cookie);
+	return steerd_reply(json_pack("{s:I, s:i, s:s}", "cookie",
+				      (json_int_t)l->cookie, "slot", l->slot,
+				      "state", steerd_state_name(l->state)));
+}
+
+json_t *steerd_register(struct steerd *d, const struct steerd_peer *peer,
+			const json_t *req, int fd)
+{
+	struct steerd_listener *holder, *l, *known;
 	enum steer_slot_state state;
 	struct steerd_group *sg;
 	struct proto_read rd;
@@ -224,8 +299,12 @@ json_t *steerd_register(struct steerd *d, const json_t *req, int fd, int client)
 					 "CPUs 0-%d",
 					 cpu, ncpus - 1);
 	refusal = check_listener(d, &sg->g, fd);
+	if (!refusal)
+		refusal = check_new(d, fd, id, cpu, &known);
 	if (refusal)
 		return refusal;
+	if (known)
+		return reattach(d, peer, known);
 
 	if (slots_place(d->listeners, STEER_SOCKS_MAX, id, cpu, want_standby,
 			&state, &bank, &holder))
@@ -240,7 +319,7 @@ json_t *steerd_register(struct steerd *d, const json_t *req, int fd, int client)
 						 "slot %u of group %s already "
 						 "has a standby (pid %d)",
 						 cpu, name, holder->pid);
-	l = alloc_listener(d);
+	l = steerd_listener_alloc(d);
 	if (!l)
 		return proto_reply_error(-ENOSPC,
 					 "steerd holds %d listeners already",
@@ -252,7 +331,7 @@ json_t *steerd_register(struct steerd *d, const json_t *req, int fd, int client)
 		err = -errno;
 	if (!err)
 		err = steer_maps__add_listener(&d->socks, fd, id, cpu, bank,
-					       d->clients[client].pid, &cookie);
+					       peer->pid, &cookie);
 	if (err) {
 		l->in_use = false;
 		return proto_reply_error(err, "registering with group %s: %s",
@@ -262,10 +341,10 @@ json_t *steerd_register(struct steerd *d, const json_t *req, int fd, int client)
 	l->group = id;
 	l->slot = cpu;
 	l->bank = bank;
-	l->pid = d->clients[client].pid;
-	l->client = client;
+	l->pid = peer->pid;
+	l->registrant = peer->id;
 	l->state = state;
-	save(d, l);
+	steerd_listener_save(d, l);
 	steerd_write_live(d, id);
 	enable_migration(d);
 	pr_info("group %s slot %u: %s listener (pid %d, cookie %llu)", name,
@@ -274,405 +353,4 @@ json_t *steerd_register(struct steerd *d, const json_t *req, int fd, int client)
 	return steerd_reply(json_pack("{s:I, s:i, s:s}", "cookie",
 				      (json_int_t)cookie, "slot", cpu, "state",
 				      steerd_state_name(l->state)));
-}
-
-/* The standby of an emptied slot becomes its active listener. */
-static void promote(struct steerd *d, uint16_t group, uint16_t slot)
-{
-	struct steerd_listener *s;
-
-	s = slots_promote(d->listeners, STEER_SOCKS_MAX, group, slot);
-	if (!s)
-		return;
-	save(d, s);
-	pr_info("group %s slot %u: standby (pid %d) promoted to active",
-		d->groups[group].g.name, slot, s->pid);
-}
-
-static uint64_t monotonic_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
-
-void steerd_listener_closed(struct steerd *d, uint64_t cookie,
-			    uint64_t closed_ns)
-{
-	struct steerd_listener *l = find_cookie(d, cookie);
-	enum steer_slot_state was;
-	uint64_t now = monotonic_ns();
-
-	if (!l || l->state == STEER_SLOT_EMPTY)
-		return;
-	was = l->state;
-	l->state = STEER_SLOT_EMPTY;
-	l->drain_start_ms = steerd_now_ms(); /* now: when to forget it */
-	save(d, l);
-	if (was == STEER_SLOT_ACTIVE)
-		promote(d, l->group, l->slot);
-	steerd_write_live(d, l->group);
-	pr_info("group %s slot %u: %s listener (pid %d) closed; steerd "
-		"updated %.3f ms after the close",
-		d->groups[l->group].g.name, l->slot, steerd_state_name(was),
-		l->pid,
-		closed_ns && now > closed_ns ? (now - closed_ns) / 1e6 : 0.0);
-	if (l->drain_waiter >= 0) {
-		json_t *r = proto_reply_error(-ECONNABORTED,
-					      "the listener closed before "
-					      "its queue drained; what was "
-					      "queued migrated");
-
-		steerd_send(d, l->drain_waiter, r);
-		json_decref(r);
-		l->drain_waiter = -1;
-	}
-}
-
-void steerd_client_gone(struct steerd *d, int client)
-{
-	int i;
-
-	for (i = 0; i < STEER_SOCKS_MAX; i++) {
-		struct steerd_listener *l = &d->listeners[i];
-
-		if (!l->in_use)
-			continue;
-		if (l->client == client)
-			l->client = -1;
-		if (l->drain_waiter == client)
-			l->drain_waiter = -1;
-	}
-}
-
-static void send_event(struct steerd *d, const struct steerd_listener *l,
-		       const char *event)
-{
-	json_t *ev;
-
-	if (l->client < 0)
-		return;
-	ev = json_pack("{s:i, s:s, s:s, s:i, s:I}", "v", STEER_PROTO_VERSION,
-		       "event", event, "group", d->groups[l->group].g.name,
-		       "slot", l->slot, "cookie", (json_int_t)l->cookie);
-	steerd_send(d, l->client, ev);
-	json_decref(ev);
-}
-
-json_t *steerd_drain(struct steerd *d, const json_t *req, int client,
-		     bool *deferred)
-{
-	struct steerd_listener *l = NULL;
-	struct steerd_group *sg;
-	struct proto_read rd;
-	const char *name;
-	uint32_t slot = 0, pid = 0, timeout_ms = 30000;
-	uint64_t cookie = 0;
-	bool wait = false;
-	struct diag_listener dl;
-	json_t *error = NULL;
-	uint16_t id;
-	int i, err;
-
-	*deferred = false;
-	proto_read_init(&rd);
-	name = proto_read_str(&rd, req, "group");
-	if (json_object_get(req, "cookie"))
-		cookie = proto_read_u64(&rd, req, "cookie");
-	else if (json_object_get(req, "slot"))
-		slot = proto_read_u32(&rd, req, "slot");
-	else
-		pid = proto_read_u32(&rd, req, "pid");
-	if (json_object_get(req, "timeout_ms"))
-		timeout_ms = proto_read_u32(&rd, req, "timeout_ms");
-	if (json_object_get(req, "wait"))
-		wait = proto_read_bool(&rd, req, "wait");
-	if (rd.err)
-		return proto_reply_error(-EINVAL, "%s", rd.msg);
-	sg = steerd_group_arg(d, req, "group", &error);
-	if (!sg)
-		return error;
-	id = sg - d->groups;
-	for (i = 0; i < STEER_SOCKS_MAX && !l; i++) {
-		struct steerd_listener *c = &d->listeners[i];
-
-		/* By cookie, a standby drains too (a roll it gives up). */
-		if (cookie ? c->in_use && c->group == id &&
-				     c->cookie == cookie &&
-				     (c->state == STEER_SLOT_ACTIVE ||
-				      c->state == STEER_SLOT_STANDBY) :
-			     c->in_use && c->group == id &&
-				     c->state == STEER_SLOT_ACTIVE &&
-				     (pid ? c->pid == (pid_t)pid :
-					    c->slot == slot))
-			l = c;
-	}
-	if (!l && cookie)
-		return proto_reply_error(-ENOENT,
-					 "group %s has no active or standby "
-					 "listener with cookie %llu",
-					 name, (unsigned long long)cookie);
-	if (!l)
-		return pid ? proto_reply_error(-ENOENT,
-					       "group %s has no active "
-					       "listener of pid %u",
-					       name, pid) :
-			     proto_reply_error(-ENOENT,
-					       "slot %u of group %s has no "
-					       "active listener",
-					       slot, name);
-	/* Out of selection at once: the standby or a sibling takes SYNs. */
-	err = steer_maps__unselect(&d->socks, id, l->slot, l->bank);
-	if (err && err != -ENOENT)
-		return proto_reply_error(err, "draining: %s", strerror(-err));
-	l->state = STEER_SLOT_DRAINING;
-	l->drain_start_ms = steerd_now_ms();
-	l->drain_deadline_ms = l->drain_start_ms + timeout_ms;
-	l->drained = 0;
-	l->last_queue = 0;
-	if (!diag_listener_by_cookie(l->cookie, &dl))
-		l->last_queue = dl.accept_queue;
-	save(d, l);
-	promote(d, id, l->slot);
-	steerd_write_live(d, id);
-	send_event(d, l, "drain");
-	pr_info("group %s slot %u: draining listener (pid %d)", name, l->slot,
-		l->pid);
-	if (wait) {
-		l->drain_waiter = client;
-		*deferred = true;
-		return NULL;
-	}
-	return steerd_reply(
-		json_pack("{s:i, s:s}", "slot", l->slot, "state", "draining"));
-}
-
-/* Watches draining listeners' accept queues; finishes drains. */
-void steerd_tick(struct steerd *d)
-{
-	uint64_t now = steerd_now_ms();
-	int i;
-
-	for (i = 0; i < STEER_SOCKS_MAX; i++) {
-		struct steerd_listener *l = &d->listeners[i];
-		struct diag_listener dl;
-		json_t *r;
-
-		if (!l->in_use || l->state != STEER_SLOT_DRAINING ||
-		    !l->drain_start_ms)
-			continue;
-		if (diag_listener_by_cookie(l->cookie, &dl))
-			continue; /* closed: the lifecycle event follows */
-		if (dl.accept_queue < l->last_queue)
-			l->drained += l->last_queue - dl.accept_queue;
-		l->last_queue = dl.accept_queue;
-		if (dl.accept_queue == 0) {
-			send_event(d, l, "drained");
-			pr_info("group %s slot %u: drained in %llu ms",
-				d->groups[l->group].g.name, l->slot,
-				(unsigned long long)(now - l->drain_start_ms));
-			if (l->drain_waiter >= 0) {
-				r = steerd_reply(json_pack(
-					"{s:i, s:I, s:i}", "slot", l->slot,
-					"drained_ms",
-					(json_int_t)(now - l->drain_start_ms),
-					"drained", l->drained));
-				steerd_send(d, l->drain_waiter, r);
-				json_decref(r);
-			}
-			l->drain_waiter = -1;
-			l->drain_start_ms = 0; /* done: wait for the close */
-		} else if (now >= l->drain_deadline_ms) {
-			if (l->drain_waiter >= 0) {
-				r = proto_reply_error(
-					-ETIMEDOUT,
-					"slot %u still has %u queued "
-					"connection(s) after the timeout; it "
-					"stays out of selection",
-					l->slot, dl.accept_queue);
-				steerd_send(d, l->drain_waiter, r);
-				json_decref(r);
-			}
-			l->drain_waiter = -1;
-			l->drain_start_ms = 0;
-		}
-	}
-}
-
-/* Is the listener still in the socket map where steerd put it? */
-static bool in_socks(struct steerd *d, const struct steerd_listener *l)
-{
-	struct steer_sock_key key = { .group = l->group,
-				      .slot = l->slot,
-				      .bank = l->bank };
-	__u64 cookie = 0;
-
-	/* From userland, a socket map lookup yields the socket's cookie. */
-	return !bpf_map_lookup_elem(d->socks.socks, &key, &cookie) &&
-	       cookie == l->cookie;
-}
-
-static bool alive(struct steerd *d, const struct steerd_listener *l)
-{
-	struct diag_listener dl;
-
-	if (l->state == STEER_SLOT_ACTIVE || l->state == STEER_SLOT_STANDBY)
-		return in_socks(d, l);
-	return diag_listener_by_cookie(l->cookie, &dl) == 0;
-}
-
-/* Repairs what an event missed (ring buffer full, steerd down). */
-void steerd_reconcile(struct steerd *d)
-{
-	uint64_t now = steerd_now_ms();
-	int i;
-
-	for (i = 0; i < STEER_SOCKS_MAX; i++) {
-		struct steerd_listener *l = &d->listeners[i];
-
-		if (!l->in_use)
-			continue;
-		if (l->state == STEER_SLOT_EMPTY) {
-			if (now - l->drain_start_ms > STEERD_FORGET_MS) {
-				steer_maps__forget_listener(&d->socks,
-							    l->cookie);
-				l->in_use = false;
-			}
-			continue;
-		}
-		if (!alive(d, l)) {
-			pr_info("reconcile: listener cookie %llu is gone",
-				(unsigned long long)l->cookie);
-			steerd_listener_closed(d, l->cookie, 0);
-		}
-	}
-}
-
-int steerd_listeners_restore(struct steerd *d)
-{
-	struct steer_listener rec;
-	__u64 key, next, *prev = NULL;
-	int n = 0, groups_touched[STEER_MAX_GROUPS] = { 0 }, i;
-
-	while (!bpf_map_get_next_key(d->socks.listeners, prev, &next)) {
-		struct steerd_listener *l;
-
-		key = next;
-		prev = &key;
-		if (bpf_map_lookup_elem(d->socks.listeners, &key, &rec) ||
-		    rec.group >= STEER_MAX_GROUPS)
-			continue;
-		l = alloc_listener(d);
-		if (!l)
-			return -ENOSPC;
-		l->cookie = key;
-		l->group = rec.group;
-		l->slot = rec.slot;
-		l->bank = rec.bank;
-		l->state = rec.state;
-		l->pid = rec.pid;
-		l->drain_start_ms = steerd_now_ms();
-		groups_touched[rec.group] = 1;
-		n++;
-	}
-	/* What closed while no steerd was watching. */
-	steerd_reconcile(d);
-	for (i = 0; i < STEER_MAX_GROUPS; i++)
-		if (groups_touched[i])
-			steerd_write_live(d, i);
-	if (n)
-		pr_info("restored %d listener record(s) from the pins", n);
-	return 0;
-}
-
-static const char *const counter_names[STEER_CNT_MAX] = {
-	[STEER_CNT_NO_IFACE] = "no_iface",
-	[STEER_CNT_NOT_IP] = "not_ip",
-	[STEER_CNT_NOT_TCP] = "not_tcp",
-	[STEER_CNT_FRAGMENT] = "fragment",
-	[STEER_CNT_NO_GROUP] = "no_group",
-	[STEER_CNT_MATCHED] = "matched",
-	[STEER_CNT_ERR_ETH] = "err_eth",
-	[STEER_CNT_ERR_VLAN] = "err_vlan",
-	[STEER_CNT_ERR_VLAN_DEPTH] = "err_vlan_depth",
-	[STEER_CNT_ERR_IP4] = "err_ip4",
-	[STEER_CNT_ERR_IP6] = "err_ip6",
-	[STEER_CNT_ERR_IP6_EXT] = "err_ip6_ext",
-	[STEER_CNT_ERR_IP6_EXT_DEPTH] = "err_ip6_ext_depth",
-	[STEER_CNT_ERR_TCP] = "err_tcp",
-	[STEER_CNT_ERR_UDP] = "err_udp",
-};
-
-json_t *steerd_stats(struct steerd *d, const json_t *req)
-{
-	json_t *counters = json_object(), *groups = json_array();
-	__u64 v;
-	__u32 i;
-
-	for (i = 0; i < STEER_CNT_MAX; i++)
-		if (!steer_counters_read(d->maps.counters, i, &v, sizeof(v)))
-			json_object_set_new(counters, counter_names[i],
-					    json_integer(v));
-	for (i = 0; i < STEER_MAX_GROUPS; i++) {
-		struct steer_group_stats s;
-
-		if (!d->groups[i].g.name[0] ||
-		    steer_counters_read(d->maps.group_stats, i, &s, sizeof(s)))
-			continue;
-		json_array_append_new(
-			groups,
-			json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, "
-				  "s:I, s:I, s:I, s:I, s:I, s:I}",
-				  "name", d->groups[i].g.name, "packets",
-				  (json_int_t)s.packets, "syns",
-				  (json_int_t)s.syns, "local",
-				  (json_int_t)s.local, "no_local_slot",
-				  (json_int_t)s.no_local_slot, "redirected",
-				  (json_int_t)s.redirected, "fallback",
-				  (json_int_t)s.fallback, "xsk_redirected",
-				  (json_int_t)s.xsk_redirected, "xsk_miss",
-				  (json_int_t)s.xsk_miss, "rss_mismatch",
-				  (json_int_t)s.rss_mismatch, "select_local",
-				  (json_int_t)s.select_local, "select_fallback",
-				  (json_int_t)s.select_fallback, "select_none",
-				  (json_int_t)s.select_none, "migrations",
-				  (json_int_t)s.migrations));
-	}
-	return steerd_reply(json_pack("{s:o, s:o}", "counters", counters,
-				      "groups", groups));
-}
-
-/* What this kernel and this steerd were found to support. */
-static json_t *features(const struct steerd *d, int migrate)
-{
-	json_t *f = json_object();
-
-	/* Linux 5.14: a closing listener's queue can migrate. */
-	json_object_set_new(f, "reuseport_migrate", json_boolean(migrate >= 0));
-	/* The lifecycle program loaded and its ring buffer is read. */
-	json_object_set_new(f, "ringbuf_events", json_boolean(d->events));
-	/* Known once an interface was attached: dispatcher or alone. */
-	if (d->dispatcher_seen >= 0)
-		json_object_set_new(f, "xdp_dispatcher",
-				    json_boolean(d->dispatcher_seen));
-	return f;
-}
-
-json_t *steerd_status(struct steerd *d, const json_t *req)
-{
-	int migrate = -1, ifaces = 0, groups = 0, i;
-
-	sysctl_read_int(MIGRATE_REQ, &migrate);
-	for (i = 0; i < STEER_MAX_IFACES; i++)
-		ifaces += d->ifaces[i].in_use;
-	for (i = 0; i < STEER_MAX_GROUPS; i++)
-		groups += d->groups[i].g.name[0] != '\0';
-	return steerd_reply(json_pack(
-		"{s:s, s:i, s:s, s:b, s:I, s:i, s:o, s:i, s:i}", "version",
-		STEER_VERSION, "abi", STEER_ABI_VERSION, "bpffs", d->pin_dir,
-		"pinned", d->reused_pins, "netns_cookie",
-		(json_int_t)d->netns_cookie, "tcp_migrate_req", migrate,
-		"features", features(d, migrate), "ifaces", ifaces, "groups",
-		groups));
 }

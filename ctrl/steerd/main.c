@@ -12,25 +12,27 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/timerfd.h>
 #include <sys/un.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <bpf/libbpf.h>
 
 #include "steerd.h"
-#include "lib/defaults.h"
 #include "dataplane/bpf_log.h"
+#include "lib/clock.h"
+#include "lib/defaults.h"
 #include "lib/log.h"
 #include "lib/netns.h"
 #include "lib/proto.h"
 #include "lib/version.h"
 
+/* What woke the loop: a source below, or else a peer, by its id (> 0). */
 enum {
-	EV_LISTEN = -1,
+	EV_LISTEN = STEERD_EV_LISTEN,
 	EV_SIGNAL = -2,
 	EV_TIMER = -3,
 	EV_EVENTS = -4,
@@ -70,43 +72,103 @@ static int add_fd(struct steerd *d, int fd, int64_t tag)
 	return epoll_ctl(d->epfd, EPOLL_CTL_ADD, fd, &ev) ? -errno : 0;
 }
 
-static int setup_loop(struct steerd *d)
+/* The loop's own sources: epoll, signals, the tick. */
+static void loop_close(struct steerd *d)
+{
+	if (d->timer_fd >= 0)
+		close(d->timer_fd);
+	if (d->signal_fd >= 0)
+		close(d->signal_fd);
+	if (d->epfd >= 0)
+		close(d->epfd);
+	d->epfd = d->signal_fd = d->timer_fd = d->pin_lock_fd = -1;
+}
+
+static int loop_open(struct steerd *d)
 {
 	struct itimerspec tick = {
-		.it_interval.tv_nsec = STEERD_TICK_MS * 1000000L,
-		.it_value.tv_nsec = STEERD_TICK_MS * 1000000L,
+		.it_interval.tv_nsec = STEERD_TICK_MS * NSEC_PER_MSEC,
+		.it_value.tv_nsec = STEERD_TICK_MS * NSEC_PER_MSEC,
 	};
 	sigset_t mask;
 	int err;
 
-	d->epfd = epoll_create1(EPOLL_CLOEXEC);
-	if (d->epfd < 0)
-		return -errno;
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGTERM);
 	sigaddset(&mask, SIGINT);
 	sigaddset(&mask, SIGPIPE);
 	sigprocmask(SIG_BLOCK, &mask, NULL);
+	d->epfd = epoll_create1(EPOLL_CLOEXEC);
 	d->signal_fd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
 	d->timer_fd =
 		timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
-	if (d->signal_fd < 0 || d->timer_fd < 0 ||
-	    timerfd_settime(d->timer_fd, 0, &tick, NULL))
-		return -errno;
-	d->events = ring_buffer__new(d->socks.events, on_event, d, NULL);
-	if (!d->events)
-		return -errno;
+	if (d->epfd < 0 || d->signal_fd < 0 || d->timer_fd < 0 ||
+	    timerfd_settime(d->timer_fd, 0, &tick, NULL)) {
+		err = -errno;
+		goto out_close;
+	}
 	err = add_fd(d, d->signal_fd, EV_SIGNAL);
 	if (!err)
 		err = add_fd(d, d->timer_fd, EV_TIMER);
-	if (!err)
-		err = add_fd(d, ring_buffer__epoll_fd(d->events), EV_EVENTS);
-	if (!err) {
-		int fd = steerd_iface_watch_open(d);
+	if (err)
+		goto out_close;
+	return 0;
 
-		err = fd < 0 ? fd : add_fd(d, fd, EV_LINKS);
+out_close:
+	loop_close(d);
+	return err;
+}
+
+/* The lifecycle program's ring buffer: listener closes. */
+static int events_open(struct steerd *d)
+{
+	int err;
+
+	d->events = ring_buffer__new(d->socks.events, on_event, d, NULL);
+	if (!d->events)
+		return -errno;
+	err = add_fd(d, ring_buffer__epoll_fd(d->events), EV_EVENTS);
+	if (err) {
+		ring_buffer__free(d->events);
+		d->events = NULL;
 	}
 	return err;
+}
+
+static int links_open(struct steerd *d)
+{
+	int fd = steerd_iface_watch_open(d), err;
+
+	if (fd < 0)
+		return fd;
+	err = add_fd(d, fd, EV_LINKS);
+	if (err)
+		steerd_iface_watch_close(d);
+	return err;
+}
+
+/* What the pins hold: groups, then their listeners, then interfaces. */
+static int restore(struct steerd *d)
+{
+	int err = steerd_group_restore(d);
+
+	if (!err)
+		err = steerd_listeners_restore(d);
+	if (!err)
+		err = steerd_iface_restore(d);
+	return err;
+}
+
+/* Every control connection is a descriptor: allow what the system does. */
+static void raise_fd_limit(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) || rl.rlim_cur >= rl.rlim_max)
+		return;
+	rl.rlim_cur = rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl))
+		pr_warn("raising the descriptor limit: %s", strerror(errno));
 }
 
 /* systemd readiness, when started by it. */
@@ -131,10 +193,87 @@ static void notify_ready(void)
 	close(fd);
 }
 
+/* The domain hears of a peer's end before the transport forgets it. */
+static void drop_peer(struct steerd *d, struct steerd_peer *peer)
+{
+	steerd_peer_gone(d, peer);
+	steerd_ctl_drop(d, peer);
+}
+
+/* One request from peer: received, dispatched, answered. */
+static void serve(struct steerd *d, struct steerd_peer *peer)
+{
+	json_t *req = NULL, *reply;
+	int fd = -1, err;
+
+	err = steerd_ctl_recv(d, peer, &req, &fd);
+	if (err == -EAGAIN)
+		return;
+	if (err == -ECONNRESET) {
+		drop_peer(d, peer);
+		return;
+	}
+	if (err)
+		reply = proto_reply_error(err, "bad request: %s",
+					  strerror(-err));
+	else
+		reply = steerd_cmd_call(d, peer, req, fd);
+	/* steerd keeps no reference to a listener: that is the kernel's. */
+	if (fd >= 0)
+		close(fd);
+	json_decref(req);
+	if (!reply)
+		return; /* answered later (drain --wait) */
+	/* A peer that may call nothing is answered once, then let go. */
+	if (steerd_send(d, peer->id, reply) == -ECONNRESET || !peer->allowed)
+		drop_peer(d, peer);
+	json_decref(reply);
+}
+
+/* Connections that never sent a request hold a place for nothing. */
+static void drop_idle(struct steerd *d)
+{
+	struct steerd_peer *peer;
+	int pos = 0;
+
+	while ((peer = steerd_ctl_next_idle(d, clock_now_ms(), &pos))) {
+		pr_debug("closing an idle connection (pid %d)", peer->pid);
+		drop_peer(d, peer);
+	}
+}
+
+static void on_tick(struct steerd *d, uint64_t *last_reconcile)
+{
+	uint64_t ticks;
+
+	if (read(d->timer_fd, &ticks, sizeof(ticks)) < 0)
+		return;
+	steerd_drain_tick(d);
+	steerd_ctl_resume(d);
+	if (clock_now_ms() - *last_reconcile >= STEERD_RECONCILE_MS) {
+		steerd_reconcile(d);
+		drop_idle(d);
+		*last_reconcile = clock_now_ms();
+	}
+}
+
+static void on_signal(struct steerd *d)
+{
+	struct signalfd_siginfo si;
+
+	if (read(d->signal_fd, &si, sizeof(si)) == sizeof(si) &&
+	    si.ssi_signo != SIGPIPE) {
+		pr_info("signal %d: exiting; the dataplane keeps running",
+			si.ssi_signo);
+		d->running = false;
+	}
+}
+
 static void run(struct steerd *d)
 {
 	struct epoll_event evs[32];
-	uint64_t last_reconcile = steerd_now_ms();
+	uint64_t last_reconcile = clock_now_ms();
+	struct steerd_peer *peer;
 	int n, i;
 
 	while (d->running) {
@@ -143,33 +282,16 @@ static void run(struct steerd *d)
 			break;
 		for (i = 0; i < n && d->running; i++) {
 			int64_t tag = (int64_t)evs[i].data.u64;
-			struct signalfd_siginfo si;
-			uint64_t ticks;
 
 			switch (tag) {
 			case EV_LISTEN:
 				steerd_ctl_accept(d);
 				break;
 			case EV_SIGNAL:
-				if (read(d->signal_fd, &si, sizeof(si)) ==
-					    sizeof(si) &&
-				    si.ssi_signo != SIGPIPE) {
-					pr_info("signal %d: exiting; the "
-						"dataplane keeps running",
-						si.ssi_signo);
-					d->running = false;
-				}
+				on_signal(d);
 				break;
 			case EV_TIMER:
-				if (read(d->timer_fd, &ticks, sizeof(ticks)) <
-				    0)
-					break;
-				steerd_tick(d);
-				if (steerd_now_ms() - last_reconcile >=
-				    STEERD_RECONCILE_MS) {
-					steerd_reconcile(d);
-					last_reconcile = steerd_now_ms();
-				}
+				on_tick(d, &last_reconcile);
 				break;
 			case EV_EVENTS:
 				ring_buffer__consume(d->events);
@@ -177,8 +299,10 @@ static void run(struct steerd *d)
 			case EV_LINKS:
 				steerd_iface_link_event(d);
 				break;
-			default:
-				steerd_ctl_serve(d, tag);
+			default: /* a peer, by its id */
+				peer = steerd_ctl_peer(d, tag);
+				if (peer)
+					serve(d, peer);
 			}
 		}
 	}
@@ -199,16 +323,14 @@ int main(int argc, char **argv)
 	};
 	struct steerd *d = &daemon_state;
 	struct group *gr;
-	int opt, err, i;
+	int opt, err;
 
 	steer_log_set_name("steerd");
 	d->bpffs = steer_default_bpffs();
 	d->sock_path = steer_default_socket();
 	d->allowed_gid = (gid_t)-1;
 	d->dispatcher_seen = -1;
-	d->listen_fd = d->epfd = d->signal_fd = d->timer_fd = -1;
-	for (i = 0; i < STEERD_MAX_CLIENTS; i++)
-		d->clients[i].fd = -1;
+	d->epfd = d->signal_fd = d->timer_fd = d->pin_lock_fd = -1;
 
 	while ((opt = getopt_long(argc, argv, "hV", opts, NULL)) != -1) {
 		switch (opt) {
@@ -269,25 +391,34 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	steer_log_setup_libbpf();
+	raise_fd_limit();
 	d->running = true;
 
+	/* Every check before anything is created: pins, directories, socket. */
 	err = netns_cookie_self(&d->netns_cookie);
-	if (!err)
-		err = steerd_bpf_open(d);
-	if (!err)
-		err = steerd_group_restore(d);
-	if (!err)
-		err = steerd_listeners_restore(d);
-	if (!err)
-		err = steerd_iface_restore(d);
-	if (!err)
-		err = setup_loop(d);
-	if (!err)
-		err = steerd_ctl_open(d);
-	if (err) {
-		pr_warn("cannot start: %s", strerror(-err));
+	if (err)
 		goto out;
-	}
+	/* These two say why they refuse, in one line. */
+	if (steerd_ctl_check(d) || steerd_bpf_lock(d))
+		return 1;
+	err = steerd_bpf_open(d);
+	if (err)
+		goto out_bpf; /* what it opened before failing */
+	err = restore(d);
+	if (err)
+		goto out_bpf;
+	err = loop_open(d);
+	if (err)
+		goto out_bpf;
+	err = events_open(d);
+	if (err)
+		goto out_loop;
+	err = links_open(d);
+	if (err)
+		goto out_events;
+	err = steerd_ctl_open(d);
+	if (err)
+		goto out_links;
 	pr_info("steerd %s ready on %s (ABI %d)", STEER_VERSION, d->sock_path,
 		STEER_ABI_VERSION);
 	notify_ready();
@@ -296,10 +427,20 @@ int main(int argc, char **argv)
 		steerd_iface_detach_all(d);
 		pr_info("detached every interface and removed the pins");
 	}
-out:
+
 	steerd_ctl_close(d);
+out_links:
 	steerd_iface_watch_close(d);
+out_events:
 	ring_buffer__free(d->events);
+	d->events = NULL;
+out_loop:
+	loop_close(d);
+out_bpf:
 	steerd_bpf_close(d, d->detach_on_exit);
+	steerd_bpf_unlock(d);
+out:
+	if (err)
+		pr_warn("cannot start: %s", strerror(-err));
 	return err ? 1 : 0;
 }

@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * steerd's state and the functions of its parts: BPF objects and pins
- * (daemon_bpf.c), interfaces (daemon_iface.c), listener groups and their
- * listeners (daemon_group.c), the control socket (daemon_ctl.c).
+ * steerd's state and the functions of its parts. Transport below domain:
+ * ctl.c (the control socket) knows peers, not commands; cmds.c maps a
+ * request to its handler; the handlers are the domain: bpf.c (objects and
+ * pins), iface.c (interfaces), group.c (groups), listener.c (registration),
+ * drain.c (drains), lifecycle.c (closes, promotion, reconcile, restore),
+ * status.c (status and stats). main.c runs the loop between them.
  */
 #ifndef STEER_DAEMON_H
 #define STEER_DAEMON_H
@@ -18,9 +21,16 @@
 #include "dataplane/maps.h"
 #include "steer_abi.h"
 
-#define STEERD_MAX_CLIENTS 256
+#define STEERD_MAX_PEERS 4096 /* control connections at once */
+#define STEERD_ROOT_RESERVE 32 /* of them, kept for root's steerctl */
+#define STEERD_IDLE_MS 5000 /* a connection silent so long is closed */
+#define STEERD_ACCEPT_BACKOFF_MS 100 /* out of descriptors: accept later */
 #define STEERD_TICK_MS 10 /* drain watch and reconcile clock */
 #define STEERD_RECONCILE_MS 1000
+/* The epoll tag of the control socket, which ctl.c watches itself. */
+#define STEERD_EV_LISTEN (-1)
+/* Lets a closing listener hand its queue over (Linux 5.14). */
+#define STEERD_MIGRATE_REQ "net/ipv4/tcp_migrate_req"
 
 struct steer_xdp;
 struct steer_reuseport;
@@ -28,6 +38,7 @@ struct steer_lifecycle;
 struct ring_buffer;
 struct xdp_program;
 struct mnl_socket;
+struct steerd_ctl;
 
 struct steerd_iface {
 	bool in_use;
@@ -43,6 +54,15 @@ struct steerd_iface {
 	struct xdp_program *prog;
 };
 
+/* A control connection as the commands see it (SO_PEERCRED). */
+struct steerd_peer {
+	uint64_t id; /* never reused: what the domain keeps; 0 is no peer */
+	pid_t pid;
+	uid_t uid;
+	gid_t gid;
+	bool allowed; /* root, or in steerd's --group */
+};
+
 struct steerd_listener {
 	bool in_use;
 	uint64_t cookie;
@@ -51,10 +71,10 @@ struct steerd_listener {
 	uint8_t bank;
 	enum steer_slot_state state;
 	pid_t pid;
-	int client; /* registrant's connection index, -1 when gone */
-	/* Drain: started, deadline, and the client waiting for its end. */
+	uint64_t registrant; /* the peer that registered it, 0 when gone */
+	/* Drain: started, deadline, and the peer waiting for its end. */
 	uint64_t drain_start_ms, drain_deadline_ms;
-	int drain_waiter; /* connection index, -1 */
+	uint64_t drain_waiter; /* peer id, 0: none */
 	uint32_t drained; /* connections accepted from its queue meanwhile */
 	uint32_t last_queue;
 };
@@ -64,19 +84,14 @@ struct steerd_group {
 	struct steer_reuseport *skel; /* its reuseport program, loaded lazily */
 };
 
-struct steerd_client {
-	int fd; /* -1: free */
-	uid_t uid;
-	pid_t pid;
-	bool allowed; /* root, or in steerd's --group */
-};
-
 struct steerd {
 	const char *bpffs;
 	const char *sock_path;
 	gid_t allowed_gid; /* besides root; (gid_t)-1: root only */
 	char pin_dir[PATH_MAX];
+	int pin_lock_fd; /* flock on pin_dir: one steerd per pin directory */
 	bool reused_pins; /* found a previous steerd's pins */
+	bool made_bpffs_dir; /* --bpffs did not exist: removed with the pins */
 	uint64_t netns_cookie;
 
 	struct steer_xdp *xdp; /* unattached: opens the pinned XDP maps */
@@ -87,74 +102,127 @@ struct steerd {
 	bool migrate_req_set; /* net.ipv4.tcp_migrate_req turned on */
 	int dispatcher_seen; /* -1 unknown, else the last attach's mode */
 
-	int epfd, listen_fd, signal_fd, timer_fd;
+	int epfd, signal_fd, timer_fd;
 	struct mnl_socket *links; /* RTMGRP_LINK: removals and renames */
+	struct steerd_ctl *ctl; /* the control socket and its peers */
 	bool running, detach_on_exit;
 
 	struct steerd_iface ifaces[STEER_MAX_IFACES];
 	struct steerd_group groups[STEER_MAX_GROUPS];
 	struct steerd_listener listeners[STEER_SOCKS_MAX];
-	struct steerd_client clients[STEERD_MAX_CLIENTS];
 };
 
-uint64_t steerd_now_ms(void);
+/*
+ * A command's handler: fd is the descriptor passed with the request
+ * (SCM_RIGHTS) or -1, and stays the caller's. Returns the reply, or NULL
+ * when the handler answers later itself (drain --wait).
+ */
+typedef json_t *steerd_cmd_fn(struct steerd *d, const struct steerd_peer *peer,
+			      const json_t *req, int fd);
+
+/* cmds.c */
+/* The reply to one request from peer, or NULL: answered later. */
+json_t *steerd_cmd_call(struct steerd *d, const struct steerd_peer *peer,
+			const json_t *req, int fd);
 /* A success reply carrying fields (consumed). */
 json_t *steerd_reply(json_t *fields);
-const char *steerd_state_name(enum steer_slot_state s);
 
-/* daemon_bpf.c */
+/* bpf.c */
+/*
+ * Takes the pin directory (created when absent) for this steerd alone:
+ * -EBUSY, logged with the holder's pid, when another steerd has it.
+ */
+int steerd_bpf_lock(struct steerd *d);
+void steerd_bpf_unlock(struct steerd *d);
+/* Whether the pins are there (steerd's own or a previous one's). */
+bool steerd_bpf_pinned(const struct steerd *d);
 int steerd_bpf_open(struct steerd *d);
 void steerd_bpf_close(struct steerd *d, bool unpin);
 /* Points a skeleton's maps at the pins (created at first load). */
 int steerd_bpf_pin_maps(struct steerd *d, struct bpf_object *obj);
 /* The group's reuseport program, loaded on first use. */
 int steerd_bpf_group_prog(struct steerd *d, uint16_t group);
+/* Closes the group's reuseport program (attached listeners keep theirs). */
+void steerd_bpf_group_release(struct steerd *d, uint16_t group);
 
-/* daemon_iface.c */
+/* iface.c */
 int steerd_iface_restore(struct steerd *d);
-json_t *steerd_iface_attach(struct steerd *d, const json_t *req);
-json_t *steerd_iface_detach(struct steerd *d, const json_t *req);
-json_t *steerd_iface_show(struct steerd *d, const json_t *req);
+steerd_cmd_fn steerd_iface_attach, steerd_iface_detach, steerd_iface_show;
 void steerd_iface_detach_all(struct steerd *d);
 /* Link notifications: returns the fd to watch, or a negative errno. */
 int steerd_iface_watch_open(struct steerd *d);
 void steerd_iface_watch_close(struct steerd *d);
 void steerd_iface_link_event(struct steerd *d);
 
-/* daemon_group.c */
+/* group.c */
 int steerd_group_restore(struct steerd *d);
-json_t *steerd_group_add(struct steerd *d, const json_t *req);
-json_t *steerd_group_del(struct steerd *d, const json_t *req);
-json_t *steerd_group_list(struct steerd *d, const json_t *req);
-json_t *steerd_group_show(struct steerd *d, const json_t *req);
+steerd_cmd_fn steerd_group_add, steerd_group_del, steerd_group_list,
+	steerd_group_show;
 struct steerd_group *steerd_group_find(struct steerd *d, const char *name);
 /* The group named by req's member key; NULL with *error set otherwise. */
 struct steerd_group *steerd_group_arg(struct steerd *d, const json_t *req,
 				      const char *key, json_t **error);
-
-/* daemon_listener.c */
-json_t *steerd_register(struct steerd *d, const json_t *req, int fd,
-			int client);
-json_t *steerd_drain(struct steerd *d, const json_t *req, int client,
-		     bool *deferred);
-void steerd_listener_closed(struct steerd *d, uint64_t cookie,
-			    uint64_t closed_ns);
-void steerd_client_gone(struct steerd *d, int client);
-void steerd_tick(struct steerd *d);
-void steerd_reconcile(struct steerd *d);
-int steerd_listeners_restore(struct steerd *d);
-int steerd_write_live(struct steerd *d, uint16_t group);
-json_t *steerd_stats(struct steerd *d, const json_t *req);
-json_t *steerd_status(struct steerd *d, const json_t *req);
 /* Counts a group's listeners by state. */
 void steerd_group_counts(const struct steerd *d, uint16_t group,
 			 uint32_t counts[4]);
+const char *steerd_state_name(enum steer_slot_state s);
 
-/* daemon_ctl.c */
+/* listener.c: the listener table and registration */
+steerd_cmd_fn steerd_register;
+struct steerd_listener *steerd_listener_find(struct steerd *d, uint64_t cookie);
+struct steerd_listener *steerd_listener_alloc(struct steerd *d);
+/* Mirrors a listener's state into its pinned record. */
+void steerd_listener_save(struct steerd *d, const struct steerd_listener *l);
+/* Sends the listener's registrant an event ("drain", "drained"). */
+void steerd_listener_notify(struct steerd *d, const struct steerd_listener *l,
+			    const char *event);
+int steerd_write_live(struct steerd *d, uint16_t group);
+/* The peer left: its registrations and waits have nobody to tell. */
+void steerd_peer_gone(struct steerd *d, const struct steerd_peer *peer);
+
+/* drain.c */
+steerd_cmd_fn steerd_drain;
+/* Watches draining listeners' accept queues; finishes drains. */
+void steerd_drain_tick(struct steerd *d);
+/* The draining listener closed first: its waiter hears so. */
+void steerd_drain_abort(struct steerd *d, struct steerd_listener *l);
+
+/* lifecycle.c */
+void steerd_listener_closed(struct steerd *d, uint64_t cookie,
+			    uint64_t closed_ns);
+/* The standby of an emptied slot becomes its active listener. */
+void steerd_promote(struct steerd *d, uint16_t group, uint16_t slot);
+void steerd_reconcile(struct steerd *d);
+/* Forgets the closed listeners' records of a group being deleted. */
+void steerd_listeners_forget_group(struct steerd *d, uint16_t group);
+int steerd_listeners_restore(struct steerd *d);
+
+/* status.c */
+steerd_cmd_fn steerd_status, steerd_stats;
+
+/* ctl.c: the control socket, transport only */
+/* Whether --socket can be ours, creating nothing: 0 or a negative errno. */
+int steerd_ctl_check(struct steerd *d);
 int steerd_ctl_open(struct steerd *d);
 void steerd_ctl_close(struct steerd *d);
+/* Accepts a waiting connection and watches it under its peer id. */
 void steerd_ctl_accept(struct steerd *d);
-void steerd_ctl_serve(struct steerd *d, int client);
-int steerd_send(struct steerd *d, int client, json_t *msg);
+/* Accepts again after a pause for want of descriptors, once it is over. */
+void steerd_ctl_resume(struct steerd *d);
+/* The connected peer with this id, or NULL. */
+struct steerd_peer *steerd_ctl_peer(struct steerd *d, uint64_t id);
+/* One request: 0, -EAGAIN (nothing yet), or the error (-ECONNRESET: gone). */
+int steerd_ctl_recv(struct steerd *d, struct steerd_peer *peer, json_t **req,
+		    int *fd);
+/*
+ * The next peer from *pos on that has sent nothing within STEERD_IDLE_MS
+ * of connecting, or NULL; *pos moves past it.
+ */
+struct steerd_peer *steerd_ctl_next_idle(struct steerd *d, uint64_t now_ms,
+					 int *pos);
+/* Sends msg to the peer with this id; -ENOTCONN when it is gone. */
+int steerd_send(struct steerd *d, uint64_t peer_id, json_t *msg);
+/* Closes the peer's connection (the domain was told first). */
+void steerd_ctl_drop(struct steerd *d, struct steerd_peer *peer);
 
 #endif /* STEER_DAEMON_H */

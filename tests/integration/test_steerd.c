@@ -3,7 +3,11 @@
  * steerd as its clients see it, in a private network and mount namespace
  * with a bpffs of its own: groups, registration and every refusal (with no
  * state change), closes and SIGKILLs noticed within milliseconds, standby
- * promotion, drains, and a restarted steerd that finds everything again.
+ * promotion, drains, and a restarted steerd that finds everything again;
+ * and steerd holding up: floods of connections, running out of
+ * descriptors, groups added and deleted 300 times, a listener registered
+ * twice, a second steerd on its pins or socket, a --socket that is not a
+ * socket.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -19,7 +23,10 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <dirent.h>
+#include <poll.h>
 #include <sys/mount.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -44,6 +51,8 @@ static void test_status(void **state)
 			 0);
 	assert_int_equal(json_integer_value(json_object_get(reply, "abi")),
 			 STEER_ABI_VERSION);
+	/* A fresh steerd made its pins: they are there. */
+	assert_true(json_is_true(json_object_get(reply, "pinned")));
 	json_decref(reply);
 }
 
@@ -198,6 +207,254 @@ static void test_register_refusals(void **state)
 	close(ok);
 	close(fd);
 	close(conn);
+}
+
+/* steerd's limits, as its test knows them (ctrl/steerd/steerd.h). */
+#define PEERS_MAX 4096
+#define IDLE_MS 5000
+
+/* Whether steerd closes conn within ms: it reads end of stream. */
+static bool closed_within(int conn, int ms)
+{
+	struct pollfd p = { .fd = conn, .events = POLLIN };
+	char buf[64];
+
+	return poll(&p, 1, ms) == 1 && recv(conn, buf, sizeof(buf), 0) == 0;
+}
+
+/*
+ * A non-allowed user floods the control socket with more connections than
+ * steerd holds, all idle but one: root still gets in, the refused request
+ * is answered and its connection closed at once, and the idle ones are
+ * closed after a few seconds.
+ */
+static void test_peer_flood(void **state)
+{
+	static int conns[PEERS_MAX + 64];
+	int up[2], down[2], status, i, n = 0;
+	json_t *reply = NULL;
+	char byte = 0;
+	pid_t pid;
+
+	env_check();
+	assert_int_equal(pipe(up), 0);
+	assert_int_equal(pipe(down), 0);
+	assert_int_equal(chmod(env_sock_path, 0666), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct rlimit rl = { PEERS_MAX * 2, PEERS_MAX * 2 };
+		json_t *req = proto_request("status");
+		char err[256], c = 0;
+		int s, closed = 0;
+		uint64_t start, deadline, now;
+
+		if (setrlimit(RLIMIT_NOFILE, &rl) ||
+		    setresgid(65534, 65534, 65534) ||
+		    setresuid(65534, 65534, 65534))
+			_exit(2);
+		s = proto_connect(env_sock_path);
+		if (s < 0 ||
+		    proto_call(s, req, -1, NULL, err, sizeof(err)) != -EACCES)
+			_exit(3);
+		if (!closed_within(s, 1000))
+			_exit(4);
+		close(s);
+		for (i = 0; i < (int)(sizeof(conns) / sizeof(conns[0])); i++) {
+			conns[i] = proto_connect(env_sock_path);
+			if (conns[i] < 0) {
+				printf("# connection %d: %s\n", i,
+				       strerror(-conns[i]));
+				_exit(5);
+			}
+		}
+		if (write(up[1], &c, 1) != 1 || read(down[0], &c, 1) != 1)
+			_exit(6);
+		/* Generous: a loaded machine stretches steerd's sweep. */
+		start = clock_now_us() / 1000;
+		deadline = start + IDLE_MS + 10000;
+		for (i = 0; i < (int)(sizeof(conns) / sizeof(conns[0])); i++) {
+			now = clock_now_us() / 1000;
+			closed += closed_within(
+				conns[i], now < deadline ? deadline - now : 0);
+		}
+		printf("# %d connection(s) closed by steerd, the last after "
+		       "%llu ms\n",
+		       closed,
+		       (unsigned long long)(clock_now_us() / 1000 - start));
+		_exit(closed == i ? 0 : 7);
+	}
+	/* Our own write end closed: a child that failed reads as EOF. */
+	close(up[1]);
+	close(down[0]);
+	if (read(up[0], &byte, 1) == 1)
+		n = 1;
+	assert_int_equal(chmod(env_sock_path, 0660), 0);
+	/* Every place but root's reserve is taken: root still gets in. */
+	if (n)
+		n = env_call(proto_request("status"), -1, &reply, NULL) == 0;
+	json_decref(reply);
+	if (n)
+		n = write(down[1], &byte, 1) == 1;
+	waitpid(pid, &status, 0);
+	close(up[0]);
+	close(down[1]);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	assert_true(n);
+}
+
+/* steerd's pid: the credentials of its listening socket. */
+static pid_t steerd_pid(void)
+{
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+	int s = proto_connect(env_sock_path);
+
+	assert_true(s >= 0);
+	assert_int_equal(getsockopt(s, SOL_SOCKET, SO_PEERCRED, &cred, &len),
+			 0);
+	close(s);
+	return cred.pid;
+}
+
+/* How many descriptors steerd holds. */
+static int steerd_fds(pid_t pid)
+{
+	char path[64];
+	struct dirent *e;
+	int n = 0;
+	DIR *dir;
+
+	snprintf(path, sizeof(path), "/proc/%d/fd", pid);
+	dir = opendir(path);
+	assert_non_null(dir);
+	while ((e = readdir(dir)))
+		n += e->d_name[0] != '.';
+	closedir(dir);
+	return n;
+}
+
+static void group_del(const char *name)
+{
+	json_t *req = proto_request("group_del");
+
+	json_object_set_new(req, "name", json_string(name));
+	assert_int_equal(env_call(req, -1, NULL, NULL), 0);
+}
+
+/* One life of a group: added, a listener registered and closed, deleted. */
+static void group_cycle(void)
+{
+	int fd, conn;
+
+	env_group_add("cycle", SERVER_V4, 9700);
+	fd = env_tcp_listener(SERVER_V4, 9700, true, true);
+	assert_int_equal(env_register("cycle", 0, false, fd, &conn), 0);
+	close(fd);
+	close(conn);
+	env_wait_active("cycle", 0);
+	group_del("cycle");
+}
+
+/* steerd's descriptor count once it stops changing (peers closing). */
+static int steerd_fds_settled(pid_t pid)
+{
+	int n = steerd_fds(pid), last = -1, i;
+
+	for (i = 0; i < 50 && n != last; i++) {
+		usleep(20000);
+		last = n;
+		n = steerd_fds(pid);
+	}
+	return n;
+}
+
+/* A group used and deleted 300 times leaves steerd's descriptors as they were. */
+static void test_group_del_releases(void **state)
+{
+	int before, after, i;
+	pid_t pid;
+
+	env_check();
+	pid = steerd_pid();
+	group_cycle(); /* what steerd opens once and keeps is open now */
+	before = steerd_fds_settled(pid);
+	for (i = 0; i < 300; i++)
+		group_cycle();
+	after = steerd_fds_settled(pid);
+	printf("# steerd's descriptors: %d before 300 group add/del, %d after\n",
+	       before, after);
+	assert_int_equal(after, before);
+}
+
+/* CPU time steerd has used, in clock ticks. */
+static unsigned long long steerd_cpu_ticks(pid_t pid)
+{
+	unsigned long long utime = 0, stime = 0;
+	char path[64], buf[1024], *p;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	assert_non_null(fgets(buf, sizeof(buf), f));
+	fclose(f);
+	p = strrchr(buf, ')');
+	assert_non_null(p);
+	/* After the name: state, then fields 4-13, then utime and stime. */
+	assert_int_equal(sscanf(p + 2,
+				"%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u "
+				"%*u %llu %llu",
+				&utime, &stime),
+			 2);
+	return utime + stime;
+}
+
+/*
+ * Out of descriptors, steerd answers the connections it cannot take
+ * instead of spinning on a listening socket that stays readable, and
+ * takes requests again once it has room.
+ */
+static void test_accept_emfile(void **state)
+{
+	struct rlimit low, old;
+	int conns[8], i, err;
+	unsigned long long ticks;
+	json_t *reply = NULL;
+	struct pollfd p;
+	pid_t pid;
+
+	env_check();
+	pid = steerd_pid();
+	assert_int_equal(prlimit(pid, RLIMIT_NOFILE, NULL, &old), 0);
+	low = (struct rlimit){ steerd_fds(pid) + 2, old.rlim_max };
+	assert_int_equal(prlimit(pid, RLIMIT_NOFILE, &low, NULL), 0);
+	for (i = 0; i < 8; i++) {
+		conns[i] = proto_connect(env_sock_path);
+		assert_true(conns[i] >= 0);
+	}
+	usleep(100000);
+	ticks = steerd_cpu_ticks(pid);
+	usleep(500000);
+	ticks = steerd_cpu_ticks(pid) - ticks;
+	printf("# out of descriptors: steerd used %llu tick(s) of CPU in "
+	       "500 ms\n",
+	       ticks);
+	/* The last one could not be taken: it was told why. */
+	p = (struct pollfd){ .fd = conns[7], .events = POLLIN };
+	err = poll(&p, 1, 1000) == 1 ? proto_recv(conns[7], &reply, NULL) :
+				       -ETIMEDOUT;
+	if (!err)
+		err = (int)json_integer_value(json_object_get(reply, "errno"));
+	json_decref(reply);
+	assert_int_equal(prlimit(pid, RLIMIT_NOFILE, &old, NULL), 0);
+	for (i = 0; i < 8; i++)
+		close(conns[i]);
+	assert_true(ticks < 10);
+	assert_int_equal(err, EMFILE);
+	usleep(2 * 100000);
+	assert_int_equal(env_call(proto_request("status"), -1, NULL, NULL), 0);
 }
 
 static void test_close_and_kill(void **state)
@@ -442,6 +699,225 @@ static void assert_socks(const uint64_t *cookies, int n)
 	close(fd);
 }
 
+/* A listener registered twice, elsewhere or as its own standby: refused. */
+static void test_register_twice(void **state)
+{
+	uint64_t cookie;
+	socklen_t len = sizeof(cookie);
+	int fd, conn;
+	json_t *show;
+
+	env_check();
+	env_group_add("twice", SERVER_V4, 9800);
+	fd = env_tcp_listener(SERVER_V4, 9800, true, true);
+	assert_int_equal(getsockopt(fd, SOL_SOCKET, SO_COOKIE, &cookie, &len),
+			 0);
+	assert_int_equal(env_register("twice", 0, false, fd, &conn), 0);
+	assert_int_equal(env_register("twice", 1, false, fd, NULL), -EEXIST);
+	assert_int_equal(env_register("twice", 0, true, fd, NULL), -EEXIST);
+	/* Nothing changed: one slot, one active, one socket map entry. */
+	show = env_group_show("twice");
+	assert_int_equal(json_integer_value(json_object_get(show, "active")),
+			 1);
+	assert_int_equal(json_integer_value(json_object_get(show, "standby")),
+			 0);
+	assert_int_equal(json_array_size(json_object_get(show, "slots")), 1);
+	json_decref(show);
+	assert_socks(&cookie, 1);
+	close(fd);
+	env_wait_active("twice", 0);
+	close(conn);
+	group_del("twice");
+}
+
+/* The test steerd's --bpffs: its pin directory's parent. */
+static void steerd_bpffs(char *path, size_t len)
+{
+	char *slash;
+
+	snprintf(path, len, "%s", env_pin_dir());
+	slash = strrchr(path, '/');
+	assert_non_null(slash);
+	*slash = '\0';
+}
+
+/* A path next to the test's socket. */
+static void beside_socket(char *path, size_t len, const char *name)
+{
+	char *slash;
+
+	snprintf(path, len, "%s", env_sock_path);
+	slash = strrchr(path, '/');
+	assert_non_null(slash);
+	snprintf(slash + 1, path + len - slash - 1, "%s", name);
+}
+
+/* Runs a second steerd for at most 5 s; its exit status, output in out. */
+static int second_steerd(const char *bpffs, const char *sock, char *out,
+			 size_t len)
+{
+	const char *build = getenv("STEER_BUILD");
+	char cmd[512];
+	size_t n = 0;
+	int status;
+	FILE *p;
+
+	snprintf(cmd, sizeof(cmd),
+		 "timeout 5 %s/steerd --bpffs %s --socket %s 2>&1",
+		 build ? build : "build", bpffs, sock);
+	p = popen(cmd, "r");
+	assert_non_null(p);
+	while (n + 1 < len && fgets(out + n, len - n, p))
+		n = strlen(out);
+	out[n] = '\0';
+	status = pclose(p);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/*
+ * A second steerd on the same pins is refused in one line naming the
+ * first one's pid, and creates nothing on its way out.
+ */
+static void test_second_steerd(void **state)
+{
+	char bpffs[160], dir[160], sock[200], pid[32], out[1024];
+	struct stat st;
+
+	env_check();
+	snprintf(pid, sizeof(pid), "pid %d)", steerd_pid());
+	steerd_bpffs(bpffs, sizeof(bpffs));
+	beside_socket(dir, sizeof(dir), "second");
+	snprintf(sock, sizeof(sock), "%s/steerd.sock", dir);
+
+	assert_int_equal(second_steerd(bpffs, sock, out, sizeof(out)), 1);
+	printf("# %s", out);
+	assert_non_null(strstr(out, pid));
+	assert_non_null(strstr(out, "holds"));
+	/* One line: its first line break is its last character. */
+	assert_ptr_equal(strchr(out, '\n'), out + strlen(out) - 1);
+	assert_int_equal(stat(dir, &st), -1);
+	assert_int_equal(errno, ENOENT);
+	rmdir(dir);
+
+	/* The same socket too: its answer names the pid. */
+	assert_int_equal(second_steerd(bpffs, env_sock_path, out, sizeof(out)),
+			 1);
+	printf("# %s", out);
+	assert_non_null(strstr(out, pid));
+	/* The first one still serves. */
+	assert_int_equal(env_call(proto_request("status"), -1, NULL, NULL), 0);
+}
+
+/*
+ * --socket never replaces what is not a socket, nor follows a symbolic
+ * link; steerd's own socket is 0660 from the start.
+ */
+static void test_socket_path(void **state)
+{
+	char bpffs[160], file[200], link[200], out[1024];
+	struct stat st;
+	FILE *f;
+
+	env_check();
+	assert_int_equal(lstat(env_sock_path, &st), 0);
+	assert_true(S_ISSOCK(st.st_mode));
+	assert_int_equal(st.st_mode & 0777, 0660);
+	steerd_bpffs(bpffs, sizeof(bpffs));
+	beside_socket(file, sizeof(file), "not-a-socket");
+	beside_socket(link, sizeof(link), "a-link");
+	f = fopen(file, "w");
+	assert_non_null(f);
+	fputs("keep me\n", f);
+	fclose(f);
+	assert_int_equal(chmod(file, 0600), 0);
+	assert_int_equal(symlink(file, link), 0);
+
+	assert_int_equal(second_steerd(bpffs, file, out, sizeof(out)), 1);
+	printf("# %s", out);
+	assert_non_null(strstr(out, "not a socket"));
+	assert_int_equal(second_steerd(bpffs, link, out, sizeof(out)), 1);
+	assert_non_null(strstr(out, "not a socket"));
+	/* Both untouched. */
+	assert_int_equal(lstat(link, &st), 0);
+	assert_true(S_ISLNK(st.st_mode));
+	assert_int_equal(stat(file, &st), 0);
+	assert_true(S_ISREG(st.st_mode));
+	assert_int_equal(st.st_mode & 0777, 0600);
+	assert_int_equal(st.st_size, 8);
+	unlink(link);
+	unlink(file);
+}
+
+/* drain by cookie 0 or pid 0 names no listener: refused, nothing drained. */
+static void test_drain_zero(void **state)
+{
+	const char *keys[] = { "cookie", "pid" };
+	json_t *req;
+	int fd, conn, i;
+
+	env_check();
+	env_group_add("zero", SERVER_V4, 9900);
+	fd = env_tcp_listener(SERVER_V4, 9900, true, true);
+	assert_int_equal(env_register("zero", 0, false, fd, &conn), 0);
+	for (i = 0; i < 2; i++) {
+		req = proto_request("drain");
+		json_object_set_new(req, "group", json_string("zero"));
+		json_object_set_new(req, keys[i], json_integer(0));
+		assert_int_equal(env_call(req, -1, NULL, NULL), -EINVAL);
+	}
+	assert_int_equal(env_active_count("zero"), 1);
+	close(fd);
+	env_wait_active("zero", 0);
+	close(conn);
+	group_del("zero");
+}
+
+/*
+ * shutdown --detach leaves no directory behind: the pins' nor the --bpffs
+ * directory steerd made for them (as it does its default one).
+ */
+static void test_shutdown_detach(void **state)
+{
+	const char *build = getenv("STEER_BUILD");
+	char bpffs[200], sock[200], path[256];
+	json_t *req;
+	struct stat st;
+	int status, s = -1, i;
+	pid_t pid;
+
+	env_check();
+	env_stop_steerd(SIGTERM);
+	steerd_bpffs(bpffs, sizeof(bpffs));
+	strcat(bpffs, "/netns-test");
+	beside_socket(sock, sizeof(sock), "detach.sock");
+	snprintf(path, sizeof(path), "%s/steerd", build ? build : "build");
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		execl(path, "steerd", "--bpffs", bpffs, "--socket", sock,
+		      "--log-level", "warn", (char *)NULL);
+		_exit(127);
+	}
+	for (i = 0; i < 500 && s < 0; i++) {
+		s = proto_connect(sock);
+		if (s < 0)
+			usleep(10000);
+	}
+	assert_true(s >= 0);
+	assert_int_equal(stat(bpffs, &st), 0);
+	req = proto_request("shutdown");
+	json_object_set_new(req, "detach", json_true());
+	assert_int_equal(proto_call(s, req, -1, NULL, path, sizeof(path)), 0);
+	json_decref(req);
+	close(s);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	assert_int_equal(stat(bpffs, &st), -1);
+	assert_int_equal(errno, ENOENT);
+	assert_int_equal(env_start_steerd(), 0);
+}
+
 /*
  * A killed and restarted steerd keeps the maps, programs and attachments,
  * and its view matches the map.
@@ -512,11 +988,19 @@ int main(void)
 		cmocka_unit_test(test_status),
 		cmocka_unit_test(test_group_errors),
 		cmocka_unit_test(test_register_refusals),
+		cmocka_unit_test(test_peer_flood),
+		cmocka_unit_test(test_group_del_releases),
+		cmocka_unit_test(test_accept_emfile),
 		cmocka_unit_test(test_close_and_kill),
 		cmocka_unit_test(test_standby_promoted),
 		cmocka_unit_test(test_drain_wait),
 		cmocka_unit_test(test_steerctl_drives_steerd),
+		cmocka_unit_test(test_register_twice),
+		cmocka_unit_test(test_second_steerd),
+		cmocka_unit_test(test_socket_path),
+		cmocka_unit_test(test_drain_zero),
 		cmocka_unit_test(test_restart),
+		cmocka_unit_test(test_shutdown_detach),
 	};
 
 	setvbuf(stdout, NULL, _IOLBF, 0);

@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * steerd's status and stats replies: what this steerd and kernel are, and
+ * the dataplane's counters.
+ */
+#include <bpf/bpf.h>
+
+#include "steerd.h"
+#include "dataplane/counters.h"
+#include "host/sysctl.h"
+#include "lib/proto_msg.h"
+#include "lib/version.h"
+
+/* The counters and every group's, packed from the ABI's counter lists. */
+json_t *steerd_stats(struct steerd *d, const struct steerd_peer *peer,
+		     const json_t *req, int fd)
+{
+	static struct proto_group_stats groups[STEER_MAX_GROUPS];
+	uint64_t counters[STEER_CNT_MAX] = { 0 };
+	size_t n = 0;
+	__u64 v;
+	__u32 i;
+
+	for (i = 0; i < STEER_CNT_MAX; i++)
+		if (!steer_counters_read(d->maps.counters, i, &v, sizeof(v)))
+			counters[i] = v;
+	for (i = 0; i < STEER_MAX_GROUPS; i++) {
+		if (!d->groups[i].g.name[0] ||
+		    steer_counters_read(d->maps.group_stats, i,
+					&groups[n].stats,
+					sizeof(groups[n].stats)))
+			continue;
+		groups[n++].name = d->groups[i].g.name;
+	}
+	return proto_pack_stats_reply(counters, groups, n);
+}
+
+/* What this kernel and this steerd were found to support. */
+static json_t *features(const struct steerd *d, bool migrate_known)
+{
+	json_t *f = json_object();
+
+	/* Linux 5.14: a closing listener's queue can migrate. */
+	json_object_set_new(f, "reuseport_migrate",
+			    json_boolean(migrate_known));
+	/* The lifecycle program loaded and its ring buffer is read. */
+	json_object_set_new(f, "ringbuf_events", json_boolean(d->events));
+	/* Known once an interface was attached: dispatcher or alone. */
+	if (d->dispatcher_seen >= 0)
+		json_object_set_new(f, "xdp_dispatcher",
+				    json_boolean(d->dispatcher_seen));
+	return f;
+}
+
+json_t *steerd_status(struct steerd *d, const struct steerd_peer *peer,
+		      const json_t *req, int fd)
+{
+	int migrate, ifaces = 0, groups = 0, i;
+	bool migrate_known;
+
+	/* A kernel without the sysctl has no value for it: null, not -1. */
+	migrate_known = !sysctl_read_int(STEERD_MIGRATE_REQ, &migrate);
+	for (i = 0; i < STEER_MAX_IFACES; i++)
+		ifaces += d->ifaces[i].in_use;
+	for (i = 0; i < STEER_MAX_GROUPS; i++)
+		groups += d->groups[i].g.name[0] != '\0';
+	return steerd_reply(json_pack(
+		"{s:s, s:i, s:s, s:b, s:I, s:o, s:o, s:i, s:i}", "version",
+		STEER_VERSION, "abi", STEER_ABI_VERSION, "bpffs", d->pin_dir,
+		"pinned", steerd_bpf_pinned(d), "netns_cookie",
+		(json_int_t)d->netns_cookie, "tcp_migrate_req",
+		migrate_known ? json_integer(migrate) : json_null(), "features",
+		features(d, migrate_known), "ifaces", ifaces, "groups",
+		groups));
+}
