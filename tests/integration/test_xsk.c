@@ -368,6 +368,7 @@ static int teardown(void **state)
 static void test_each_queue_served_by_its_worker(void **state)
 {
 	int q, i, answered[QUEUES] = { 0 };
+	char out[4096], pid[16], *line, *next;
 
 	env_check();
 	for (q = 0; q < QUEUES; q++)
@@ -377,6 +378,19 @@ static void test_each_queue_served_by_its_worker(void **state)
 	for (i = 0; i < SYNS_PER_QUEUE; i++)
 		for (q = 0; q < QUEUES; q++)
 			answered[q] += syn_on_queue(q) == 1;
+	/* steerctl shows each queue with its worker and what it got. */
+	assert_int_equal(env_steerctl("group show " GROUP, out, sizeof(out)),
+			 0);
+	printf("# steerctl group show " GROUP ":\n");
+	for (line = out; *line; line = next) {
+		next = strchrnul(line, '\n');
+		printf("#   %.*s\n", (int)(next - line), line);
+		next += *next == '\n';
+	}
+	for (q = 0; q < QUEUES; q++) {
+		snprintf(pid, sizeof(pid), " %d ", workers[q].pid);
+		assert_non_null(strstr(out, pid));
+	}
 	for (q = 0; q < QUEUES; q++) {
 		printf("# queue %d: %d of %d SYNs answered by its worker\n", q,
 		       answered[q], SYNS_PER_QUEUE);
