@@ -144,23 +144,36 @@ static bool worker_start(const char *group, int q)
 }
 
 /*
+ * Sends queue q's worker sig (SIGUSR1, SIGTERM: it prints its statistics)
+ * and returns the RSTs they count, or -1.
+ */
+static long worker_rst(int q, int sig)
+{
+	struct worker *w = &workers[q];
+	char line[256], *at;
+
+	if (w->pid <= 0 || kill(w->pid, sig) ||
+	    !worker_line(w, line, sizeof(line)))
+		return -1;
+	at = strstr(line, " rst ");
+	return at ? strtol(at + 5, NULL, 10) : -1;
+}
+
+/*
  * Stops queue q's worker with sig; with SIGTERM returns the RSTs its exit
- * statistics count, else 0.
+ * statistics count, else -1.
  */
 static long worker_stop(int q, int sig)
 {
 	struct worker *w = &workers[q];
-	char line[256];
 	long rst = -1;
-	char *at;
 
 	if (w->pid <= 0)
 		return -1;
-	kill(w->pid, sig);
-	if (sig == SIGTERM && worker_line(w, line, sizeof(line))) {
-		at = strstr(line, " rst ");
-		rst = at ? strtol(at + 5, NULL, 10) : -1;
-	}
+	if (sig == SIGTERM)
+		rst = worker_rst(q, sig);
+	else
+		kill(w->pid, sig);
 	waitpid(w->pid, NULL, 0);
 	close(w->out);
 	w->pid = -1;
@@ -395,7 +408,8 @@ static void test_each_queue_served_by_its_worker(void **state)
 		printf("# queue %d: %d of %d SYNs answered by its worker\n", q,
 		       answered[q], SYNS_PER_QUEUE);
 		assert_int_equal(answered[q], SYNS_PER_QUEUE);
-		/* And by that worker: its own count. */
+		/* And by that worker: its own count, on SIGUSR1 and at exit. */
+		assert_int_equal(worker_rst(q, SIGUSR1), SYNS_PER_QUEUE);
 		assert_int_equal(worker_stop(q, SIGTERM), SYNS_PER_QUEUE);
 	}
 }
