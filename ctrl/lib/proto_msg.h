@@ -258,7 +258,7 @@ json_t *proto_pack_drain_reply(const struct proto_drain_reply *r, bool wait);
 int proto_unpack_drain_reply(struct proto_read *rd, const json_t *msg,
 			     bool wait, struct proto_drain_reply *r);
 
-/* stats's reply: the frame counters and each group's. */
+/* stats's reply: the frame counters, each group's, each CPU's CPUMAP's. */
 struct proto_counter {
 	const char *name;
 	uint64_t value;
@@ -267,20 +267,31 @@ struct proto_group_stats {
 	const char *name;
 	struct steer_group_stats stats;
 };
-/* counters[STEER_CNT_MAX] indexed by enum steer_counter; groups[ngroups]. */
+struct proto_cpu_stats {
+	uint32_t cpu;
+	struct steer_cpu_stats stats;
+};
+/*
+ * counters[STEER_CNT_MAX] indexed by enum steer_counter; groups[ngroups];
+ * cpus[ncpus], the CPUs steer's CPUMAP can deliver to.
+ */
 json_t *proto_pack_stats_reply(const uint64_t *counters,
 			       const struct proto_group_stats *groups,
-			       size_t ngroups);
+			       size_t ngroups,
+			       const struct proto_cpu_stats *cpus,
+			       size_t ncpus);
 /*
  * The counters as steerd sent them, names and order included (a newer
  * steerd may send more), in *counters (free() it); the groups with
  * proto_unpack_list(rd, msg, "groups", sizeof(struct proto_group_stats),
- * proto_unpack_group_stats, ...).
+ * proto_unpack_group_stats, ...), the CPUs with proto_unpack_list(rd, msg,
+ * "cpus", sizeof(struct proto_cpu_stats), proto_unpack_cpu_stats, ...).
  */
 int proto_unpack_stats_counters(struct proto_read *rd, const json_t *msg,
 				struct proto_counter **counters, size_t *n);
 int proto_unpack_group_stats(struct proto_read *rd, const json_t *obj,
 			     void *gs);
+int proto_unpack_cpu_stats(struct proto_read *rd, const json_t *obj, void *cs);
 
 /* An event to a listener's registrant: {"event": "drain"|"drained", ...}. */
 struct proto_event {

@@ -37,7 +37,8 @@
 #define LIST_HEAD "ID    KIND       ACTIVE  STANDBY  DRAINING  LISTEN\n"
 #define SLOTS_HEAD                                        \
 	"SLOT  CPU   STATE     PID      COOKIE          " \
-	"ACCEPTQ  SYNS        LOCAL       REDIRECTED\n"
+	"ACCEPTQ  SYNS        LOCAL       REDIRECTED  "   \
+	"SELECTED    LOCALITY  MIGRATED\n"
 #define NAME_HEAD "NAME"
 #define COL_GAP 2
 
@@ -272,16 +273,30 @@ static int show_usage(void)
 	       "process and socket\n"
 	       "cookie, its accept queue, and the SYNs steered to the slot: "
 	       "all, already on\n"
-	       "the slot's CPU (local), redirected there. A slot with a "
-	       "standby listener has\n"
-	       "two rows. Changes nothing.\n"
+	       "the slot's CPU (local), redirected there. Then the "
+	       "SK_REUSEPORT program's\n"
+	       "count for the slot's CPU: the SYNs it selected a listener "
+	       "for there, the\n"
+	       "share of them that went to this slot's own listener "
+	       "(locality), and the\n"
+	       "requests moved off this slot's closing listeners "
+	       "(migrated). A slot with a\n"
+	       "standby listener has two rows, with the slot's counters on "
+	       "each. Changes\n"
+	       "nothing.\n"
 	       "\n"
 	       "JSON (-j): the group as in 'group list', with\n"
 	       "  \"slots\": [{\"slot\": 0, \"cpu\": 0, \"state\": "
 	       "\"active\", \"pid\": 1201,\n"
 	       "             \"cookie\": 8193, \"accept_queue\": 0, \"syns\": "
 	       "52, \"local\": 52,\n"
-	       "             \"redirected\": 0}]\n");
+	       "             \"redirected\": 0, \"no_local_slot\": 0, "
+	       "\"select_local\": 52,\n"
+	       "             \"select_fallback\": 0, \"select_none\": 0, "
+	       "\"migrate_standby\": 0,\n"
+	       "             \"migrate_other\": 0, \"migrate_none\": 0, "
+	       "\"locality_pct\": 100.0}]\n"
+	       "locality_pct is null when no SYN was selected.\n");
 	return 0;
 }
 
@@ -297,8 +312,23 @@ static void print_slot(const void *item, void *ctx)
 	print_uint(PRINT_ANY, "accept_queue", "%-9u", s->accept_queue);
 	print_u64(PRINT_ANY, "syns", "%-12" PRIu64, (uint64_t)s->stats.syns);
 	print_u64(PRINT_ANY, "local", "%-12" PRIu64, (uint64_t)s->stats.local);
-	print_u64(PRINT_ANY, "redirected", "%" PRIu64 "\n",
+	print_u64(PRINT_ANY, "redirected", "%-12" PRIu64,
 		  (uint64_t)s->stats.redirected);
+	print_u64(PRINT_JSON, "no_local_slot", NULL, s->stats.no_local_slot);
+	print_u64(PRINT_JSON, "select_local", NULL, s->stats.select_local);
+	print_u64(PRINT_JSON, "select_fallback", NULL,
+		  s->stats.select_fallback);
+	print_u64(PRINT_JSON, "select_none", NULL, s->stats.select_none);
+	print_u64(PRINT_JSON, "migrate_standby", NULL,
+		  s->stats.migrate_standby);
+	print_u64(PRINT_JSON, "migrate_other", NULL, s->stats.migrate_other);
+	print_u64(PRINT_JSON, "migrate_none", NULL, s->stats.migrate_none);
+	print_u64(PRINT_FP, NULL, "%-12" PRIu64, STEER_SELECTED(&s->stats));
+	print_percent(PRINT_ANY, "locality_pct", "%-10s", s->stats.select_local,
+		      STEER_SELECTED(&s->stats));
+	print_u64(PRINT_FP, NULL, "%" PRIu64 "\n",
+		  (uint64_t)(s->stats.migrate_standby + s->stats.migrate_other +
+			     s->stats.migrate_none));
 }
 
 /* The group's line, then the slots' table head when there are slots. */

@@ -16,6 +16,7 @@
 #include "netlink/diag.h"
 #include "lib/log.h"
 #include "lib/proto.h"
+#include "lib/proto_msg.h"
 
 static const char *kind_name(uint8_t kind)
 {
@@ -284,28 +285,23 @@ json_t *steerd_group_show(struct steerd *d, const struct steerd_peer *peer,
 					       json_array();
 	for (i = 0; i < STEER_SOCKS_MAX; i++) {
 		const struct steerd_listener *l = &d->listeners[i];
-		struct steer_slot_stats ss = { 0 };
 		struct diag_listener dl = { 0 };
+		struct proto_slot ps = { 0 };
 
 		if (!l->in_use || l->group != id ||
 		    l->state == STEER_SLOT_EMPTY)
 			continue;
 		diag_listener_by_cookie(l->cookie, &dl);
 		steer_counters_read(d->maps.slot_stats,
-				    STEER_SLOT_INDEX(id, l->slot), &ss,
-				    sizeof(ss));
-		json_array_append_new(
-			slots,
-			json_pack("{s:i, s:i, s:s, s:i, s:I, s:i, s:I, s:I, "
-				  "s:I, s:I}",
-				  "slot", l->slot, "cpu", l->slot, "state",
-				  steerd_state_name(l->state), "pid", l->pid,
-				  "cookie", (json_int_t)l->cookie,
-				  "accept_queue", dl.accept_queue, "syns",
-				  (json_int_t)ss.syns, "local",
-				  (json_int_t)ss.local, "redirected",
-				  (json_int_t)ss.redirected, "no_local_slot",
-				  (json_int_t)ss.no_local_slot));
+				    STEER_SLOT_INDEX(id, l->slot), &ps.stats,
+				    sizeof(ps.stats));
+		ps.slot = l->slot;
+		ps.cpu = l->slot;
+		ps.state = steerd_state_name(l->state);
+		ps.pid = l->pid;
+		ps.cookie = l->cookie;
+		ps.accept_queue = dl.accept_queue;
+		json_array_append_new(slots, proto_pack_slot(&ps));
 	}
 	reply = group_json(d, id);
 	json_object_set_new(reply, "slots", slots);

@@ -27,19 +27,28 @@
 	"web     0     reuseport  4       0        1         198.18.0.1:80\n" \
 	"api-v6  1     xsk        2       1        0         "                \
 	"[2001:db8::1]:443\n"
-#define SLOT_ACTIVE                                                   \
-	"'slot':0,'cpu':0,'state':'active','pid':1201,'cookie':8193," \
-	"'accept_queue':0,'syns':52,'local':52,'redirected':0"
-#define SLOT_STANDBY                                                   \
-	"'slot':0,'cpu':0,'state':'standby','pid':1301,'cookie':8200," \
-	"'accept_queue':3,'syns':0,'local':0,'redirected':0"
+/* steerctl -j adds the locality: 50 of the 52 selected. */
+#define SLOT_ACTIVE                                                                \
+	"'slot':0,'cpu':0,'state':'active','pid':1201,'cookie':8193,"              \
+	"'accept_queue':0,'syns':52,'local':52,'redirected':0,"                    \
+	"'no_local_slot':0,'select_local':50,'select_fallback':2,'select_none':0," \
+	"'migrate_standby':3,'migrate_other':1,'migrate_none':0,"                  \
+	"'locality_pct':96.15"
+/* Nothing selected: no locality. */
+#define SLOT_STANDBY                                                              \
+	"'slot':0,'cpu':0,'state':'standby','pid':1301,'cookie':8200,"            \
+	"'accept_queue':3,'syns':0,'local':0,'redirected':0,"                     \
+	"'no_local_slot':0,'select_local':0,'select_fallback':0,'select_none':0," \
+	"'migrate_standby':0,'migrate_other':0,'migrate_none':0,"                 \
+	"'locality_pct':null"
 #define SLOTS_TEXT                                                      \
 	"SLOT  CPU   STATE     PID      COOKIE          ACCEPTQ  SYNS " \
-	"       LOCAL       REDIRECTED\n"                               \
+	"       LOCAL       REDIRECTED  SELECTED    LOCALITY  "         \
+	"MIGRATED\n"                                                    \
 	"0     0     active    1201     8193            0        52   " \
-	"       52          0\n"                                        \
+	"       52          0           52          96.15%    4\n"      \
 	"0     0     standby   1301     8200            3        0    " \
-	"       0           0\n"
+	"       0           0           0           -         0\n"
 
 /* GROUP_FIELDS */
 static const struct proto_group web = {
@@ -67,7 +76,12 @@ static const struct proto_slot slots[] = {
 	{ .state = "active",
 	  .pid = 1201,
 	  .cookie = 8193,
-	  .stats = { .syns = 52, .local = 52 } },
+	  .stats = { .syns = 52,
+		     .local = 52,
+		     .select_local = 50,
+		     .select_fallback = 2,
+		     .migrate_standby = 3,
+		     .migrate_other = 1 } },
 	{ .state = "standby", .pid = 1301, .cookie = 8200, .accept_queue = 3 },
 };
 
