@@ -368,6 +368,11 @@ static const struct field group_add_req[] = {
 	  AT(T, kind),
 	  .optional = true,
 	  .def_str = "reuseport" },
+	{ .key = "proto",
+	  .type = F_STR,
+	  AT(T, proto),
+	  .optional = true,
+	  .def_str = "tcp" },
 };
 #undef T
 
@@ -473,6 +478,25 @@ int proto_unpack_register_req(struct proto_read *rd, const json_t *msg,
 	return UNPACK(rd, msg, register_req, req);
 }
 
+#define T struct proto_xsk_register_req
+static const struct field xsk_register_req[] = {
+	FIELD("group", F_STR, T, group),
+	FIELD("ifname", F_STR, T, ifname),
+	FIELD("queue", F_U32, T, queue),
+};
+#undef T
+
+json_t *proto_pack_xsk_register_req(const struct proto_xsk_register_req *req)
+{
+	return PACK(proto_request("xsk_register"), xsk_register_req, req);
+}
+
+int proto_unpack_xsk_register_req(struct proto_read *rd, const json_t *msg,
+				  struct proto_xsk_register_req *req)
+{
+	return UNPACK(rd, msg, xsk_register_req, req);
+}
+
 /* drain: the group, the listener by one of three keys, then options. */
 #define T struct proto_drain_req
 static const struct field drain_req_group[] = {
@@ -572,6 +596,11 @@ static const struct field group[] = {
 	FIELD("addr", F_STR, T, addr),
 	FIELD("port", F_U32, T, port),
 	FIELD("kind", F_STR, T, kind),
+	{ .key = "proto",
+	  .type = F_STR,
+	  AT(T, proto),
+	  .optional = true,
+	  .def_str = "tcp" },
 	FIELD("active", F_U32, T, active),
 	FIELD("standby", F_U32, T, standby),
 	FIELD("draining", F_U32, T, draining),
@@ -693,6 +722,26 @@ int proto_unpack_register_reply(struct proto_read *rd, const json_t *msg,
 				struct proto_register_reply *r)
 {
 	return UNPACK(rd, msg, register_reply, r);
+}
+
+#define T struct proto_xsk_register_reply
+static const struct field xsk_register_reply[] = {
+	FIELD("cookie", F_U64, T, cookie),
+	FIELD("queue", F_U32, T, queue),
+	FIELD("cpu", F_U32, T, cpu),
+	FIELD("ifindex", F_U32, T, ifindex),
+};
+#undef T
+
+json_t *proto_pack_xsk_register_reply(const struct proto_xsk_register_reply *r)
+{
+	return REPLY(xsk_register_reply, r);
+}
+
+int proto_unpack_xsk_register_reply(struct proto_read *rd, const json_t *msg,
+				    struct proto_xsk_register_reply *r)
+{
+	return UNPACK(rd, msg, xsk_register_reply, r);
 }
 
 #define T struct proto_drain_reply

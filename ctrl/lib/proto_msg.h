@@ -52,6 +52,8 @@ struct proto_group_add_req {
 	const char *addr; /* text: 198.18.0.1, 2001:db8::1, 0.0.0.0, :: */
 	uint32_t port;
 	const char *kind; /* NULL: not sent, steerd's default "reuseport" */
+	/* "tcp" or "udp" (xsk groups only); NULL: not sent, default "tcp" */
+	const char *proto;
 };
 json_t *proto_pack_group_add_req(const struct proto_group_add_req *req);
 int proto_unpack_group_add_req(struct proto_read *rd, const json_t *msg,
@@ -94,6 +96,19 @@ struct proto_register_req {
 json_t *proto_pack_register_req(const struct proto_register_req *req);
 int proto_unpack_register_req(struct proto_read *rd, const json_t *msg,
 			      struct proto_register_req *req);
+
+/*
+ * xsk_register: an AF_XDP socket (its fd goes along) for the queue of an
+ * xsk group, bound to ifname's RX queue `queue`.
+ */
+struct proto_xsk_register_req {
+	const char *group;
+	const char *ifname;
+	uint32_t queue;
+};
+json_t *proto_pack_xsk_register_req(const struct proto_xsk_register_req *req);
+int proto_unpack_xsk_register_req(struct proto_read *rd, const json_t *msg,
+				  struct proto_xsk_register_req *req);
 
 /* drain: one listener, chosen by slot, pid or cookie. */
 enum proto_drain_by {
@@ -146,6 +161,7 @@ struct proto_group {
 	const char *addr;
 	uint32_t port;
 	const char *kind;
+	const char *proto; /* optional: "tcp" when a steerd does not say */
 	uint32_t active;
 	uint32_t standby;
 	uint32_t draining;
@@ -216,6 +232,17 @@ struct proto_register_reply {
 json_t *proto_pack_register_reply(const struct proto_register_reply *r);
 int proto_unpack_register_reply(struct proto_read *rd, const json_t *msg,
 				struct proto_register_reply *r);
+
+/* xsk_register's reply: the socket's cookie, its queue and that queue's CPU. */
+struct proto_xsk_register_reply {
+	uint64_t cookie;
+	uint32_t queue;
+	uint32_t cpu;
+	uint32_t ifindex;
+};
+json_t *proto_pack_xsk_register_reply(const struct proto_xsk_register_reply *r);
+int proto_unpack_xsk_register_reply(struct proto_read *rd, const json_t *msg,
+				    struct proto_xsk_register_reply *r);
 
 /*
  * drain's reply: without wait {slot, state}; with wait, once the queue is

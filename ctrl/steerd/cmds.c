@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "steerd.h"
+#include "xsk.h"
 #include "lib/proto.h"
 
 /* Who may call a command. */
@@ -41,6 +42,7 @@ static const struct cmd cmds[] = {
 	{ "iface_detach", steerd_iface_detach, CALLER_ALLOWED },
 	{ "iface_show", steerd_iface_show, CALLER_ALLOWED },
 	{ "register", steerd_register, CALLER_ALLOWED },
+	{ "xsk_register", steerd_xsk_register, CALLER_ALLOWED },
 	{ "drain", steerd_drain, CALLER_ALLOWED },
 	{ "shutdown", shutdown_cmd, CALLER_ALLOWED },
 };

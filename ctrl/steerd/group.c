@@ -12,6 +12,7 @@
 
 #include "dataplane/counters.h"
 #include "steerd.h"
+#include "xsk.h"
 #include "netlink/diag.h"
 #include "lib/log.h"
 #include "lib/proto.h"
@@ -91,6 +92,7 @@ void steerd_group_counts(const struct steerd *d, uint16_t group,
 		if (l->in_use && l->group == group && l->state <= 3)
 			counts[l->state]++;
 	}
+	steerd_xsk_count(d, group, counts);
 }
 
 static json_t *group_json(const struct steerd *d, uint16_t id)
@@ -249,6 +251,7 @@ json_t *steerd_group_del(struct steerd *d, const struct steerd_peer *peer,
 	/* Nothing of it may outlive it: a next group could take its id. */
 	steerd_listeners_forget_group(d, id);
 	steerd_bpf_group_release(d, id);
+	steerd_xsk_group_gone(d, id);
 	pr_info("group %s deleted", name);
 	memset(&sg->g, 0, sizeof(sg->g));
 	return proto_reply_ok();
@@ -278,7 +281,8 @@ json_t *steerd_group_show(struct steerd *d, const struct steerd_peer *peer,
 	if (!sg)
 		return error;
 	id = sg - d->groups;
-	slots = json_array();
+	slots = sg->g.kind == STEER_KIND_XSK ? steerd_xsk_slots(d, id) :
+					       json_array();
 	for (i = 0; i < STEER_SOCKS_MAX; i++) {
 		const struct steerd_listener *l = &d->listeners[i];
 		struct diag_listener dl = { 0 };

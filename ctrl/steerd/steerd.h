@@ -84,6 +84,7 @@ struct steerd_listener {
 struct steerd_group {
 	struct steer_group g; /* as pinned in steer_groups; name[0]: unused */
 	struct steer_reuseport *skel; /* its reuseport program, loaded lazily */
+	struct steerd_xsk *xsk; /* xsk groups: their queues (xsk.c), or NULL */
 };
 
 struct steerd {
