@@ -72,6 +72,7 @@ static void group_addr(const struct steer_group *g, struct steer_group_addr *ga)
 	ga->wildcard = g->wildcard;
 	memcpy(ga->addr, g->addr, sizeof(ga->addr));
 	ga->port = g->port;
+	ga->proto = g->proto;
 }
 
 static void addr_text(const struct steer_group *g, char *buf, size_t len)
@@ -103,9 +104,10 @@ static json_t *group_json(const struct steerd *d, uint16_t id)
 
 	addr_text(g, addr, sizeof(addr));
 	steerd_group_counts(d, id, counts);
-	return json_pack("{s:s, s:i, s:s, s:i, s:s, s:i, s:i, s:i}", "name",
-			 g->name, "id", id, "addr", addr, "port", g->port,
-			 "kind", kind_name(g->kind), "active",
+	return json_pack("{s:s, s:i, s:s, s:i, s:s, s:s, s:i, s:i, s:i}",
+			 "name", g->name, "id", id, "addr", addr, "port",
+			 g->port, "kind", kind_name(g->kind), "proto",
+			 g->proto == STEER_PROTO_UDP ? "udp" : "tcp", "active",
 			 counts[STEER_SLOT_ACTIVE], "standby",
 			 counts[STEER_SLOT_STANDBY], "draining",
 			 counts[STEER_SLOT_DRAINING]);
@@ -145,7 +147,7 @@ json_t *steerd_group_add(struct steerd *d, const struct steerd_peer *peer,
 	struct steer_group g = { 0 };
 	struct steer_group_addr ga;
 	struct proto_read rd;
-	const char *name, *addr, *kind;
+	const char *name, *addr, *kind, *proto;
 	uint32_t port;
 	__u32 id;
 	int err;
@@ -156,6 +158,9 @@ json_t *steerd_group_add(struct steerd *d, const struct steerd_peer *peer,
 	port = proto_read_u32(&rd, req, "port");
 	kind = json_object_get(req, "kind") ? proto_read_str(&rd, req, "kind") :
 					      "reuseport";
+	proto = json_object_get(req, "proto") ?
+			proto_read_str(&rd, req, "proto") :
+			"tcp";
 	if (rd.err)
 		return proto_reply_error(-EINVAL, "%s", rd.msg);
 	if (!valid_name(name))
@@ -174,6 +179,13 @@ json_t *steerd_group_add(struct steerd *d, const struct steerd_peer *peer,
 	else
 		return proto_reply_error(
 			-EINVAL, "bad kind '%s': reuseport or xsk", kind);
+	if (!strcmp(proto, "udp") && g.kind == STEER_KIND_XSK)
+		g.proto = STEER_PROTO_UDP;
+	else if (strcmp(proto, "tcp"))
+		return proto_reply_error(-EINVAL,
+					 "bad proto '%s': tcp, or udp for an "
+					 "xsk group",
+					 proto);
 	if (inet_pton(AF_INET, addr, g.addr) == 1) {
 		g.af = STEER_AF_INET;
 		g.wildcard = !memcmp(g.addr, "\0\0\0\0", 4);
