@@ -149,6 +149,7 @@ static const char *group_differs(const struct config_group *g,
 				 size_t size)
 {
 	const char *kind = g->kind ?: "reuseport";
+	const char *proto = g->proto ?: "tcp";
 	struct steer_addr addr;
 	struct parse_err perr;
 	size_t len = g->addr.af == AF_INET ? sizeof(g->addr.v4) :
@@ -161,6 +162,9 @@ static const char *group_differs(const struct config_group *g,
 	else if (strcmp(run->kind, kind))
 		snprintf(why, size, "kind %s running, %s in the file",
 			 run->kind, kind);
+	else if (strcmp(run->proto ?: "tcp", proto))
+		snprintf(why, size, "proto %s running, %s in the file",
+			 run->proto ?: "tcp", proto);
 	else
 		return NULL;
 	return why;
@@ -169,9 +173,12 @@ static const char *group_differs(const struct config_group *g,
 /* Whether steerd can act on the group at all (else it is left alone). */
 static bool group_supported(struct planner *p, const struct config_group *g)
 {
-	if (g->proto && strcmp(g->proto, "tcp")) {
+	/* UDP is for xsk groups; reuseport groups of UDP are not there yet. */
+	if (g->proto && strcmp(g->proto, "tcp") &&
+	    strcmp(g->kind ?: "reuseport", "xsk")) {
 		add_note(p, "group", g->name, "proto", g->proto_line,
-			 NOT_YET "; the group is left as it is");
+			 NOT_YET " for reuseport groups; the group is left "
+				 "as it is");
 		return false;
 	}
 	if (g->adopt)
@@ -202,6 +209,7 @@ static json_t *add_request(const struct config_group *g)
 		.addr = addr,
 		.port = g->port,
 		.kind = g->kind,
+		.proto = g->proto,
 	};
 
 	/* steerd gets the address in one spelling: inet_ntop's. */

@@ -291,6 +291,46 @@ static void test_plan(void **state)
 	config_free(&cfg);
 }
 
+/* An xsk group of UDP is added with its protocol, then left alone. */
+static void test_plan_xsk_udp(void **state)
+{
+	static const char text[] = "[group dns]\n"
+				   "kind = xsk\n"
+				   "listen = 198.18.0.1:53\n"
+				   "proto = udp\n";
+	struct proto_group running = { .name = "dns",
+				       .addr = "198.18.0.1",
+				       .port = 53,
+				       .kind = "xsk",
+				       .proto = "tcp" };
+	struct steer_config cfg;
+	struct config_plan plan;
+
+	assert_int_equal(config_load_string(text, &cfg), 0);
+	assert_int_equal(config_plan_make(&cfg, NULL, 0, NULL, 0, &plan), 0);
+	assert_int_equal(plan.nnotes, 0);
+	assert_int_equal(plan.nchanges, 1);
+	assert_int_equal(plan.changes[0].op, CONFIG_GROUP_ADD);
+	assert_string_equal(json_string_value(json_object_get(
+				    plan.changes[0].req, "proto")),
+			    "udp");
+	config_plan_free(&plan);
+
+	/* Running as TCP: replaced; running as UDP: nothing to do. */
+	assert_int_equal(config_plan_make(&cfg, &running, 1, NULL, 0, &plan),
+			 0);
+	assert_int_equal(plan.nchanges, 2);
+	assert_string_equal(plan.changes[0].why,
+			    "proto tcp running, udp in the file");
+	config_plan_free(&plan);
+	running.proto = "udp";
+	assert_int_equal(config_plan_make(&cfg, &running, 1, NULL, 0, &plan),
+			 0);
+	assert_int_equal(plan.nchanges, 0);
+	config_plan_free(&plan);
+	config_free(&cfg);
+}
+
 /* From steerd's replies as packed on the wire, and a malformed one. */
 static void test_plan_replies(void **state)
 {
@@ -346,6 +386,7 @@ int main(void)
 		cmocka_unit_test(test_long_lines),
 		cmocka_unit_test(test_file),
 		cmocka_unit_test(test_plan),
+		cmocka_unit_test(test_plan_xsk_udp),
 		cmocka_unit_test(test_plan_replies),
 	};
 
