@@ -15,7 +15,7 @@
 #include <linux/types.h> /* BPF code gets the types from vmlinux.h */
 #endif
 
-#define STEER_ABI_VERSION 3
+#define STEER_ABI_VERSION 4
 
 /* Limits. Overridable at compile time for BPF objects built for small hosts. */
 #ifndef STEER_MAX_GROUPS
@@ -103,6 +103,7 @@ enum steer_kind {
 #define STEER_MAP_EVENTS "steer_events"
 #define STEER_MAP_GROUPS "steer_groups"
 #define STEER_MAP_CPU_TABLES "steer_cpu_tables"
+#define STEER_MAP_CPU_STATS "steer_cpu_stats"
 #define STEER_MAP_LIVE_CPUS "steer_live_cpus"
 #define STEER_MAP_IFACE_STATS "steer_iface_stats"
 
@@ -261,29 +262,56 @@ enum steer_counter {
 #define STEER_CNT_FIRST_ERR STEER_CNT_ERR_ETH
 
 /*
+ * The SK_REUSEPORT program's counters, kept per group and per slot (the
+ * same fields in steer_group_stats and steer_slot_stats). A SYN's selection
+ * is counted once, where the choice is made, against the slot of the CPU
+ * the SYN is processed on (its own slot): select_local when that slot's
+ * listener took it (what a client sees as a local connection: the
+ * accepting worker runs on the CPU that received it), select_fallback when
+ * the slot was empty or draining and a live slot's listener took it,
+ * select_none when no live listener was found and the kernel chose; their
+ * sum is the SYNs selected. A listener closing with queued requests or
+ * connections counts each one it moves against the closing listener's
+ * slot: to the slot's other bank (the standby), else to another live slot,
+ * else left to the kernel. X(field, line) as in STEER_GROUP_COUNTERS.
+ */
+#define STEER_SELECT_COUNTERS(X, line)                                        \
+	X(select_local, line) /* SYN: listener of its own CPU's slot */       \
+	X(select_fallback, line) /* SYN: own slot empty/draining, live one */ \
+	X(select_none, line) /* no live listener found: kernel's choice */    \
+	X(migrate_standby, (line) + 1) /* request to its slot's standby */    \
+	X(migrate_other, (line) + 1) /* request to another live slot */       \
+	X(migrate_none, (line) + 1) /* no live listener: kernel's choice */
+
+/*
+ * The SYNs selected, of a struct with the STEER_SELECT_COUNTERS fields:
+ * locality is select_local of these.
+ */
+#define STEER_SELECTED(s) \
+	((s)->select_local + (s)->select_fallback + (s)->select_none)
+
+/*
  * steer_group_stats: PERCPU_ARRAY[STEER_MAX_GROUPS], key = group. Counted on
  * the CPU that ran the program; userland sums CPUs. X(field, line): a
  * __u64 field, named so on the wire; line is the line of `steerctl stats`
- * it is shown on (XDP steering, AF_XDP and RSS, SK_REUSEPORT selection).
+ * it is shown on (XDP steering, AF_XDP and RSS, SK_REUSEPORT selection,
+ * migration).
  */
-#define STEER_GROUP_COUNTERS(X)                                               \
-	X(packets, 0) /* frames of the group */                               \
-	X(syns, 0) /* SYN without ACK: new connections */                     \
-	/* cpu mode: frame already on its slot's CPU, passed; rss mode: */    \
-	/* passed on a CPU where the group has a live slot */                 \
-	X(local, 0)                                                           \
-	/* rss mode: passed on a CPU where the group has no live slot */      \
-	X(no_local_slot, 0)                                                   \
-	X(redirected, 0) /* cpu mode: redirected to the slot's CPU */         \
-	X(fallback, 0) /* cpu mode: no CPU for the bucket, or CPUMAP miss */  \
-	X(xsk_redirected, 1) /* xsk: redirected to the queue's socket */      \
-	X(xsk_miss, 1) /* xsk: no socket on the queue, passed */              \
-	X(rss_mismatch, 1) /* rss verify: NIC queue differs from software */  \
-	/* Written by the SK_REUSEPORT program. */                            \
-	X(select_local, 2) /* listener of the current CPU's slot chosen */    \
-	X(select_fallback, 2) /* slot empty or draining: live slot by hash */ \
-	X(select_none, 2) /* no live listener: kernel's choice */             \
-	X(migrations, 2) /* requests migrated off a closing listener */
+#define STEER_GROUP_COUNTERS(X)                                              \
+	X(packets, 0) /* frames of the group */                              \
+	X(syns, 0) /* SYN without ACK: new connections */                    \
+	/* cpu mode: frame already on its slot's CPU, passed; rss mode: */   \
+	/* passed on a CPU where the group has a live slot */                \
+	X(local, 0)                                                          \
+	/* rss mode: passed on a CPU where the group has no live slot */     \
+	X(no_local_slot, 0)                                                  \
+	X(redirected, 0) /* cpu mode: redirected to the slot's CPU */        \
+	X(fallback, 0) /* cpu mode: no CPU for the bucket, or CPUMAP miss */ \
+	X(xsk_redirected, 1) /* xsk: redirected to the queue's socket */     \
+	X(xsk_miss, 1) /* xsk: no socket on the queue, passed */             \
+	X(rss_mismatch, 1) /* rss verify: NIC queue differs from software */ \
+	/* Written by the SK_REUSEPORT program: STEER_SELECT_COUNTERS. */    \
+	STEER_SELECT_COUNTERS(X, 2)
 
 #define STEER_STATS_FIELD_(name, ...) __u64 name;
 struct steer_group_stats {
@@ -293,19 +321,41 @@ struct steer_group_stats {
 /*
  * steer_slot_stats: PERCPU_ARRAY[STEER_MAX_GROUPS * STEER_MAX_SLOTS], key =
  * STEER_SLOT_INDEX(). SYNs per slot: the slot is the target CPU in cpu mode,
- * the CPU that ran the program in rss mode, the RX queue for xsk groups.
- * X(field): a __u64 field, named so in group_show's slots.
+ * the CPU that ran the program in rss mode, the RX queue for xsk groups;
+ * for the SK_REUSEPORT program's counters, see STEER_SELECT_COUNTERS.
+ * X(field, ...): a __u64 field, named so in group_show's slots (a second
+ * argument, when there is one, is STEER_GROUP_COUNTERS' line: unused).
  */
 #define STEER_SLOT_INDEX(group, slot) ((group)*STEER_MAX_SLOTS + (slot))
 
-#define STEER_SLOT_COUNTERS(X)                                   \
-	X(syns)                                                  \
-	X(local) /* SYN was already on the slot's CPU */         \
-	X(redirected) /* SYN was redirected to the slot's CPU */ \
-	X(no_local_slot) /* rss mode: SYN on a CPU with no live slot */
+#define STEER_SLOT_COUNTERS(X)                                          \
+	X(syns)                                                         \
+	X(local) /* SYN was already on the slot's CPU */                \
+	X(redirected) /* SYN was redirected to the slot's CPU */        \
+	X(no_local_slot) /* rss mode: SYN on a CPU with no live slot */ \
+	/* Written by the SK_REUSEPORT program. */                      \
+	STEER_SELECT_COUNTERS(X, 0)
 
 struct steer_slot_stats {
 	STEER_SLOT_COUNTERS(STEER_STATS_FIELD_)
+};
+
+/*
+ * steer_cpu_stats: PERCPU_ARRAY[STEER_MAX_CPUS], key = the CPU a CPUMAP
+ * entry delivers to. Counted by the tracepoint program
+ * (steer_cpumap_trace.bpf.c) for steer's CPUMAP only: the frames XDP put
+ * in a CPU's queue and those dropped there, because the queue was full at
+ * the enqueue or the CPU's kthread could not build an skb for them. A drop
+ * here is a frame steer redirected and the stack never saw.
+ * X(field): a __u64 field, named so on the wire.
+ */
+#define STEER_CPU_COUNTERS(X)                                            \
+	X(cpumap_enqueued) /* frames put in the CPU's queue */           \
+	X(cpumap_enqueue_drops) /* dropped at the enqueue: queue full */ \
+	X(cpumap_kthread_drops) /* dropped by the CPU's kthread */
+
+struct steer_cpu_stats {
+	STEER_CPU_COUNTERS(STEER_STATS_FIELD_)
 };
 
 /*
@@ -472,8 +522,9 @@ _Static_assert(sizeof(struct steer_cpu_table) == 8 + 2 * STEER_CPU_BUCKETS,
 _Static_assert((STEER_CPU_BUCKETS & (STEER_CPU_BUCKETS - 1)) == 0,
 	       "STEER_CPU_BUCKETS is a power of two");
 _Static_assert(STEER_MAX_CPUS <= STEER_CPU_NONE, "a CPU fits a bucket");
-_Static_assert(sizeof(struct steer_group_stats) == 13 * 8, "group stats");
-_Static_assert(sizeof(struct steer_slot_stats) == 4 * 8, "slot stats");
+_Static_assert(sizeof(struct steer_group_stats) == 15 * 8, "group stats");
+_Static_assert(sizeof(struct steer_slot_stats) == 10 * 8, "slot stats");
+_Static_assert(sizeof(struct steer_cpu_stats) == 3 * 8, "cpu stats");
 _Static_assert(sizeof(struct steer_iface_stats) == 1 * 8, "iface stats");
 _Static_assert(sizeof(struct steer_live_cpus) == 8 * STEER_LIVE_CPU_WORDS,
 	       "live cpus layout");

@@ -24,6 +24,7 @@ const char *const proto_frame_counter_names[STEER_CNT_MAX] = {
 static const char *const group_counter_names[] = { STEER_GROUP_COUNTERS(
 	NAME_) };
 static const char *const slot_counter_names[] = { STEER_SLOT_COUNTERS(NAME_) };
+static const char *const cpu_counter_names[] = { STEER_CPU_COUNTERS(NAME_) };
 #undef NAME_
 
 _Static_assert(ARRAY_SIZE(group_counter_names) * sizeof(__u64) ==
@@ -32,6 +33,9 @@ _Static_assert(ARRAY_SIZE(group_counter_names) * sizeof(__u64) ==
 _Static_assert(ARRAY_SIZE(slot_counter_names) * sizeof(__u64) ==
 		       sizeof(struct steer_slot_stats),
 	       "a name per slot counter");
+_Static_assert(ARRAY_SIZE(cpu_counter_names) * sizeof(__u64) ==
+		       sizeof(struct steer_cpu_stats),
+	       "a name per CPU counter");
 
 enum field_type {
 	F_STR, /* const char *, borrowed */
@@ -43,6 +47,7 @@ enum field_type {
 	F_U32_LIST, /* uint32_t[STEER_MAX_CPUS], its count at .count */
 	F_GROUP_COUNTERS, /* struct steer_group_stats, a field per counter */
 	F_SLOT_COUNTERS, /* struct steer_slot_stats, a field per counter */
+	F_CPU_COUNTERS, /* struct steer_cpu_stats, a field per counter */
 };
 
 /*
@@ -171,6 +176,12 @@ static json_t *pack_fields(json_t *msg, const struct field *f, size_t n,
 				slot_counter_names,
 				ARRAY_SIZE(slot_counter_names));
 			continue;
+		case F_CPU_COUNTERS:
+			msg = pack_counters(
+				msg, MEMBER(base, f->offset, const __u64),
+				cpu_counter_names,
+				ARRAY_SIZE(cpu_counter_names));
+			continue;
 		}
 		msg = set(msg, f->key, v);
 	}
@@ -274,6 +285,11 @@ static int unpack_fields(struct proto_read *rd, const json_t *obj,
 					slot_counter_names,
 					ARRAY_SIZE(slot_counter_names));
 			break;
+		case F_CPU_COUNTERS:
+			unpack_counters(rd, obj, MEMBER(base, f->offset, __u64),
+					cpu_counter_names,
+					ARRAY_SIZE(cpu_counter_names));
+			break;
 		}
 	}
 	return rd->err;
@@ -352,6 +368,11 @@ static const struct field group_add_req[] = {
 	  AT(T, kind),
 	  .optional = true,
 	  .def_str = "reuseport" },
+	{ .key = "proto",
+	  .type = F_STR,
+	  AT(T, proto),
+	  .optional = true,
+	  .def_str = "tcp" },
 };
 #undef T
 
@@ -467,6 +488,25 @@ int proto_unpack_register_req(struct proto_read *rd, const json_t *msg,
 	return UNPACK(rd, msg, register_req_mismatch, req);
 }
 
+#define T struct proto_xsk_register_req
+static const struct field xsk_register_req[] = {
+	FIELD("group", F_STR, T, group),
+	FIELD("ifname", F_STR, T, ifname),
+	FIELD("queue", F_U32, T, queue),
+};
+#undef T
+
+json_t *proto_pack_xsk_register_req(const struct proto_xsk_register_req *req)
+{
+	return PACK(proto_request("xsk_register"), xsk_register_req, req);
+}
+
+int proto_unpack_xsk_register_req(struct proto_read *rd, const json_t *msg,
+				  struct proto_xsk_register_req *req)
+{
+	return UNPACK(rd, msg, xsk_register_req, req);
+}
+
 /* drain: the group, the listener by one of three keys, then options. */
 #define T struct proto_drain_req
 static const struct field drain_req_group[] = {
@@ -566,6 +606,11 @@ static const struct field group[] = {
 	FIELD("addr", F_STR, T, addr),
 	FIELD("port", F_U32, T, port),
 	FIELD("kind", F_STR, T, kind),
+	{ .key = "proto",
+	  .type = F_STR,
+	  AT(T, proto),
+	  .optional = true,
+	  .def_str = "tcp" },
 	FIELD("active", F_U32, T, active),
 	FIELD("standby", F_U32, T, standby),
 	FIELD("draining", F_U32, T, draining),
@@ -689,6 +734,26 @@ int proto_unpack_register_reply(struct proto_read *rd, const json_t *msg,
 	return UNPACK(rd, msg, register_reply, r);
 }
 
+#define T struct proto_xsk_register_reply
+static const struct field xsk_register_reply[] = {
+	FIELD("cookie", F_U64, T, cookie),
+	FIELD("queue", F_U32, T, queue),
+	FIELD("cpu", F_U32, T, cpu),
+	FIELD("ifindex", F_U32, T, ifindex),
+};
+#undef T
+
+json_t *proto_pack_xsk_register_reply(const struct proto_xsk_register_reply *r)
+{
+	return REPLY(xsk_register_reply, r);
+}
+
+int proto_unpack_xsk_register_reply(struct proto_read *rd, const json_t *msg,
+				    struct proto_xsk_register_reply *r)
+{
+	return UNPACK(rd, msg, xsk_register_reply, r);
+}
+
 #define T struct proto_drain_reply
 static const struct field drain_reply[] = {
 	FIELD("slot", F_U32, T, slot),
@@ -734,24 +799,49 @@ static const struct field group_stats[] = {
 };
 #undef T
 
+#define T struct proto_cpu_stats
+static const struct field cpu_stats[] = {
+	FIELD("cpu", F_U32, T, cpu),
+	FIELD(NULL, F_CPU_COUNTERS, T, stats),
+};
+#undef T
+
+/* An array of n objects, each packed from the n structs of size at items. */
+static json_t *pack_list(const void *items, size_t size, size_t n,
+			 const struct field *f, size_t nfields)
+{
+	json_t *list = json_array();
+	size_t i;
+
+	for (i = 0; i < n && list; i++) {
+		if (json_array_append_new(
+			    list,
+			    pack_fields(json_object(), f, nfields,
+					(const char *)items + i * size))) {
+			json_decref(list);
+			list = NULL;
+		}
+	}
+	return list;
+}
+
 json_t *proto_pack_stats_reply(const uint64_t *counters,
 			       const struct proto_group_stats *groups,
-			       size_t ngroups)
+			       size_t ngroups,
+			       const struct proto_cpu_stats *cpus, size_t ncpus)
 {
-	json_t *c = json_object(), *g = json_array();
+	json_t *c = json_object(), *g, *p;
 	size_t i;
 
 	for (i = 0; i < STEER_CNT_MAX && c; i++)
 		c = set(c, proto_frame_counter_names[i],
 			json_integer((json_int_t)counters[i]));
-	for (i = 0; i < ngroups && g; i++) {
-		if (json_array_append_new(g, PACK(json_object(), group_stats,
-						  &groups[i]))) {
-			json_decref(g);
-			g = NULL;
-		}
-	}
-	return set(set(proto_reply_ok(), "counters", c), "groups", g);
+	g = pack_list(groups, sizeof(*groups), ngroups, group_stats,
+		      ARRAY_SIZE(group_stats));
+	p = pack_list(cpus, sizeof(*cpus), ncpus, cpu_stats,
+		      ARRAY_SIZE(cpu_stats));
+	return set(set(set(proto_reply_ok(), "counters", c), "groups", g),
+		   "cpus", p);
 }
 
 int proto_unpack_stats_counters(struct proto_read *rd, const json_t *msg,
@@ -791,6 +881,11 @@ int proto_unpack_stats_counters(struct proto_read *rd, const json_t *msg,
 int proto_unpack_group_stats(struct proto_read *rd, const json_t *obj, void *gs)
 {
 	return UNPACK(rd, obj, group_stats, gs);
+}
+
+int proto_unpack_cpu_stats(struct proto_read *rd, const json_t *obj, void *cs)
+{
+	return UNPACK(rd, obj, cpu_stats, cs);
 }
 
 #define T struct proto_event

@@ -52,6 +52,8 @@ struct proto_group_add_req {
 	const char *addr; /* text: 198.18.0.1, 2001:db8::1, 0.0.0.0, :: */
 	uint32_t port;
 	const char *kind; /* NULL: not sent, steerd's default "reuseport" */
+	/* "tcp" or "udp" (xsk groups only); NULL: not sent, default "tcp" */
+	const char *proto;
 };
 json_t *proto_pack_group_add_req(const struct proto_group_add_req *req);
 int proto_unpack_group_add_req(struct proto_read *rd, const json_t *msg,
@@ -99,6 +101,19 @@ struct proto_register_req {
 json_t *proto_pack_register_req(const struct proto_register_req *req);
 int proto_unpack_register_req(struct proto_read *rd, const json_t *msg,
 			      struct proto_register_req *req);
+
+/*
+ * xsk_register: an AF_XDP socket (its fd goes along) for the queue of an
+ * xsk group, bound to ifname's RX queue `queue`.
+ */
+struct proto_xsk_register_req {
+	const char *group;
+	const char *ifname;
+	uint32_t queue;
+};
+json_t *proto_pack_xsk_register_req(const struct proto_xsk_register_req *req);
+int proto_unpack_xsk_register_req(struct proto_read *rd, const json_t *msg,
+				  struct proto_xsk_register_req *req);
 
 /* drain: a listener chosen by slot or cookie, or a process's by pid. */
 enum proto_drain_by {
@@ -151,6 +166,7 @@ struct proto_group {
 	const char *addr;
 	uint32_t port;
 	const char *kind;
+	const char *proto; /* optional: "tcp" when a steerd does not say */
 	uint32_t active;
 	uint32_t standby;
 	uint32_t draining;
@@ -222,6 +238,17 @@ json_t *proto_pack_register_reply(const struct proto_register_reply *r);
 int proto_unpack_register_reply(struct proto_read *rd, const json_t *msg,
 				struct proto_register_reply *r);
 
+/* xsk_register's reply: the socket's cookie, its queue and that queue's CPU. */
+struct proto_xsk_register_reply {
+	uint64_t cookie;
+	uint32_t queue;
+	uint32_t cpu;
+	uint32_t ifindex;
+};
+json_t *proto_pack_xsk_register_reply(const struct proto_xsk_register_reply *r);
+int proto_unpack_xsk_register_reply(struct proto_read *rd, const json_t *msg,
+				    struct proto_xsk_register_reply *r);
+
 /*
  * drain's reply: without wait {slot, state}; with wait, once the queue is
  * empty, {slot, drained_ms, drained}; either with "listeners" when a drain
@@ -238,7 +265,7 @@ json_t *proto_pack_drain_reply(const struct proto_drain_reply *r, bool wait);
 int proto_unpack_drain_reply(struct proto_read *rd, const json_t *msg,
 			     bool wait, struct proto_drain_reply *r);
 
-/* stats's reply: the frame counters and each group's. */
+/* stats's reply: the frame counters, each group's, each CPU's CPUMAP's. */
 struct proto_counter {
 	const char *name;
 	uint64_t value;
@@ -247,20 +274,31 @@ struct proto_group_stats {
 	const char *name;
 	struct steer_group_stats stats;
 };
-/* counters[STEER_CNT_MAX] indexed by enum steer_counter; groups[ngroups]. */
+struct proto_cpu_stats {
+	uint32_t cpu;
+	struct steer_cpu_stats stats;
+};
+/*
+ * counters[STEER_CNT_MAX] indexed by enum steer_counter; groups[ngroups];
+ * cpus[ncpus], the CPUs steer's CPUMAP can deliver to.
+ */
 json_t *proto_pack_stats_reply(const uint64_t *counters,
 			       const struct proto_group_stats *groups,
-			       size_t ngroups);
+			       size_t ngroups,
+			       const struct proto_cpu_stats *cpus,
+			       size_t ncpus);
 /*
  * The counters as steerd sent them, names and order included (a newer
  * steerd may send more), in *counters (free() it); the groups with
  * proto_unpack_list(rd, msg, "groups", sizeof(struct proto_group_stats),
- * proto_unpack_group_stats, ...).
+ * proto_unpack_group_stats, ...), the CPUs with proto_unpack_list(rd, msg,
+ * "cpus", sizeof(struct proto_cpu_stats), proto_unpack_cpu_stats, ...).
  */
 int proto_unpack_stats_counters(struct proto_read *rd, const json_t *msg,
 				struct proto_counter **counters, size_t *n);
 int proto_unpack_group_stats(struct proto_read *rd, const json_t *obj,
 			     void *gs);
+int proto_unpack_cpu_stats(struct proto_read *rd, const json_t *obj, void *cs);
 
 /* An event to a listener's registrant: {"event": "drain"|"drained", ...}. */
 struct proto_event {

@@ -18,8 +18,9 @@
 #include "lib/parse.h"
 #include "steerctl.h"
 
-#define ADD_SYNOPSIS \
-	"steerctl group add NAME --listen ADDR:PORT [--kind reuseport|xsk]"
+#define ADD_SYNOPSIS                                                         \
+	"steerctl group add NAME --listen ADDR:PORT [--kind reuseport|xsk] " \
+	"[--proto tcp|udp]"
 #define DEL_SYNOPSIS "steerctl group del NAME"
 #define LIST_SYNOPSIS "steerctl group list"
 #define SHOW_SYNOPSIS "steerctl group show NAME"
@@ -37,11 +38,13 @@
 #define LIST_HEAD "ID    KIND       ACTIVE  STANDBY  DRAINING  LISTEN\n"
 #define SLOTS_HEAD                                        \
 	"SLOT  CPU   STATE     PID      COOKIE          " \
-	"ACCEPTQ  SYNS        LOCAL       REDIRECTED\n"
+	"ACCEPTQ  SYNS        LOCAL       REDIRECTED  "   \
+	"SELECTED    LOCALITY  MIGRATED\n"
 #define NAME_HEAD "NAME"
 #define COL_GAP 2
 
 static const char *const group_kinds[] = { "reuseport", "xsk", NULL };
+static const char *const group_protos[] = { "tcp", "udp", NULL };
 
 /*
  * JSON: addr and port, in the protocol's place, after id. The text puts
@@ -64,12 +67,23 @@ static void print_listen_text(const struct proto_group *g, const char *fmt)
 }
 
 /* One line: "web: id 0 reuseport 198.18.0.1:80 active 4 ...". */
+/* The protocol: always in JSON; in text only when it is not TCP's. */
+static void print_proto(const struct proto_group *g, const char *fmt)
+{
+	const char *proto = g->proto ? g->proto : "tcp";
+
+	print_string(PRINT_JSON, "proto", NULL, proto);
+	if (strcmp(proto, "tcp"))
+		print_string(PRINT_FP, NULL, fmt, proto);
+}
+
 static void print_group_line(const struct proto_group *g)
 {
 	print_string(PRINT_ANY, "name", "%s:", g->name);
 	print_uint(PRINT_ANY, "id", " id %u", g->id);
 	print_addr_port(g);
 	print_string(PRINT_ANY, "kind", " %s", g->kind);
+	print_proto(g, " %s");
 	print_listen_text(g, " %s");
 	print_uint(PRINT_ANY, "active", " active %u", g->active);
 	print_uint(PRINT_ANY, "standby", " standby %u", g->standby);
@@ -93,6 +107,8 @@ static int add_usage(void)
 	       "                       (%s)\n"
 	       "  --kind reuseport|xsk SO_REUSEPORT listeners (default), or "
 	       "AF_XDP sockets\n"
+	       "  --proto tcp|udp      what the group receives (default tcp);\n"
+	       "                       udp for xsk groups only\n"
 	       "\n"
 	       "Prints the group as one line.\n"
 	       "JSON (-j): " GROUP_JSON "\n",
@@ -115,10 +131,11 @@ static int do_add(int argc, char **argv)
 	char addr_text[INET6_ADDRSTRLEN];
 	struct proto_group_add_req req = { .addr = addr_text };
 	const char *pos[1] = { NULL };
-	const char *listen = NULL, *kind = NULL;
+	const char *listen = NULL, *kind = NULL, *proto = NULL;
 	const struct cli_opt opts[] = {
 		CLI_OPT_VALUE("--listen", "ADDR:PORT", &listen),
 		CLI_OPT_VALUE("--kind", "reuseport|xsk", &kind),
+		CLI_OPT_VALUE("--proto", "tcp|udp", &proto),
 		CLI_OPT_END,
 	};
 	struct parse_err perr;
@@ -143,12 +160,15 @@ static int do_add(int argc, char **argv)
 		return cli_usage_error("--listen: %s", perr.msg);
 	if (kind && cli_check_choice(kind, group_kinds, &perr))
 		return cli_usage_error("--kind: %s", perr.msg);
+	if (proto && cli_check_choice(proto, group_protos, &perr))
+		return cli_usage_error("--proto: %s", perr.msg);
 
 	/* steerd gets the address in one spelling: inet_ntop's. */
 	inet_ntop(addr.af, addr.bytes, addr_text, sizeof(addr_text));
 	req.name = pos[0];
 	req.port = port;
 	req.kind = kind;
+	req.proto = proto;
 	ret = client_request(proto_pack_group_add_req(&req), &reply);
 	if (ret)
 		return ret;
@@ -228,6 +248,7 @@ static void print_group_row(const void *item, void *ctx)
 	print_uint(PRINT_ANY, "id", "%-6u", g->id);
 	print_addr_port(g);
 	print_string(PRINT_ANY, "kind", "%-11s", g->kind);
+	print_proto(g, "%s ");
 	print_uint(PRINT_ANY, "active", "%-8u", g->active);
 	print_uint(PRINT_ANY, "standby", "%-9u", g->standby);
 	print_uint(PRINT_ANY, "draining", "%-10u", g->draining);
@@ -272,16 +293,30 @@ static int show_usage(void)
 	       "process and socket\n"
 	       "cookie, its accept queue, and the SYNs steered to the slot: "
 	       "all, already on\n"
-	       "the slot's CPU (local), redirected there. A slot with a "
-	       "standby listener has\n"
-	       "two rows. Changes nothing.\n"
+	       "the slot's CPU (local), redirected there. Then the "
+	       "SK_REUSEPORT program's\n"
+	       "count for the slot's CPU: the SYNs it selected a listener "
+	       "for there, the\n"
+	       "share of them that went to this slot's own listener "
+	       "(locality), and the\n"
+	       "requests moved off this slot's closing listeners "
+	       "(migrated). A slot with a\n"
+	       "standby listener has two rows, with the slot's counters on "
+	       "each. Changes\n"
+	       "nothing.\n"
 	       "\n"
 	       "JSON (-j): the group as in 'group list', with\n"
 	       "  \"slots\": [{\"slot\": 0, \"cpu\": 0, \"state\": "
 	       "\"active\", \"pid\": 1201,\n"
 	       "             \"cookie\": 8193, \"accept_queue\": 0, \"syns\": "
 	       "52, \"local\": 52,\n"
-	       "             \"redirected\": 0}]\n");
+	       "             \"redirected\": 0, \"no_local_slot\": 0, "
+	       "\"select_local\": 52,\n"
+	       "             \"select_fallback\": 0, \"select_none\": 0, "
+	       "\"migrate_standby\": 0,\n"
+	       "             \"migrate_other\": 0, \"migrate_none\": 0, "
+	       "\"locality_pct\": 100.0}]\n"
+	       "locality_pct is null when no SYN was selected.\n");
 	return 0;
 }
 
@@ -297,8 +332,23 @@ static void print_slot(const void *item, void *ctx)
 	print_uint(PRINT_ANY, "accept_queue", "%-9u", s->accept_queue);
 	print_u64(PRINT_ANY, "syns", "%-12" PRIu64, (uint64_t)s->stats.syns);
 	print_u64(PRINT_ANY, "local", "%-12" PRIu64, (uint64_t)s->stats.local);
-	print_u64(PRINT_ANY, "redirected", "%" PRIu64 "\n",
+	print_u64(PRINT_ANY, "redirected", "%-12" PRIu64,
 		  (uint64_t)s->stats.redirected);
+	print_u64(PRINT_JSON, "no_local_slot", NULL, s->stats.no_local_slot);
+	print_u64(PRINT_JSON, "select_local", NULL, s->stats.select_local);
+	print_u64(PRINT_JSON, "select_fallback", NULL,
+		  s->stats.select_fallback);
+	print_u64(PRINT_JSON, "select_none", NULL, s->stats.select_none);
+	print_u64(PRINT_JSON, "migrate_standby", NULL,
+		  s->stats.migrate_standby);
+	print_u64(PRINT_JSON, "migrate_other", NULL, s->stats.migrate_other);
+	print_u64(PRINT_JSON, "migrate_none", NULL, s->stats.migrate_none);
+	print_u64(PRINT_FP, NULL, "%-12" PRIu64, STEER_SELECTED(&s->stats));
+	print_percent(PRINT_ANY, "locality_pct", "%-10s", s->stats.select_local,
+		      STEER_SELECTED(&s->stats));
+	print_u64(PRINT_FP, NULL, "%" PRIu64 "\n",
+		  (uint64_t)(s->stats.migrate_standby + s->stats.migrate_other +
+			     s->stats.migrate_none));
 }
 
 /* The group's line, then the slots' table head when there are slots. */

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * steerctl stats: the dataplane's counters, once, or watched as per-second
- * rates until interrupted or for a given number of rounds.
+ * rates until interrupted or for a given number of rounds; each group's
+ * locality, and each CPU's CPUMAP queue and drops.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -46,6 +47,13 @@ static const struct group_field {
 
 #define GROUP_FIELDS ARRAY_SIZE(group_fields)
 
+/* The CPUMAP counters of a CPU, in the order of struct steer_cpu_stats. */
+#define CPU_FIELD_(name) #name,
+static const char *const cpu_fields[] = { STEER_CPU_COUNTERS(CPU_FIELD_) };
+#undef CPU_FIELD_
+
+#define CPU_FIELDS ARRAY_SIZE(cpu_fields)
+
 /* One stats reply, read; names are borrowed from reply. */
 struct stats {
 	json_t *reply;
@@ -53,6 +61,8 @@ struct stats {
 	size_t ncounters;
 	struct proto_group_stats *groups;
 	size_t ngroups;
+	struct proto_cpu_stats *cpus;
+	size_t ncpus;
 };
 
 static int stats_usage(void)
@@ -64,9 +74,16 @@ static int stats_usage(void)
 	       "listener group the frames and SYNs steered, how (local, "
 	       "redirected to\n"
 	       "another CPU, fallback), AF_XDP redirects and misses, RSS "
-	       "mismatches, and the\n"
-	       "SK_REUSEPORT program's choices and migrations. Changes "
-	       "nothing.\n"
+	       "mismatches, the\n"
+	       "SK_REUSEPORT program's choices and migrations, and the "
+	       "group's locality: the\n"
+	       "share of its selected SYNs that went to the listener of "
+	       "the CPU that\n"
+	       "received them (select_local of select_local + "
+	       "select_fallback + select_none).\n"
+	       "Then, per CPU that steer redirects to, the frames put in "
+	       "its CPUMAP queue and\n"
+	       "those dropped there. Changes nothing.\n"
 	       "\n"
 	       "  --watch SECONDS  show per-second rates every SECONDS (e.g. "
 	       "1 or 0.5) until\n"
@@ -76,7 +93,11 @@ static int stats_usage(void)
 	       "JSON (-j): {\"counters\": {\"no_iface\": 0, \"not_ip\": 12, "
 	       "...},\n"
 	       "  \"groups\": [{\"name\": \"web\", \"packets\": 100, "
-	       "\"syns\": 10, ...}]}\n"
+	       "\"syns\": 10, ..., \"locality_pct\": 99.5}],\n"
+	       "  \"cpus\": [{\"cpu\": 0, \"cpumap_enqueued\": 52, "
+	       "\"cpumap_enqueue_drops\": 0,\n"
+	       "            \"cpumap_kthread_drops\": 0}]}\n"
+	       "locality_pct is null when no SYN was selected.\n"
 	       "With --watch, one document per round, the values per-second "
 	       "rates, and\n"
 	       "  \"interval_ms\": the time they were measured over.\n");
@@ -87,6 +108,7 @@ static void stats_free(struct stats *s)
 {
 	free(s->counters);
 	free(s->groups);
+	free(s->cpus);
 	json_decref(s->reply);
 	memset(s, 0, sizeof(*s));
 }
@@ -95,7 +117,7 @@ static void stats_free(struct stats *s)
 static int read_stats(json_t *reply, struct stats *s)
 {
 	struct proto_read rd;
-	void *groups;
+	void *groups, *cpus;
 
 	memset(s, 0, sizeof(*s));
 	s->reply = reply;
@@ -104,6 +126,9 @@ static int read_stats(json_t *reply, struct stats *s)
 	proto_unpack_list(&rd, reply, "groups", sizeof(*s->groups),
 			  proto_unpack_group_stats, &groups, &s->ngroups);
 	s->groups = groups;
+	proto_unpack_list(&rd, reply, "cpus", sizeof(*s->cpus),
+			  proto_unpack_cpu_stats, &cpus, &s->ncpus);
+	s->cpus = cpus;
 	if (rd.err) {
 		stats_free(s);
 		return client_bad_reply("stats", &rd);
@@ -112,14 +137,18 @@ static int read_stats(json_t *reply, struct stats *s)
 }
 
 /*
- * Rate per second over secs. A counter that went down was reset (its
+ * What a counter counted since prev. One that went down was reset (its
  * group re-added, steerd restarted): it has counted from zero since.
  */
+static uint64_t delta(uint64_t prev, uint64_t cur)
+{
+	return cur >= prev ? cur - prev : cur;
+}
+
+/* Rate per second over secs. */
 static uint64_t rate(uint64_t prev, uint64_t cur, double secs)
 {
-	uint64_t delta = cur >= prev ? cur - prev : cur;
-
-	return (uint64_t)((double)delta / secs + 0.5);
+	return (uint64_t)((double)delta(prev, cur) / secs + 0.5);
 }
 
 static const struct proto_counter *find_counter(const struct stats *s,
@@ -144,9 +173,71 @@ static const struct proto_group_stats *find_group(const struct stats *s,
 	return NULL;
 }
 
+static const struct proto_cpu_stats *find_cpu(const struct stats *s,
+					      uint32_t cpu)
+{
+	size_t i;
+
+	for (i = 0; i < s->ncpus; i++)
+		if (s->cpus[i].cpu == cpu)
+			return &s->cpus[i];
+	return NULL;
+}
+
+/*
+ * Locality: the share of the SYNs selected that went to their own CPU's
+ * listener; with prev (NULL: none), over the SYNs selected since.
+ */
+static void print_locality(const struct steer_group_stats *cur,
+			   const struct steer_group_stats *prev)
+{
+	static const struct steer_group_stats zero;
+	uint64_t local, selected;
+
+	if (!prev)
+		prev = &zero;
+	local = delta(prev->select_local, cur->select_local);
+	selected = local + delta(prev->select_fallback, cur->select_fallback) +
+		   delta(prev->select_none, cur->select_none);
+	print_percent(PRINT_ANY, "locality_pct", "  locality %s", local,
+		      selected);
+	print_u64(PRINT_FP, NULL, " of %" PRIu64 " SYNs selected\n", selected);
+}
+
+/* Each CPU's CPUMAP counters, one line each; rates as print_stats(). */
+static void print_cpus(const struct stats *s, const struct stats *prev,
+		       double secs)
+{
+	const struct proto_cpu_stats *pc;
+	const __u64 *cv, *pv;
+	size_t i, f;
+	uint64_t v;
+
+	if (s->ncpus)
+		print_string(PRINT_FP, NULL, "%s", "cpus:\n");
+	open_json_array("cpus");
+	for (i = 0; i < s->ncpus; i++) {
+		pc = prev ? find_cpu(prev, s->cpus[i].cpu) : NULL;
+		cv = (const __u64 *)&s->cpus[i].stats;
+		pv = pc ? (const __u64 *)&pc->stats : NULL;
+		open_json_object(NULL);
+		print_uint(PRINT_ANY, "cpu", "  cpu %u", s->cpus[i].cpu);
+		for (f = 0; f < CPU_FIELDS; f++) {
+			v = cv[f];
+			if (prev)
+				v = rate(pv ? pv[f] : 0, v, secs);
+			print_string(PRINT_FP, NULL, "  %s ", cpu_fields[f]);
+			print_u64(PRINT_ANY, cpu_fields[f], "%" PRIu64, v);
+		}
+		print_nl();
+		close_json_object();
+	}
+	close_json_array();
+}
+
 /*
  * The counters of s; with prev, their rates per second since prev, secs
- * earlier (a counter or group new in s counts from zero).
+ * earlier (a counter, group or CPU new in s counts from zero).
  */
 static void print_stats(const struct stats *s, const struct stats *prev,
 			double secs)
@@ -199,9 +290,11 @@ static void print_stats(const struct stats *s, const struct stats *prev,
 			    group_fields[f + 1].line != group_fields[f].line)
 				print_nl();
 		}
+		print_locality(&s->groups[i].stats, pg ? &pg->stats : NULL);
 		close_json_object();
 	}
 	close_json_array();
+	print_cpus(s, prev, secs);
 }
 
 static int stats_once(void)

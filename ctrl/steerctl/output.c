@@ -19,6 +19,7 @@
 /* Nesting of objects and arrays; steerctl's deepest is far below. */
 #define OUTPUT_MAX_DEPTH 16
 #define OUTPUT_INDENT 4
+#define OUTPUT_REAL_DIGITS 15 /* significant digits of a JSON real */
 #define HEX_U32_LEN sizeof("0xffffffff")
 
 static struct {
@@ -210,6 +211,23 @@ void print_hex_u32(enum output_type type, const char *key, const char *fmt,
 	}
 }
 
+void print_percent(enum output_type type, const char *key, const char *fmt,
+		   uint64_t part, uint64_t whole)
+{
+	char text[sizeof("100.00%")] = "-";
+	double pct = whole ? 100.0 * (double)part / (double)whole : 0;
+
+	/* Two decimals in both forms: the JSON number is the text's. */
+	pct = (double)(uint64_t)(pct * 100 + 0.5) / 100;
+	if (want_json(type)) {
+		json_add(key, whole ? json_real(pct) : json_null());
+	} else if (want_text(type) && fmt) {
+		if (whole)
+			snprintf(text, sizeof(text), "%.2f%%", pct);
+		printf(fmt, text);
+	}
+}
+
 #pragma GCC diagnostic pop
 
 void print_nl(void)
@@ -245,7 +263,9 @@ void print_err(const char *fmt, ...)
 
 static int json_write(json_t *doc)
 {
-	size_t flags = JSON_PRESERVE_ORDER | JSON_ENCODE_ANY;
+	/* Reals are percentages with two decimals: no binary noise digits. */
+	size_t flags = JSON_PRESERVE_ORDER | JSON_ENCODE_ANY |
+		       JSON_REAL_PRECISION(OUTPUT_REAL_DIGITS);
 
 	flags |= out.pretty ? JSON_INDENT(OUTPUT_INDENT) : JSON_COMPACT;
 	if (json_dumpf(doc, stdout, flags) || putchar('\n') == EOF)

@@ -55,6 +55,12 @@ void print_int(enum output_type type, const char *key, const char *fmt,
 /* In JSON the value is a string, always "0x%08x", e.g. "0x51ccc178". */
 void print_hex_u32(enum output_type type, const char *key, const char *fmt,
 		   uint32_t value);
+/*
+ * part as a percentage of whole, with two decimals: in JSON a number (null
+ * when whole is 0), in text a string for fmt ("98.75%", or "-").
+ */
+void print_percent(enum output_type type, const char *key, const char *fmt,
+		   uint64_t part, uint64_t whole);
 /* A newline in text mode. */
 void print_nl(void);
 

@@ -23,6 +23,7 @@
 #include "host/bpffs.h"
 #include "lib/fs.h"
 #include "lib/log.h"
+#include "xdp/steer_cpumap_trace.skel.h"
 #include "xdp/steer_lifecycle.skel.h"
 #include "xdp/steer_reuseport.skel.h"
 #include "xdp/steer_xdp.skel.h"
@@ -213,6 +214,12 @@ int steerd_bpf_open(struct steerd *d)
 		pr_warn("loading the lifecycle program: %s", strerror(-err));
 		return err;
 	}
+	/* Counting CPUMAP drops is telemetry: steer runs without it. */
+	err = steerd_cpumap_trace_open(d);
+	if (err)
+		pr_warn("CPUMAP drops will not be counted: loading the "
+			"tracepoint program: %s",
+			strerror(-err));
 	pr_info("%s pins under %s", d->reused_pins ? "reusing" : "created",
 		d->pin_dir);
 	return 0;
@@ -262,6 +269,9 @@ void steerd_bpf_close(struct steerd *d, bool unpin)
 
 	for (i = 0; i < STEER_MAX_GROUPS; i++)
 		steerd_bpf_group_release(d, i);
+	if (unpin && d->cpumap_trace)
+		unpin_all(d, d->cpumap_trace->obj);
+	steerd_cpumap_trace_close(d);
 	if (unpin && d->xdp)
 		unpin_all(d, d->xdp->obj);
 	if (unpin && d->lifecycle)

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "steerd.h"
+#include "xsk.h"
 #include "lib/proto.h"
 #include "lib/proto_msg.h"
 
@@ -49,6 +50,7 @@ static const struct cmd cmds[] = {
 	{ "iface_detach", steerd_iface_detach, CALLER_ROOT },
 	{ "iface_show", steerd_iface_show, CALLER_ALLOWED },
 	{ "register", steerd_register, CALLER_ALLOWED },
+	{ "xsk_register", steerd_xsk_register, CALLER_ALLOWED },
 	{ "drain", steerd_drain, CALLER_ALLOWED },
 	{ "shutdown", shutdown_cmd, CALLER_ROOT },
 };

@@ -11,6 +11,7 @@
 
 #include "dataplane/counters.h"
 #include "steerd.h"
+#include "xsk.h"
 #include "netlink/diag.h"
 #include "lib/log.h"
 #include "lib/parse.h"
@@ -77,6 +78,7 @@ static void group_addr(const struct steer_group *g, struct steer_group_addr *ga)
 	ga->wildcard = g->wildcard;
 	memcpy(ga->addr, g->addr, sizeof(ga->addr));
 	ga->port = g->port;
+	ga->proto = g->proto;
 }
 
 static void addr_text(const struct steer_group *g, char *buf, size_t len)
@@ -97,6 +99,7 @@ void steerd_group_counts(const struct steerd *d, uint16_t group,
 		if (l->in_use && l->group == group && l->state <= 3)
 			counts[l->state]++;
 	}
+	steerd_xsk_count(d, group, counts);
 }
 
 /* The group as its messages carry it; addr is the caller's buffer. */
@@ -114,6 +117,7 @@ static void group_msg(const struct steerd *d, uint16_t id, char *addr,
 		.addr = addr,
 		.port = g->port,
 		.kind = kind_name(g->kind),
+		.proto = g->proto == STEER_PROTO_UDP ? "udp" : "tcp",
 		.active = counts[STEER_SLOT_ACTIVE],
 		.standby = counts[STEER_SLOT_STANDBY],
 		.draining = counts[STEER_SLOT_DRAINING],
@@ -197,6 +201,13 @@ json_t *steerd_group_add(struct steerd *d, const struct steerd_peer *peer,
 	else
 		return proto_reply_error(
 			-EINVAL, "bad kind '%s': reuseport or xsk", a.kind);
+	if (!strcmp(a.proto, "udp") && g.kind == STEER_KIND_XSK)
+		g.proto = STEER_PROTO_UDP;
+	else if (strcmp(a.proto, "tcp"))
+		return proto_reply_error(-EINVAL,
+					 "bad proto '%s': tcp, or udp for an "
+					 "xsk group",
+					 a.proto);
 	refusal = group_addr_arg(a.addr, &g);
 	if (refusal)
 		return refusal;
@@ -266,6 +277,7 @@ json_t *steerd_group_del(struct steerd *d, const struct steerd_peer *peer,
 	/* Nothing of it may outlive it: a next group could take its id. */
 	steerd_listeners_forget_group(d, id);
 	steerd_bpf_group_release(d, id);
+	steerd_xsk_group_gone(d, id);
 	pr_info("group %s deleted", name);
 	memset(&sg->g, 0, sizeof(sg->g));
 	return proto_reply_ok();
@@ -325,7 +337,8 @@ json_t *steerd_group_show(struct steerd *d, const struct steerd_peer *peer,
 	if (!sg)
 		return error;
 	id = sg - d->groups;
-	slots = json_array();
+	slots = sg->g.kind == STEER_KIND_XSK ? steerd_xsk_slots(d, id) :
+					       json_array();
 	for (i = 0; i < STEER_SOCKS_MAX && slots; i++) {
 		const struct steerd_listener *l = &d->listeners[i];
 

@@ -18,6 +18,7 @@
 #include <bpf/libbpf.h>
 
 #include "steerd.h"
+#include "xsk.h"
 #include "host/sysctl.h"
 #include "lib/log.h"
 #include "netlink/diag.h"
@@ -119,6 +120,7 @@ void steerd_peer_gone(struct steerd *d, const struct steerd_peer *peer)
 {
 	int i;
 
+	steerd_xsk_peer_gone(d, peer);
 	for (i = 0; i < STEER_SOCKS_MAX; i++) {
 		struct steerd_listener *l = &d->listeners[i];
 

@@ -11,11 +11,15 @@
 #include "lib/proto_msg.h"
 #include "lib/version.h"
 
-/* The counters and every group's, packed from the ABI's counter lists. */
+/*
+ * The counters, every group's and the CPUMAP's per CPU, packed from the
+ * ABI's counter lists.
+ */
 json_t *steerd_stats(struct steerd *d, const struct steerd_peer *peer,
 		     const json_t *req, int fd)
 {
 	static struct proto_group_stats groups[STEER_MAX_GROUPS];
+	static struct proto_cpu_stats cpus[STEER_MAX_CPUS];
 	uint64_t counters[STEER_CNT_MAX] = { 0 };
 	size_t n = 0;
 	__u64 v;
@@ -32,7 +36,8 @@ json_t *steerd_stats(struct steerd *d, const struct steerd_peer *peer,
 			continue;
 		groups[n++].name = d->groups[i].g.name;
 	}
-	return proto_pack_stats_reply(counters, groups, n);
+	return proto_pack_stats_reply(counters, groups, n, cpus,
+				      steerd_cpu_stats(d, cpus));
 }
 
 /* What this kernel and this steerd were found to support. */

@@ -35,6 +35,8 @@
 struct steer_xdp;
 struct steer_reuseport;
 struct steer_lifecycle;
+struct steer_cpumap_trace;
+struct proto_cpu_stats;
 struct ring_buffer;
 struct xdp_program;
 struct mnl_socket;
@@ -103,6 +105,7 @@ struct steerd_listener {
 struct steerd_group {
 	struct steer_group g; /* as pinned in steer_groups; name[0]: unused */
 	struct steer_reuseport *skel; /* its reuseport program, loaded lazily */
+	struct steerd_xsk *xsk; /* xsk groups: their queues (xsk.c), or NULL */
 };
 
 struct steerd {
@@ -117,6 +120,8 @@ struct steerd {
 
 	struct steer_xdp *xdp; /* unattached: opens the pinned XDP maps */
 	struct steer_lifecycle *lifecycle; /* and the listener maps */
+	struct steer_cpumap_trace *cpumap_trace; /* NULL: not loaded */
+	int cpu_stats; /* its steer_cpu_stats, -1 without it */
 	struct steer_maps maps;
 	struct steer_sock_maps socks;
 	struct ring_buffer *events;
@@ -165,6 +170,15 @@ int steerd_bpf_pin_maps(struct steerd *d, struct bpf_object *obj);
 int steerd_bpf_group_prog(struct steerd *d, uint16_t group);
 /* Closes the group's reuseport program (attached listeners keep theirs). */
 void steerd_bpf_group_release(struct steerd *d, uint16_t group);
+
+/* cpumap_trace.c: CPUMAP drops counted, once the XDP maps are open. */
+int steerd_cpumap_trace_open(struct steerd *d);
+void steerd_cpumap_trace_close(struct steerd *d);
+/*
+ * The CPUMAP counters of each CPU steer redirects to or counted drops
+ * for, in out[STEER_MAX_CPUS]; returns how many. None without the program.
+ */
+size_t steerd_cpu_stats(const struct steerd *d, struct proto_cpu_stats *out);
 
 /* iface.c */
 int steerd_iface_restore(struct steerd *d);

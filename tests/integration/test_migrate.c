@@ -141,7 +141,8 @@ static pid_t clients_start(const struct family *f, int *done_fd, int *go_fd)
 	return pid;
 }
 
-static long long migrations(const char *group)
+/* A group's counter (a STEER_SELECT_COUNTERS name), from steerd. */
+static long long group_counter(const char *group, const char *counter)
 {
 	json_t *reply = NULL, *g;
 	long long n = -1;
@@ -152,7 +153,7 @@ static long long migrations(const char *group)
 		json_object_get(reply, "groups"), i,
 		g) if (!strcmp(json_string_value(json_object_get(g, "name")),
 			       group))
-		n = json_integer_value(json_object_get(g, "migrations"));
+		n = json_integer_value(json_object_get(g, counter));
 	json_decref(reply);
 	return n;
 }
@@ -201,7 +202,7 @@ static void migrate(const struct family *f, bool half_open)
 {
 	int actives[MAX_CPUS], standbys[MAX_CPUS], done, go, i, n = nr_cpus;
 	unsigned int queued;
-	long long before;
+	long long to_standby, to_other;
 	pid_t pid;
 	char c = 'g';
 
@@ -214,7 +215,8 @@ static void migrate(const struct family *f, bool half_open)
 		assert_int_equal(
 			env_register(f->group, i, true, standbys[i], NULL), 0);
 	}
-	before = migrations(f->group);
+	to_standby = group_counter(f->group, "migrate_standby");
+	to_other = group_counter(f->group, "migrate_other");
 	freeze[f->idx]->bss->frozen = half_open;
 	assert_int_equal(write(go, &c, 1), 1);
 	assert_int_equal(read(done, &c, 1), 1);
@@ -235,11 +237,14 @@ static void migrate(const struct family *f, bool half_open)
 	freeze[f->idx]->bss->frozen = false;
 	accept_all(standbys, n);
 	printf("# %s, %s: %d connections accepted by the standbys with their "
-	       "payloads, %lld migrations counted\n",
+	       "payloads, %lld migrations to the standby counted\n",
 	       f->af == AF_INET ? "IPv4" : "IPv6",
 	       half_open ? "half-open requests" : "established, queued", CONNS,
-	       migrations(f->group) - before);
-	assert_int_equal(migrations(f->group) - before, CONNS);
+	       group_counter(f->group, "migrate_standby") - to_standby);
+	assert_int_equal(
+		group_counter(f->group, "migrate_standby") - to_standby, CONNS);
+	assert_int_equal(group_counter(f->group, "migrate_other") - to_other,
+			 0);
 	assert_int_equal(write(go, &c, 1), 1);
 	waitpid(pid, NULL, 0);
 	close(done);

@@ -4,8 +4,10 @@
  * network namespace: SYNs are accepted by the listener of the CPU that
  * processed them, fall back to a live slot, never reach a listener taken
  * out of selection, reach the standby when the active leaves, migrate to the
- * standby when the active closes with a full accept queue, and a closing
- * listener is reported through the ring buffer within milliseconds.
+ * standby (or, without one, to another slot) when the active closes with a
+ * full accept queue, and a closing listener is reported through the ring
+ * buffer within milliseconds. Each choice is counted exactly, per group and
+ * per slot.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -43,7 +45,9 @@
 
 static struct steer_lifecycle *lifecycle;
 static struct steer_sock_maps sock_maps;
+/* The counter maps every group's program instance shares, as in steerd. */
 static int group_stats_fd = -1;
+static int slot_stats_fd = -1;
 static int nr_cpus;
 static int setup_err;
 static uint16_t next_port = 20000;
@@ -109,6 +113,20 @@ static socklen_t sockaddr_of(int af, uint16_t port, struct sockaddr_storage *ss)
 	}
 }
 
+/*
+ * A counter map the first group's object creates and the next ones reuse:
+ * before load, reuse *fd if there is one; after, keep the first one's.
+ */
+static void share_map(struct bpf_map *map, int *fd, bool loaded)
+{
+	if (!loaded && *fd >= 0)
+		assert_int_equal(bpf_map__reuse_fd(map, *fd), 0);
+	if (loaded && *fd < 0) {
+		*fd = dup(bpf_map__fd(map));
+		assert_true(*fd >= 0);
+	}
+}
+
 static void group_open(struct group *g, int af)
 {
 	struct bpf_map *map;
@@ -130,21 +148,18 @@ static void group_open(struct group *g, int af)
 		owner = bpf_object__find_map_by_name(lifecycle->obj,
 						     bpf_map__name(map));
 		if (!owner &&
-		    !strcmp(bpf_map__name(map), STEER_MAP_GROUP_STATS))
+		    (!strcmp(bpf_map__name(map), STEER_MAP_GROUP_STATS) ||
+		     !strcmp(bpf_map__name(map), STEER_MAP_SLOT_STATS)))
 			continue;
 		assert_non_null(owner);
 		assert_int_equal(bpf_map__reuse_fd(map, bpf_map__fd(owner)), 0);
 	}
-	if (group_stats_fd >= 0)
-		assert_int_equal(
-			bpf_map__reuse_fd(g->skel->maps.steer_group_stats,
-					  group_stats_fd),
-			0);
+	share_map(g->skel->maps.steer_group_stats, &group_stats_fd, false);
+	share_map(g->skel->maps.steer_slot_stats, &slot_stats_fd, false);
 	err = steer_reuseport__load(g->skel);
 	assert_int_equal(err, 0);
-	if (group_stats_fd < 0)
-		group_stats_fd =
-			dup(bpf_map__fd(g->skel->maps.steer_group_stats));
+	share_map(g->skel->maps.steer_group_stats, &group_stats_fd, true);
+	share_map(g->skel->maps.steer_slot_stats, &slot_stats_fd, true);
 	g->prog_fd = bpf_program__fd(g->skel->progs.steer_reuseport);
 }
 
@@ -232,6 +247,45 @@ static struct steer_group_stats stats(struct group *g)
 	return s;
 }
 
+static struct steer_slot_stats slot_stats(struct group *g, int slot)
+{
+	struct steer_slot_stats s;
+
+	assert_int_equal(steer_counters_read(slot_stats_fd,
+					     STEER_SLOT_INDEX(g->id, slot), &s,
+					     sizeof(s)),
+			 0);
+	return s;
+}
+
+#define SLOT_FIELD_(name, ...) " " #name " %llu"
+#define SLOT_VALUE_(name, ...) , (unsigned long long)s->name
+static void print_slot_stats(const char *who, int slot,
+			     const struct steer_slot_stats *s)
+{
+	printf("# %s slot %d:" STEER_SLOT_COUNTERS(SLOT_FIELD_) "\n", who,
+	       slot STEER_SLOT_COUNTERS(SLOT_VALUE_));
+}
+#undef SLOT_FIELD_
+#undef SLOT_VALUE_
+
+/*
+ * A slot's counters are exactly want: each test uses a new group id, whose
+ * counters start at zero, so every counter the test did not expect to move
+ * is checked to be zero too.
+ */
+static void assert_slot(struct group *g, int slot,
+			const struct steer_slot_stats *want)
+{
+	struct steer_slot_stats got = slot_stats(g, slot);
+
+	if (memcmp(&got, want, sizeof(got))) {
+		print_slot_stats("got ", slot, &got);
+		print_slot_stats("want", slot, want);
+		fail();
+	}
+}
+
 static void connect_many(struct group *g, int cpu, int n, int *clients)
 {
 	int i;
@@ -289,6 +343,11 @@ static void each_cpu_accepts_its_own(int af)
 	assert_int_equal(after.select_local - before.select_local,
 			 n * CONNS_PER_CPU);
 	assert_int_equal(after.select_fallback - before.select_fallback, 0);
+	assert_int_equal(after.select_none - before.select_none, 0);
+	for (slot = 0; slot < n; slot++)
+		assert_slot(&g, slot,
+			    &(struct steer_slot_stats){
+				    .select_local = CONNS_PER_CPU });
 	close_all(fds, n);
 	group_close(&g);
 }
@@ -335,6 +394,12 @@ static void test_unselected_slot_gets_nothing(void **state)
 	after = stats(&g);
 	assert_int_equal(after.select_fallback - before.select_fallback,
 			 CONNS_PER_CPU);
+	assert_int_equal(after.select_local - before.select_local, 0);
+	/* Counted against the slot of the SYNs' CPU, which did not get them. */
+	assert_slot(&g, 0, &(struct steer_slot_stats){ 0 });
+	assert_slot(&g, 1,
+		    &(struct steer_slot_stats){ .select_fallback =
+							CONNS_PER_CPU });
 	close_all(clients, CONNS_PER_CPU);
 	close_all(fds, 2);
 	group_close(&g);
@@ -369,6 +434,10 @@ static void test_standby_takes_over(void **state)
 	after = stats(&g);
 	assert_int_equal(after.select_local - before.select_local,
 			 CONNS_PER_CPU);
+	/* Its own slot's listener, active or standby: local both times. */
+	assert_slot(&g, 0,
+		    &(struct steer_slot_stats){ .select_local =
+							2 * CONNS_PER_CPU });
 	close_all(clients, CONNS_PER_CPU);
 	close(active);
 	close(standby);
@@ -398,7 +467,14 @@ static void migrate_to_standby(int af)
 	close(active);
 	assert_int_equal(drain_queue(standby), CONNS_PER_CPU);
 	after = stats(&g);
-	assert_int_equal(after.migrations - before.migrations, CONNS_PER_CPU);
+	assert_int_equal(after.migrate_standby - before.migrate_standby,
+			 CONNS_PER_CPU);
+	assert_int_equal(after.migrate_other - before.migrate_other, 0);
+	assert_int_equal(after.migrate_none - before.migrate_none, 0);
+	assert_slot(&g, 0,
+		    &(struct steer_slot_stats){ .select_local = CONNS_PER_CPU,
+						.migrate_standby =
+							CONNS_PER_CPU });
 	/*
 	 * No client was reset: each sees the orderly close of the server
 	 * side that accepted it, where a reset would be ECONNRESET.
@@ -420,6 +496,58 @@ static void test_migrate_v6(void **state)
 {
 	check_setup();
 	migrate_to_standby(AF_INET6);
+}
+
+/*
+ * Without a standby, the queue of a closing active listener migrates to
+ * another live slot, counted against the closing listener's slot.
+ */
+static void test_migrate_to_other_slot(void **state)
+{
+	int clients[CONNS_PER_CPU], closing, other, i;
+	struct group g;
+	char c;
+
+	check_setup();
+	group_open(&g, AF_INET);
+	closing = listener(&g);
+	other = listener(&g);
+	add(&g, closing, 0, 0);
+	add(&g, other, 1, 0);
+	set_live(&g, 2);
+	connect_many(&g, 0, CONNS_PER_CPU, clients);
+
+	close(closing);
+	assert_int_equal(drain_queue(other), CONNS_PER_CPU);
+	assert_slot(&g, 0,
+		    &(struct steer_slot_stats){ .select_local = CONNS_PER_CPU,
+						.migrate_other =
+							CONNS_PER_CPU });
+	assert_slot(&g, 1, &(struct steer_slot_stats){ 0 });
+	for (i = 0; i < CONNS_PER_CPU; i++)
+		assert_int_equal(read(clients[i], &c, 1), 0);
+	close_all(clients, CONNS_PER_CPU);
+	close(other);
+	group_close(&g);
+}
+
+/* No live listener in the group: the kernel's choice, counted as such. */
+static void test_no_live_listener(void **state)
+{
+	int clients[CONNS_PER_CPU], fd;
+	struct group g;
+
+	check_setup();
+	group_open(&g, AF_INET6);
+	fd = listener(&g); /* attached, but in no slot */
+	connect_many(&g, 0, CONNS_PER_CPU, clients);
+	assert_int_equal(drain_queue(fd), CONNS_PER_CPU);
+	assert_int_equal(stats(&g).select_none, CONNS_PER_CPU);
+	assert_slot(&g, 0,
+		    &(struct steer_slot_stats){ .select_none = CONNS_PER_CPU });
+	close_all(clients, CONNS_PER_CPU);
+	close(fd);
+	group_close(&g);
 }
 
 struct close_seen {
@@ -510,6 +638,8 @@ static int teardown(void **state)
 	steer_lifecycle__destroy(lifecycle);
 	if (group_stats_fd >= 0)
 		close(group_stats_fd);
+	if (slot_stats_fd >= 0)
+		close(slot_stats_fd);
 	return 0;
 }
 
@@ -522,6 +652,8 @@ int main(void)
 		cmocka_unit_test(test_standby_takes_over),
 		cmocka_unit_test(test_migrate_v4),
 		cmocka_unit_test(test_migrate_v6),
+		cmocka_unit_test(test_migrate_to_other_slot),
+		cmocka_unit_test(test_no_live_listener),
 		cmocka_unit_test(test_close_is_reported),
 	};
 

@@ -3,7 +3,9 @@
  * The example server under load through a veth with cpu steering, the
  * load generator counting every outcome: locality (IPv4, IPv6, with the
  * baselines printed), rolling restarts, SIGKILLed workers, steerd killed
- * and restarted, and a drain — each without losing a connection.
+ * and restarted, and a drain — each without losing a connection. Where
+ * steer's own locality figure is taken it must agree with what the clients
+ * measured, and steer's CPUMAP must drop nothing.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -30,6 +32,8 @@
 #define STORM_SECONDS "4"
 #define CONCURRENCY "16"
 #define LOCALITY_MIN 99.0
+/* Steer's locality and the clients' may differ by this many points. */
+#define LOCALITY_AGREE 1.0
 #define START_WAIT_US 5000000
 #define OUT_OF_SELECTION_US 50000
 
@@ -188,6 +192,63 @@ static void assert_no_loss(const char *what, const json_t *r)
 	assert_int_equal(field(r, "ok"), field(r, "attempted"));
 }
 
+/* What steerd counted: a group's selections, its CPUMAP's drops. */
+struct steer_view {
+	long long select_local;
+	long long selected; /* select_local + select_fallback + select_none */
+	long long cpumap_drops; /* at the enqueue and in the kthreads */
+	size_t cpus; /* CPUs with CPUMAP counters */
+};
+
+static struct steer_view steer_view(const char *group)
+{
+	struct steer_view v = { 0 };
+	json_t *reply = NULL, *g, *c;
+	size_t i;
+
+	assert_int_equal(env_call(proto_request("stats"), -1, &reply, NULL), 0);
+	json_array_foreach(json_object_get(reply, "groups"), i, g)
+	{
+		if (strcmp(json_string_value(json_object_get(g, "name")),
+			   group))
+			continue;
+		v.select_local = field(g, "select_local");
+		v.selected = v.select_local + field(g, "select_fallback") +
+			     field(g, "select_none");
+	}
+	json_array_foreach(json_object_get(reply, "cpus"), i, c)
+		v.cpumap_drops += field(c, "cpumap_enqueue_drops") +
+				  field(c, "cpumap_kthread_drops");
+	v.cpus = json_array_size(json_object_get(reply, "cpus"));
+	json_decref(reply);
+	return v;
+}
+
+/*
+ * Truthful telemetry over one storm: steer's locality (its SK_REUSEPORT
+ * program's count) agrees with the clients' (each response says the
+ * accepting worker's CPU and the connection's incoming CPU), and steer's
+ * CPUMAP, whose CPUs steerd reports, dropped nothing.
+ */
+static void assert_steer_agrees(const char *what, const struct steer_view *b,
+				const struct steer_view *a, const json_t *r)
+{
+	double client = json_number_value(json_object_get(r, "locality_pct"));
+	long long selected = a->selected - b->selected;
+	double steer;
+
+	assert_true(selected > 0);
+	steer = 100.0 * (double)(a->select_local - b->select_local) / selected;
+	printf("# %s: steer counted %.2f%% local of %lld SYNs selected, the "
+	       "clients %.2f%%; CPUMAP drops %lld on %zu CPUs\n",
+	       what, steer, selected, client, a->cpumap_drops - b->cpumap_drops,
+	       a->cpus);
+	assert_true(steer - client <= LOCALITY_AGREE &&
+		    client - steer <= LOCALITY_AGREE);
+	assert_true(a->cpus > 0);
+	assert_int_equal(a->cpumap_drops - b->cpumap_drops, 0);
+}
+
 /* steer_http on group web, every worker registered. */
 static pid_t steered_server(bool supervise)
 {
@@ -221,6 +282,7 @@ static void test_locality(void **state)
 	const char *incoming[] = { "--no-steer", "--incoming-cpu", "--addr",
 				   ENV_SRV_ADDR, NULL };
 	double steer4, steer6, base_plain, base_incoming;
+	struct steer_view before, after;
 	char out[1024];
 	pid_t srv;
 	json_t *r;
@@ -228,16 +290,22 @@ static void test_locality(void **state)
 	env_check();
 	srv = server_start(v4);
 	wait_workers("web");
+	before = steer_view("web");
 	r = storm(ENV_SRV_ADDR ":8080");
+	after = steer_view("web");
 	assert_no_loss("steer, IPv4", r);
+	assert_steer_agrees("steer, IPv4", &before, &after, r);
 	steer4 = json_number_value(json_object_get(r, "locality_pct"));
 	json_decref(r);
 	server_stop(srv);
 
 	srv = server_start(v6);
 	wait_workers("web6");
+	before = steer_view("web6");
 	r = storm("[" ENV_SRV_ADDR6 "]:8086");
+	after = steer_view("web6");
 	assert_no_loss("steer, IPv6", r);
+	assert_steer_agrees("steer, IPv6", &before, &after, r);
 	steer6 = json_number_value(json_object_get(r, "locality_pct"));
 	json_decref(r);
 	server_stop(srv);
@@ -384,12 +452,14 @@ static void test_daemon_restart(void **state)
 static void test_drain(void **state)
 {
 	const char *out = out_path("drain");
+	struct steer_view before, after;
 	char cmd_out[1024];
 	pid_t srv, load, drained;
 	json_t *r;
 
 	env_check();
 	srv = steered_server(false);
+	before = steer_view("web");
 	load = load_start(ENV_SRV_ADDR ":8080", out);
 	usleep(1000000);
 	drained = slot_pid("web", 0);
@@ -398,7 +468,10 @@ static void test_drain(void **state)
 			 0);
 	printf("# %s", cmd_out);
 	r = load_wait(load, out);
+	after = steer_view("web");
 	assert_no_loss("drain of slot 0 under load", r);
+	/* Slot 0 empty for the rest of the storm: locality falls, truly. */
+	assert_steer_agrees("drain of slot 0 under load", &before, &after, r);
 	json_decref(r);
 	/* The drained worker was told it may close, and did. */
 	assert_int_equal(slot_pid("web", 0) == drained, 0);

@@ -13,12 +13,12 @@
 /* group */
 #define GROUP_FIELDS                                                \
 	"'name':'web','id':0,'addr':'198.18.0.1','port':80,'kind':" \
-	"'reuseport','active':4,'standby':0,'draining':1"
+	"'reuseport','proto':'tcp','active':4,'standby':0,'draining':1"
 #define GROUP_LINE \
 	"web: id 0 reuseport 198.18.0.1:80 active 4 standby 0 draining 1\n"
 #define GROUP6_FIELDS                                                    \
 	"'name':'api-v6','id':1,'addr':'2001:db8::1','port':443,'kind':" \
-	"'xsk','active':2,'standby':1,'draining':0"
+	"'xsk','proto':'tcp','active':2,'standby':1,'draining':0"
 #define GROUP6_LINE                                                       \
 	"api-v6: id 1 xsk [2001:db8::1]:443 active 2 standby 1 draining " \
 	"0\n"
@@ -27,19 +27,28 @@
 	"web     0     reuseport  4       0        1         198.18.0.1:80\n" \
 	"api-v6  1     xsk        2       1        0         "                \
 	"[2001:db8::1]:443\n"
-#define SLOT_ACTIVE                                                   \
-	"'slot':0,'cpu':0,'state':'active','pid':1201,'cookie':8193," \
-	"'accept_queue':0,'syns':52,'local':52,'redirected':0"
-#define SLOT_STANDBY                                                   \
-	"'slot':0,'cpu':0,'state':'standby','pid':1301,'cookie':8200," \
-	"'accept_queue':3,'syns':0,'local':0,'redirected':0"
+/* steerctl -j adds the locality: 50 of the 52 selected. */
+#define SLOT_ACTIVE                                                                \
+	"'slot':0,'cpu':0,'state':'active','pid':1201,'cookie':8193,"              \
+	"'accept_queue':0,'syns':52,'local':52,'redirected':0,"                    \
+	"'no_local_slot':0,'select_local':50,'select_fallback':2,'select_none':0," \
+	"'migrate_standby':3,'migrate_other':1,'migrate_none':0,"                  \
+	"'locality_pct':96.15"
+/* Nothing selected: no locality. */
+#define SLOT_STANDBY                                                              \
+	"'slot':0,'cpu':0,'state':'standby','pid':1301,'cookie':8200,"            \
+	"'accept_queue':3,'syns':0,'local':0,'redirected':0,"                     \
+	"'no_local_slot':0,'select_local':0,'select_fallback':0,'select_none':0," \
+	"'migrate_standby':0,'migrate_other':0,'migrate_none':0,"                 \
+	"'locality_pct':null"
 #define SLOTS_TEXT                                                      \
 	"SLOT  CPU   STATE     PID      COOKIE          ACCEPTQ  SYNS " \
-	"       LOCAL       REDIRECTED\n"                               \
+	"       LOCAL       REDIRECTED  SELECTED    LOCALITY  "         \
+	"MIGRATED\n"                                                    \
 	"0     0     active    1201     8193            0        52   " \
-	"       52          0\n"                                        \
+	"       52          0           52          96.15%    4\n"      \
 	"0     0     standby   1301     8200            3        0    " \
-	"       0           0\n"
+	"       0           0           0           -         0\n"
 
 /* GROUP_FIELDS */
 static const struct proto_group web = {
@@ -67,7 +76,12 @@ static const struct proto_slot slots[] = {
 	{ .state = "active",
 	  .pid = 1201,
 	  .cookie = 8193,
-	  .stats = { .syns = 52, .local = 52 } },
+	  .stats = { .syns = 52,
+		     .local = 52,
+		     .select_local = 50,
+		     .select_fallback = 2,
+		     .migrate_standby = 3,
+		     .migrate_other = 1 } },
 	{ .state = "standby", .pid = 1301, .cookie = 8200, .accept_queue = 3 },
 };
 
@@ -79,6 +93,17 @@ static json_t *add_web_reply(void)
 static json_t *add_api_v6_reply(void)
 {
 	return proto_pack_group_add_reply(&api_v6);
+}
+
+/* An xsk group of UDP: the protocol shows in the text line too. */
+static json_t *add_dns_reply(void)
+{
+	struct proto_group dns = api_v6;
+
+	dns.name = "dns";
+	dns.port = 53;
+	dns.proto = "udp";
+	return proto_pack_group_add_reply(&dns);
 }
 
 static json_t *list_reply(void)
@@ -123,6 +148,16 @@ static const struct cli_case cases[] = {
 	  SENDS(REQ("group_add") ",'name':'api-v6','addr':'2001:db8::1',"
 				 "'port':443,'kind':'reuseport'}"),
 	  OUT(GROUP6_LINE) },
+	{ ARGS("group", "add", "dns", "--listen", "[2001:db8::1]:53", "--kind",
+	       "xsk", "--proto", "udp"),
+	  PACKED(add_dns_reply),
+	  SENDS(REQ("group_add") ",'name':'dns','addr':'2001:db8::1','port':53,"
+				 "'kind':'xsk','proto':'udp'}"),
+	  OUT("dns: id 1 xsk udp [2001:db8::1]:53 active 2 standby 1 "
+	      "draining 0\n") },
+	{ ARGS("group", "add", "dns", "--listen", "198.18.0.1:53", "--proto",
+	       "sctp"),
+	  USAGE("--proto: 'sctp' is not one of tcp, udp") },
 	{ ARGS("group", "add", "--listen", "[::]:80", "any_v6.1"),
 	  PACKED(add_web_reply),
 	  SENDS(REQ("group_add") ",'name':'any_v6.1','addr':'::','port':80}"),

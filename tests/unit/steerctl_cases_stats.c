@@ -17,63 +17,75 @@
 #define MS_PER_S 1000
 
 /* stats */
-#define GROUP_STATS(name, packets)                                                       \
-	"{'name':'" name "','packets':" #packets ",'syns':10,'local':8,"                 \
+#define GROUP_COUNTERS(name, packets)                                                    \
+	"'name':'" name "','packets':" #packets ",'syns':10,'local':8,"                  \
 	"'no_local_slot':0,'redirected':2,'fallback':0,'xsk_redirected':0,'xsk_miss':0," \
-	"'rss_mismatch':0,'select_local':10,'select_fallback':0,'select_"                \
-	"none':0,'migrations':1}"
+	"'rss_mismatch':0,'select_local':9,'select_fallback':2,'select_"                 \
+	"none':1,'migrate_standby':1,'migrate_other':0,'migrate_none':0"
+#define GROUP_STATS(name, packets) "{" GROUP_COUNTERS(name, packets) "}"
 #define WEB_STATS GROUP_STATS("web", 100)
-#define STATS_FIELDS                                           \
-	"'counters':{'no_iface':0,'not_ip':12,'matched':100}," \
-	"'groups':[" WEB_STATS "]"
-#define STATS_TEXT                                                         \
-	"frames:\n"                                                        \
-	"  no_iface 0\n"                                                   \
-	"  not_ip   12\n"                                                  \
-	"  matched  100\n"                                                 \
+#define CPU_STATS(cpu, drops)                                                 \
+	"{'cpu':" #cpu ",'cpumap_enqueued':50,'cpumap_enqueue_drops':" #drops \
+	",'cpumap_kthread_drops':0}"
+#define STATS_COUNTERS "'counters':{'no_iface':0,'not_ip':12,'matched':100},"
+#define STATS_CPUS "'cpus':[" CPU_STATS(0, 0) "," CPU_STATS(1, 3) "]"
+#define STATS_FIELDS STATS_COUNTERS "'groups':[" WEB_STATS "]," STATS_CPUS
+/* steerctl -j adds each group's locality: 9 of the 12 selected. */
+#define STATS_JSON                                   \
+	STATS_COUNTERS "'groups':[{" GROUP_COUNTERS( \
+		"web", 100) ","                      \
+			    "'locality_pct':75.0}]," STATS_CPUS
+#define LOCALITY_TEXT "  locality 75.00% of 12 SYNs selected\n"
+#define CPUS_TEXT                                               \
+	"cpus:\n"                                               \
+	"  cpu 0  cpumap_enqueued 50  cpumap_enqueue_drops 0  " \
+	"cpumap_kthread_drops 0\n"                              \
+	"  cpu 1  cpumap_enqueued 50  cpumap_enqueue_drops 3  " \
+	"cpumap_kthread_drops 0\n"
+#define GROUP_TEXT                                                         \
 	"group web:\n"                                                     \
 	"  packets 100  syns 10  local 8  no_local_slot 0  redirected 2  " \
 	"fallback 0\n"                                                     \
 	"  xsk_redirected 0  xsk_miss 0  rss_mismatch 0\n"                 \
-	"  select_local 10  select_fallback 0  select_none 0  migrations " \
-	"1\n"
+	"  select_local 9  select_fallback 2  select_none 1\n"             \
+	"  migrate_standby 1  migrate_other 0  migrate_none 0\n" LOCALITY_TEXT
+#define STATS_TEXT        \
+	"frames:\n"       \
+	"  no_iface 0\n"  \
+	"  not_ip   12\n" \
+	"  matched  100\n" GROUP_TEXT CPUS_TEXT
 /* Watched: not_ip and web's packets move; a group resets, one appears. */
-#define WATCH_1 \
-	OK ",'counters':{'not_ip':0},'groups':[" GROUP_STATS("web", 500) "]}"
-#define WATCH_2                                                        \
-	OK ",'counters':{'not_ip':1000},'groups':[" GROUP_STATS("web", \
-								1500) "]}"
+#define WATCH_1                                               \
+	OK ",'counters':{'not_ip':0},'groups':[" GROUP_STATS( \
+		"web", 500) "]," STATS_CPUS "}"
+#define WATCH_2                                                  \
+	OK ",'counters':{'not_ip':1000},'groups':[" GROUP_STATS( \
+		"web", 1500) "]," STATS_CPUS "}"
 #define WATCH_3                                                  \
 	OK ",'counters':{'not_ip':1000},'groups':[" GROUP_STATS( \
-		"web", 200) "," GROUP_STATS("api", 100) "]}"
+		"web", 200) "," GROUP_STATS("api", 100) "]," STATS_CPUS "}"
 
 static void check_watch_json(const char *out);
 static void check_watch_text(const char *out);
 
 /* Every counter steer_abi.h declares, as steerd packs them: its rows. */
-#define STATS_ALL_TEXT                                                     \
-	"frames:\n"                                                        \
-	"  no_iface          0\n"                                          \
-	"  not_ip            10\n"                                         \
-	"  not_tcp           20\n"                                         \
-	"  fragment          30\n"                                         \
-	"  no_group          40\n"                                         \
-	"  matched           50\n"                                         \
-	"  err_eth           60\n"                                         \
-	"  err_vlan          70\n"                                         \
-	"  err_vlan_depth    80\n"                                         \
-	"  err_ip4           90\n"                                         \
-	"  err_ip6           100\n"                                        \
-	"  err_ip6_ext       110\n"                                        \
-	"  err_ip6_ext_depth 120\n"                                        \
-	"  err_tcp           130\n"                                        \
-	"  err_udp           140\n"                                        \
-	"group web:\n"                                                     \
-	"  packets 100  syns 10  local 8  no_local_slot 0  redirected 2  " \
-	"fallback 0\n"                                                     \
-	"  xsk_redirected 0  xsk_miss 0  rss_mismatch 0\n"                 \
-	"  select_local 10  select_fallback 0  select_none 0  migrations " \
-	"1\n"
+#define STATS_ALL_TEXT              \
+	"frames:\n"                 \
+	"  no_iface          0\n"   \
+	"  not_ip            10\n"  \
+	"  not_tcp           20\n"  \
+	"  fragment          30\n"  \
+	"  no_group          40\n"  \
+	"  matched           50\n"  \
+	"  err_eth           60\n"  \
+	"  err_vlan          70\n"  \
+	"  err_vlan_depth    80\n"  \
+	"  err_ip4           90\n"  \
+	"  err_ip6           100\n" \
+	"  err_ip6_ext       110\n" \
+	"  err_ip6_ext_depth 120\n" \
+	"  err_tcp           130\n" \
+	"  err_udp           140\n" GROUP_TEXT CPUS_TEXT
 
 static json_t *stats_all_reply(void)
 {
@@ -83,15 +95,23 @@ static json_t *stats_all_reply(void)
 			   .syns = 10,
 			   .local = 8,
 			   .redirected = 2,
-			   .select_local = 10,
-			   .migrations = 1 },
+			   .select_local = 9,
+			   .select_fallback = 2,
+			   .select_none = 1,
+			   .migrate_standby = 1 },
+	};
+	const struct proto_cpu_stats cpus[] = {
+		{ .cpu = 0, .stats = { .cpumap_enqueued = 50 } },
+		{ .cpu = 1,
+		  .stats = { .cpumap_enqueued = 50,
+			     .cpumap_enqueue_drops = 3 } },
 	};
 	uint64_t counters[STEER_CNT_MAX];
 	size_t i;
 
 	for (i = 0; i < STEER_CNT_MAX; i++)
 		counters[i] = i * 10;
-	return proto_pack_stats_reply(counters, &web, 1);
+	return proto_pack_stats_reply(counters, &web, 1, cpus, 2);
 }
 
 static const struct cli_case cases[] = {
@@ -100,13 +120,32 @@ static const struct cli_case cases[] = {
 	  SENDS(REQ("stats") "}"), OUT(STATS_TEXT) },
 	{ ARGS("stats"), PACKED(stats_all_reply), SENDS(REQ("stats") "}"),
 	  OUT(STATS_ALL_TEXT) },
-	{ ARGS("stats"), REPLY(OK ",'counters':{},'groups':[]}"),
+	{ ARGS("stats"), REPLY(OK ",'counters':{},'groups':[],'cpus':[]}"),
 	  SENDS(REQ("stats") "}"), OUT("frames:\n") },
 	{ ARGS("-j", "stats"), REPLY(OK "," STATS_FIELDS "}"),
-	  SENDS(REQ("stats") "}"), OUT_JSON("{" STATS_FIELDS "}\n") },
+	  SENDS(REQ("stats") "}"), OUT_JSON("{" STATS_JSON "}\n") },
+	/* Nothing selected yet: no locality to speak of. */
+	{ ARGS("-j", "stats"),
+	  REPLY(OK ",'counters':{},'groups':[{'name':'w','packets':0,"
+		   "'syns':0,'local':0,'no_local_slot':0,'redirected':0,"
+		   "'fallback':0,"
+		   "'xsk_redirected':0,'xsk_miss':0,'rss_mismatch':0,"
+		   "'select_local':0,'select_fallback':0,'select_none':0,"
+		   "'migrate_standby':0,'migrate_other':0,'migrate_none':0}],"
+		   "'cpus':[]}"),
+	  SENDS(REQ("stats") "}"),
+	  OUT_JSON("{'counters':{},'groups':[{'name':'w','packets':0,"
+		   "'syns':0,'local':0,'no_local_slot':0,'redirected':0,"
+		   "'fallback':0,"
+		   "'xsk_redirected':0,'xsk_miss':0,'rss_mismatch':0,"
+		   "'select_local':0,'select_fallback':0,'select_none':0,"
+		   "'migrate_standby':0,'migrate_other':0,'migrate_none':0,"
+		   "'locality_pct':null}],'cpus':[]}\n") },
 	{ ARGS("stats"),
 	  REPLY(OK ",'counters':{},'groups':[{'name':'web','packets':1}]}"),
 	  SENDS(REQ("stats") "}"), FAIL("groups[0].syns: missing") },
+	{ ARGS("stats"), REPLY(OK ",'counters':{},'groups':[]}"),
+	  SENDS(REQ("stats") "}"), FAIL("cpus: missing") },
 	{ ARGS("-j", "stats", "--watch", "0.1", "--count", "2"),
 	  REPLY(WATCH_1, WATCH_2, WATCH_3),
 	  SENDS(REQ("stats") "}", REQ("stats") "}", REQ("stats") "}"),
@@ -197,6 +236,17 @@ static void check_watch_json(const char *out)
 			json_array_get(json_object_get(round[1], "groups"), 0),
 			"syns")),
 		0);
+	/*
+	 * Locality over the round's SYNs: none selected for web (null, not
+	 * its 75% since the start); api, new, counts from zero: 9 of 12.
+	 */
+	assert_true(json_is_null(json_object_get(
+		json_array_get(json_object_get(round[1], "groups"), 0),
+		"locality_pct")));
+	assert_true(
+		json_real_value(json_object_get(
+			json_array_get(json_object_get(round[1], "groups"), 1),
+			"locality_pct")) == 75.0);
 	json_decref(round[0]);
 	json_decref(round[1]);
 }
@@ -213,7 +263,15 @@ static void check_watch_text(const char *out)
 			    "redirected 0  fallback 0\n"
 			    "  xsk_redirected 0  xsk_miss 0  rss_mismatch 0\n"
 			    "  select_local 0  select_fallback 0  "
-			    "select_none 0  migrations 0\n"
+			    "select_none 0\n"
+			    "  migrate_standby 0  migrate_other 0  "
+			    "migrate_none 0\n"
+			    "  locality - of 0 SYNs selected\n"
+			    "cpus:\n"
+			    "  cpu 0  cpumap_enqueued 0  cpumap_enqueue_drops "
+			    "0  cpumap_kthread_drops 0\n"
+			    "  cpu 1  cpumap_enqueued 0  cpumap_enqueue_drops "
+			    "0  cpumap_kthread_drops 0\n"
 			    "\n";
 	const char *head = "rates per second over ";
 	const char *p = out;

@@ -83,7 +83,15 @@ static void test_counter_names(void **state)
 			   .select_local = 9,
 			   .select_fallback = 10,
 			   .select_none = 11,
-			   .migrations = 12 },
+			   .migrate_standby = 12,
+			   .migrate_other = 13,
+			   .migrate_none = 14 },
+	};
+	const struct proto_cpu_stats cpu = {
+		.cpu = 1,
+		.stats = { .cpumap_enqueued = 1,
+			   .cpumap_enqueue_drops = 2,
+			   .cpumap_kthread_drops = 3 },
 	};
 	size_t i;
 
@@ -94,18 +102,24 @@ static void test_counter_names(void **state)
 	assert_int_equal(STEER_CNT_FIRST_ERR, 6);
 	assert_int_equal(STEER_CNT_ERR_TCP, 13);
 	/* The struct's fields in the ABI's order, each under its name. */
-	assert_int_equal(offsetof(struct steer_group_stats, migrations), 96);
+	assert_int_equal(offsetof(struct steer_group_stats, migrate_none), 112);
 	assert_int_equal(offsetof(struct steer_slot_stats, redirected), 16);
-	expect_msg(
-		proto_pack_stats_reply(zero, &web, 1),
-		"{'v':1,'ok':true,'counters':{'no_iface':0,'not_ip':0,"
-		"'not_tcp':0,'fragment':0,'no_group':0,'matched':0,"
-		"'err_eth':0,'err_vlan':0,'err_vlan_depth':0,'err_ip4':0,"
-		"'err_ip6':0,'err_ip6_ext':0,'err_ip6_ext_depth':0,"
-		"'err_tcp':0,'err_udp':0},'groups':[{'name':'w','packets':1,"
-		"'syns':2,'local':3,'no_local_slot':0,'redirected':4,'fallback':5,'xsk_redirected':6,"
-		"'xsk_miss':7,'rss_mismatch':8,'select_local':9,"
-		"'select_fallback':10,'select_none':11,'migrations':12}]}");
+	assert_int_equal(offsetof(struct steer_slot_stats, migrate_none), 72);
+	assert_int_equal(offsetof(struct steer_cpu_stats, cpumap_kthread_drops),
+			 16);
+	expect_msg(proto_pack_stats_reply(zero, &web, 1, &cpu, 1),
+		   "{'v':1,'ok':true,'counters':{'no_iface':0,'not_ip':0,"
+		   "'not_tcp':0,'fragment':0,'no_group':0,'matched':0,"
+		   "'err_eth':0,'err_vlan':0,'err_vlan_depth':0,'err_ip4':0,"
+		   "'err_ip6':0,'err_ip6_ext':0,'err_ip6_ext_depth':0,"
+		   "'err_tcp':0,'err_udp':0},'groups':[{'name':'w','packets':1,"
+		   "'syns':2,'local':3,'no_local_slot':0,'redirected':4,"
+		   "'fallback':5,'xsk_redirected':6,"
+		   "'xsk_miss':7,'rss_mismatch':8,'select_local':9,"
+		   "'select_fallback':10,'select_none':11,'migrate_standby':12,"
+		   "'migrate_other':13,'migrate_none':14}],'cpus':[{'cpu':1,"
+		   "'cpumap_enqueued':1,'cpumap_enqueue_drops':2,"
+		   "'cpumap_kthread_drops':3}]}");
 }
 
 static void test_pack_requests(void **state)
@@ -258,7 +272,9 @@ static void test_pack_replies(void **state)
 		   "{'v':1,'ok':true," WEB_FIELDS ",'slots':[{'slot':3,'cpu':"
 		   "3,'state':'draining','pid':7,'cookie':8193,"
 		   "'accept_queue':2,'syns':10,'local':9,'redirected':1,"
-		   "'no_local_slot':0}]}");
+		   "'no_local_slot':0,'select_local':0,'select_fallback':0,"
+		   "'select_none':0,'migrate_standby':0,'migrate_other':0,"
+		   "'migrate_none':0}]}");
 	expect_msg(proto_pack_iface_attach_reply(&veth0, NULL),
 		   "{'v':1,'ok':true," VETH0_FIELDS "}");
 	expect_msg(proto_pack_iface_attach_reply(&veth0, "careful"),

@@ -72,13 +72,6 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, STEER_MAX_GROUPS *STEER_MAX_SLOTS);
-	__type(key, __u32);
-	__type(value, struct steer_slot_stats);
-} steer_slot_stats SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, STEER_MAX_IFACES);
 	__type(key, __u32);
 	__type(value, struct steer_iface_stats);

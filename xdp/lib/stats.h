@@ -4,6 +4,7 @@
 #define STEER_BPF_STATS_H
 
 #include "maps.h"
+#include "stats_group.h"
 
 static __always_inline void count(__u32 counter)
 {
@@ -13,25 +14,9 @@ static __always_inline void count(__u32 counter)
 		*v += 1; /* per-CPU: no atomics needed */
 }
 
-static __always_inline struct steer_group_stats *group_stats(__u32 group)
-{
-	return bpf_map_lookup_elem(&steer_group_stats, &group);
-}
-
 static __always_inline struct steer_iface_stats *iface_stats(__u32 slot)
 {
 	return bpf_map_lookup_elem(&steer_iface_stats, &slot);
-}
-
-static __always_inline struct steer_slot_stats *slot_stats(__u32 group,
-							   __u32 slot)
-{
-	__u32 key;
-
-	if (slot >= STEER_MAX_SLOTS)
-		return NULL;
-	key = STEER_SLOT_INDEX(group, slot);
-	return bpf_map_lookup_elem(&steer_slot_stats, &key);
 }
 
 #endif /* STEER_BPF_STATS_H */
