@@ -237,6 +237,18 @@ void env_teardown(void)
 	rmdir(dir);
 }
 
+int env_group_setup(void **state)
+{
+	env_setup();
+	return 0;
+}
+
+int env_group_teardown(void **state)
+{
+	env_teardown();
+	return 0;
+}
+
 int env_client_start(int queues)
 {
 	int ns = netns_open_new(), err;

@@ -28,6 +28,12 @@ extern char env_sock_path[];
  */
 int env_setup(void);
 void env_teardown(void);
+/*
+ * The two as a cmocka group's setup and teardown; a failed setup is
+ * reported by each test's env_check().
+ */
+int env_group_setup(void **state);
+int env_group_teardown(void **state);
 
 /* The pin directory of the test's steerd (<private bpffs>/abi1). */
 const char *env_pin_dir(void);

@@ -338,12 +338,6 @@ static int setup(void **state)
 	return 0;
 }
 
-static int teardown(void **state)
-{
-	env_teardown();
-	return 0;
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -358,5 +352,6 @@ int main(void)
 	};
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	return cmocka_run_group_tests_name("libsteer", tests, setup, teardown);
+	return cmocka_run_group_tests_name("libsteer", tests, setup,
+					   env_group_teardown);
 }

@@ -238,18 +238,6 @@ static void test_drain_pid_all(void **state)
 	close(b);
 }
 
-static int setup(void **state)
-{
-	env_setup();
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	env_teardown();
-	return 0;
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -260,6 +248,6 @@ int main(void)
 	};
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	return cmocka_run_group_tests_name("register_checks", tests, setup,
-					   teardown);
+	return cmocka_run_group_tests_name("register_checks", tests,
+					   env_group_setup, env_group_teardown);
 }

@@ -961,18 +961,6 @@ static void test_restart(void **state)
 	assert_int_equal(system("ip link del st5"), 0);
 }
 
-static int setup(void **state)
-{
-	env_setup();
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	env_teardown();
-	return 0;
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -995,5 +983,6 @@ int main(void)
 	};
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	return cmocka_run_group_tests_name("steerd", tests, setup, teardown);
+	return cmocka_run_group_tests_name("steerd", tests, env_group_setup,
+					   env_group_teardown);
 }
