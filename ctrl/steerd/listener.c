@@ -234,8 +234,9 @@ static json_t *read_sockopts(int fd, int af, struct steerd_sockopts *o)
 }
 
 /*
- * Refuses a listener whose options differ from a live listener's of the
- * group, naming the option and both values.
+ * Refuses a listener whose options differ from a live (active or standby)
+ * listener's of the group, naming the option and both values. A draining
+ * one is on its way out: a roll to new options waits for nobody.
  */
 static json_t *check_sockopts(struct steerd *d, uint16_t group,
 			      const struct steerd_sockopts *mine)
@@ -246,7 +247,8 @@ static json_t *check_sockopts(struct steerd *d, uint16_t group,
 
 	for (i = 0; i < STEER_SOCKS_MAX && !l; i++)
 		if (d->listeners[i].in_use && d->listeners[i].group == group &&
-		    d->listeners[i].state != STEER_SLOT_EMPTY &&
+		    (d->listeners[i].state == STEER_SLOT_ACTIVE ||
+		     d->listeners[i].state == STEER_SLOT_STANDBY) &&
 		    d->listeners[i].opts.known)
 			l = &d->listeners[i];
 	if (!l)
