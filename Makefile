@@ -51,7 +51,9 @@ LIBS_LIB := $(call pkg_libs,jansson)
 LIBS_NETLINK := $(call pkg_libs,libmnl)
 LIBS_DATAPLANE := $(call pkg_libs,libxdp libbpf)
 LIBS_TEST := $(call pkg_libs,cmocka)
-LIBS_ALL := $(LIBS_DATAPLANE) $(LIBS_NETLINK) $(LIBS_LIB)
+# steer.conf's reader (ctrl/lib/config.c): steerctl, steerd and tests only.
+LIBS_CONFIG := $(call pkg_libs,inih)
+LIBS_ALL := $(LIBS_DATAPLANE) $(LIBS_NETLINK) $(LIBS_LIB) $(LIBS_CONFIG)
 
 BPF_CFLAGS := -target bpf -O2 -g -Wall -Werror -D__bpf__ \
 	      -D__TARGET_ARCH_x86 -Ixdp -I$(O)
@@ -138,8 +140,9 @@ help:
 	@echo '  test-bpf       BPF_PROG_TEST_RUN tests only (root)'
 	@echo '  test-integration  steerd in network namespaces (root)'
 	@echo '  asan           unit and BPF tests built with ASan + UBSan'
-	@echo '  bench          XDP program cost vs a bare XDP_PASS, and connection'
-	@echo '                 rate on veth with steer vs plain SO_REUSEPORT (root)'
+	@echo '  bench          XDP program cost vs a bare XDP_PASS, AF_XDP delivery'
+	@echo '                 rate vs libxdp'"'"'s program, and connection rate on'
+	@echo '                 veth with steer vs plain SO_REUSEPORT (root)'
 	@echo '  format         clang-format every C file in place'
 	@echo '  check-format   fail if any C file is not formatted'
 	@echo '  check-links    each program links only the libraries it uses'
@@ -213,9 +216,9 @@ $(STEERD): $(call objs,$(STEERD_SRCS)) $(DATAPLANE_A) $(NETLINK_A) \
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_ALL)
 
-$(STEERCTL): $(call objs,$(STEERCTL_SRCS)) $(LIB_A)
+$(STEERCTL): $(call objs,$(STEERCTL_SRCS)) $(HOST_A) $(LIB_A)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_LIB)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_LIB) $(LIBS_CONFIG)
 
 $(UNIT_TESTS): $(O)/tests/unit/%: $(O)/tests/unit/%.o \
 		$(call objs,$(call test_support,unit)) $(TEST_LIB_OBJS) \
@@ -242,14 +245,23 @@ $(O)/tools/bench_xdp: $(call objs,$(call prog_srcs,tools,bench_xdp) \
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_ALL)
 
+# bench_xsk loads steer's program with the BPF tests' harness and sends
+# with the integration tests' AF_XDP sender.
+$(O)/tools/bench_xsk: $(call objs,$(call prog_srcs,tools,bench_xsk) \
+		$(call test_support,bpf) tests/integration/xsk_sender.c) \
+		$(TEST_LIB_OBJS) $(TEST_ARCHIVES)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_ALL) -lpthread
+
 # Other tools lean on ctrl/lib only. Their objects go under $(O)/obj/:
 # $(O)/tools/NAME is the program, so it cannot also be a folder of objects.
 tool_objs = $(patsubst %.c,$(O)/obj/%.o,$(1))
 $(O)/obj/%.o: %.c $(DEPS_STAMP) | $(SKELS)
 	$(compile)
 
-$(filter-out $(O)/tools/bench_xdp,$(TOOLS)): $(O)/tools/%: \
-		$$(call tool_objs,$$(call prog_srcs,tools,%)) $(LIB_A)
+$(filter-out $(O)/tools/bench_xdp $(O)/tools/bench_xsk,$(TOOLS)): \
+		$(O)/tools/%: $$(call tool_objs,$$(call prog_srcs,tools,%)) \
+		$(LIB_A)
 	$(call msg,LINK,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_LIB) -lpthread -lm
@@ -264,7 +276,7 @@ $(LIBSTEER_SO): $(LIBSTEER_OBJS) $(LIB_PIC_A) userland/lib/libsteer.map
 	$(Q)$(CC) $(LDFLAGS) -shared -Wl,-soname,libsteer.so.0 \
 		-Wl,--version-script=userland/lib/libsteer.map \
 		-o $@.$(LIBSTEER_VERSION) $(LIBSTEER_OBJS) $(LIB_PIC_A) \
-		$(LIBS_LIB)
+		$(LIBS_DATAPLANE) $(LIBS_LIB)
 	$(Q)ln -sf libsteer.so.$(LIBSTEER_VERSION) $@.0
 	$(Q)ln -sf libsteer.so.$(LIBSTEER_VERSION) $@
 
@@ -281,7 +293,7 @@ $(EXAMPLES): $(O)/examples/%: \
 		$$(call objs,$$(call prog_srcs,userland/examples,%)) $(LIBSTEER_A)
 	$(call msg,LINK,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_LIB) -lpthread
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_DATAPLANE) $(LIBS_LIB) -lpthread
 
 # The runner prints every test's result and the summary line.
 test: all
@@ -306,6 +318,7 @@ asan:
 # The XDP program's cost, then connection rates on veth: steer vs plain.
 bench: all
 	$(Q)$(O)/tools/bench_xdp
+	$(Q)$(O)/tools/bench_xsk
 	$(Q)tools/demo.sh --bench $(O)
 
 C_SOURCES = $(shell git ls-files '*.c' '*.h' 2>/dev/null)
@@ -316,8 +329,14 @@ format:
 check-format:
 	$(Q)clang-format --dry-run --Werror $(C_SOURCES)
 
+# systemd reads units from PREFIX/lib/systemd/system for /usr and /usr/local.
+SYSTEMD_UNITDIR ?= $(PREFIX)/lib/systemd/system
+BASH_COMPLETIONDIR ?= $(PREFIX)/share/bash-completion/completions
+
 install: $(PROGRAMS) $(LIBSTEER)
-	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man8
+	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man8 \
+		$(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(SYSTEMD_UNITDIR) \
+		$(DESTDIR)$(BASH_COMPLETIONDIR)
 	install -m 0755 $(PROGRAMS) $(DESTDIR)$(PREFIX)/sbin/
 	install -d $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/lib/pkgconfig \
 		$(DESTDIR)$(PREFIX)/include/steer
@@ -331,6 +350,13 @@ install: $(PROGRAMS) $(LIBSTEER)
 		$(DESTDIR)$(PREFIX)/include/steer/
 	install -m 0644 $(wildcard docs/man/*.8) \
 		$(DESTDIR)$(PREFIX)/share/man/man8/
+	install -m 0644 $(wildcard docs/man/*.5) \
+		$(DESTDIR)$(PREFIX)/share/man/man5/
+	sed 's|@SBINDIR@|$(PREFIX)/sbin|' ctrl/steerd/steerd.service \
+		> $(DESTDIR)$(SYSTEMD_UNITDIR)/steerd.service
+	chmod 0644 $(DESTDIR)$(SYSTEMD_UNITDIR)/steerd.service
+	install -m 0644 ctrl/steerctl/steerctl.bash \
+		$(DESTDIR)$(BASH_COMPLETIONDIR)/steerctl
 
 # libFuzzer harnesses (tests/fuzz/fuzz_NAME.c) over the netlink reply
 # parsers and the /proc/interrupts scan, each run FUZZ_TIME seconds from a

@@ -12,6 +12,13 @@ packages=(
 	libmnl-dev                # netlink: ethtool, rtnetlink, sock_diag
 	libjansson-dev            # JSON output of steerctl
 	libcmocka-dev             # unit tests
+	libinih-dev               # steer.conf: INI parser (steerctl apply, steerd --config)
+	libclang-rt-19-dev        # make fuzz: libFuzzer + ASan/UBSan runtimes for clang-19
+	libmicrohttpd-dev         # steerd --metrics: the Prometheus /metrics endpoint
+	python3-prometheus-client # metrics test: parses /metrics with a real parser
+	nginx                     # adoption tests: a real server whose listeners steer adopts
+	python3-matplotlib        # make bench and the demo: SVG charts
+	systemd                   # systemd-analyze verify of steerd.service
 	libelf-dev zlib1g-dev     # libbpf's link dependencies
 	iproute2 ethtool          # test namespaces and veth
 	clang-format              # make format

@@ -368,6 +368,11 @@ static const struct field group_add_req[] = {
 	  AT(T, kind),
 	  .optional = true,
 	  .def_str = "reuseport" },
+	{ .key = "proto",
+	  .type = F_STR,
+	  AT(T, proto),
+	  .optional = true,
+	  .def_str = "tcp" },
 };
 #undef T
 
@@ -512,17 +517,46 @@ static const struct field register_req[] = {
 	FIELD("cpu", F_U32, T, cpu),
 	{ .key = "standby", .type = F_BOOL, AT(T, standby), .optional = true },
 };
+static const struct field register_req_mismatch[] = {
+	{ .key = "allow_mismatch",
+	  .type = F_BOOL,
+	  AT(T, allow_mismatch),
+	  .optional = true },
+};
 #undef T
 
 json_t *proto_pack_register_req(const struct proto_register_req *req)
 {
-	return PACK(proto_request("register"), register_req, req);
+	json_t *m = PACK(proto_request("register"), register_req, req);
+
+	/* Left out when false: what a steerd without the check reads. */
+	return req->allow_mismatch ? PACK(m, register_req_mismatch, req) : m;
 }
 
 int proto_unpack_register_req(struct proto_read *rd, const json_t *msg,
 			      struct proto_register_req *req)
 {
-	return UNPACK(rd, msg, register_req, req);
+	UNPACK(rd, msg, register_req, req);
+	return UNPACK(rd, msg, register_req_mismatch, req);
+}
+
+#define T struct proto_xsk_register_req
+static const struct field xsk_register_req[] = {
+	FIELD("group", F_STR, T, group),
+	FIELD("ifname", F_STR, T, ifname),
+	FIELD("queue", F_U32, T, queue),
+};
+#undef T
+
+json_t *proto_pack_xsk_register_req(const struct proto_xsk_register_req *req)
+{
+	return PACK(proto_request("xsk_register"), xsk_register_req, req);
+}
+
+int proto_unpack_xsk_register_req(struct proto_read *rd, const json_t *msg,
+				  struct proto_xsk_register_req *req)
+{
+	return UNPACK(rd, msg, xsk_register_req, req);
 }
 
 /* drain: the group, the listener by one of three keys, then options. */
@@ -624,6 +658,11 @@ static const struct field group[] = {
 	FIELD("addr", F_STR, T, addr),
 	FIELD("port", F_U32, T, port),
 	FIELD("kind", F_STR, T, kind),
+	{ .key = "proto",
+	  .type = F_STR,
+	  AT(T, proto),
+	  .optional = true,
+	  .def_str = "tcp" },
 	FIELD("active", F_U32, T, active),
 	FIELD("standby", F_U32, T, standby),
 	FIELD("draining", F_U32, T, draining),
@@ -849,6 +888,26 @@ int proto_unpack_register_reply(struct proto_read *rd, const json_t *msg,
 	return UNPACK(rd, msg, register_reply, r);
 }
 
+#define T struct proto_xsk_register_reply
+static const struct field xsk_register_reply[] = {
+	FIELD("cookie", F_U64, T, cookie),
+	FIELD("queue", F_U32, T, queue),
+	FIELD("cpu", F_U32, T, cpu),
+	FIELD("ifindex", F_U32, T, ifindex),
+};
+#undef T
+
+json_t *proto_pack_xsk_register_reply(const struct proto_xsk_register_reply *r)
+{
+	return REPLY(xsk_register_reply, r);
+}
+
+int proto_unpack_xsk_register_reply(struct proto_read *rd, const json_t *msg,
+				    struct proto_xsk_register_reply *r)
+{
+	return UNPACK(rd, msg, xsk_register_reply, r);
+}
+
 #define T struct proto_drain_reply
 static const struct field drain_reply[] = {
 	FIELD("slot", F_U32, T, slot),
@@ -859,19 +918,32 @@ static const struct field drain_wait_reply[] = {
 	FIELD("drained_ms", F_U32, T, drained_ms),
 	FIELD("drained", F_U32, T, drained),
 };
+static const struct field drain_reply_count[] = {
+	{ .key = "listeners",
+	  .type = F_U32,
+	  AT(T, listeners),
+	  .optional = true,
+	  .def_u32 = 1 },
+};
 #undef T
 
 json_t *proto_pack_drain_reply(const struct proto_drain_reply *r, bool wait)
 {
-	return wait ? REPLY(drain_wait_reply, r) : REPLY(drain_reply, r);
+	json_t *m = wait ? REPLY(drain_wait_reply, r) : REPLY(drain_reply, r);
+
+	/* One listener is the reply every steerctl knows. */
+	return r->listeners > 1 ? PACK(m, drain_reply_count, r) : m;
 }
 
 int proto_unpack_drain_reply(struct proto_read *rd, const json_t *msg,
 			     bool wait, struct proto_drain_reply *r)
 {
 	memset(r, 0, sizeof(*r));
-	return wait ? UNPACK(rd, msg, drain_wait_reply, r) :
-		      UNPACK(rd, msg, drain_reply, r);
+	if (wait)
+		UNPACK(rd, msg, drain_wait_reply, r);
+	else
+		UNPACK(rd, msg, drain_reply, r);
+	return UNPACK(rd, msg, drain_reply_count, r);
 }
 
 #define T struct proto_group_stats

@@ -18,8 +18,9 @@
 #include "lib/parse.h"
 #include "steerctl.h"
 
-#define ADD_SYNOPSIS \
-	"steerctl group add NAME --listen ADDR:PORT [--kind reuseport|xsk]"
+#define ADD_SYNOPSIS                                                         \
+	"steerctl group add NAME --listen ADDR:PORT [--kind reuseport|xsk] " \
+	"[--proto tcp|udp]"
 #define DEL_SYNOPSIS "steerctl group del NAME"
 #define LIST_SYNOPSIS "steerctl group list"
 #define SHOW_SYNOPSIS "steerctl group show NAME"
@@ -43,6 +44,7 @@
 #define COL_GAP 2
 
 static const char *const group_kinds[] = { "reuseport", "xsk", NULL };
+static const char *const group_protos[] = { "tcp", "udp", NULL };
 
 /*
  * JSON: addr and port, in the protocol's place, after id. The text puts
@@ -65,12 +67,23 @@ static void print_listen_text(const struct proto_group *g, const char *fmt)
 }
 
 /* One line: "web: id 0 reuseport 198.18.0.1:80 active 4 ...". */
+/* The protocol: always in JSON; in text only when it is not TCP's. */
+static void print_proto(const struct proto_group *g, const char *fmt)
+{
+	const char *proto = g->proto ? g->proto : "tcp";
+
+	print_string(PRINT_JSON, "proto", NULL, proto);
+	if (strcmp(proto, "tcp"))
+		print_string(PRINT_FP, NULL, fmt, proto);
+}
+
 static void print_group_line(const struct proto_group *g)
 {
 	print_string(PRINT_ANY, "name", "%s:", g->name);
 	print_uint(PRINT_ANY, "id", " id %u", g->id);
 	print_addr_port(g);
 	print_string(PRINT_ANY, "kind", " %s", g->kind);
+	print_proto(g, " %s");
 	print_listen_text(g, " %s");
 	print_uint(PRINT_ANY, "active", " active %u", g->active);
 	print_uint(PRINT_ANY, "standby", " standby %u", g->standby);
@@ -94,6 +107,8 @@ static int add_usage(void)
 	       "                       (%s)\n"
 	       "  --kind reuseport|xsk SO_REUSEPORT listeners (default), or "
 	       "AF_XDP sockets\n"
+	       "  --proto tcp|udp      what the group receives (default tcp);\n"
+	       "                       udp for xsk groups only\n"
 	       "\n"
 	       "Prints the group as one line.\n"
 	       "JSON (-j): " GROUP_JSON "\n",
@@ -116,10 +131,11 @@ static int do_add(int argc, char **argv)
 	char addr_text[INET6_ADDRSTRLEN];
 	struct proto_group_add_req req = { .addr = addr_text };
 	const char *pos[1] = { NULL };
-	const char *listen = NULL, *kind = NULL;
+	const char *listen = NULL, *kind = NULL, *proto = NULL;
 	const struct cli_opt opts[] = {
 		CLI_OPT_VALUE("--listen", "ADDR:PORT", &listen),
 		CLI_OPT_VALUE("--kind", "reuseport|xsk", &kind),
+		CLI_OPT_VALUE("--proto", "tcp|udp", &proto),
 		CLI_OPT_END,
 	};
 	struct parse_err perr;
@@ -144,12 +160,15 @@ static int do_add(int argc, char **argv)
 		return cli_usage_error("--listen: %s", perr.msg);
 	if (kind && cli_check_choice(kind, group_kinds, &perr))
 		return cli_usage_error("--kind: %s", perr.msg);
+	if (proto && cli_check_choice(proto, group_protos, &perr))
+		return cli_usage_error("--proto: %s", perr.msg);
 
 	/* steerd gets the address in one spelling: inet_ntop's. */
 	inet_ntop(addr.af, addr.bytes, addr_text, sizeof(addr_text));
 	req.name = pos[0];
 	req.port = port;
 	req.kind = kind;
+	req.proto = proto;
 	ret = client_request(proto_pack_group_add_req(&req), &reply);
 	if (ret)
 		return ret;
@@ -229,6 +248,7 @@ static void print_group_row(const void *item, void *ctx)
 	print_uint(PRINT_ANY, "id", "%-6u", g->id);
 	print_addr_port(g);
 	print_string(PRINT_ANY, "kind", "%-11s", g->kind);
+	print_proto(g, "%s ");
 	print_uint(PRINT_ANY, "active", "%-8u", g->active);
 	print_uint(PRINT_ANY, "standby", "%-9u", g->standby);
 	print_uint(PRINT_ANY, "draining", "%-10u", g->draining);

@@ -15,6 +15,10 @@ int do_group(int argc, char **argv);
 int do_drain(int argc, char **argv);
 int do_stats(int argc, char **argv);
 int do_status(int argc, char **argv);
+/* steer.conf made real: reads steerd's state, applies the difference. */
+int do_apply(int argc, char **argv);
+/* What steer needs from the host and steerd; talks to steerd if it can. */
+int do_doctor(int argc, char **argv);
 /* Refuses to run when named by a prefix: argv[-1] must be "shutdown". */
 int do_shutdown(int argc, char **argv);
 

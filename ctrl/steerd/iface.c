@@ -397,6 +397,7 @@ int steerd_iface_resync(struct steerd *d, struct steerd_iface *i,
 			   i->cpus, i->nr_cpus);
 	if (err)
 		return err;
+	i->rx_queues = i->nic->rx_queues;
 	if (i->steer == STEER_MODE_RSS)
 		rss_warnings(i);
 	if (!i->lost[0])
@@ -742,6 +743,7 @@ json_t *steerd_iface_attach(struct steerd *d, const struct steerd_peer *peer,
 		free(tmp.nic);
 		return reply;
 	}
+	tmp.rx_queues = tmp.nic->rx_queues;
 	if (tmp.steer == STEER_MODE_RSS)
 		rss_warnings(&tmp);
 	native_cpu_traps(&tmp, warnings);
@@ -1032,6 +1034,7 @@ int steerd_iface_restore(struct steerd *d)
 		restore_table(d, i, slot, &e);
 		nic_discover(d->nl, i->nic, i->name, i->ifindex,
 			     possible_cpus(), i->cpus, i->nr_cpus);
+		i->rx_queues = i->nic->rx_queues;
 		if (i->steer == STEER_MODE_RSS)
 			rss_warnings(i);
 		else

@@ -13,12 +13,12 @@
 /* group */
 #define GROUP_FIELDS                                                \
 	"'name':'web','id':0,'addr':'198.18.0.1','port':80,'kind':" \
-	"'reuseport','active':4,'standby':0,'draining':1"
+	"'reuseport','proto':'tcp','active':4,'standby':0,'draining':1"
 #define GROUP_LINE \
 	"web: id 0 reuseport 198.18.0.1:80 active 4 standby 0 draining 1\n"
 #define GROUP6_FIELDS                                                    \
 	"'name':'api-v6','id':1,'addr':'2001:db8::1','port':443,'kind':" \
-	"'xsk','active':2,'standby':1,'draining':0"
+	"'xsk','proto':'tcp','active':2,'standby':1,'draining':0"
 #define GROUP6_LINE                                                       \
 	"api-v6: id 1 xsk [2001:db8::1]:443 active 2 standby 1 draining " \
 	"0\n"
@@ -95,6 +95,17 @@ static json_t *add_api_v6_reply(void)
 	return proto_pack_group_add_reply(&api_v6);
 }
 
+/* An xsk group of UDP: the protocol shows in the text line too. */
+static json_t *add_dns_reply(void)
+{
+	struct proto_group dns = api_v6;
+
+	dns.name = "dns";
+	dns.port = 53;
+	dns.proto = "udp";
+	return proto_pack_group_add_reply(&dns);
+}
+
 static json_t *list_reply(void)
 {
 	return proto_pack_group_list_reply(json_pack(
@@ -137,6 +148,16 @@ static const struct cli_case cases[] = {
 	  SENDS(REQ("group_add") ",'name':'api-v6','addr':'2001:db8::1',"
 				 "'port':443,'kind':'reuseport'}"),
 	  OUT(GROUP6_LINE) },
+	{ ARGS("group", "add", "dns", "--listen", "[2001:db8::1]:53", "--kind",
+	       "xsk", "--proto", "udp"),
+	  PACKED(add_dns_reply),
+	  SENDS(REQ("group_add") ",'name':'dns','addr':'2001:db8::1','port':53,"
+				 "'kind':'xsk','proto':'udp'}"),
+	  OUT("dns: id 1 xsk udp [2001:db8::1]:53 active 2 standby 1 "
+	      "draining 0\n") },
+	{ ARGS("group", "add", "dns", "--listen", "198.18.0.1:53", "--proto",
+	       "sctp"),
+	  USAGE("--proto: 'sctp' is not one of tcp, udp") },
 	{ ARGS("group", "add", "--listen", "[::]:80", "any_v6.1"),
 	  PACKED(add_web_reply),
 	  SENDS(REQ("group_add") ",'name':'any_v6.1','addr':'::','port':80}"),

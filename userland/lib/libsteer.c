@@ -4,7 +4,6 @@
  * with steerd for its CPU's slot, with the registration kept open for
  * steerd's drain notifications.
  */
-#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -21,8 +20,10 @@
 
 #include <jansson.h>
 
+#include "lib/parse.h"
 #include "lib/proto.h"
 #include "lib/proto_msg.h"
+#include "internal.h"
 #include "steer/libsteer.h"
 
 #define ERR_MAX 512
@@ -52,8 +53,7 @@ libsteer_print_fn_t libsteer_set_print(libsteer_print_fn_t fn)
 	return old;
 }
 
-__attribute__((format(printf, 2, 3))) static void
-pr(enum libsteer_print_level level, const char *fmt, ...)
+void libsteer__pr(enum libsteer_print_level level, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -95,27 +95,25 @@ static void read_opts(const struct libsteer_listen_opts *in,
 		memcpy(out, in, in->sz < sizeof(*out) ? in->sz : sizeof(*out));
 }
 
-static int connect_steerd(const char *path)
+int libsteer__connect(const char *path)
 {
 	int s = proto_connect(path);
 
 	if (s == -ENOENT || s == -ECONNREFUSED) {
-		pr(LIBSTEER_WARN,
-		   "steerd is not running (no answer on %s); start it with "
-		   "'steerd'\n",
-		   path ? path : "its default socket");
+		libsteer__pr(
+			LIBSTEER_WARN,
+			"steerd is not running (no answer on %s); start it with "
+			"'steerd'\n",
+			path ? path : "its default socket");
 		return -ECONNREFUSED;
 	}
 	if (s < 0)
-		pr(LIBSTEER_WARN, "cannot reach steerd: %s\n", strerror(-s));
+		libsteer__pr(LIBSTEER_WARN, "cannot reach steerd: %s\n",
+			     strerror(-s));
 	return s;
 }
 
-/*
- * A request (taken; NULL: it could not be built) on conn; steerd's message
- * printed on failure.
- */
-static int call(int conn, json_t *req, int fd, json_t **reply)
+int libsteer__call(int conn, json_t *req, int fd, json_t **reply)
 {
 	char err[ERR_MAX] = "";
 	int rc;
@@ -125,7 +123,8 @@ static int call(int conn, json_t *req, int fd, json_t **reply)
 	rc = proto_call(conn, req, fd, reply, err, sizeof(err));
 	json_decref(req);
 	if (rc)
-		pr(LIBSTEER_WARN, "steerd: %s\n", err[0] ? err : strerror(-rc));
+		libsteer__pr(LIBSTEER_WARN, "steerd: %s\n",
+			     err[0] ? err : strerror(-rc));
 	return rc;
 }
 
@@ -136,33 +135,37 @@ static int group_addr(int conn, const char *group, struct sockaddr_storage *ss,
 	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
 	struct sockaddr_in *in = (struct sockaddr_in *)ss;
 	json_t *reply = NULL;
+	struct steer_addr addr;
+	struct parse_err perr;
 	struct proto_group g;
 	struct proto_read rd;
 	int rc;
 
-	rc = call(conn, proto_pack_group_show_req(group), -1, &reply);
+	rc = libsteer__call(conn, proto_pack_group_show_req(group), -1, &reply);
 	if (rc)
 		return rc;
 	proto_read_init(&rd);
 	memset(ss, 0, sizeof(*ss));
 	if (proto_unpack_group(&rd, reply, &g)) {
 		/* rd says why */
-	} else if (inet_pton(AF_INET, g.addr, &in->sin_addr) == 1) {
+	} else if (parse_addr(g.addr, &addr, &perr)) {
+		rd.err = -EBADMSG;
+		snprintf(rd.msg, sizeof(rd.msg), "addr: %.200s", perr.msg);
+	} else if (addr.af == AF_INET) {
 		in->sin_family = AF_INET;
+		in->sin_addr = addr.v4;
 		in->sin_port = htons(g.port);
 		*len = sizeof(*in);
-	} else if (inet_pton(AF_INET6, g.addr, &in6->sin6_addr) == 1) {
+	} else {
 		in6->sin6_family = AF_INET6;
+		in6->sin6_addr = addr.v6;
 		in6->sin6_port = htons(g.port);
 		*len = sizeof(*in6);
-	} else {
-		rd.err = -EBADMSG;
-		snprintf(rd.msg, sizeof(rd.msg), "addr: '%s' is not an address",
-			 g.addr);
 	}
 	json_decref(reply);
 	if (rd.err)
-		pr(LIBSTEER_WARN, "steerd's group_show reply: %s\n", rd.msg);
+		libsteer__pr(LIBSTEER_WARN, "steerd's group_show reply: %s\n",
+			     rd.msg);
 	return rd.err;
 }
 
@@ -187,8 +190,8 @@ static int make_listener(const struct sockaddr_storage *ss, socklen_t len,
 	    bind(fd, (const struct sockaddr *)ss, len) ||
 	    listen(fd, backlog > 0 ? backlog : SOMAXCONN)) {
 		err = -errno;
-		pr(LIBSTEER_WARN, "creating the listener: %s\n",
-		   strerror(-err));
+		libsteer__pr(LIBSTEER_WARN, "creating the listener: %s\n",
+			     strerror(-err));
 		close(fd);
 		return err;
 	}
@@ -207,14 +210,15 @@ static int do_register(struct libsteer_listener *l, int fd, const char *group,
 	struct proto_read rd;
 	int rc;
 
-	rc = call(l->conn, proto_pack_register_req(&req), fd, &reply);
+	rc = libsteer__call(l->conn, proto_pack_register_req(&req), fd, &reply);
 	if (rc)
 		return rc;
 	proto_read_init(&rd);
 	proto_unpack_register_reply(&rd, reply, &r);
 	json_decref(reply);
 	if (rd.err) {
-		pr(LIBSTEER_WARN, "steerd's register reply: %s\n", rd.msg);
+		libsteer__pr(LIBSTEER_WARN, "steerd's register reply: %s\n",
+			     rd.msg);
 		return rd.err;
 	}
 	l->cookie = r.cookie;
@@ -270,7 +274,7 @@ new_listener(const struct libsteer_listen_opts *o, int *err)
 		*err = -errno;
 		goto out_free;
 	}
-	l->conn = connect_steerd(l->socket_path);
+	l->conn = libsteer__connect(l->socket_path);
 	if (l->conn < 0) {
 		*err = l->conn;
 		goto out_free;
@@ -316,8 +320,8 @@ libsteer_listener__open(const char *group, int cpu,
 		close(fd);
 		return fail(l, err);
 	}
-	pr(LIBSTEER_DEBUG, "group %s slot %d: listener %llu\n", group, l->slot,
-	   l->cookie);
+	libsteer__pr(LIBSTEER_DEBUG, "group %s slot %d: listener %llu\n", group,
+		     l->slot, l->cookie);
 	return l;
 }
 
@@ -384,10 +388,11 @@ static void lose_steerd(struct libsteer_listener *l)
 	close(l->conn);
 	l->conn = -1;
 	l->backoff_ms = RECONNECT_FIRST_MS;
-	pr(LIBSTEER_INFO,
-	   "group %s slot %d: steerd went away; reconnecting to register "
-	   "the listener again\n",
-	   l->group, l->slot);
+	libsteer__pr(
+		LIBSTEER_INFO,
+		"group %s slot %d: steerd went away; reconnecting to register "
+		"the listener again\n",
+		l->group, l->slot);
 	retry_later(l);
 }
 
@@ -421,9 +426,9 @@ static int reconnect(struct libsteer_listener *l)
 		   sizeof(reply_wait));
 	err = do_register(l, l->fd, l->group, l->cpu, l->standby);
 	if (!err) {
-		pr(LIBSTEER_INFO,
-		   "group %s slot %d: registered again with steerd\n", l->group,
-		   l->slot);
+		libsteer__pr(LIBSTEER_INFO,
+			     "group %s slot %d: registered again with steerd\n",
+			     l->group, l->slot);
 		return LIBSTEER_EVENT_RECONNECTED;
 	}
 	epoll_ctl(l->events, EPOLL_CTL_DEL, l->conn, NULL);
@@ -484,7 +489,7 @@ int libsteer_listener__drain(struct libsteer_listener *l, int timeout_ms)
 	if (!l)
 		return -EINVAL;
 	/* Its own connection: the reply must not be mistaken for an event. */
-	conn = connect_steerd(l->socket_path);
+	conn = libsteer__connect(l->socket_path);
 	if (conn < 0)
 		return conn;
 	/* A steerd that does not answer must not stall the caller's loop. */
@@ -494,7 +499,7 @@ int libsteer_listener__drain(struct libsteer_listener *l, int timeout_ms)
 	req.id = l->cookie;
 	req.timeout_given = timeout_ms > 0;
 	req.timeout_ms = timeout_ms;
-	rc = call(conn, proto_pack_drain_req(&req), -1, NULL);
+	rc = libsteer__call(conn, proto_pack_drain_req(&req), -1, NULL);
 	close(conn);
 	return rc;
 }

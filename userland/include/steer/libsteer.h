@@ -136,6 +136,92 @@ LIBSTEER_API int libsteer_listener__accept_all(struct libsteer_listener *l,
 /* Closes the listener and its registration; NULL is fine. */
 LIBSTEER_API void libsteer_listener__close(struct libsteer_listener *l);
 
+/*
+ * AF_XDP workers. libsteer_xsk__open() gives a worker the AF_XDP socket of
+ * one RX queue of an interface steer is attached to, registered with
+ * steerd in its xsk group's slot for that queue: the frames of the group
+ * arriving on that queue land in its RX ring. The rings are libxdp's
+ * (include <xdp/xsk.h> to use them); libsteer owns the socket, its UMEM
+ * and the registration, which lasts until libsteer_xsk__close() or the
+ * process's exit.
+ */
+struct libsteer_xsk; /* opaque */
+struct xsk_ring_prod;
+struct xsk_ring_cons;
+
+enum libsteer_xsk_mode {
+	LIBSTEER_XSK_MODE_AUTO =
+		0, /* zero-copy when the driver can, else copy */
+	LIBSTEER_XSK_MODE_COPY,
+	LIBSTEER_XSK_MODE_ZEROCOPY, /* fails (EOPNOTSUPP) where unsupported */
+};
+
+struct libsteer_xsk_opts {
+	size_t sz; /* sizeof(struct libsteer_xsk_opts), for ABI growth */
+	const char *socket_path; /* steerd's; NULL: this netns's default */
+	enum libsteer_xsk_mode mode;
+	/* The kernel raises a flag instead of polling the rings for nothing:
+	 * the application then kicks it (sendto, poll) when the flag says. */
+	bool no_need_wakeup; /* true: off (the kernel always polls) */
+	unsigned int frame_size; /* UMEM frame bytes; 0: 4096 */
+	unsigned int frame_count; /* UMEM frames; 0: 4096 */
+	unsigned int ring_size; /* each of the four rings; 0: 2048 */
+	size_t : 0;
+};
+#define libsteer_xsk_opts__last_field ring_size
+
+/*
+ * Creates an AF_XDP socket bound to queue `queue` of ifname with its UMEM
+ * (frame_count frames of frame_size bytes, page-aligned) and its fill,
+ * completion, RX and TX rings, without loading any XDP program (steer's is
+ * there), and registers it with steerd for the queue's slot of the xsk
+ * group. Frames 0 to libsteer_xsk__rx_frames() - 1 start in the fill ring;
+ * the others are free for the application (TX). NULL with errno set on
+ * failure: ECONNREFUSED (steerd not running), ENOENT (no such group),
+ * EBUSY (the queue has a socket: steerd's slot, or a socket bound to the
+ * queue for longer than the half second libsteer waits for a closed one
+ * to let go), ENODEV (steer is not attached to
+ * ifname), ERANGE (no such queue), others as the kernel or steerd says; a
+ * message explains each.
+ */
+LIBSTEER_API struct libsteer_xsk *
+libsteer_xsk__open(const char *group, const char *ifname, int queue,
+		   const struct libsteer_xsk_opts *opts);
+
+/* The AF_XDP socket, for poll(2), sendto(2) wakeups and recvfrom(2). */
+LIBSTEER_API int libsteer_xsk__fd(const struct libsteer_xsk *x);
+LIBSTEER_API int libsteer_xsk__queue(const struct libsteer_xsk *x);
+/* The queue's CPU as steerd maps it: where its worker should run. */
+LIBSTEER_API int libsteer_xsk__cpu(const struct libsteer_xsk *x);
+/* The socket's cookie, as steerd and `steerctl group show` name it. */
+LIBSTEER_API unsigned long long
+libsteer_xsk__cookie(const struct libsteer_xsk *x);
+/* Whether the kernel gave zero-copy (else copy mode). */
+LIBSTEER_API bool libsteer_xsk__zero_copy(const struct libsteer_xsk *x);
+/* Whether need-wakeup is on: kick the kernel when a ring's flag says. */
+LIBSTEER_API bool libsteer_xsk__need_wakeup(const struct libsteer_xsk *x);
+
+/* The rings (libxdp's types). */
+LIBSTEER_API struct xsk_ring_cons *libsteer_xsk__rx(struct libsteer_xsk *x);
+LIBSTEER_API struct xsk_ring_prod *libsteer_xsk__tx(struct libsteer_xsk *x);
+LIBSTEER_API struct xsk_ring_prod *libsteer_xsk__fill(struct libsteer_xsk *x);
+LIBSTEER_API struct xsk_ring_cons *libsteer_xsk__comp(struct libsteer_xsk *x);
+
+/* The UMEM: its area (frame i at i * frame_size), sizes, and counts. */
+LIBSTEER_API void *libsteer_xsk__umem_area(const struct libsteer_xsk *x);
+LIBSTEER_API unsigned int
+libsteer_xsk__frame_size(const struct libsteer_xsk *x);
+LIBSTEER_API unsigned int
+libsteer_xsk__frame_count(const struct libsteer_xsk *x);
+/* Frames put in the fill ring at open: 0 to this - 1. */
+LIBSTEER_API unsigned int libsteer_xsk__rx_frames(const struct libsteer_xsk *x);
+
+/*
+ * Closes the socket (the kernel takes it out of steer's map at once), its
+ * registration and its UMEM; NULL is fine.
+ */
+LIBSTEER_API void libsteer_xsk__close(struct libsteer_xsk *x);
+
 /* Pins the calling thread to cpu. 0 or a negative errno. */
 LIBSTEER_API int libsteer_pin_cpu(int cpu);
 
