@@ -187,6 +187,52 @@ static void test_channels_followed(void **state)
 	json_decref(ifc);
 }
 
+/* Whether one of the interface's warnings has phrase. */
+static bool warned(const json_t *ifc, const char *phrase)
+{
+	const json_t *w;
+	size_t i;
+
+	json_array_foreach(json_object_get(ifc, "warnings"), i,
+			   w) if (strstr(json_string_value(w),
+					 phrase)) return true;
+	return false;
+}
+
+/* RPS, RFS and a CPU transmitting on another CPU's queue are warned of. */
+static void test_queue_knobs_warned(void **state)
+{
+	json_t *ifc;
+
+	need_cpus(2);
+	veth_add();
+	assert_int_equal(system("echo 0 > /sys/class/net/" DEV
+				"/queues/rx-0/rps_cpus && "
+				"echo 0 > /sys/class/net/" DEV
+				"/queues/rx-0/rps_flow_cnt"),
+			 0);
+	attach(DEV " --mode skb --queue-cpus 0:0,1:1,2:0,3:1");
+	ifc = show(DEV);
+	assert_int_equal(json_array_size(json_object_get(ifc, "warnings")), 0);
+	json_decref(ifc);
+	veth_del(state);
+	veth_add();
+	/* RPS and RFS on rx-1; CPU 0 transmitting on tx-1, CPU 1's queue. */
+	assert_int_equal(system("echo 1 > /sys/class/net/" DEV
+				"/queues/rx-1/rps_cpus && "
+				"echo 64 > /sys/class/net/" DEV
+				"/queues/rx-1/rps_flow_cnt && "
+				"echo 1 > /sys/class/net/" DEV
+				"/queues/tx-1/xps_cpus"),
+			 0);
+	attach(DEV " --mode skb --queue-cpus 0:0,1:1,2:0,3:1");
+	ifc = show(DEV);
+	assert_true(warned(ifc, "rx-1: RPS is on"));
+	assert_true(warned(ifc, "rx-1: RFS is on"));
+	assert_true(warned(ifc, "tx-1: CPU 0 transmits on the queue of CPU 1"));
+	json_decref(ifc);
+}
+
 static void test_foreign_program(void **state)
 {
 	char out[512];
@@ -539,6 +585,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(test_channels_followed, veth_del),
+		cmocka_unit_test_teardown(test_queue_knobs_warned, veth_del),
 		cmocka_unit_test_teardown(test_foreign_program, veth_del),
 		cmocka_unit_test_teardown(test_rss_refused_on_veth, veth_del),
 		cmocka_unit_test_teardown(test_native_attach, veth_del),
