@@ -290,8 +290,11 @@ static unsigned int serve_batch(struct worker *w)
 static void *work(void *arg)
 {
 	struct worker *w = arg;
-	struct pollfd pfd = { .fd = libsteer_xsk__fd(w->xsk),
-			      .events = POLLIN };
+	/* The socket's frames, and libsteer's work (steerd restarting). */
+	struct pollfd pfd[2] = {
+		{ .fd = libsteer_xsk__fd(w->xsk), .events = POLLIN },
+		{ .fd = libsteer_xsk__event_fd(w->xsk), .events = POLLIN },
+	};
 	int err = libsteer_pin_cpu(w->cpu);
 
 	if (err)
@@ -305,7 +308,8 @@ static void *work(void *arg)
 		 * Nothing received: sleep until the kernel has frames (the
 		 * poll is also the wakeup a need-wakeup fill ring asks for).
 		 */
-		poll(&pfd, 1, POLL_MS);
+		if (poll(pfd, 2, POLL_MS) > 0 && pfd[1].revents)
+			libsteer_xsk__next_event(w->xsk);
 	}
 	return NULL;
 }

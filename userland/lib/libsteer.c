@@ -28,11 +28,8 @@
 
 #define ERR_MAX 512
 #define DRAIN_REPLY_WAIT_S 5
-/* Reconnecting to a restarted steerd: first try, doubled up to the most. */
-#define RECONNECT_FIRST_MS 100
+/* Reconnecting to a restarted steerd: the wait doubled up to the most. */
 #define RECONNECT_MAX_MS 5000
-/* A steerd that accepts but does not answer must not stall the caller. */
-#define REREGISTER_REPLY_WAIT_S 1
 
 static int default_print(enum libsteer_print_level level, const char *fmt,
 			 va_list args)
@@ -364,18 +361,16 @@ int libsteer_listener__event_fd(const struct libsteer_listener *l)
 	return l ? l->events : -EINVAL;
 }
 
-/* Arms the timer for the next reconnection try, the wait doubled. */
-static void retry_later(struct libsteer_listener *l)
+void libsteer__retry_later(int timer, unsigned int *backoff_ms)
 {
 	struct itimerspec when = {
-		.it_value = { .tv_sec = l->backoff_ms / 1000,
-			      .tv_nsec = (l->backoff_ms % 1000) * 1000000L },
+		.it_value = { .tv_sec = *backoff_ms / 1000,
+			      .tv_nsec = (*backoff_ms % 1000) * 1000000L },
 	};
 
-	timerfd_settime(l->timer, 0, &when, NULL);
-	l->backoff_ms = l->backoff_ms * 2 > RECONNECT_MAX_MS ?
-				RECONNECT_MAX_MS :
-				l->backoff_ms * 2;
+	timerfd_settime(timer, 0, &when, NULL);
+	*backoff_ms = *backoff_ms * 2 > RECONNECT_MAX_MS ? RECONNECT_MAX_MS :
+							   *backoff_ms * 2;
 }
 
 /* steerd has gone (a restart, say): reconnect when the timer says. */
@@ -384,17 +379,16 @@ static void lose_steerd(struct libsteer_listener *l)
 	epoll_ctl(l->events, EPOLL_CTL_DEL, l->conn, NULL);
 	close(l->conn);
 	l->conn = -1;
-	l->backoff_ms = RECONNECT_FIRST_MS;
+	l->backoff_ms = LIBSTEER_RECONNECT_FIRST_MS;
 	libsteer__pr(
 		LIBSTEER_INFO,
 		"group %s slot %d: steerd went away; reconnecting to register "
 		"the listener again\n",
 		l->group, l->slot);
-	retry_later(l);
+	libsteer__retry_later(l->timer, &l->backoff_ms);
 }
 
-/* Failures that a later try may not meet: steerd gone again, or slow. */
-static bool transient(int err)
+bool libsteer__transient(int err)
 {
 	return err == -ECONNRESET || err == -EPIPE || err == -EAGAIN ||
 	       err == -EINTR || err == -ECONNREFUSED || err == -ENOENT;
@@ -407,7 +401,7 @@ static bool transient(int err)
  */
 static int reconnect(struct libsteer_listener *l)
 {
-	const struct timeval reply_wait = { .tv_sec = REREGISTER_REPLY_WAIT_S };
+	const struct timeval reply_wait = { .tv_sec = LIBSTEER_REREGISTER_REPLY_WAIT_S };
 	uint64_t fired;
 	int err;
 
@@ -432,11 +426,11 @@ static int reconnect(struct libsteer_listener *l)
 	close(l->conn);
 	l->conn = -1;
 out_retry:
-	if (!transient(err)) {
+	if (!libsteer__transient(err)) {
 		l->lost = err;
 		return err;
 	}
-	retry_later(l);
+	libsteer__retry_later(l->timer, &l->backoff_ms);
 	return LIBSTEER_EVENT_NONE;
 }
 

@@ -4,13 +4,20 @@
  * xsk API, bound to one RX queue without libxdp loading a program of its
  * own (steer's XDP program redirects to it), and registered with steerd in
  * its xsk group's slot for that queue over a connection kept open for the
- * registration's life.
+ * registration's life. When steerd goes away (a restart), the socket keeps
+ * its queue and libsteer registers it again once steerd is back.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/timerfd.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <linux/if_xdp.h>
@@ -40,8 +47,21 @@ struct libsteer_xsk {
 	unsigned int frame_size, frame_count, rx_frames;
 	bool zero_copy, need_wakeup;
 	int conn; /* the registration: steerd frees the slot when it closes */
+	/*
+	 * The application's event fd: an epoll set of conn and timer, so it
+	 * stays the same fd while conn is replaced.
+	 */
+	int events;
+	int timer; /* timerfd: when to try registering again */
+	unsigned int backoff_ms; /* the wait before the next try */
+	int lost; /* steerd's refusal to register again: it is over */
 	int queue, cpu;
 	unsigned long long cookie;
+	/* What to register again with. */
+	char group[PROTO_GROUP_NAME_MAX + 1];
+	char ifname[IF_NAMESIZE];
+	const char *socket_path; /* NULL: the default */
+	char socket_buf[sizeof(((struct sockaddr_un *)0)->sun_path)];
 };
 
 static void read_xsk_opts(const struct libsteer_xsk_opts *in,
@@ -145,13 +165,13 @@ static int make_socket(struct libsteer_xsk *x, const char *ifname, int queue,
 	return 0;
 }
 
-static int do_xsk_register(struct libsteer_xsk *x, const char *group,
-			   const char *ifname, int queue)
+/* Registers the socket on x->conn, then watches conn for steerd's end. */
+static int do_xsk_register(struct libsteer_xsk *x)
 {
 	const struct proto_xsk_register_req req = {
-		.group = group,
-		.ifname = ifname,
-		.queue = queue,
+		.group = x->group,
+		.ifname = x->ifname,
+		.queue = x->queue,
 	};
 	struct proto_xsk_register_reply r;
 	json_t *reply = NULL;
@@ -172,6 +192,35 @@ static int do_xsk_register(struct libsteer_xsk *x, const char *group,
 	}
 	x->cookie = r.cookie;
 	x->cpu = r.cpu;
+	/* From now on the connection only tells steerd's end: never block. */
+	fcntl(x->conn, F_SETFL, fcntl(x->conn, F_GETFL) | O_NONBLOCK);
+	if (epoll_ctl(x->events, EPOLL_CTL_ADD, x->conn,
+		      &(struct epoll_event){ .events = EPOLLIN }))
+		return -errno;
+	return 0;
+}
+
+/* The event fd and the retry timer, and what to register again with. */
+static int init_registration(struct libsteer_xsk *x, const char *group,
+			     const char *ifname,
+			     const struct libsteer_xsk_opts *o)
+{
+	if (strlen(group) > PROTO_GROUP_NAME_MAX ||
+	    strlen(ifname) >= sizeof(x->ifname))
+		return -EINVAL;
+	strcpy(x->group, group);
+	strcpy(x->ifname, ifname);
+	if (o->socket_path) {
+		snprintf(x->socket_buf, sizeof(x->socket_buf), "%s",
+			 o->socket_path);
+		x->socket_path = x->socket_buf;
+	}
+	x->events = epoll_create1(EPOLL_CLOEXEC);
+	x->timer = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	if (x->events < 0 || x->timer < 0 ||
+	    epoll_ctl(x->events, EPOLL_CTL_ADD, x->timer,
+		      &(struct epoll_event){ .events = EPOLLIN }))
+		return -errno;
 	return 0;
 }
 
@@ -194,19 +243,22 @@ struct libsteer_xsk *libsteer_xsk__open(const char *group, const char *ifname,
 		errno = ENOMEM;
 		return NULL;
 	}
-	x->conn = -1;
+	x->conn = x->events = x->timer = -1;
 	x->queue = queue;
 	x->frame_size = o.frame_size;
 	x->frame_count = o.frame_count;
+	err = init_registration(x, group, ifname, &o);
+	if (err)
+		goto out_close;
 	err = make_socket(x, ifname, queue, &o);
 	if (err)
 		goto out_close;
-	x->conn = libsteer__connect(o.socket_path);
+	x->conn = libsteer__connect(x->socket_path);
 	if (x->conn < 0) {
 		err = x->conn;
 		goto out_close;
 	}
-	err = do_xsk_register(x, group, ifname, queue);
+	err = do_xsk_register(x);
 	if (err)
 		goto out_close;
 	libsteer__pr(LIBSTEER_DEBUG,
@@ -218,6 +270,83 @@ out_close:
 	libsteer_xsk__close(x);
 	errno = -err;
 	return NULL;
+}
+
+int libsteer_xsk__event_fd(const struct libsteer_xsk *x)
+{
+	return x ? x->events : -EINVAL;
+}
+
+/* steerd has gone (a restart, say): register again when the timer says. */
+static void lose_steerd(struct libsteer_xsk *x)
+{
+	epoll_ctl(x->events, EPOLL_CTL_DEL, x->conn, NULL);
+	close(x->conn);
+	x->conn = -1;
+	x->backoff_ms = LIBSTEER_RECONNECT_FIRST_MS;
+	libsteer__pr(LIBSTEER_INFO,
+		     "group %s %s queue %d: steerd went away; reconnecting to "
+		     "register the AF_XDP socket again\n",
+		     x->group, x->ifname, x->queue);
+	libsteer__retry_later(x->timer, &x->backoff_ms);
+}
+
+/*
+ * When the timer has fired: connects to steerd and registers the same
+ * socket again (steerd knows it by its cookie).
+ */
+static int register_again(struct libsteer_xsk *x)
+{
+	const struct timeval reply_wait = {
+		.tv_sec = LIBSTEER_REREGISTER_REPLY_WAIT_S
+	};
+	uint64_t fired;
+	int err;
+
+	if (read(x->timer, &fired, sizeof(fired)) != sizeof(fired))
+		return LIBSTEER_EVENT_NONE; /* not yet */
+	x->conn = proto_connect(x->socket_path);
+	err = x->conn < 0 ? x->conn : 0;
+	if (!err) {
+		setsockopt(x->conn, SOL_SOCKET, SO_RCVTIMEO, &reply_wait,
+			   sizeof(reply_wait));
+		err = do_xsk_register(x);
+		if (!err) {
+			libsteer__pr(LIBSTEER_INFO,
+				     "group %s %s queue %d: registered "
+				     "again with steerd\n",
+				     x->group, x->ifname, x->queue);
+			return LIBSTEER_EVENT_RECONNECTED;
+		}
+		epoll_ctl(x->events, EPOLL_CTL_DEL, x->conn, NULL);
+		close(x->conn);
+	}
+	x->conn = -1;
+	if (!libsteer__transient(err))
+		return x->lost = err;
+	libsteer__retry_later(x->timer, &x->backoff_ms);
+	return LIBSTEER_EVENT_NONE;
+}
+
+int libsteer_xsk__next_event(struct libsteer_xsk *x)
+{
+	char buf[256];
+	ssize_t n;
+
+	if (!x)
+		return -EINVAL;
+	if (x->lost)
+		return x->lost;
+	if (x->conn < 0)
+		return register_again(x);
+	/* steerd sends AF_XDP workers nothing: only its end matters. */
+	do
+		n = recv(x->conn, buf, sizeof(buf), 0);
+	while (n > 0);
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return LIBSTEER_EVENT_NONE;
+	lose_steerd(x);
+	return LIBSTEER_EVENT_NONE;
 }
 
 int libsteer_xsk__fd(const struct libsteer_xsk *x)
@@ -299,6 +428,10 @@ void libsteer_xsk__close(struct libsteer_xsk *x)
 		xsk_socket__delete(x->xsk);
 	if (x->conn >= 0)
 		close(x->conn);
+	if (x->timer >= 0)
+		close(x->timer);
+	if (x->events >= 0)
+		close(x->events);
 	if (x->umem)
 		xsk_umem__delete(x->umem);
 	if (x->area)
