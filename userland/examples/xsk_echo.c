@@ -6,7 +6,9 @@
  * answered with an echo that starts "q=QUEUE cpu=CPU " (so a client sees
  * where it was served), a TCP SYN with a RST (a reflector, enough to
  * measure steering), anything else is dropped. Statistics per queue on
- * SIGUSR1 and at exit; SIGTERM or SIGINT stops it cleanly.
+ * SIGUSR1 and at exit; SIGTERM or SIGINT stops it cleanly. A steerd
+ * restart costs nothing: the sockets keep their queues, and each thread
+ * registers its socket again once steerd is back (and says so).
  *
  *   xsk_echo GROUP IFNAME QUEUES [--copy] [--socket PATH]
  *
@@ -308,8 +310,13 @@ static void *work(void *arg)
 		 * Nothing received: sleep until the kernel has frames (the
 		 * poll is also the wakeup a need-wakeup fill ring asks for).
 		 */
-		if (poll(pfd, 2, POLL_MS) > 0 && pfd[1].revents)
-			libsteer_xsk__next_event(w->xsk);
+		if (poll(pfd, 2, POLL_MS) > 0 && pfd[1].revents &&
+		    libsteer_xsk__next_event(w->xsk) ==
+			    LIBSTEER_EVENT_RECONNECTED) {
+			printf("xsk_echo: queue %d registered again\n",
+			       w->queue);
+			fflush(stdout);
+		}
 	}
 	return NULL;
 }
