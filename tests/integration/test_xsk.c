@@ -57,6 +57,8 @@
 #define EMPTY_WITHIN_US 50000
 #define OTHER_IF "aux0"
 #define OTHER_PEER "aux1"
+/* A source no route leads back to: the stack's answers go nowhere. */
+#define UNROUTED_ADDR "198.18.9.9"
 
 static int client_ns = -1, server_ns = -1;
 static struct xsk_sender *senders[QUEUES]; /* the client's, per TX queue */
@@ -747,6 +749,70 @@ static void test_udp_echo_per_queue(void **state)
 	close(stack);
 }
 
+/*
+ * The group's sockets are on srv0; steer attached to aux0 too. A frame of
+ * the group arriving on aux0's queue 2 must not go to the socket of srv0's
+ * queue 2 (the kernel would drop it): it passes to the stack as the
+ * group's miss, and no queue of srv0 counts it. From an address the stack
+ * cannot answer, so that no answer comes back as frames of the group.
+ */
+static void test_other_iface_passes(void **state)
+{
+	const int q = 2, n = 10;
+	uint64_t misses, redirected, queue_misses;
+	struct worker_stats before, after;
+	struct frame_flow f = flow;
+	struct xsk_sender *sender;
+	uint8_t frame[128];
+	const uint8_t *frames[1] = { frame };
+	char out[1024];
+	uint16_t len;
+	int i;
+
+	env_check();
+	assert_true(worker_start(GROUP, q));
+	assert_int_equal(env_steerctl("iface attach " OTHER_IF
+				      " --mode native --steer cpu",
+				      out, sizeof(out)),
+			 0);
+	sender = xsk_sender_open(OTHER_PEER, q);
+	assert_non_null(sender);
+	assert_int_equal(link_mac(OTHER_PEER, f.src_mac), 0);
+	assert_int_equal(link_mac(OTHER_IF, f.dst_mac), 0);
+	inet_pton(AF_INET, UNROUTED_ADDR, &f.saddr);
+	assert_true(worker_stats(q, SIGUSR1, &before));
+	misses = xsk_misses(GROUP);
+	redirected = queue_counter(GROUP, q, "xsk_redirected");
+	queue_misses = queue_counter(GROUP, q, "xsk_miss");
+
+	for (i = 0; i < n; i++) {
+		f.sport = next_port++;
+		len = frame_syn4(frame, sizeof(frame), &f, 1);
+		assert_int_equal(xsk_sender_send(sender, frames, &len, 1), 1);
+	}
+	usleep(200000);
+	assert_true(worker_stats(q, SIGUSR1, &after));
+	printf("# %d SYNs on %s queue %d: group misses +%llu, srv0 queue %d "
+	       "redirected +%llu, its worker rx +%ld\n",
+	       n, OTHER_IF, q,
+	       (unsigned long long)(xsk_misses(GROUP) - misses), q,
+	       (unsigned long long)(queue_counter(GROUP, q, "xsk_redirected") -
+				    redirected),
+	       after.rx - before.rx);
+	assert_int_equal(xsk_misses(GROUP) - misses, n);
+	assert_int_equal(queue_counter(GROUP, q, "xsk_redirected"), redirected);
+	assert_int_equal(queue_counter(GROUP, q, "xsk_miss"), queue_misses);
+	assert_int_equal(after.rx, before.rx);
+	/* srv0's own frames still go to the worker. */
+	assert_int_equal(syn_on_queue(q), 1);
+
+	xsk_sender_close(sender);
+	assert_int_equal(env_steerctl("iface detach " OTHER_IF, out,
+				      sizeof(out)),
+			 0);
+	worker_stop(q, SIGTERM);
+}
+
 /* Waits for queue q's worker to say it registered again with steerd. */
 static bool worker_registered_again(int q)
 {
@@ -835,6 +901,7 @@ int main(void)
 		cmocka_unit_test(test_stopped_worker_falls_back),
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_udp_echo_per_queue),
+		cmocka_unit_test(test_other_iface_passes),
 		cmocka_unit_test(test_steerd_restart_keeps_queues),
 	};
 
