@@ -353,14 +353,14 @@ struct steer_group_stats {
  */
 #define STEER_SLOT_INDEX(group, slot) ((group)*STEER_MAX_SLOTS + (slot))
 
-#define STEER_SLOT_COUNTERS(X)                                          \
-	X(syns)                                                         \
-	X(local) /* SYN was already on the slot's CPU */                \
-	X(redirected) /* SYN was redirected to the slot's CPU */        \
-	X(no_local_slot) /* rss mode: SYN on a CPU with no live slot */ \
-	X(xsk_redirected) /* xsk: every frame to the queue's socket */  \
+#define STEER_SLOT_COUNTERS(X)                                           \
+	X(syns)                                                          \
+	X(local) /* SYN was already on the slot's CPU */                 \
+	X(redirected) /* SYN was redirected to the slot's CPU */         \
+	X(no_local_slot) /* rss mode: SYN on a CPU with no live slot */  \
+	X(xsk_redirected) /* xsk: every frame to the queue's socket */   \
 	X(xsk_miss) /* xsk: every frame of the queue, no socket there */ \
-	/* Written by the SK_REUSEPORT program. */                      \
+	/* Written by the SK_REUSEPORT program. */                       \
 	STEER_SELECT_COUNTERS(X, 0)
 
 struct steer_slot_stats {

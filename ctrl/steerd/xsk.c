@@ -285,15 +285,17 @@ json_t *steerd_xsk_register(struct steerd *d, const struct steerd_peer *peer,
 	if (!again) {
 		err = xsk_bound_to(fd, iface->ifindex, q.queue);
 		if (err == -EBADF)
-			return proto_reply_error(-EINVAL,
-						 "the AF_XDP socket is not "
-						 "bound; bind it to %s queue %u",
-						 q.ifname, q.queue);
+			return proto_reply_error(
+				-EINVAL,
+				"the AF_XDP socket is not "
+				"bound; bind it to %s queue %u",
+				q.ifname, q.queue);
 		if (err)
-			return proto_reply_error(-EINVAL,
-						 "the AF_XDP socket is not bound "
-						 "to %s queue %u",
-						 q.ifname, q.queue);
+			return proto_reply_error(
+				-EINVAL,
+				"the AF_XDP socket is not bound "
+				"to %s queue %u",
+				q.ifname, q.queue);
 	}
 	x = xsk_table(sg);
 	if (!x)

@@ -77,7 +77,8 @@ int cases_setup(struct harness *h, bool debug)
 #undef XSK_UDP
 	};
 	static const uint16_t xsk_groups[] = { G_XSK_V4, G_UDP_V4, G_UDP_V6,
-					       G_UDP_V4_EXACT, G_XSK_ELSEWHERE };
+					       G_UDP_V4_EXACT,
+					       G_XSK_ELSEWHERE };
 	int ifindex, err, cpu;
 	size_t i;
 

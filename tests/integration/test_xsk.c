@@ -794,8 +794,8 @@ static void test_other_iface_passes(void **state)
 	assert_true(worker_stats(q, SIGUSR1, &after));
 	printf("# %d SYNs on %s queue %d: group misses +%llu, srv0 queue %d "
 	       "redirected +%llu, its worker rx +%ld\n",
-	       n, OTHER_IF, q,
-	       (unsigned long long)(xsk_misses(GROUP) - misses), q,
+	       n, OTHER_IF, q, (unsigned long long)(xsk_misses(GROUP) - misses),
+	       q,
 	       (unsigned long long)(queue_counter(GROUP, q, "xsk_redirected") -
 				    redirected),
 	       after.rx - before.rx);
@@ -807,9 +807,8 @@ static void test_other_iface_passes(void **state)
 	assert_int_equal(syn_on_queue(q), 1);
 
 	xsk_sender_close(sender);
-	assert_int_equal(env_steerctl("iface detach " OTHER_IF, out,
-				      sizeof(out)),
-			 0);
+	assert_int_equal(
+		env_steerctl("iface detach " OTHER_IF, out, sizeof(out)), 0);
 	worker_stop(q, SIGTERM);
 }
 
@@ -860,12 +859,12 @@ static void test_steerd_restart_keeps_queues(void **state)
 	r = env_group_show(GROUP);
 	for (q = 0; q < 3; q++) {
 		slot = json_array_get(json_object_get(r, "slots"), q);
-		assert_string_equal(json_string_value(json_object_get(
-					    slot, "state")),
-				    "active");
-		assert_int_equal(json_integer_value(json_object_get(slot,
-								    "pid")),
-				 workers[q].pid);
+		assert_string_equal(
+			json_string_value(json_object_get(slot, "state")),
+			"active");
+		assert_int_equal(
+			json_integer_value(json_object_get(slot, "pid")),
+			workers[q].pid);
 	}
 	json_decref(r);
 	/* Restored, or found gone on the first look after. */

@@ -52,16 +52,16 @@
 /* An xsk group's queues: worker, frames redirected and missed, SYNs. */
 #define QUEUES_TEXT                                                   \
 	"QUEUE CPU   STATE     PID      COOKIE          REDIRECTED  " \
-	"MISSES      SYNS\n"                                           \
+	"MISSES      SYNS\n"                                          \
 	"0     2     active    1401     9001            5000        " \
-	"0           12\n"                                             \
+	"0           12\n"                                            \
 	"1     3     empty     0        0               0           " \
 	"7           0\n"
-#define QUEUE_ACTIVE                                                      \
-	"'slot':0,'cpu':2,'state':'active','pid':1401,'cookie':9001,"     \
+#define QUEUE_ACTIVE                                                  \
+	"'slot':0,'cpu':2,'state':'active','pid':1401,'cookie':9001," \
 	"'xsk_redirected':5000,'xsk_miss':0,'syns':12"
-#define QUEUE_EMPTY                                                   \
-	"'slot':1,'cpu':3,'state':'empty','pid':0,'cookie':0,"        \
+#define QUEUE_EMPTY                                            \
+	"'slot':1,'cpu':3,'state':'empty','pid':0,'cookie':0," \
 	"'xsk_redirected':0,'xsk_miss':7,'syns':0"
 
 /* GROUP_FIELDS */
@@ -290,8 +290,8 @@ static const struct cli_case cases[] = {
 	  OUT(GROUP6_LINE QUEUES_TEXT) },
 	{ ARGS("-j", "group", "show", "api-v6"), PACKED(show_api_v6_reply),
 	  SENDS(REQ("group_show") ",'name':'api-v6'}"),
-	  OUT_JSON("{" GROUP6_FIELDS ",'slots':[{" QUEUE_ACTIVE "},{"
-		   QUEUE_EMPTY "}]}\n") },
+	  OUT_JSON("{" GROUP6_FIELDS ",'slots':[{" QUEUE_ACTIVE
+		   "},{" QUEUE_EMPTY "}]}\n") },
 	{ ARGS("group", "show", "web"), PACKED(show_web_empty_reply),
 	  SENDS(REQ("group_show") ",'name':'web'}"), OUT(GROUP_LINE) },
 	{ ARGS("group", "show", "web"),

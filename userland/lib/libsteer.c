@@ -401,7 +401,9 @@ bool libsteer__transient(int err)
  */
 static int reconnect(struct libsteer_listener *l)
 {
-	const struct timeval reply_wait = { .tv_sec = LIBSTEER_REREGISTER_REPLY_WAIT_S };
+	const struct timeval reply_wait = {
+		.tv_sec = LIBSTEER_REREGISTER_REPLY_WAIT_S
+	};
 	uint64_t fired;
 	int err;
 
