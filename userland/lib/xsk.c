@@ -8,22 +8,19 @@
  * its queue and libsteer registers it again once steerd is back.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/epoll.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
-#include <sys/timerfd.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include <linux/if_xdp.h>
 #include <xdp/xsk.h>
 
 #include "internal.h"
+#include "link.h"
 #include "lib/proto.h"
 #include "lib/proto_msg.h"
 
@@ -46,22 +43,13 @@ struct libsteer_xsk {
 	size_t area_size;
 	unsigned int frame_size, frame_count, rx_frames;
 	bool zero_copy, need_wakeup;
-	int conn; /* the registration: steerd frees the slot when it closes */
-	/*
-	 * The application's event fd: an epoll set of conn and timer, so it
-	 * stays the same fd while conn is replaced.
-	 */
-	int events;
-	int timer; /* timerfd: when to try registering again */
-	unsigned int backoff_ms; /* the wait before the next try */
-	int lost; /* steerd's refusal to register again: it is over */
+	/* The registration: steerd frees the slot when link.conn closes. */
+	struct libsteer__link link;
 	int queue, cpu;
 	unsigned long long cookie;
 	/* What to register again with. */
 	char group[PROTO_GROUP_NAME_MAX + 1];
 	char ifname[IF_NAMESIZE];
-	const char *socket_path; /* NULL: the default */
-	char socket_buf[sizeof(((struct sockaddr_un *)0)->sun_path)];
 };
 
 static void read_xsk_opts(const struct libsteer_xsk_opts *in,
@@ -178,7 +166,7 @@ static int do_xsk_register(struct libsteer_xsk *x)
 	struct proto_read rd;
 	int err;
 
-	err = libsteer__call(x->conn, proto_pack_xsk_register_req(&req),
+	err = libsteer__call(x->link.conn, proto_pack_xsk_register_req(&req),
 			     xsk_socket__fd(x->xsk), &reply);
 	if (err)
 		return err;
@@ -192,36 +180,8 @@ static int do_xsk_register(struct libsteer_xsk *x)
 	}
 	x->cookie = r.cookie;
 	x->cpu = r.cpu;
-	/* From now on the connection only tells steerd's end: never block. */
-	fcntl(x->conn, F_SETFL, fcntl(x->conn, F_GETFL) | O_NONBLOCK);
-	if (epoll_ctl(x->events, EPOLL_CTL_ADD, x->conn,
-		      &(struct epoll_event){ .events = EPOLLIN }))
-		return -errno;
-	return 0;
-}
-
-/* The event fd and the retry timer, and what to register again with. */
-static int init_registration(struct libsteer_xsk *x, const char *group,
-			     const char *ifname,
-			     const struct libsteer_xsk_opts *o)
-{
-	if (strlen(group) > PROTO_GROUP_NAME_MAX ||
-	    strlen(ifname) >= sizeof(x->ifname))
-		return -EINVAL;
-	strcpy(x->group, group);
-	strcpy(x->ifname, ifname);
-	if (o->socket_path) {
-		snprintf(x->socket_buf, sizeof(x->socket_buf), "%s",
-			 o->socket_path);
-		x->socket_path = x->socket_buf;
-	}
-	x->events = epoll_create1(EPOLL_CLOEXEC);
-	x->timer = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
-	if (x->events < 0 || x->timer < 0 ||
-	    epoll_ctl(x->events, EPOLL_CTL_ADD, x->timer,
-		      &(struct epoll_event){ .events = EPOLLIN }))
-		return -errno;
-	return 0;
+	/* From now on the connection only tells steerd's end. */
+	return libsteer__link_watch(&x->link);
 }
 
 struct libsteer_xsk *libsteer_xsk__open(const char *group, const char *ifname,
@@ -234,7 +194,9 @@ struct libsteer_xsk *libsteer_xsk__open(const char *group, const char *ifname,
 
 	read_xsk_opts(opts, &o);
 	if (!group || !ifname || queue < 0 || !power_of_two(o.ring_size) ||
-	    !power_of_two(o.frame_size)) {
+	    !power_of_two(o.frame_size) ||
+	    strlen(group) > PROTO_GROUP_NAME_MAX ||
+	    strlen(ifname) >= IF_NAMESIZE) {
 		errno = EINVAL;
 		return NULL;
 	}
@@ -243,21 +205,17 @@ struct libsteer_xsk *libsteer_xsk__open(const char *group, const char *ifname,
 		errno = ENOMEM;
 		return NULL;
 	}
-	x->conn = x->events = x->timer = -1;
 	x->queue = queue;
 	x->frame_size = o.frame_size;
 	x->frame_count = o.frame_count;
-	err = init_registration(x, group, ifname, &o);
+	snprintf(x->group, sizeof(x->group), "%s", group);
+	snprintf(x->ifname, sizeof(x->ifname), "%s", ifname);
+	err = libsteer__link_open(&x->link, o.socket_path);
 	if (err)
 		goto out_close;
 	err = make_socket(x, ifname, queue, &o);
 	if (err)
 		goto out_close;
-	x->conn = libsteer__connect(x->socket_path);
-	if (x->conn < 0) {
-		err = x->conn;
-		goto out_close;
-	}
 	err = do_xsk_register(x);
 	if (err)
 		goto out_close;
@@ -274,78 +232,46 @@ out_close:
 
 int libsteer_xsk__event_fd(const struct libsteer_xsk *x)
 {
-	return x ? x->events : -EINVAL;
+	return x ? x->link.events : -EINVAL;
 }
 
-/* steerd has gone (a restart, say): register again when the timer says. */
-static void lose_steerd(struct libsteer_xsk *x)
+/* Registers the socket again on its link's new connection. */
+static int register_again(void *ctx)
 {
-	epoll_ctl(x->events, EPOLL_CTL_DEL, x->conn, NULL);
-	close(x->conn);
-	x->conn = -1;
-	x->backoff_ms = LIBSTEER_RECONNECT_FIRST_MS;
-	libsteer__pr(LIBSTEER_INFO,
-		     "group %s %s queue %d: steerd went away; reconnecting to "
-		     "register the AF_XDP socket again\n",
-		     x->group, x->ifname, x->queue);
-	libsteer__retry_later(x->timer, &x->backoff_ms);
-}
-
-/*
- * When the timer has fired: connects to steerd and registers the same
- * socket again (steerd knows it by its cookie).
- */
-static int register_again(struct libsteer_xsk *x)
-{
-	const struct timeval reply_wait = {
-		.tv_sec = LIBSTEER_REREGISTER_REPLY_WAIT_S
-	};
-	uint64_t fired;
-	int err;
-
-	if (read(x->timer, &fired, sizeof(fired)) != sizeof(fired))
-		return LIBSTEER_EVENT_NONE; /* not yet */
-	x->conn = proto_connect(x->socket_path);
-	err = x->conn < 0 ? x->conn : 0;
-	if (!err) {
-		setsockopt(x->conn, SOL_SOCKET, SO_RCVTIMEO, &reply_wait,
-			   sizeof(reply_wait));
-		err = do_xsk_register(x);
-		if (!err) {
-			libsteer__pr(LIBSTEER_INFO,
-				     "group %s %s queue %d: registered "
-				     "again with steerd\n",
-				     x->group, x->ifname, x->queue);
-			return LIBSTEER_EVENT_RECONNECTED;
-		}
-		epoll_ctl(x->events, EPOLL_CTL_DEL, x->conn, NULL);
-		close(x->conn);
-	}
-	x->conn = -1;
-	if (!libsteer__transient(err))
-		return x->lost = err;
-	libsteer__retry_later(x->timer, &x->backoff_ms);
-	return LIBSTEER_EVENT_NONE;
+	return do_xsk_register(ctx);
 }
 
 int libsteer_xsk__next_event(struct libsteer_xsk *x)
 {
 	char buf[256];
 	ssize_t n;
+	int ret;
 
 	if (!x)
 		return -EINVAL;
-	if (x->lost)
-		return x->lost;
-	if (x->conn < 0)
-		return register_again(x);
+	if (x->link.lost)
+		return x->link.lost;
+	if (x->link.conn < 0) {
+		ret = libsteer__link_retry(&x->link, register_again, x);
+		if (ret == LIBSTEER_EVENT_RECONNECTED)
+			libsteer__pr(LIBSTEER_INFO,
+				     "group %s %s queue %d: registered again "
+				     "with steerd\n",
+				     x->group, x->ifname, x->queue);
+		return ret;
+	}
 	/* steerd sends AF_XDP workers nothing: only its end matters. */
 	do
-		n = recv(x->conn, buf, sizeof(buf), 0);
+		n = recv(x->link.conn, buf, sizeof(buf), 0);
 	while (n > 0);
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
 		return LIBSTEER_EVENT_NONE;
-	lose_steerd(x);
+	/* steerd has gone (a restart, say). */
+	libsteer__link_lose(&x->link);
+	libsteer__pr(LIBSTEER_INFO,
+		     "group %s %s queue %d: steerd went away; reconnecting to "
+		     "register the AF_XDP socket again\n",
+		     x->group, x->ifname, x->queue);
 	return LIBSTEER_EVENT_NONE;
 }
 
@@ -426,12 +352,7 @@ void libsteer_xsk__close(struct libsteer_xsk *x)
 	/* The socket first: the kernel takes it out of steer's map. */
 	if (x->xsk)
 		xsk_socket__delete(x->xsk);
-	if (x->conn >= 0)
-		close(x->conn);
-	if (x->timer >= 0)
-		close(x->timer);
-	if (x->events >= 0)
-		close(x->events);
+	libsteer__link_close(&x->link);
 	if (x->umem)
 		xsk_umem__delete(x->umem);
 	if (x->area)
