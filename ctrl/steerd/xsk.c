@@ -357,12 +357,13 @@ void steerd_xsk_group_gone(struct steerd *d, uint16_t group)
 {
 	uint32_t q;
 
+	/* The id's next group starts with no interface. */
+	set_group_iface(d, group, 0);
 	if (!d->groups[group].xsk)
 		return;
 	for (q = 0; q < STEER_MAX_QUEUES; q++)
 		if (d->groups[group].xsk->queues[q].cookie)
 			empty_queue(d, group, q);
-	set_group_iface(d, group, 0);
 	free(d->groups[group].xsk);
 	d->groups[group].xsk = NULL;
 }
