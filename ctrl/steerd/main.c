@@ -22,6 +22,7 @@
 #include <bpf/libbpf.h>
 
 #include "steerd.h"
+#include "xsk.h"
 #include "dataplane/bpf_log.h"
 #include "lib/clock.h"
 #include "lib/defaults.h"
@@ -153,7 +154,10 @@ static int links_open(struct steerd *d)
 	return err;
 }
 
-/* What the pins hold: groups, then their listeners, then interfaces. */
+/*
+ * What the pins hold: groups, then their listeners, then interfaces, then
+ * the AF_XDP sockets on them.
+ */
 static int restore(struct steerd *d)
 {
 	int err = steerd_group_restore(d);
@@ -162,6 +166,8 @@ static int restore(struct steerd *d)
 		err = steerd_listeners_restore(d);
 	if (!err)
 		err = steerd_iface_restore(d);
+	if (!err)
+		err = steerd_xsk_restore(d);
 	return err;
 }
 
@@ -259,6 +265,7 @@ static void on_tick(struct steerd *d, uint64_t *last_reconcile)
 	if (clock_now_ms() - *last_reconcile >= STEERD_RECONCILE_MS) {
 		steerd_reconcile(d);
 		steerd_iface_tick(d);
+		steerd_xsk_reconcile(d);
 		drop_idle(d);
 		*last_reconcile = clock_now_ms();
 	}
