@@ -49,6 +49,9 @@ static void usage(FILE *out)
 		"  --socket PATH      control socket (default %s)\n"
 		"  --group NAME       also accept requests from this group\n"
 		"  --log-level LEVEL  warn, info (default) or debug\n"
+		"  --metrics ADDR:PORT  serve Prometheus metrics at "
+		"http://ADDR:PORT/metrics\n"
+		"                     (off by default; [ADDR] for IPv6)\n"
 		"  -h, --help         this help\n"
 		"  -V, --version      version and ABI\n\n"
 		"SIGTERM/SIGINT: exit, leaving the dataplane running. "
@@ -317,11 +320,13 @@ int main(int argc, char **argv)
 		{ "socket", required_argument, NULL, 's' },
 		{ "group", required_argument, NULL, 'g' },
 		{ "log-level", required_argument, NULL, 'l' },
+		{ "metrics", required_argument, NULL, 'm' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{},
 	};
 	struct steerd *d = &daemon_state;
+	struct parse_err perr;
 	struct group *gr;
 	int opt, err;
 
@@ -365,6 +370,15 @@ int main(int argc, char **argv)
 					optarg);
 				return 2;
 			}
+			break;
+		case 'm':
+			if (parse_addr_port(optarg, &d->metrics_addr,
+					    &d->metrics_port, &perr)) {
+				fprintf(stderr, "steerd: --metrics %s: %s\n",
+					optarg, perr.msg);
+				return 2;
+			}
+			d->metrics_arg = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -419,15 +433,20 @@ int main(int argc, char **argv)
 	err = steerd_ctl_open(d);
 	if (err)
 		goto out_links;
+	err = steerd_metrics_start(d);
+	if (err)
+		goto out_ctl;
 	pr_info("steerd %s ready on %s (ABI %d)", STEER_VERSION, d->sock_path,
 		STEER_ABI_VERSION);
 	notify_ready();
 	run(d);
+	steerd_metrics_stop(d);
 	if (d->detach_on_exit) {
 		steerd_iface_detach_all(d);
 		pr_info("detached every interface and removed the pins");
 	}
 
+out_ctl:
 	steerd_ctl_close(d);
 out_links:
 	steerd_iface_watch_close(d);

@@ -36,18 +36,28 @@ static int setup_err = -ENODEV;
 
 int env_start_steerd(void)
 {
+	return env_start_steerd_args(NULL);
+}
+
+int env_start_steerd_args(const char *const *extra)
+{
 	const char *build = getenv("STEER_BUILD");
+	const char *argv[16] = { "steerd",   "--bpffs",	    bpffs,
+				 "--socket", env_sock_path, "--log-level",
+				 "warn" };
 	char path[256];
 	uint64_t start = clock_now_us();
+	size_t n = 7;
 	int fd;
 
+	while (extra && *extra && n + 1 < sizeof(argv) / sizeof(argv[0]))
+		argv[n++] = *extra++;
 	snprintf(path, sizeof(path), "%s/steerd", build ? build : "build");
 	steerd_pid = fork();
 	if (steerd_pid < 0)
 		return -errno;
 	if (steerd_pid == 0) {
-		execl(path, "steerd", "--bpffs", bpffs, "--socket",
-		      env_sock_path, "--log-level", "warn", (char *)NULL);
+		execv(path, (char *const *)argv);
 		_exit(127);
 	}
 	while (clock_now_us() - start < START_WAIT_MS * 1000ULL) {

@@ -36,6 +36,8 @@ const char *env_pin_dir(void);
 void env_check(void);
 
 int env_start_steerd(void);
+/* The same with more arguments (NULL-terminated, at most 8). */
+int env_start_steerd_args(const char *const *extra);
 void env_stop_steerd(int sig);
 
 /* One request on a new connection; the reply's negative errno, or 0. */
