@@ -136,6 +136,9 @@ struct steerd {
 	struct steerd_ctl *ctl; /* the control socket and its peers */
 	bool running, detach_on_exit;
 
+	const char *config_path; /* --config: applied at start and on SIGHUP */
+	bool config_failed; /* its last apply did not complete */
+
 	/* --metrics ADDR:PORT (port 0: off) and its HTTP server. */
 	const char *metrics_arg;
 	struct steer_addr metrics_addr;
@@ -248,6 +251,9 @@ void steerd_reconcile(struct steerd *d);
 /* Forgets the closed listeners' records of a group being deleted. */
 void steerd_listeners_forget_group(struct steerd *d, uint16_t group);
 int steerd_listeners_restore(struct steerd *d);
+
+/* config_apply.c: makes steerd match --config's file (0 or an error). */
+int steerd_config_apply(struct steerd *d);
 
 /* status.c */
 steerd_cmd_fn steerd_status, steerd_stats;

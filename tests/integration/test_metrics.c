@@ -59,21 +59,6 @@ static int listeners[MAX_CPUS];
 static int client_ns = -1;
 static bool have_python;
 
-/* Runs cmd through the shell; its exit status, its output in out. */
-static int run(const char *cmd, char *out, size_t len)
-{
-	FILE *p = popen(cmd, "r");
-	size_t n = 0, got;
-	int status;
-
-	assert_non_null(p);
-	while (n + 1 < len && (got = fread(out + n, 1, len - n - 1, p)) > 0)
-		n += got;
-	out[n] = '\0';
-	status = pclose(p);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
 /* The families of one scrape, as the Prometheus parser read them. */
 static json_t *scrape(void)
 {
@@ -81,9 +66,9 @@ static json_t *scrape(void)
 	json_error_t err;
 	json_t *families;
 
-	assert_int_equal(run("curl -sf " METRICS_URL " | " PYTHON
-			     " -c \"" PARSE_SCRIPT "\"",
-			     out, sizeof(out)),
+	assert_int_equal(env_run("curl -sf " METRICS_URL " | " PYTHON
+				 " -c \"" PARSE_SCRIPT "\"",
+				 out, sizeof(out)),
 			 0);
 	families = json_loads(out, 0, &err);
 	if (!families)
@@ -250,7 +235,7 @@ static void test_bad_address_refused(void **state)
 			 "%s/steerd --socket /nonexistent/s --metrics '%s' "
 			 "2>&1",
 			 build ? build : "build", bad[i]);
-		assert_int_equal(run(cmd, out, sizeof(out)), 2);
+		assert_int_equal(env_run(cmd, out, sizeof(out)), 2);
 		printf("# --metrics '%s': %s", bad[i], out);
 		assert_non_null(strstr(out, "steerd: --metrics"));
 		/* One line: it ends at the first newline. */
@@ -470,30 +455,31 @@ static void test_paths_and_methods(void **state)
 
 	env_check();
 	start_with_metrics();
-	assert_int_equal(run("curl -s -o /dev/null -w '%{http_code}' "
-			     "http://" METRICS_ADDR "/",
-			     out, sizeof(out)),
+	assert_int_equal(env_run("curl -s -o /dev/null -w '%{http_code}' "
+				 "http://" METRICS_ADDR "/",
+				 out, sizeof(out)),
 			 0);
 	assert_string_equal(out, "404");
-	assert_int_equal(run("curl -s -o /dev/null -w '%{http_code}' "
-			     "http://" METRICS_ADDR "/metrics/x",
-			     out, sizeof(out)),
+	assert_int_equal(env_run("curl -s -o /dev/null -w '%{http_code}' "
+				 "http://" METRICS_ADDR "/metrics/x",
+				 out, sizeof(out)),
 			 0);
 	assert_string_equal(out, "404");
-	assert_int_equal(run("curl -s -o /dev/null -w '%{http_code}' -X POST "
-			     "-d x=1 " METRICS_URL,
-			     out, sizeof(out)),
-			 0);
+	assert_int_equal(
+		env_run("curl -s -o /dev/null -w '%{http_code}' -X POST "
+			"-d x=1 " METRICS_URL,
+			out, sizeof(out)),
+		0);
 	assert_string_equal(out, "405");
-	assert_int_equal(run("curl -s -o /dev/null -w '%{http_code} "
-			     "%{content_type}' " METRICS_URL,
-			     out, sizeof(out)),
+	assert_int_equal(env_run("curl -s -o /dev/null -w '%{http_code} "
+				 "%{content_type}' " METRICS_URL,
+				 out, sizeof(out)),
 			 0);
 	assert_string_equal(out,
 			    "200 text/plain; version=0.0.4; charset=utf-8");
 	assert_int_equal(
-		run("curl -s -o /dev/null -w '%{http_code}' -I " METRICS_URL,
-		    out, sizeof(out)),
+		env_run("curl -s -o /dev/null -w '%{http_code}' -I " METRICS_URL,
+			out, sizeof(out)),
 		0);
 	assert_string_equal(out, "200");
 }
