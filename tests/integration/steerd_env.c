@@ -78,6 +78,12 @@ int env_start_steerd_args(const char *const *extra)
 	return -ETIMEDOUT;
 }
 
+void env_signal_steerd(int sig)
+{
+	assert_true(steerd_pid > 0);
+	assert_int_equal(kill(steerd_pid, sig), 0);
+}
+
 void env_stop_steerd(int sig)
 {
 	if (steerd_pid > 0) {
