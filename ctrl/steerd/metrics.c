@@ -236,16 +236,45 @@ static void family(FILE *f, const char *name, const char *type,
 	fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
 
-/* A label value: backslash, double quote and newline escaped. */
-static void label_value(FILE *f, const char *v)
+/* One series of a family: its labels, rendered, and its counters. */
+struct series {
+	/* An escaped group name (each byte at most two) and a slot. */
+	char labels[2 * STEER_GROUP_NAME_MAX + 32];
+	const void *stats;
+};
+
+/* src as a label value: backslash, double quote and newline escaped. */
+static const char *escape(char *dst, size_t len, const char *src)
 {
-	for (; *v; v++) {
-		if (*v == '\\' || *v == '"')
-			fputc('\\', f);
-		if (*v == '\n')
-			fputs("\\n", f);
-		else
-			fputc(*v, f);
+	size_t n = 0;
+
+	for (; *src && n + 3 <= len; src++) {
+		if (*src == '\\' || *src == '"' || *src == '\n')
+			dst[n++] = '\\';
+		dst[n++] = *src == '\n' ? 'n' : *src;
+	}
+	dst[n] = '\0';
+	return dst;
+}
+
+/*
+ * A family per counter of names[n] (an X-macro's list): prefix, the
+ * counter's name, _total; a sample per series.
+ */
+static void write_counters(FILE *f, const char *prefix,
+			   const char *const *names, size_t n, const char *help,
+			   const struct series *rows, size_t nrows)
+{
+	char name[128];
+	size_t c, r;
+
+	for (c = 0; c < n; c++) {
+		snprintf(name, sizeof(name), "%s%s_total", prefix, names[c]);
+		family(f, name, "counter", help);
+		for (r = 0; r < nrows; r++)
+			fprintf(f, "%s{%s} %llu\n", name, rows[r].labels,
+				(unsigned long long)counter_at(rows[r].stats,
+							       c));
 	}
 }
 
@@ -261,86 +290,58 @@ static void write_frames(FILE *f, const struct snapshot *s)
 			(unsigned long long)s->frames[i]);
 }
 
-static void write_groups(FILE *f, const struct snapshot *s)
+/* The per-group, per-slot, per-CPU and per-interface families. */
+static int write_sets(FILE *f, const struct snapshot *s)
 {
-	char name[128];
-	size_t c, g;
+	size_t max = s->ngroups + s->nslots + s->ncpus + s->nifaces;
+	/* Room for the largest set (and never calloc(0)). */
+	struct series *rows = calloc(max + 1, sizeof(*rows));
+	char name[2 * STEER_GROUP_NAME_MAX + 1];
+	size_t i;
 
-	for (c = 0; c < ARRAY_SIZE(group_names); c++) {
-		snprintf(name, sizeof(name), "steer_group_%s_total",
-			 group_names[c]);
-		family(f, name, "counter",
+	if (!rows)
+		return -ENOMEM;
+	for (i = 0; i < s->ngroups; i++) {
+		snprintf(rows[i].labels, sizeof(rows[i].labels), "group=\"%s\"",
+			 escape(name, sizeof(name), s->groups[i].name));
+		rows[i].stats = &s->groups[i].stats;
+	}
+	write_counters(f, "steer_group_", group_names, ARRAY_SIZE(group_names),
 		       "A group's counter of this name (steerctl stats), "
-		       "summed over CPUs.");
-		for (g = 0; g < s->ngroups; g++) {
-			fprintf(f, "%s{group=\"", name);
-			label_value(f, s->groups[g].name);
-			fprintf(f, "\"} %llu\n",
-				(unsigned long long)counter_at(
-					&s->groups[g].stats, c));
-		}
+		       "summed over CPUs.",
+		       rows, s->ngroups);
+	for (i = 0; i < s->nslots; i++) {
+		snprintf(rows[i].labels, sizeof(rows[i].labels),
+			 "group=\"%s\",slot=\"%u\"",
+			 escape(name, sizeof(name),
+				s->groups[s->slots[i].group].name),
+			 s->slots[i].slot);
+		rows[i].stats = &s->slots[i].stats;
 	}
-}
-
-static void write_slots(FILE *f, const struct snapshot *s)
-{
-	const struct slot_sample *sl;
-	char name[128];
-	size_t c, i;
-
-	for (c = 0; c < ARRAY_SIZE(slot_names); c++) {
-		snprintf(name, sizeof(name), "steer_slot_%s_total",
-			 slot_names[c]);
-		family(f, name, "counter",
+	write_counters(f, "steer_slot_", slot_names, ARRAY_SIZE(slot_names),
 		       "A slot's counter of this name (steerctl group show), "
-		       "summed over CPUs; slots with a listener or a count.");
-		for (i = 0; i < s->nslots; i++) {
-			sl = &s->slots[i];
-			fprintf(f, "%s{group=\"", name);
-			label_value(f, s->groups[sl->group].name);
-			fprintf(f, "\",slot=\"%u\"} %llu\n", sl->slot,
-				(unsigned long long)counter_at(&sl->stats, c));
-		}
+		       "summed over CPUs; slots with a listener or a count.",
+		       rows, s->nslots);
+	for (i = 0; i < s->ncpus; i++) {
+		snprintf(rows[i].labels, sizeof(rows[i].labels), "cpu=\"%u\"",
+			 s->cpus[i].cpu);
+		rows[i].stats = &s->cpus[i].stats;
 	}
-}
-
-static void write_cpus(FILE *f, const struct snapshot *s)
-{
-	char name[128];
-	size_t c, i;
-
-	for (c = 0; c < ARRAY_SIZE(cpu_names); c++) {
-		snprintf(name, sizeof(name), "steer_%s_total", cpu_names[c]);
-		family(f, name, "counter",
+	write_counters(f, "steer_", cpu_names, ARRAY_SIZE(cpu_names),
 		       "steer's CPUMAP, per CPU it delivers to: this counter "
-		       "(steerctl stats).");
-		for (i = 0; i < s->ncpus; i++)
-			fprintf(f, "%s{cpu=\"%u\"} %llu\n", name,
-				s->cpus[i].cpu,
-				(unsigned long long)counter_at(
-					&s->cpus[i].stats, c));
+		       "(steerctl stats).",
+		       rows, s->ncpus);
+	for (i = 0; i < s->nifaces; i++) {
+		snprintf(rows[i].labels, sizeof(rows[i].labels), "iface=\"%s\"",
+			 escape(name, sizeof(name), s->ifaces[i].name));
+		rows[i].stats = &s->ifaces[i].stats;
 	}
-}
-
-static void write_ifaces(FILE *f, const struct snapshot *s)
-{
-	char name[128];
-	size_t c, i;
-
-	for (c = 0; c < ARRAY_SIZE(iface_names); c++) {
-		snprintf(name, sizeof(name), "steer_iface_%s_total",
-			 iface_names[c]);
-		family(f, name, "counter",
+	write_counters(f, "steer_iface_", iface_names, ARRAY_SIZE(iface_names),
 		       "An attached interface's counter of this name, summed "
-		       "over CPUs.");
-		for (i = 0; i < s->nifaces; i++) {
-			fprintf(f, "%s{iface=\"", name);
-			label_value(f, s->ifaces[i].name);
-			fprintf(f, "\"} %llu\n",
-				(unsigned long long)counter_at(
-					&s->ifaces[i].stats, c));
-		}
-	}
+		       "over CPUs.",
+		       rows, s->nifaces);
+	free(rows);
+	return 0;
 }
 
 static void write_health(FILE *f, const struct steerd *d)
@@ -377,12 +378,9 @@ static char *render(const struct steerd *d, size_t *len)
 	f = err ? NULL : open_memstream(&buf, len);
 	if (f) {
 		write_frames(f, s);
-		write_groups(f, s);
-		write_slots(f, s);
-		write_cpus(f, s);
-		write_ifaces(f, s);
+		err = write_sets(f, s);
 		write_health(f, d);
-		if (fclose(f)) {
+		if (fclose(f) || err) {
 			free(buf);
 			buf = NULL;
 		}

@@ -113,6 +113,17 @@ static void bad_file_at_start(void)
 	assert_non_null(strstr(out, "nothing applied"));
 }
 
+/* SIGHUP, and what steerd tells systemd after RELOADING=1, in msg. */
+static void reload(char *msg, size_t len)
+{
+	env_signal_steerd(SIGHUP);
+	next_notify(msg, len);
+	assert_string_equal(msg, "RELOADING=1");
+	next_notify(msg, len);
+	printf("# reload: %s\n", msg);
+	assert_non_null(strstr(msg, "READY=1"));
+}
+
 /* Applied before READY; again on SIGHUP; STOPPING on the way out. */
 static void test_apply_reload_stop(void **state)
 {
@@ -132,12 +143,7 @@ static void test_apply_reload_stop(void **state)
 
 	/* beta replaces alpha. */
 	write_conf("[group beta]\nlisten = " ENV_SERVER_V4 ":9802\n");
-	env_signal_steerd(SIGHUP);
-	next_notify(msg, sizeof(msg));
-	assert_string_equal(msg, "RELOADING=1");
-	next_notify(msg, sizeof(msg));
-	printf("# reload: %s\n", msg);
-	assert_non_null(strstr(msg, "READY=1"));
+	reload(msg, sizeof(msg));
 	assert_non_null(strstr(msg, "STATUS=1 group(s)"));
 	assert_true(has_group("beta"));
 	assert_false(has_group("alpha"));
@@ -145,11 +151,7 @@ static void test_apply_reload_stop(void **state)
 	/* An error anywhere: nothing applied, steerd runs on. */
 	write_conf("[group gamma]\nlisten = " ENV_SERVER_V4 ":9803\n"
 		   "[group beta]\nlisten = nowhere\n");
-	env_signal_steerd(SIGHUP);
-	next_notify(msg, sizeof(msg));
-	assert_string_equal(msg, "RELOADING=1");
-	next_notify(msg, sizeof(msg));
-	printf("# bad reload: %s\n", msg);
+	reload(msg, sizeof(msg));
 	assert_non_null(strstr(msg, "the last --config apply failed"));
 	assert_true(has_group("beta"));
 	assert_false(has_group("gamma"));
