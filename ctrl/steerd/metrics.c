@@ -130,10 +130,11 @@ static bool slot_is_live(const struct steer_live *live, uint32_t slot)
 }
 
 /*
- * The slots of group id worth a series: those with a listener and those
- * that counted anything. A reuseport slot is a CPU; an xsk slot a queue.
+ * The slots of group id worth a series: those with a live listener
+ * (reuseport) and those that counted anything. A reuseport slot is a CPU;
+ * an xsk slot a queue.
  */
-static int read_slots(const struct steerd *d, struct snapshot *s, uint16_t id,
+static int read_slots(const struct steerd *d, struct snapshot *s, __u32 id,
 		      uint8_t kind)
 {
 	struct steer_live live = { 0 };
@@ -144,7 +145,7 @@ static int read_slots(const struct steerd *d, struct snapshot *s, uint16_t id,
 	if (kind == STEER_KIND_REUSEPORT)
 		nslots = ncpus > 0 && ncpus < STEER_MAX_SLOTS ? ncpus :
 								STEER_MAX_SLOTS;
-	bpf_map_lookup_elem(d->socks.live, &id, &live);
+	bpf_map_lookup_elem(d->socks.live, &id, &live); /* a __u32 key */
 	for (slot = 0; slot < nslots; slot++) {
 		if (s->nslots == s->slots_cap) {
 			size_t cap = s->slots_cap ? 2 * s->slots_cap : 64;
@@ -174,7 +175,7 @@ static int read_groups(const struct steerd *d, struct snapshot *s)
 {
 	struct group_sample *sample;
 	struct steer_group g;
-	uint32_t id;
+	__u32 id;
 	int err;
 
 	for (id = 0; id < STEER_MAX_GROUPS; id++) {
