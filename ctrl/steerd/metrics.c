@@ -55,16 +55,16 @@ static const char *const cpu_names[] = { STEER_CPU_COUNTERS(NAME_) };
 static const char *const iface_names[] = { STEER_IFACE_COUNTERS(NAME_) };
 #undef NAME_
 
-_Static_assert(sizeof(group_names) / sizeof(char *) * sizeof(__u64) ==
+_Static_assert(ARRAY_SIZE(group_names) * sizeof(__u64) ==
 		       sizeof(struct steer_group_stats),
 	       "a name per group counter");
-_Static_assert(sizeof(slot_names) / sizeof(char *) * sizeof(__u64) ==
+_Static_assert(ARRAY_SIZE(slot_names) * sizeof(__u64) ==
 		       sizeof(struct steer_slot_stats),
 	       "a name per slot counter");
-_Static_assert(sizeof(cpu_names) / sizeof(char *) * sizeof(__u64) ==
+_Static_assert(ARRAY_SIZE(cpu_names) * sizeof(__u64) ==
 		       sizeof(struct steer_cpu_stats),
 	       "a name per CPU counter");
-_Static_assert(sizeof(iface_names) / sizeof(char *) * sizeof(__u64) ==
+_Static_assert(ARRAY_SIZE(iface_names) * sizeof(__u64) ==
 		       sizeof(struct steer_iface_stats),
 	       "a name per interface counter");
 
