@@ -71,7 +71,7 @@ static int start_drain(struct steerd *d, struct steerd_listener *l,
 	l->drain_deadline_ms = now_ms + timeout_ms;
 	l->drained = 0;
 	l->last_queue = 0;
-	if (!diag_listener_by_cookie(l->cookie, &dl))
+	if (!steerd_sock_diag(l->proto, l->cookie, &dl))
 		l->last_queue = dl.accept_queue;
 	steerd_listener_save(d, l);
 	steerd_promote(d, l->group, l->slot);
@@ -226,7 +226,7 @@ void steerd_drain_tick(struct steerd *d)
 		if (!l->in_use || l->state != STEER_SLOT_DRAINING ||
 		    !l->drain_start_ms)
 			continue;
-		if (diag_listener_by_cookie(l->cookie, &dl))
+		if (steerd_sock_diag(l->proto, l->cookie, &dl))
 			continue; /* closed: the lifecycle event follows */
 		if (dl.accept_queue < l->last_queue)
 			l->drained += l->last_queue - dl.accept_queue;
