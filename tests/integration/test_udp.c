@@ -1,0 +1,540 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * UDP reuseport groups on a veth between two private namespaces: steerd's
+ * cpu steering on the server side, one UDP socket per CPU registered with
+ * a UDP group, and a client sending flows (one source port each) from
+ * every CPU. Each datagram must reach the socket of the CPU steerd's
+ * tables send its 4-tuple to (≥ 99%), where plain SO_REUSEPORT on another
+ * port is printed as the baseline; a socket closed with datagrams queued
+ * loses those and no other; a drained socket gets no new datagram once
+ * "drained" is said. IPv4 and IPv6.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <cmocka.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "dataplane/maps.h"
+#include "lib/cpu_table.h"
+#include "lib/proto.h"
+#include "steerd_env.h"
+#include "xdp/lib/flow_hash.h"
+#include "tests/lib/network_helpers.h"
+
+#define PORT_V4 5300
+#define PORT_V6 5306
+#define PORT_PLAIN 5310 /* plain SO_REUSEPORT, in no group */
+#define FLOWS_PER_CPU 16
+#define DGRAMS_PER_FLOW 4
+#define MAX_CPUS 8
+#define IDLE_MS 300 /* a round ends this long after the last datagram */
+
+static int nr_cpus;
+static struct steer_cpu_table *tables; /* steerd's, one per possible CPU */
+static int nr_tables;
+static int client_ns = -1; /* env_client_start()'s namespace */
+static pid_t client = -1; /* the sending process, in that namespace */
+static int to_client[2], from_client[2];
+
+/* What the client sends in a round, and what each datagram carries. */
+struct order {
+	int af;
+	uint16_t port;
+};
+
+struct payload {
+	int32_t cpu; /* the client CPU it was sent from: its arrival CPU */
+	int32_t seq;
+};
+
+/* One address family's server side: a group and one socket per CPU. */
+struct family {
+	int af;
+	const char *addr, *client_addr, *group;
+	uint16_t port;
+	int socks[MAX_CPUS];
+	int conns[MAX_CPUS]; /* each registration's connection (events) */
+};
+
+static struct family v4 = { .af = AF_INET,
+			    .addr = ENV_SRV_ADDR,
+			    .client_addr = ENV_CLI_ADDR,
+			    .group = "dns4",
+			    .port = PORT_V4 };
+static struct family v6 = { .af = AF_INET6,
+			    .addr = ENV_SRV_ADDR6,
+			    .client_addr = ENV_CLI_ADDR6,
+			    .group = "dns6",
+			    .port = PORT_V6 };
+
+static socklen_t sockaddr_of(int af, const char *addr, uint16_t port,
+			     struct sockaddr_storage *ss)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (af == AF_INET) {
+		struct sockaddr_in *in = (struct sockaddr_in *)ss;
+
+		in->sin_family = AF_INET;
+		in->sin_port = htons(port);
+		inet_pton(AF_INET, addr, &in->sin_addr);
+		return sizeof(*in);
+	} else {
+		struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
+
+		in6->sin6_family = AF_INET6;
+		in6->sin6_port = htons(port);
+		inet_pton(AF_INET6, addr, &in6->sin6_addr);
+		return sizeof(*in6);
+	}
+}
+
+/* A non-blocking UDP socket bound to addr:port with SO_REUSEPORT. */
+static int udp_socket(int af, const char *addr, uint16_t port)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sockaddr_of(af, addr, port, &ss);
+	int one = 1, fd;
+
+	fd = socket(af, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	assert_true(fd >= 0);
+	if (af == AF_INET6)
+		assert_int_equal(setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one,
+					    sizeof(one)),
+				 0);
+	assert_int_equal(
+		setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)), 0);
+	assert_int_equal(bind(fd, (struct sockaddr *)&ss, len), 0);
+	return fd;
+}
+
+/* The CPU steerd's tables send a flow to from arrival_cpu. */
+static int target_cpu(const struct family *f, uint16_t client_port,
+		      uint16_t port, int arrival_cpu)
+{
+	uint8_t s[16], d[16];
+
+	inet_pton(f->af, f->client_addr, s);
+	inet_pton(f->af, f->addr, d);
+	return cpu_table_target(
+		tables, nr_tables, arrival_cpu,
+		cpu_table_flow_hash(STEER_FLOW_HASH_KEY_DEFAULT, f->af, s, d,
+				    htons(client_port), htons(port)));
+}
+
+/* The live tables of the interface (slot 0), from steerd's pins. */
+static int read_tables(void)
+{
+	struct steer_maps m = { 0 };
+	char path[256];
+	int err;
+
+	nr_tables = libbpf_num_possible_cpus();
+	tables = calloc(nr_tables, sizeof(*tables));
+	if (!tables)
+		return -ENOMEM;
+	snprintf(path, sizeof(path), "%s/" STEER_MAP_IFACES, env_pin_dir());
+	m.ifaces = bpf_obj_get(path);
+	snprintf(path, sizeof(path), "%s/" STEER_MAP_CPU_TABLES, env_pin_dir());
+	m.cpu_tables = bpf_obj_get(path);
+	err = m.ifaces < 0 || m.cpu_tables < 0 ?
+		      -errno :
+		      steer_maps__get_cpu_tables(&m, 0, tables, nr_tables);
+	close(m.ifaces);
+	close(m.cpu_tables);
+	return err;
+}
+
+static void pin_cpu(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	sched_setaffinity(0, sizeof(set), &set);
+}
+
+/* Sends one round: FLOWS_PER_CPU flows from each CPU; returns the count. */
+static int client_round(const struct order *o)
+{
+	const char *addr = o->af == AF_INET ? ENV_SRV_ADDR : ENV_SRV_ADDR6;
+	struct sockaddr_storage srv;
+	socklen_t len = sockaddr_of(o->af, addr, o->port, &srv);
+	int sent = 0, cpu, i, k, fd;
+
+	for (cpu = 0; cpu < nr_cpus; cpu++) {
+		pin_cpu(cpu);
+		for (i = 0; i < FLOWS_PER_CPU; i++) {
+			fd = socket(o->af, SOCK_DGRAM, 0);
+			if (fd < 0)
+				continue;
+			for (k = 0; k < DGRAMS_PER_FLOW; k++) {
+				struct payload p = { cpu, sent };
+
+				sent += sendto(fd, &p, sizeof(p), 0,
+					       (struct sockaddr *)&srv,
+					       len) == sizeof(p);
+			}
+			close(fd);
+		}
+	}
+	return sent;
+}
+
+/* The client namespace's process: one round per order from the parent. */
+static void client_main(void)
+{
+	struct order o;
+	int sent;
+
+	if (netns_enter(client_ns) || write(from_client[1], "r", 1) != 1)
+		_exit(1);
+	while (read(to_client[0], &o, sizeof(o)) == sizeof(o)) {
+		sent = client_round(&o);
+		if (write(from_client[1], &sent, sizeof(sent)) != sizeof(sent))
+			_exit(1);
+	}
+	_exit(0);
+}
+
+struct round {
+	int sent;
+	int got[MAX_CPUS]; /* per slot */
+	int as_hashed; /* received by the slot the tables name */
+	int on_arrival_cpu; /* received by the slot of the sending CPU */
+	int total;
+};
+
+/* Reads whatever is queued on the sockets of the slots watched. */
+static void drain_socks(const struct family *f, const int *socks,
+			const bool *watched, uint16_t port, struct round *r)
+{
+	struct pollfd pfd[MAX_CPUS];
+	uint64_t last = clock_now_us();
+	int slot;
+
+	while (clock_now_us() - last < IDLE_MS * 1000ULL) {
+		for (slot = 0; slot < nr_cpus; slot++) {
+			pfd[slot].fd = watched[slot] ? socks[slot] : -1;
+			pfd[slot].events = POLLIN;
+		}
+		if (poll(pfd, nr_cpus, 50) <= 0)
+			continue;
+		for (slot = 0; slot < nr_cpus; slot++) {
+			struct sockaddr_storage peer;
+			socklen_t len = sizeof(peer);
+			struct payload p;
+			uint16_t sport;
+
+			if (!(pfd[slot].revents & POLLIN))
+				continue;
+			while (recvfrom(socks[slot], &p, sizeof(p), 0,
+					(struct sockaddr *)&peer,
+					&len) == sizeof(p)) {
+				sport = ntohs(((struct sockaddr_in *)&peer)
+						      ->sin_port); /* v6 too */
+				r->got[slot]++;
+				r->as_hashed += target_cpu(f, sport, port,
+							   p.cpu) == slot;
+				r->on_arrival_cpu += p.cpu == slot;
+				r->total++;
+				len = sizeof(peer);
+			}
+			last = clock_now_us();
+		}
+	}
+}
+
+/* One round to port; reads the slots watched, leaves the others queued. */
+static void run_round(const struct family *f, const int *socks, uint16_t port,
+		      const bool *watched, struct round *r)
+{
+	struct order o = { f->af, port };
+
+	memset(r, 0, sizeof(*r));
+	assert_int_equal(write(to_client[1], &o, sizeof(o)), sizeof(o));
+	assert_int_equal(read(from_client[0], &r->sent, sizeof(r->sent)),
+			 sizeof(r->sent));
+	drain_socks(f, socks, watched, port, r);
+}
+
+static void print_round(const char *what, const struct round *r)
+{
+	int slot;
+
+	printf("# %s: %d sent, %d received, %d by the hashed slot (%.1f%%), "
+	       "%d on the sending CPU's;",
+	       what, r->sent, r->total, r->as_hashed,
+	       r->total ? 100.0 * r->as_hashed / r->total : 0.0,
+	       r->on_arrival_cpu);
+	for (slot = 0; slot < nr_cpus; slot++)
+		printf(" %d", r->got[slot]);
+	printf("\n");
+}
+
+static void family_register(struct family *f, int cpu)
+{
+	f->socks[cpu] = udp_socket(f->af, f->addr, f->port);
+	assert_int_equal(env_register(f->group, cpu, false, f->socks[cpu],
+				      &f->conns[cpu]),
+			 0);
+}
+
+static int family_setup(struct family *f)
+{
+	char cmd[128], out[4096];
+	int cpu;
+
+	snprintf(cmd, sizeof(cmd),
+		 "group add %s --listen %s%s%s:%u --proto udp", f->group,
+		 f->af == AF_INET6 ? "[" : "", f->addr,
+		 f->af == AF_INET6 ? "]" : "", f->port);
+	if (env_steerctl(cmd, out, sizeof(out))) {
+		printf("# %s", out);
+		return -1;
+	}
+	for (cpu = 0; cpu < nr_cpus; cpu++) {
+		f->socks[cpu] = udp_socket(f->af, f->addr, f->port);
+		if (env_register(f->group, cpu, false, f->socks[cpu],
+				 &f->conns[cpu]))
+			return -1;
+	}
+	return 0;
+}
+
+static int setup(void **state)
+{
+	int err = env_setup();
+	char c;
+
+	if (err)
+		return 0;
+	nr_cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	if (nr_cpus > MAX_CPUS)
+		nr_cpus = MAX_CPUS;
+	client_ns = env_client_start(2);
+	if (client_ns < 0 || pipe(to_client) || pipe(from_client))
+		return -1;
+	client = fork();
+	if (client == 0)
+		client_main();
+	if (client < 0 || read(from_client[0], &c, 1) != 1)
+		return -1;
+	if (family_setup(&v4) || family_setup(&v6) || read_tables())
+		return -1;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	if (client > 0) {
+		close(to_client[1]);
+		kill(client, SIGKILL);
+		waitpid(client, NULL, 0);
+	}
+	env_client_stop(client_ns);
+	env_teardown();
+	return 0;
+}
+
+/* The group's reuseport counters: datagrams chosen locally and not. */
+static void print_selects(const char *group)
+{
+	json_t *reply = NULL, *g;
+	size_t i;
+
+	assert_int_equal(env_call(proto_request("stats"), -1, &reply, NULL), 0);
+	json_array_foreach(
+		json_object_get(reply, "groups"), i,
+		g) if (!strcmp(json_string_value(json_object_get(g, "name")) ?:
+									       "",
+			       group))
+		printf("# %s: reuseport select_local %lld, "
+		       "select_fallback %lld\n",
+		       group,
+		       json_integer_value(json_object_get(g, "select_local")),
+		       json_integer_value(
+			       json_object_get(g, "select_fallback")));
+	json_decref(reply);
+}
+
+static void expect_local(struct family *f)
+{
+	bool all[MAX_CPUS] = { [0 ... MAX_CPUS - 1] = true };
+	int plain[MAX_CPUS], cpu;
+	struct round r, base;
+
+	env_check();
+	run_round(f, f->socks, f->port, all, &r);
+	print_round(f->af == AF_INET ? "udp group, IPv4" : "udp group, IPv6",
+		    &r);
+	print_selects(f->group);
+	assert_int_equal(r.sent, nr_cpus * FLOWS_PER_CPU * DGRAMS_PER_FLOW);
+	assert_int_equal(r.total, r.sent);
+	assert_true(r.as_hashed * 100 >= r.total * 99);
+
+	for (cpu = 0; cpu < nr_cpus; cpu++)
+		plain[cpu] = udp_socket(f->af, f->addr, PORT_PLAIN);
+	run_round(f, plain, PORT_PLAIN, all, &base);
+	print_round("plain SO_REUSEPORT (baseline)", &base);
+	for (cpu = 0; cpu < nr_cpus; cpu++)
+		close(plain[cpu]);
+	assert_int_equal(base.total, base.sent);
+}
+
+static void test_local_v4(void **state)
+{
+	expect_local(&v4);
+}
+
+static void test_local_v6(void **state)
+{
+	expect_local(&v6);
+}
+
+/*
+ * A worker dies with datagrams queued: those are lost, and only those;
+ * its flows then go to a live slot until a new worker registers.
+ */
+static void expect_close_loses_queue(struct family *f)
+{
+	bool read_but_1[MAX_CPUS] = { [0 ... MAX_CPUS - 1] = true };
+	bool all[MAX_CPUS] = { [0 ... MAX_CPUS - 1] = true };
+	struct round r;
+	int queued;
+
+	env_check();
+	if (nr_cpus < 2) {
+		print_message("needs a second CPU\n");
+		skip();
+	}
+	read_but_1[1] = false;
+	run_round(f, f->socks, f->port, read_but_1, &r);
+	queued = r.sent - r.total; /* slot 1's, unread */
+	printf("# slot 1's worker killed with %d datagram(s) queued\n", queued);
+	close(f->socks[1]);
+	close(f->conns[1]);
+	env_wait_active(f->group, nr_cpus - 1);
+	assert_true(queued > 0);
+
+	all[1] = false;
+	run_round(f, f->socks, f->port, all, &r);
+	print_round("slot 1 closed", &r);
+	assert_int_equal(r.total, r.sent); /* none lost but the queue */
+
+	family_register(f, 1);
+	env_wait_active(f->group, nr_cpus);
+}
+
+static void test_close_loses_queue_v4(void **state)
+{
+	expect_close_loses_queue(&v4);
+}
+
+static void test_close_loses_queue_v6(void **state)
+{
+	expect_close_loses_queue(&v6);
+}
+
+/* The next event on a registration's connection, within a second. */
+static char *next_event(int conn)
+{
+	struct pollfd p = { conn, POLLIN, 0 };
+	json_t *m = NULL;
+	char *event;
+
+	if (poll(&p, 1, 1000) != 1 || proto_recv(conn, &m, NULL))
+		return NULL;
+	event = strdup(json_string_value(json_object_get(m, "event")) ?: "");
+	json_decref(m);
+	return event;
+}
+
+/*
+ * A drained slot: "drain" at once, "drained" only once its queue is read,
+ * and no new datagram after that.
+ */
+static void expect_drain(struct family *f)
+{
+	bool read_but_1[MAX_CPUS] = { [0 ... MAX_CPUS - 1] = true };
+	bool all[MAX_CPUS] = { [0 ... MAX_CPUS - 1] = true };
+	json_t *req = proto_request("drain");
+	char *event;
+	struct round r;
+
+	env_check();
+	if (nr_cpus < 2) {
+		print_message("needs a second CPU\n");
+		skip();
+	}
+	read_but_1[1] = false;
+	run_round(f, f->socks, f->port, read_but_1, &r);
+	assert_true(r.sent > r.total); /* slot 1 holds some */
+
+	json_object_set_new(req, "group", json_string(f->group));
+	json_object_set_new(req, "slot", json_integer(1));
+	assert_int_equal(env_call(req, -1, NULL, NULL), 0);
+	event = next_event(f->conns[1]);
+	assert_string_equal(event ?: "(none)", "drain");
+	free(event);
+	/* Still queued: not drained yet. */
+	assert_null(next_event(f->conns[1]));
+
+	/* The worker reads its queue; then steerd says "drained". */
+	memset(&r, 0, sizeof(r));
+	drain_socks(f, f->socks, all, f->port, &r);
+	assert_true(r.got[1] > 0);
+	event = next_event(f->conns[1]);
+	assert_string_equal(event ?: "(none)", "drained");
+	free(event);
+
+	run_round(f, f->socks, f->port, all, &r);
+	print_round("slot 1 drained", &r);
+	assert_int_equal(r.total, r.sent);
+	assert_int_equal(r.got[1], 0);
+
+	close(f->socks[1]);
+	close(f->conns[1]);
+	family_register(f, 1);
+	env_wait_active(f->group, nr_cpus);
+}
+
+static void test_drain_v4(void **state)
+{
+	expect_drain(&v4);
+}
+
+static void test_drain_v6(void **state)
+{
+	expect_drain(&v6);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_local_v4),
+		cmocka_unit_test(test_local_v6),
+		cmocka_unit_test(test_close_loses_queue_v4),
+		cmocka_unit_test(test_close_loses_queue_v6),
+		cmocka_unit_test(test_drain_v4),
+		cmocka_unit_test(test_drain_v6),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
