@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * steerd's drains: a listener taken out of selection at once, its accept
- * queue watched through sock_diag every tick, its registrant told "drain"
+ * queue (a UDP socket's receive queue) watched through sock_diag every tick, its registrant told "drain"
  * then "drained", and a waiting "drain --wait" answered when the queue is
  * empty (every queue, for a drain by pid), when the timeout passes, or when the listener closes first.
  */
@@ -261,9 +261,13 @@ void steerd_drain_abort(struct steerd *d, struct steerd_listener *l)
 
 	if (!l->drain_waiter)
 		return;
-	r = proto_reply_error(-ECONNABORTED,
-			      "the listener closed before its queue drained; "
-			      "what was queued migrated");
+	r = l->proto == STEER_PROTO_UDP ?
+		    proto_reply_error(-ECONNABORTED,
+				      "the UDP socket closed before its queue "
+				      "drained; what was queued is lost") :
+		    proto_reply_error(-ECONNABORTED,
+				      "the listener closed before its queue "
+				      "drained; what was queued migrated");
 	steerd_send(d, l->drain_waiter, r);
 	json_decref(r);
 	release_waiter(d, l->drain_waiter);

@@ -314,7 +314,8 @@ static json_t *slot_msg(struct steerd *d, const struct steerd_listener *l)
 		.cookie = l->cookie,
 	};
 
-	diag_listener_by_cookie(l->cookie, &dl);
+	/* A UDP socket's is its receive queue, in bytes. */
+	steerd_sock_diag(l->proto, l->cookie, &dl);
 	s.accept_queue = dl.accept_queue;
 	steer_counters_read(d->maps.slot_stats,
 			    STEER_SLOT_INDEX(l->group, l->slot), &s.stats,

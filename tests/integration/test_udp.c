@@ -525,9 +525,50 @@ static void test_drain_v6(void **state)
 	expect_drain(&v6);
 }
 
+/* A UDP group takes bound UDP sockets of its own, each once. */
+static void test_register_checks(void **state)
+{
+	struct sockaddr_in in = { .sin_family = AF_INET };
+	char err[256];
+	json_t *req;
+	int fd, tcp;
+
+	env_check();
+	/* Not a UDP socket. */
+	tcp = env_tcp_listener(ENV_SRV_ADDR, PORT_V4, true, true);
+	assert_int_equal(env_register(v4.group, 0, true, tcp, NULL),
+			 -EPROTOTYPE);
+	close(tcp);
+	/* A UDP socket into a TCP group. */
+	env_group_add("web", ENV_SRV_ADDR, 5400);
+	fd = udp_socket(AF_INET, ENV_SRV_ADDR, 5400);
+	assert_int_equal(env_register("web", 0, false, fd, NULL), -EPROTOTYPE);
+	close(fd);
+	/* Another port. */
+	fd = udp_socket(AF_INET, ENV_SRV_ADDR, PORT_V4 + 1);
+	assert_int_equal(env_register(v4.group, 0, true, fd, NULL), -EINVAL);
+	close(fd);
+	/* No SO_REUSEPORT. */
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	in.sin_port = htons(PORT_V4 + 2);
+	inet_pton(AF_INET, ENV_SRV_ADDR, &in.sin_addr);
+	assert_int_equal(bind(fd, (struct sockaddr *)&in, sizeof(in)), 0);
+	req = proto_request("register");
+	json_object_set_new(req, "group", json_string(v4.group));
+	json_object_set_new(req, "cpu", json_integer(0));
+	json_object_set_new(req, "standby", json_true());
+	assert_int_equal(env_call_err(req, fd, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "SO_REUSEPORT"));
+	close(fd);
+	/* Registered already. */
+	assert_int_equal(env_register(v4.group, 0, true, v4.socks[0], NULL),
+			 -EEXIST);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_register_checks),
 		cmocka_unit_test(test_local_v4),
 		cmocka_unit_test(test_local_v6),
 		cmocka_unit_test(test_close_loses_queue_v4),
