@@ -31,6 +31,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "dataplane/counters.h"
 #include "dataplane/maps.h"
 #include "lib/cpu_table.h"
 #include "lib/proto.h"
@@ -44,6 +45,8 @@
 #define FLOWS_PER_CPU 16
 #define DGRAMS_PER_FLOW 4
 #define MAX_CPUS 8
+#define LOAD_FLOWS 16 /* per CPU, for the kill under load */
+#define LOAD_DGRAMS 32 /* per flow */
 #define IDLE_MS 300 /* a round ends this long after the last datagram */
 
 static int nr_cpus;
@@ -57,6 +60,7 @@ static int to_client[2], from_client[2];
 struct order {
 	int af;
 	uint16_t port;
+	int flows, dgrams; /* per CPU, per flow */
 };
 
 struct payload {
@@ -110,7 +114,7 @@ static int udp_socket(int af, const char *addr, uint16_t port)
 {
 	struct sockaddr_storage ss;
 	socklen_t len = sockaddr_of(af, addr, port, &ss);
-	int one = 1, fd;
+	int one = 1, rcvbuf = 4 << 20, fd;
 
 	fd = socket(af, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	assert_true(fd >= 0);
@@ -120,6 +124,10 @@ static int udp_socket(int af, const char *addr, uint16_t port)
 				 0);
 	assert_int_equal(
 		setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)), 0);
+	/* Room for a round under load, so that a drop is never the queue's. */
+	assert_int_equal(setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf,
+				    sizeof(rcvbuf)),
+			 0);
 	assert_int_equal(bind(fd, (struct sockaddr *)&ss, len), 0);
 	return fd;
 }
@@ -170,7 +178,7 @@ static void pin_cpu(int cpu)
 	sched_setaffinity(0, sizeof(set), &set);
 }
 
-/* Sends one round: FLOWS_PER_CPU flows from each CPU; returns the count. */
+/* Sends one round: o->flows flows from each CPU; returns the count sent. */
 static int client_round(const struct order *o)
 {
 	const char *addr = o->af == AF_INET ? ENV_SRV_ADDR : ENV_SRV_ADDR6;
@@ -180,11 +188,11 @@ static int client_round(const struct order *o)
 
 	for (cpu = 0; cpu < nr_cpus; cpu++) {
 		pin_cpu(cpu);
-		for (i = 0; i < FLOWS_PER_CPU; i++) {
+		for (i = 0; i < o->flows; i++) {
 			fd = socket(o->af, SOCK_DGRAM, 0);
 			if (fd < 0)
 				continue;
-			for (k = 0; k < DGRAMS_PER_FLOW; k++) {
+			for (k = 0; k < o->dgrams; k++) {
 				struct payload p = { cpu, sent };
 
 				sent += sendto(fd, &p, sizeof(p), 0,
@@ -214,6 +222,8 @@ static void client_main(void)
 }
 
 struct round {
+	/* Closes kill_slot's socket once this many are in (0: never). */
+	int kill_after, kill_slot;
 	int sent;
 	int got[MAX_CPUS]; /* per slot */
 	int as_hashed; /* received by the slot the tables name */
@@ -222,14 +232,19 @@ struct round {
 };
 
 /* Reads whatever is queued on the sockets of the slots watched. */
-static void drain_socks(const struct family *f, const int *socks,
-			const bool *watched, uint16_t port, struct round *r)
+static void drain_socks(const struct family *f, int *socks, const bool *watched,
+			uint16_t port, struct round *r)
 {
 	struct pollfd pfd[MAX_CPUS];
 	uint64_t last = clock_now_us();
 	int slot;
 
 	while (clock_now_us() - last < IDLE_MS * 1000ULL) {
+		if (r->kill_after && r->total >= r->kill_after &&
+		    socks[r->kill_slot] >= 0) {
+			close(socks[r->kill_slot]);
+			socks[r->kill_slot] = -1;
+		}
 		for (slot = 0; slot < nr_cpus; slot++) {
 			pfd[slot].fd = watched[slot] ? socks[slot] : -1;
 			pfd[slot].events = POLLIN;
@@ -261,17 +276,27 @@ static void drain_socks(const struct family *f, const int *socks,
 	}
 }
 
-/* One round to port; reads the slots watched, leaves the others queued. */
-static void run_round(const struct family *f, const int *socks, uint16_t port,
-		      const bool *watched, struct round *r)
+/*
+ * One round of `flows` flows of `dgrams` datagrams from each CPU to port,
+ * read while they come; the slots not watched keep theirs queued.
+ */
+static void send_round(const struct family *f, int *socks, uint16_t port,
+		       const bool *watched, int flows, int dgrams,
+		       struct round *r)
 {
-	struct order o = { f->af, port };
+	struct order o = { f->af, port, flows, dgrams };
 
-	memset(r, 0, sizeof(*r));
 	assert_int_equal(write(to_client[1], &o, sizeof(o)), sizeof(o));
+	drain_socks(f, socks, watched, port, r);
 	assert_int_equal(read(from_client[0], &r->sent, sizeof(r->sent)),
 			 sizeof(r->sent));
-	drain_socks(f, socks, watched, port, r);
+}
+
+static void run_round(const struct family *f, int *socks, uint16_t port,
+		      const bool *watched, struct round *r)
+{
+	memset(r, 0, sizeof(*r));
+	send_round(f, socks, port, watched, FLOWS_PER_CPU, DGRAMS_PER_FLOW, r);
 }
 
 static void print_round(const char *what, const struct round *r)
@@ -452,6 +477,71 @@ static void test_close_loses_queue_v6(void **state)
 	expect_close_loses_queue(&v6);
 }
 
+/* Datagrams the reuseport program gave the socket of a slot so far. */
+static uint64_t selected_local(const struct family *f, int slot)
+{
+	json_t *g = env_group_show(f->group);
+	struct steer_slot_stats st = { 0 };
+	uint32_t id = json_integer_value(json_object_get(g, "id"));
+	char path[256];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/" STEER_MAP_SLOT_STATS, env_pin_dir());
+	fd = bpf_obj_get(path);
+	assert_true(fd >= 0);
+	assert_int_equal(steer_counters_read(fd, STEER_SLOT_INDEX(id, slot),
+					     &st, sizeof(st)),
+			 0);
+	close(fd);
+	json_decref(g);
+	return st.select_local;
+}
+
+/*
+ * A worker killed while its flows come in: what its socket held is lost,
+ * counted as the datagrams its slot was given and it did not read, and
+ * nothing else; the rest of the round goes to the live slots.
+ */
+static void expect_kill_under_load(struct family *f)
+{
+	bool all[MAX_CPUS] = { [0 ... MAX_CPUS - 1] = true };
+	struct round r = { 0 };
+	uint64_t before;
+	int lost, queued;
+
+	env_check();
+	if (nr_cpus < 2) {
+		print_message("needs a second CPU\n");
+		skip();
+	}
+	before = selected_local(f, 1);
+	r.kill_slot = 1;
+	r.kill_after = nr_cpus * LOAD_FLOWS * LOAD_DGRAMS / 4;
+	send_round(f, f->socks, f->port, all, LOAD_FLOWS, LOAD_DGRAMS, &r);
+	close(f->conns[1]);
+	queued = (int)(selected_local(f, 1) - before) - r.got[1];
+	lost = r.sent - r.total;
+	print_round("slot 1 killed under load", &r);
+	printf("# %d lost, %d were in slot 1's socket when it closed\n", lost,
+	       queued);
+	assert_int_equal(f->socks[1], -1); /* it was killed mid-round */
+	assert_int_equal(lost, queued);
+
+	env_wait_active(f->group, nr_cpus - 1);
+	family_register(f, 1);
+	env_wait_active(f->group, nr_cpus);
+}
+
+static void test_kill_under_load_v4(void **state)
+{
+	expect_kill_under_load(&v4);
+}
+
+static void test_kill_under_load_v6(void **state)
+{
+	expect_kill_under_load(&v6);
+}
+
 /* The next event on a registration's connection, within a second. */
 static char *next_event(int conn)
 {
@@ -573,6 +663,8 @@ int main(void)
 		cmocka_unit_test(test_local_v6),
 		cmocka_unit_test(test_close_loses_queue_v4),
 		cmocka_unit_test(test_close_loses_queue_v6),
+		cmocka_unit_test(test_kill_under_load_v4),
+		cmocka_unit_test(test_kill_under_load_v6),
 		cmocka_unit_test(test_drain_v4),
 		cmocka_unit_test(test_drain_v6),
 	};
