@@ -47,7 +47,9 @@
 #define MAX_CPUS 8
 #define LOAD_FLOWS 16 /* per CPU, for the kill under load */
 #define LOAD_DGRAMS 32 /* per flow */
-#define IDLE_MS 300 /* a round ends this long after the last datagram */
+#define IDLE_MS 300
+#define ECHO_GROUP "echo"
+#define ECHO_PORT 5320 /* a round ends this long after the last datagram */
 
 static int nr_cpus;
 static struct steer_cpu_table *tables; /* steerd's, one per possible CPU */
@@ -655,6 +657,77 @@ static void test_register_checks(void **state)
 			 -EEXIST);
 }
 
+/* udp_echo ECHO_GROUP on the test's steerd: one worker per CPU. */
+static pid_t echo_start(void)
+{
+	const char *build = getenv("STEER_BUILD");
+	char path[256];
+	pid_t pid;
+
+	snprintf(path, sizeof(path), "%s/examples/udp_echo",
+		 build ? build : "build");
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		execl(path, "udp_echo", ECHO_GROUP, env_sock_path,
+		      (char *)NULL);
+		_exit(127);
+	}
+	return pid;
+}
+
+/*
+ * The example: a datagram sent on a CPU (over lo, processed there) is
+ * answered by that CPU's worker, whose socket saw it on that CPU; SIGTERM
+ * ends the workers, exit status 0.
+ */
+static void test_udp_echo(void **state)
+{
+	struct sockaddr_in srv = { .sin_family = AF_INET,
+				   .sin_port = htons(ECHO_PORT) };
+	struct timeval tv = { .tv_sec = 2 };
+	int cpu, fd, status, worker, incoming;
+	char got[128], payload[8];
+	ssize_t n;
+	pid_t pid;
+
+	env_check();
+	inet_pton(AF_INET, ENV_SERVER_V4, &srv.sin_addr);
+	assert_int_equal(env_steerctl("group add " ECHO_GROUP
+				      " --listen " ENV_SERVER_V4 ":"
+				      "5320 "
+				      "--proto udp",
+				      got, sizeof(got)),
+			 0);
+	pid = echo_start();
+	env_wait_active(ECHO_GROUP, nr_cpus);
+	for (cpu = 0; cpu < nr_cpus; cpu++) {
+		pin_cpu(cpu);
+		fd = socket(AF_INET, SOCK_DGRAM, 0);
+		assert_true(fd >= 0);
+		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+		assert_int_equal(sendto(fd, "ping", 4, 0,
+					(struct sockaddr *)&srv, sizeof(srv)),
+				 4);
+		n = recv(fd, got, sizeof(got) - 1, 0);
+		assert_true(n > 0);
+		got[n] = '\0';
+		printf("# sent on cpu %d: \"%s\"\n", cpu, got);
+		assert_int_equal(sscanf(got, "cpu %d incoming %d: %4s", &worker,
+					&incoming, payload),
+				 3);
+		assert_int_equal(worker, cpu);
+		assert_string_equal(payload, "ping");
+		/* The kernel keeps no incoming CPU for unconnected UDP. */
+		assert_true(incoming == cpu || incoming == -1);
+		close(fd);
+	}
+	kill(pid, SIGTERM);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -667,6 +740,7 @@ int main(void)
 		cmocka_unit_test(test_kill_under_load_v6),
 		cmocka_unit_test(test_drain_v4),
 		cmocka_unit_test(test_drain_v6),
+		cmocka_unit_test(test_udp_echo),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
