@@ -46,8 +46,10 @@
 #define DGRAMS_PER_FLOW 4
 #define MAX_CPUS 8
 #define LOAD_FLOWS 16 /* per CPU, for the kill under load */
-#define LOAD_DGRAMS 32 /* per flow */
+#define LOAD_DGRAMS 128 /* per flow */
 #define IDLE_MS 300
+#define ROUND_MAX_MS 20000
+#define KILL_PAUSE_MS 5 /* the killed worker's last stall */
 #define ECHO_GROUP "echo"
 #define ECHO_PORT 5320 /* a round ends this long after the last datagram */
 
@@ -224,8 +226,10 @@ static void client_main(void)
 }
 
 struct round {
-	/* Closes kill_slot's socket once this many are in (0: never). */
+	/* Kills kill_slot's worker once it read this many (0: never). */
 	int kill_after, kill_slot;
+	uint64_t kill_at_us;
+	bool sending; /* the client has not said how many it sent */
 	int sent;
 	int got[MAX_CPUS]; /* per slot */
 	int as_hashed; /* received by the slot the tables name */
@@ -233,46 +237,79 @@ struct round {
 	int total;
 };
 
-/* Reads whatever is queued on the sockets of the slots watched. */
+/* Reads what one slot's socket holds into the round's counts. */
+static void read_slot(const struct family *f, int fd, int slot, uint16_t port,
+		      struct round *r)
+{
+	struct sockaddr_storage peer;
+	socklen_t len = sizeof(peer);
+	struct payload p;
+	uint16_t sport;
+
+	while (recvfrom(fd, &p, sizeof(p), 0, (struct sockaddr *)&peer, &len) ==
+	       sizeof(p)) {
+		/* sin_port and sin6_port lie at the same offset. */
+		sport = ntohs(((struct sockaddr_in *)&peer)->sin_port);
+		r->got[slot]++;
+		r->as_hashed += target_cpu(f, sport, port, p.cpu) == slot;
+		r->on_arrival_cpu += p.cpu == slot;
+		r->total++;
+		len = sizeof(peer);
+	}
+}
+
+/*
+ * The kill of a round: once kill_slot's worker has read kill_after, it
+ * stops reading (its socket fills) and KILL_PAUSE_MS later it is closed.
+ */
+static void maybe_kill(int *socks, bool *watched, struct round *r)
+{
+	if (!r->kill_after || socks[r->kill_slot] < 0 ||
+	    r->got[r->kill_slot] < r->kill_after)
+		return;
+	if (!r->kill_at_us) {
+		watched[r->kill_slot] = false;
+		r->kill_at_us = clock_now_us() + KILL_PAUSE_MS * 1000ULL;
+	} else if (clock_now_us() >= r->kill_at_us) {
+		close(socks[r->kill_slot]);
+		socks[r->kill_slot] = -1;
+	}
+}
+
+/*
+ * Reads the watched slots' sockets until the client has said how many it
+ * sent (when r->sending) and nothing came for IDLE_MS.
+ */
 static void drain_socks(const struct family *f, int *socks, const bool *watched,
 			uint16_t port, struct round *r)
 {
-	struct pollfd pfd[MAX_CPUS];
-	uint64_t last = clock_now_us();
+	struct pollfd pfd[MAX_CPUS + 1];
+	uint64_t start = clock_now_us(), last = start;
+	bool watch[MAX_CPUS];
 	int slot;
 
-	while (clock_now_us() - last < IDLE_MS * 1000ULL) {
-		if (r->kill_after && r->total >= r->kill_after &&
-		    socks[r->kill_slot] >= 0) {
-			close(socks[r->kill_slot]);
-			socks[r->kill_slot] = -1;
-		}
+	memcpy(watch, watched, sizeof(watch));
+	while (r->sending || clock_now_us() - last < IDLE_MS * 1000ULL) {
+		assert_true(clock_now_us() - start < ROUND_MAX_MS * 1000ULL);
+		maybe_kill(socks, watch, r);
 		for (slot = 0; slot < nr_cpus; slot++) {
-			pfd[slot].fd = watched[slot] ? socks[slot] : -1;
+			pfd[slot].fd = watch[slot] ? socks[slot] : -1;
 			pfd[slot].events = POLLIN;
 		}
-		if (poll(pfd, nr_cpus, 50) <= 0)
+		pfd[nr_cpus].fd = r->sending ? from_client[0] : -1;
+		pfd[nr_cpus].events = POLLIN;
+		if (poll(pfd, nr_cpus + 1, 10) <= 0)
 			continue;
-		for (slot = 0; slot < nr_cpus; slot++) {
-			struct sockaddr_storage peer;
-			socklen_t len = sizeof(peer);
-			struct payload p;
-			uint16_t sport;
-
-			if (!(pfd[slot].revents & POLLIN))
-				continue;
-			while (recvfrom(socks[slot], &p, sizeof(p), 0,
-					(struct sockaddr *)&peer,
-					&len) == sizeof(p)) {
-				sport = ntohs(((struct sockaddr_in *)&peer)
-						      ->sin_port); /* v6 too */
-				r->got[slot]++;
-				r->as_hashed += target_cpu(f, sport, port,
-							   p.cpu) == slot;
-				r->on_arrival_cpu += p.cpu == slot;
-				r->total++;
-				len = sizeof(peer);
+		for (slot = 0; slot < nr_cpus; slot++)
+			if (pfd[slot].revents & POLLIN) {
+				read_slot(f, socks[slot], slot, port, r);
+				last = clock_now_us();
 			}
+		if (pfd[nr_cpus].revents & POLLIN) {
+			assert_int_equal(read(from_client[0], &r->sent,
+					      sizeof(r->sent)),
+					 sizeof(r->sent));
+			r->sending = false;
 			last = clock_now_us();
 		}
 	}
@@ -289,9 +326,8 @@ static void send_round(const struct family *f, int *socks, uint16_t port,
 	struct order o = { f->af, port, flows, dgrams };
 
 	assert_int_equal(write(to_client[1], &o, sizeof(o)), sizeof(o));
+	r->sending = true;
 	drain_socks(f, socks, watched, port, r);
-	assert_int_equal(read(from_client[0], &r->sent, sizeof(r->sent)),
-			 sizeof(r->sent));
 }
 
 static void run_round(const struct family *f, int *socks, uint16_t port,
@@ -321,6 +357,22 @@ static void family_register(struct family *f, int cpu)
 	assert_int_equal(env_register(f->group, cpu, false, f->socks[cpu],
 				      &f->conns[cpu]),
 			 0);
+}
+
+/* A new worker in slot 1, after a test emptied it. */
+static void refill_slot_1(struct family *f)
+{
+	family_register(f, 1);
+	env_wait_active(f->group, nr_cpus);
+}
+
+/* The tests that empty slot 1 keep slot 0 serving. */
+static void need_two_cpus(void)
+{
+	if (nr_cpus < 2) {
+		print_message("needs a second CPU\n");
+		skip();
+	}
 }
 
 static int family_setup(struct family *f)
@@ -401,8 +453,9 @@ static void print_selects(const char *group)
 	json_decref(reply);
 }
 
-static void expect_local(struct family *f)
+static void test_local(void **state)
 {
+	struct family *f = *state;
 	bool all[MAX_CPUS] = { [0 ... MAX_CPUS - 1] = true };
 	int plain[MAX_CPUS], cpu;
 	struct round r, base;
@@ -425,32 +478,20 @@ static void expect_local(struct family *f)
 	assert_int_equal(base.total, base.sent);
 }
 
-static void test_local_v4(void **state)
-{
-	expect_local(&v4);
-}
-
-static void test_local_v6(void **state)
-{
-	expect_local(&v6);
-}
-
 /*
  * A worker dies with datagrams queued: those are lost, and only those;
  * its flows then go to a live slot until a new worker registers.
  */
-static void expect_close_loses_queue(struct family *f)
+static void test_close_loses_queue(void **state)
 {
+	struct family *f = *state;
 	bool read_but_1[MAX_CPUS] = { [0 ... MAX_CPUS - 1] = true };
 	bool all[MAX_CPUS] = { [0 ... MAX_CPUS - 1] = true };
 	struct round r;
 	int queued;
 
 	env_check();
-	if (nr_cpus < 2) {
-		print_message("needs a second CPU\n");
-		skip();
-	}
+	need_two_cpus();
 	read_but_1[1] = false;
 	run_round(f, f->socks, f->port, read_but_1, &r);
 	queued = r.sent - r.total; /* slot 1's, unread */
@@ -465,18 +506,7 @@ static void expect_close_loses_queue(struct family *f)
 	print_round("slot 1 closed", &r);
 	assert_int_equal(r.total, r.sent); /* none lost but the queue */
 
-	family_register(f, 1);
-	env_wait_active(f->group, nr_cpus);
-}
-
-static void test_close_loses_queue_v4(void **state)
-{
-	expect_close_loses_queue(&v4);
-}
-
-static void test_close_loses_queue_v6(void **state)
-{
-	expect_close_loses_queue(&v6);
+	refill_slot_1(f);
 }
 
 /* Datagrams the reuseport program gave the socket of a slot so far. */
@@ -504,21 +534,19 @@ static uint64_t selected_local(const struct family *f, int slot)
  * counted as the datagrams its slot was given and it did not read, and
  * nothing else; the rest of the round goes to the live slots.
  */
-static void expect_kill_under_load(struct family *f)
+static void test_kill_under_load(void **state)
 {
+	struct family *f = *state;
 	bool all[MAX_CPUS] = { [0 ... MAX_CPUS - 1] = true };
 	struct round r = { 0 };
 	uint64_t before;
 	int lost, queued;
 
 	env_check();
-	if (nr_cpus < 2) {
-		print_message("needs a second CPU\n");
-		skip();
-	}
+	need_two_cpus();
 	before = selected_local(f, 1);
 	r.kill_slot = 1;
-	r.kill_after = nr_cpus * LOAD_FLOWS * LOAD_DGRAMS / 4;
+	r.kill_after = LOAD_FLOWS * LOAD_DGRAMS / 8;
 	send_round(f, f->socks, f->port, all, LOAD_FLOWS, LOAD_DGRAMS, &r);
 	close(f->conns[1]);
 	queued = (int)(selected_local(f, 1) - before) - r.got[1];
@@ -527,21 +555,11 @@ static void expect_kill_under_load(struct family *f)
 	printf("# %d lost, %d were in slot 1's socket when it closed\n", lost,
 	       queued);
 	assert_int_equal(f->socks[1], -1); /* it was killed mid-round */
+	assert_true(r.got[1] >= r.kill_after);
 	assert_int_equal(lost, queued);
 
 	env_wait_active(f->group, nr_cpus - 1);
-	family_register(f, 1);
-	env_wait_active(f->group, nr_cpus);
-}
-
-static void test_kill_under_load_v4(void **state)
-{
-	expect_kill_under_load(&v4);
-}
-
-static void test_kill_under_load_v6(void **state)
-{
-	expect_kill_under_load(&v6);
+	refill_slot_1(f);
 }
 
 /* The next event on a registration's connection, within a second. */
@@ -562,8 +580,9 @@ static char *next_event(int conn)
  * A drained slot: "drain" at once, "drained" only once its queue is read,
  * and no new datagram after that.
  */
-static void expect_drain(struct family *f)
+static void test_drain(void **state)
 {
+	struct family *f = *state;
 	bool read_but_1[MAX_CPUS] = { [0 ... MAX_CPUS - 1] = true };
 	bool all[MAX_CPUS] = { [0 ... MAX_CPUS - 1] = true };
 	json_t *req = proto_request("drain");
@@ -571,10 +590,7 @@ static void expect_drain(struct family *f)
 	struct round r;
 
 	env_check();
-	if (nr_cpus < 2) {
-		print_message("needs a second CPU\n");
-		skip();
-	}
+	need_two_cpus();
 	read_but_1[1] = false;
 	run_round(f, f->socks, f->port, read_but_1, &r);
 	assert_true(r.sent > r.total); /* slot 1 holds some */
@@ -603,18 +619,7 @@ static void expect_drain(struct family *f)
 
 	close(f->socks[1]);
 	close(f->conns[1]);
-	family_register(f, 1);
-	env_wait_active(f->group, nr_cpus);
-}
-
-static void test_drain_v4(void **state)
-{
-	expect_drain(&v4);
-}
-
-static void test_drain_v6(void **state)
-{
-	expect_drain(&v6);
+	refill_slot_1(f);
 }
 
 /* A UDP group takes bound UDP sockets of its own, each once. */
@@ -732,14 +737,14 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_register_checks),
-		cmocka_unit_test(test_local_v4),
-		cmocka_unit_test(test_local_v6),
-		cmocka_unit_test(test_close_loses_queue_v4),
-		cmocka_unit_test(test_close_loses_queue_v6),
-		cmocka_unit_test(test_kill_under_load_v4),
-		cmocka_unit_test(test_kill_under_load_v6),
-		cmocka_unit_test(test_drain_v4),
-		cmocka_unit_test(test_drain_v6),
+		cmocka_unit_test_prestate(test_local, &v4),
+		cmocka_unit_test_prestate(test_local, &v6),
+		cmocka_unit_test_prestate(test_close_loses_queue, &v4),
+		cmocka_unit_test_prestate(test_close_loses_queue, &v6),
+		cmocka_unit_test_prestate(test_kill_under_load, &v4),
+		cmocka_unit_test_prestate(test_kill_under_load, &v6),
+		cmocka_unit_test_prestate(test_drain, &v4),
+		cmocka_unit_test_prestate(test_drain, &v6),
 		cmocka_unit_test(test_udp_echo),
 	};
 
