@@ -37,6 +37,7 @@
 #include "lib/cpu_table.h"
 #include "lib/proto.h"
 #include "steerd_env.h"
+#include "steer/libsteer.h"
 #include "xdp/lib/flow_hash.h"
 #include "tests/lib/network_helpers.h"
 
@@ -52,7 +53,10 @@
 #define ROUND_MAX_MS 20000
 #define KILL_PAUSE_MS 5 /* the killed worker's last stall */
 #define ECHO_GROUP "echo"
-#define ECHO_PORT 5320 /* a round ends this long after the last datagram */
+#define ECHO_PORT 5320
+#define BACK_PORT 5330
+#define BACK_PORT_TEXT \
+	"5330" /* a round ends this long after the last datagram */
 
 static int nr_cpus;
 static struct steer_cpu_table *tables; /* steerd's, one per possible CPU */
@@ -754,6 +758,88 @@ static void test_udp_echo(void **state)
 	assert_int_equal(WEXITSTATUS(status), 0);
 }
 
+static int group_del(const char *name)
+{
+	json_t *req = proto_request("group_del");
+
+	json_object_set_new(req, "name", json_string(name));
+	return env_call(req, -1, NULL, NULL);
+}
+
+/* The next libsteer event within a second; -ETIMEDOUT if none. */
+static int wait_event(struct libsteer_listener *l)
+{
+	struct pollfd p = { libsteer_listener__event_fd(l), POLLIN, 0 };
+
+	if (poll(&p, 1, 1000) != 1)
+		return -ETIMEDOUT;
+	return libsteer_listener__next_event(l);
+}
+
+/*
+ * libsteer's UDP socket: bound to the group's address, not listening; it
+ * survives a steerd restart (registered again: steerd restored it as a
+ * UDP socket), drains, and its close is noticed while draining (the group
+ * can be deleted), which for UDP only sock_diag can tell.
+ */
+static void test_libsteer_udp(void **state)
+{
+	struct libsteer_listen_opts o = { .sz = sizeof(o),
+					  .socket_path = env_sock_path,
+					  .udp = true };
+	struct sockaddr_in srv = { .sin_family = AF_INET,
+				   .sin_port = htons(BACK_PORT) };
+	int type, ev = -ETIMEDOUT, fd, err = -EBUSY;
+	struct libsteer_listener *l;
+	socklen_t len = sizeof(type);
+	char c, out[256];
+	uint64_t start;
+
+	env_check();
+	inet_pton(AF_INET, ENV_SERVER_V4, &srv.sin_addr);
+	assert_int_equal(env_steerctl("group add back --listen " ENV_SERVER_V4
+				      ":" BACK_PORT_TEXT " --proto udp",
+				      out, sizeof(out)),
+			 0);
+	l = libsteer_listener__open("back", 0, &o);
+	assert_non_null(l);
+	assert_int_equal(getsockopt(libsteer_listener__fd(l), SOL_SOCKET,
+				    SO_TYPE, &type, &len),
+			 0);
+	assert_int_equal(type, SOCK_DGRAM);
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	assert_int_equal(
+		sendto(fd, "x", 1, 0, (struct sockaddr *)&srv, sizeof(srv)), 1);
+	close(fd);
+	usleep(10000);
+	assert_int_equal(recv(libsteer_listener__fd(l), &c, 1, 0), 1);
+
+	env_stop_steerd(SIGTERM);
+	assert_int_equal(env_start_steerd(), 0);
+	start = clock_now_ms();
+	while ((ev == -ETIMEDOUT || ev == LIBSTEER_EVENT_NONE) &&
+	       clock_now_ms() - start < 10000)
+		ev = wait_event(l);
+	assert_int_equal(ev, LIBSTEER_EVENT_RECONNECTED);
+	assert_int_equal(env_active_count("back"), 1);
+
+	assert_int_equal(libsteer_listener__drain(l, 1000), 0);
+	assert_int_equal(wait_event(l), LIBSTEER_EVENT_DRAIN);
+	assert_int_equal(wait_event(l), LIBSTEER_EVENT_DRAINED);
+	/* Past a reconcile, the open draining socket still holds the group. */
+	usleep(1200 * 1000);
+	assert_int_equal(group_del("back"), -EBUSY);
+	libsteer_listener__close(l);
+	/* Its close frees it. */
+	start = clock_now_ms();
+	while (err == -EBUSY && clock_now_ms() - start < 3000) {
+		err = group_del("back");
+		if (err == -EBUSY)
+			usleep(50000);
+	}
+	assert_int_equal(err, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -767,6 +853,7 @@ int main(void)
 		cmocka_unit_test_prestate(test_drain, &v4),
 		cmocka_unit_test_prestate(test_drain, &v6),
 		cmocka_unit_test(test_udp_echo),
+		cmocka_unit_test(test_libsteer_udp),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
