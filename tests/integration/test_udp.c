@@ -742,10 +742,12 @@ static void test_udp_echo(void **state)
 		n = recv(fd, got, sizeof(got) - 1, 0);
 		assert_true(n > 0);
 		got[n] = '\0';
-		printf("# sent on cpu %d: \"%s\"\n", cpu, got);
-		assert_int_equal(sscanf(got, "cpu %d incoming %d: %4s", &worker,
-					&incoming, payload),
-				 3);
+		printf("# sent on cpu %d: %.*s\n", cpu, (int)strcspn(got, "\n"),
+		       got);
+		assert_int_equal(
+			sscanf(got, "cpu=%d incoming_cpu=%d pid=%*d gen=0\n%4s",
+			       &worker, &incoming, payload),
+			3);
 		assert_int_equal(worker, cpu);
 		assert_string_equal(payload, "ping");
 		/* The kernel keeps no incoming CPU for unconnected UDP. */

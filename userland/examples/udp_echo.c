@@ -3,10 +3,12 @@
  * udp_echo: a per-CPU UDP echo server on a steerd UDP group, as a DNS
  * server would run: one worker process per CPU, pinned there, each with
  * its own UDP socket registered in its CPU's slot. Every answer is the
- * datagram prefixed by "cpu N incoming M: ", N the worker's CPU and M its
- * socket's SO_INCOMING_CPU. The kernel updates that only for a connected
- * UDP socket, so an echo server's reads -1: which CPU processed each
- * datagram shows in steer's counters ('steerctl group show', locality).
+ * line "cpu=N incoming_cpu=M pid=P gen=0" (steer_http's fields, which
+ * loadgen reads) and the datagram after it: N the worker's CPU, M its
+ * socket's SO_INCOMING_CPU, P its pid. The kernel updates that option
+ * only for a connected UDP socket, so an echo server's reads -1: which
+ * CPU processed each datagram shows in steer's counters ('steerctl group
+ * show', locality).
  * A drained worker answers what its socket still holds, then exits 0;
  * SIGINT or SIGTERM ends them all.
  *
@@ -41,8 +43,9 @@ static void echo_all(int fd, int cpu)
 	while ((got = recvfrom(fd, in, sizeof(in), 0, (struct sockaddr *)&peer,
 			       &len)) >= 0) {
 		getsockopt(fd, SOL_SOCKET, SO_INCOMING_CPU, &incoming, &ilen);
-		n = snprintf(out, PREFIX_MAX, "cpu %d incoming %d: ", cpu,
-			     incoming);
+		n = snprintf(out, PREFIX_MAX,
+			     "cpu=%d incoming_cpu=%d pid=%d gen=0\n", cpu,
+			     incoming, (int)getpid());
 		memcpy(out + n, in, got);
 		if (sendto(fd, out, n + got, 0, (struct sockaddr *)&peer, len) <
 		    0)
