@@ -55,6 +55,7 @@
 #define ECHO_GROUP "echo"
 #define ECHO_PORT 5320
 #define BACK_PORT 5330
+#define LOAD_PORT "5340"
 #define BACK_PORT_TEXT \
 	"5330" /* a round ends this long after the last datagram */
 
@@ -64,6 +65,7 @@ static int nr_tables;
 static int client_ns = -1; /* env_client_start()'s namespace */
 static pid_t client = -1; /* the sending process, in that namespace */
 static int to_client[2], from_client[2];
+static pid_t echo_pid = -1; /* a running udp_echo, for teardown */
 
 /* What the client sends in a round, and what each datagram carries. */
 struct order {
@@ -427,6 +429,10 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
+	if (echo_pid > 0) { /* a test failed with it running */
+		kill(echo_pid, SIGTERM);
+		waitpid(echo_pid, NULL, 0);
+	}
 	if (client > 0) {
 		close(to_client[1]);
 		kill(client, SIGKILL);
@@ -687,9 +693,11 @@ static void test_register_checks(void **state)
 			 -EEXIST);
 }
 
-/* udp_echo ECHO_GROUP on the test's steerd: one worker per CPU. */
-static pid_t echo_start(void)
+/* udp_echo on group, on the test's steerd: one worker per CPU. */
+static pid_t echo_start(const char *group)
 {
+	cpu_set_t all;
+	int cpu;
 	const char *build = getenv("STEER_BUILD");
 	char path[256];
 	pid_t pid;
@@ -699,11 +707,28 @@ static pid_t echo_start(void)
 	pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {
-		execl(path, "udp_echo", ECHO_GROUP, env_sock_path,
-		      (char *)NULL);
+		/* A worker per CPU: not only those a test pinned itself to. */
+		CPU_ZERO(&all);
+		for (cpu = 0; cpu < nr_cpus; cpu++)
+			CPU_SET(cpu, &all);
+		sched_setaffinity(0, sizeof(all), &all);
+		execl(path, "udp_echo", group, env_sock_path, (char *)NULL);
 		_exit(127);
 	}
+	echo_pid = pid;
 	return pid;
+}
+
+/* Stops udp_echo: its workers end, it exits 0. */
+static void echo_stop(pid_t pid)
+{
+	int status;
+
+	kill(pid, SIGTERM);
+	echo_pid = -1;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
 }
 
 /*
@@ -716,7 +741,7 @@ static void test_udp_echo(void **state)
 	struct sockaddr_in srv = { .sin_family = AF_INET,
 				   .sin_port = htons(ECHO_PORT) };
 	struct timeval tv = { .tv_sec = 2 };
-	int cpu, fd, status, worker, incoming;
+	int cpu, fd, worker, incoming;
 	char got[128], payload[8];
 	ssize_t n;
 	pid_t pid;
@@ -729,7 +754,7 @@ static void test_udp_echo(void **state)
 				      "--proto udp",
 				      got, sizeof(got)),
 			 0);
-	pid = echo_start();
+	pid = echo_start(ECHO_GROUP);
 	env_wait_active(ECHO_GROUP, nr_cpus);
 	for (cpu = 0; cpu < nr_cpus; cpu++) {
 		pin_cpu(cpu);
@@ -754,10 +779,7 @@ static void test_udp_echo(void **state)
 		assert_true(incoming == cpu || incoming == -1);
 		close(fd);
 	}
-	kill(pid, SIGTERM);
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	assert_true(WIFEXITED(status));
-	assert_int_equal(WEXITSTATUS(status), 0);
+	echo_stop(pid);
 }
 
 static int group_del(const char *name)
@@ -766,6 +788,65 @@ static int group_del(const char *name)
 
 	json_object_set_new(req, "name", json_string(name));
 	return env_call(req, -1, NULL, NULL);
+}
+
+/*
+ * loadgen --udp from the client namespace against udp_echo over the
+ * veth: every datagram answered, by the worker of the CPU that sent it
+ * (where the veth delivers it and cpu steering keeps it).
+ */
+static void test_loadgen_udp(void **state)
+{
+	const char *build = getenv("STEER_BUILD");
+	char path[256], out[128], text[256];
+	long long attempted, ok, local;
+	json_error_t jerr;
+	pid_t echo, load;
+	int status, fd;
+	json_t *r;
+
+	env_check();
+	assert_int_equal(env_steerctl("group add load --listen " ENV_SRV_ADDR
+				      ":" LOAD_PORT " --proto udp",
+				      text, sizeof(text)),
+			 0);
+	echo = echo_start("load");
+	env_wait_active("load", nr_cpus);
+	snprintf(path, sizeof(path), "%s/tools/loadgen",
+		 build ? build : "build");
+	snprintf(out, sizeof(out), "/tmp/steer-udp-%d.json", getpid());
+	load = fork();
+	assert_true(load >= 0);
+	if (load == 0) {
+		if (netns_enter(client_ns))
+			_exit(127);
+		fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		if (fd < 0 || dup2(fd, STDOUT_FILENO) < 0)
+			_exit(127);
+		execl(path, "loadgen", "--target", ENV_SRV_ADDR ":" LOAD_PORT,
+		      "--udp", "--connections", "1024", "--concurrency", "16",
+		      "--json", (char *)NULL);
+		_exit(127);
+	}
+	assert_int_equal(waitpid(load, &status, 0), load);
+	echo_stop(echo);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	r = json_load_file(out, 0, &jerr);
+	unlink(out);
+	if (!r)
+		fail_msg("loadgen output: %s", jerr.text);
+	attempted = json_integer_value(json_object_get(r, "attempted"));
+	ok = json_integer_value(json_object_get(r, "ok"));
+	local = json_integer_value(json_object_get(r, "local"));
+	printf("# loadgen --udp: %lld sent, %lld answered, %lld timed out, "
+	       "%lld on the sending CPU (%.2f%%)\n",
+	       attempted, ok, json_integer_value(json_object_get(r, "timeout")),
+	       local, json_real_value(json_object_get(r, "locality_pct")));
+	assert_int_equal(attempted, 1024);
+	assert_true(ok * 100 >= attempted * 99);
+	assert_true(local * 100 >= ok * 99);
+	json_decref(r);
 }
 
 /* The next libsteer event within a second; -ETIMEDOUT if none. */
@@ -855,6 +936,7 @@ int main(void)
 		cmocka_unit_test_prestate(test_drain, &v4),
 		cmocka_unit_test_prestate(test_drain, &v6),
 		cmocka_unit_test(test_udp_echo),
+		cmocka_unit_test(test_loadgen_udp),
 		cmocka_unit_test(test_libsteer_udp),
 	};
 
