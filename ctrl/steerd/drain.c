@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * steerd's drains: a listener taken out of selection at once, its accept
- * queue (a UDP socket's receive queue) watched through sock_diag every tick, its registrant told "drain"
- * then "drained", and a waiting "drain --wait" answered when the queue is
- * empty (every queue, for a drain by pid), when the timeout passes, or when the listener closes first.
+ * queue (a UDP socket's receive queue) watched through sock_diag every
+ * tick, its registrant told "drain" then "drained", and a waiting "drain
+ * --wait" answered when the queue is empty (every queue, for a drain by
+ * pid), when the timeout passes, or when the listener closes first.
  */
 #include <errno.h>
 #include <string.h>

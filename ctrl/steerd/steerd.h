@@ -222,11 +222,13 @@ int steerd_write_live(struct steerd *d, uint16_t group);
 /* The peer left: its registrations and waits have nobody to tell. */
 void steerd_peer_gone(struct steerd *d, const struct steerd_peer *peer);
 
-/* udp_diag.c: what sock_diag says of a registered socket, by cookie */
+/*
+ * udp_diag.c: what sock_diag says of a registered socket of a group of
+ * proto (enum steer_proto), by cookie: a TCP listener's owner and accept
+ * queue, or a UDP socket's owner and receive queue (in bytes, in
+ * accept_queue); -ENOENT when it is gone.
+ */
 struct diag_listener;
-/* A UDP socket's owner and receive queue (bytes); -ENOENT when gone. */
-int steerd_udp_by_cookie(uint64_t cookie, struct diag_listener *out);
-/* A socket of a group of proto (enum steer_proto): a listener, or UDP. */
 int steerd_sock_diag(uint8_t proto, uint64_t cookie, struct diag_listener *out);
 
 /* drain.c */

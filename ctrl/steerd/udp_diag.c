@@ -78,7 +78,8 @@ static int udp_dump(struct nl_ctx *ctx, void *arg)
 	return err;
 }
 
-int steerd_udp_by_cookie(uint64_t cookie, struct diag_listener *out)
+/* One dump per family until the socket with this cookie is found. */
+static int udp_by_cookie(uint64_t cookie, struct diag_listener *out)
 {
 	struct udp_find find = { .cookie = cookie, .out = out };
 	int err = nl_ctx_with(NULL, udp_dump, &find);
@@ -91,6 +92,6 @@ int steerd_udp_by_cookie(uint64_t cookie, struct diag_listener *out)
 int steerd_sock_diag(uint8_t proto, uint64_t cookie, struct diag_listener *out)
 {
 	if (proto == STEER_PROTO_UDP)
-		return steerd_udp_by_cookie(cookie, out);
+		return udp_by_cookie(cookie, out);
 	return diag_listener_by_cookie(cookie, out);
 }
