@@ -112,7 +112,7 @@ static int add_usage(void)
 	       "  --kind reuseport|xsk SO_REUSEPORT listeners (default), or "
 	       "AF_XDP sockets\n"
 	       "  --proto tcp|udp      what the group receives (default tcp);\n"
-	       "                       udp for xsk groups only\n"
+	       "                       udp: UDP sockets or AF_XDP sockets\n"
 	       "\n"
 	       "Prints the group as one line.\n"
 	       "JSON (-j): " GROUP_JSON "\n",

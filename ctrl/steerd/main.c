@@ -273,6 +273,7 @@ static void on_tick(struct steerd *d, uint64_t *last_reconcile)
 	if (read(d->timer_fd, &ticks, sizeof(ticks)) < 0)
 		return;
 	steerd_drain_tick(d);
+	steerd_udp_tick(d);
 	steerd_ctl_resume(d);
 	if (clock_now_ms() - *last_reconcile >= STEERD_RECONCILE_MS) {
 		steerd_reconcile(d);

@@ -106,6 +106,7 @@ struct steerd_listener {
 	uint16_t group;
 	uint16_t slot;
 	uint8_t bank;
+	uint8_t proto; /* its group's enum steer_proto: a UDP socket or not */
 	enum steer_slot_state state;
 	pid_t pid;
 	uid_t uid; /* who registered it; (uid_t)-1: unknown (restored) */
@@ -270,6 +271,15 @@ int steerd_write_live(struct steerd *d, uint16_t group);
 /* The peer left: its registrations and waits have nobody to tell. */
 void steerd_peer_gone(struct steerd *d, const struct steerd_peer *peer);
 
+/*
+ * udp_diag.c: what sock_diag says of a registered socket of a group of
+ * proto (enum steer_proto), by cookie: a TCP listener's owner and accept
+ * queue, or a UDP socket's owner and receive queue (in bytes, in
+ * accept_queue); -ENOENT when it is gone.
+ */
+struct diag_listener;
+int steerd_sock_diag(uint8_t proto, uint64_t cookie, struct diag_listener *out);
+
 /* drain.c */
 steerd_cmd_fn steerd_drain;
 /* Watches draining listeners' accept queues; finishes drains. */
@@ -283,6 +293,8 @@ void steerd_listener_closed(struct steerd *d, uint64_t cookie,
 /* The standby of an emptied slot becomes its active listener. */
 void steerd_promote(struct steerd *d, uint16_t group, uint16_t slot);
 void steerd_reconcile(struct steerd *d);
+/* Notices closed UDP sockets (active or standby) every tick. */
+void steerd_udp_tick(struct steerd *d);
 /* Forgets the closed listeners' records of a group being deleted. */
 void steerd_listeners_forget_group(struct steerd *d, uint16_t group);
 int steerd_listeners_restore(struct steerd *d);

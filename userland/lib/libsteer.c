@@ -151,26 +151,31 @@ static int group_addr(int conn, const char *group, struct sockaddr_storage *ss,
 	return rd.err;
 }
 
+/* A TCP listener, or with udp a bound UDP socket, on the group's address. */
 static int make_listener(const struct sockaddr_storage *ss, socklen_t len,
-			 int backlog)
+			 int backlog, bool udp)
 {
 	int one = 1, fd, err;
 
-	fd = socket(ss->ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
+	fd = socket(ss->ss_family,
+		    (udp ? SOCK_DGRAM : SOCK_STREAM) | SOCK_CLOEXEC |
+			    SOCK_NONBLOCK,
 		    0);
 	if (fd < 0)
 		return -errno;
 	/*
 	 * Only the group's port: an IPv6 wildcard must not take IPv4 too.
 	 * SO_REUSEADDR: a restarted server binds while the connections of
-	 * its previous life sit in TIME_WAIT on the port.
+	 * its previous life sit in TIME_WAIT on the port; UDP has none, and
+	 * there the option would let sockets outside the group share it.
 	 */
 	if ((ss->ss_family == AF_INET6 &&
 	     setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one))) ||
-	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
+	    (!udp &&
+	     setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one))) ||
 	    setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)) ||
 	    bind(fd, (const struct sockaddr *)ss, len) ||
-	    listen(fd, backlog > 0 ? backlog : SOMAXCONN)) {
+	    (!udp && listen(fd, backlog > 0 ? backlog : SOMAXCONN))) {
 		err = -errno;
 		libsteer__pr(LIBSTEER_WARN, "creating the listener: %s\n",
 			     strerror(-err));
@@ -273,7 +278,7 @@ libsteer_listener__open(const char *group, int cpu,
 	err = group_addr(l->link.conn, group, &ss, &len);
 	if (err)
 		return fail(l, err);
-	fd = make_listener(&ss, len, o.backlog);
+	fd = make_listener(&ss, len, o.backlog, o.udp);
 	if (fd < 0)
 		return fail(l, fd);
 	err = do_register(l, fd, group, cpu, o.standby);

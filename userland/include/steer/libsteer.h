@@ -45,15 +45,23 @@ struct libsteer_listen_opts {
 	const char *socket_path; /* steerd's; NULL: this netns's default */
 	bool standby; /* the next generation of the slot (rolling restart) */
 	int backlog; /* listen(2) backlog; 0: SOMAXCONN */
+	/*
+	 * A UDP socket, for a group of proto udp: bound, not listening, no
+	 * SO_REUSEADDR; its fd is read with recvmsg(2), never accept(2).
+	 */
+	bool udp;
 	size_t : 0;
 };
-#define libsteer_listen_opts__last_field backlog
+#define libsteer_listen_opts__last_field udp
 
 /*
  * Creates a TCP listener on the group's address and port (asked of steerd),
  * with SO_REUSEPORT and SO_REUSEADDR (so that a restarted server binds
  * over its predecessor's connections), non-blocking and close-on-exec, and
- * registers it for the slot of `cpu`. NULL with errno set on failure: ECONNREFUSED (steerd
+ * registers it for the slot of `cpu`. With opts->udp, a UDP socket bound
+ * there with SO_REUSEPORT instead, for a UDP group: the datagrams the XDP
+ * program keeps on `cpu` reach it, and its drain ends when its receive
+ * queue is empty (UDP has no migration: what it holds at close is lost). NULL with errno set on failure: ECONNREFUSED (steerd
  * not running: start it), ENOENT (no such group), EBUSY (the slot has an
  * active listener and standby was not asked, or already has a standby),
  * others as steerd says; a message explains each.
@@ -64,7 +72,8 @@ libsteer_listener__open(const char *group, int cpu,
 
 /*
  * Registers a listener the application made itself (bound to the group's
- * address and port, SO_REUSEPORT, listening). The library takes ownership
+ * address and port, SO_REUSEPORT, listening; or a bound UDP socket with
+ * SO_REUSEPORT, for a UDP group). The library takes ownership
  * of fd: libsteer_listener__close() closes it.
  */
 LIBSTEER_API struct libsteer_listener *
