@@ -217,14 +217,6 @@ static const char *group_differs(const struct config_group *g,
 /* Whether steerd can act on the group at all (else it is left alone). */
 static bool group_supported(struct planner *p, const struct config_group *g)
 {
-	/* UDP is for xsk groups; reuseport groups of UDP are not there yet. */
-	if (g->proto && strcmp(g->proto, "tcp") &&
-	    strcmp(g->kind ?: "reuseport", "xsk")) {
-		add_note(p, "group", g->name, "proto", g->proto_line,
-			 NOT_YET " for reuseport groups; the group is left "
-				 "as it is");
-		return false;
-	}
 	if (g->adopt)
 		add_note(p, "group", g->name, "adopt", g->adopt_line,
 			 NOT_YET "; the group is added without adoption");
