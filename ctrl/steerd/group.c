@@ -149,6 +149,7 @@ json_t *steerd_group_add(struct steerd *d, const struct steerd_peer *peer,
 	struct proto_read rd;
 	const char *name, *addr, *kind, *proto;
 	uint32_t port;
+	bool adopt;
 	__u32 id;
 	int err;
 
@@ -161,6 +162,8 @@ json_t *steerd_group_add(struct steerd *d, const struct steerd_peer *peer,
 	proto = json_object_get(req, "proto") ?
 			proto_read_str(&rd, req, "proto") :
 			"tcp";
+	adopt = json_object_get(req, "adopt") &&
+		proto_read_bool(&rd, req, "adopt");
 	if (rd.err)
 		return proto_reply_error(-EINVAL, "%s", rd.msg);
 	if (!valid_name(name))
@@ -186,6 +189,10 @@ json_t *steerd_group_add(struct steerd *d, const struct steerd_peer *peer,
 					 "bad proto '%s': tcp, or udp for an "
 					 "xsk group",
 					 proto);
+	if (adopt && g.kind != STEER_KIND_REUSEPORT)
+		return proto_reply_error(-EINVAL,
+					 "--adopt takes TCP listeners: a "
+					 "reuseport group's");
 	if (inet_pton(AF_INET, addr, g.addr) == 1) {
 		g.af = STEER_AF_INET;
 		g.wildcard = !memcmp(g.addr, "\0\0\0\0", 4);
@@ -225,8 +232,10 @@ json_t *steerd_group_add(struct steerd *d, const struct steerd_peer *peer,
 		return proto_reply_error(err, "adding group %s: %s", name,
 					 strerror(-err));
 	d->groups[id].g = g;
-	pr_info("group %s: %s %s port %u (id %u)", name, kind_name(g.kind),
-		addr, port, id);
+	d->groups[id].adopt = adopt;
+	d->groups[id].adopt_note[0] = '\0';
+	pr_info("group %s: %s %s port %u (id %u)%s", name, kind_name(g.kind),
+		addr, port, id, adopt ? ", adopting its listeners" : "");
 	return steerd_reply(group_json(d, id));
 }
 
@@ -266,6 +275,7 @@ json_t *steerd_group_del(struct steerd *d, const struct steerd_peer *peer,
 	steerd_xsk_group_gone(d, id);
 	pr_info("group %s deleted", name);
 	memset(&sg->g, 0, sizeof(sg->g));
+	sg->adopt = false;
 	return proto_reply_ok();
 }
 
@@ -313,6 +323,8 @@ json_t *steerd_group_show(struct steerd *d, const struct steerd_peer *peer,
 		ps.pid = l->pid;
 		ps.cookie = l->cookie;
 		ps.accept_queue = dl.accept_queue;
+		ps.adopted = l->adopted;
+		ps.comm = l->adopted ? l->comm : NULL;
 		json_array_append_new(slots, proto_pack_slot(&ps));
 	}
 	reply = group_json(d, id);

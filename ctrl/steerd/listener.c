@@ -257,20 +257,79 @@ static json_t *reattach(struct steerd *d, const struct steerd_peer *peer,
 				      "state", steerd_state_name(l->state)));
 }
 
+json_t *steerd_listener_check(struct steerd *d, const struct steer_group *g,
+			      int fd)
+{
+	return check_listener(d, g, fd);
+}
+
+json_t *steerd_listener_add(struct steerd *d, uint16_t id, uint32_t cpu,
+			    bool standby, int fd, pid_t pid,
+			    struct steerd_listener **out)
+{
+	const char *name = d->groups[id].g.name;
+	struct steerd_listener *holder, *l;
+	enum steer_slot_state state;
+	uint64_t cookie;
+	int prog_fd, err;
+	uint8_t bank;
+
+	if (slots_place(d->listeners, STEER_SOCKS_MAX, id, cpu, standby,
+			&state, &bank, &holder))
+		return holder->state == STEER_SLOT_ACTIVE && !standby ?
+			       proto_reply_error(-EBUSY,
+						 "slot %u of group %s has an "
+						 "active listener (pid %d); "
+						 "register as standby for a "
+						 "rolling restart",
+						 cpu, name, holder->pid) :
+			       proto_reply_error(-EBUSY,
+						 "slot %u of group %s already "
+						 "has a standby (pid %d)",
+						 cpu, name, holder->pid);
+	l = steerd_listener_alloc(d);
+	if (!l)
+		return proto_reply_error(-ENOSPC,
+					 "steerd holds %d listeners already",
+					 STEER_SOCKS_MAX);
+	prog_fd = steerd_bpf_group_prog(d, id);
+	err = prog_fd < 0 ? prog_fd : 0;
+	if (!err && setsockopt(fd, SOL_SOCKET, SO_ATTACH_REUSEPORT_EBPF,
+			       &prog_fd, sizeof(prog_fd)))
+		err = -errno;
+	if (!err)
+		err = steer_maps__add_listener(&d->socks, fd, id, cpu, bank,
+					       pid, &cookie);
+	if (err) {
+		l->in_use = false;
+		return proto_reply_error(err, "registering with group %s: %s",
+					 name, strerror(-err));
+	}
+	l->cookie = cookie;
+	l->group = id;
+	l->slot = cpu;
+	l->bank = bank;
+	l->pid = pid;
+	l->state = state;
+	steerd_listener_save(d, l);
+	steerd_write_live(d, id);
+	enable_migration(d);
+	*out = l;
+	return NULL;
+}
+
 json_t *steerd_register(struct steerd *d, const struct steerd_peer *peer,
 			const json_t *req, int fd)
 {
-	struct steerd_listener *holder, *l, *known;
-	enum steer_slot_state state;
+	struct steerd_listener *l, *known;
 	struct steerd_group *sg;
 	struct proto_read rd;
 	const char *name;
 	bool want_standby;
 	uint32_t cpu;
-	uint8_t bank;
 	uint64_t cookie;
 	json_t *refusal;
-	int prog_fd, err, ncpus;
+	int ncpus;
 	uint16_t id;
 
 	proto_read_init(&rd);
@@ -308,47 +367,12 @@ json_t *steerd_register(struct steerd *d, const struct steerd_peer *peer,
 	if (known)
 		return reattach(d, peer, known);
 
-	if (slots_place(d->listeners, STEER_SOCKS_MAX, id, cpu, want_standby,
-			&state, &bank, &holder))
-		return holder->state == STEER_SLOT_ACTIVE && !want_standby ?
-			       proto_reply_error(-EBUSY,
-						 "slot %u of group %s has an "
-						 "active listener (pid %d); "
-						 "register as standby for a "
-						 "rolling restart",
-						 cpu, name, holder->pid) :
-			       proto_reply_error(-EBUSY,
-						 "slot %u of group %s already "
-						 "has a standby (pid %d)",
-						 cpu, name, holder->pid);
-	l = steerd_listener_alloc(d);
-	if (!l)
-		return proto_reply_error(-ENOSPC,
-					 "steerd holds %d listeners already",
-					 STEER_SOCKS_MAX);
-	prog_fd = steerd_bpf_group_prog(d, id);
-	err = prog_fd < 0 ? prog_fd : 0;
-	if (!err && setsockopt(fd, SOL_SOCKET, SO_ATTACH_REUSEPORT_EBPF,
-			       &prog_fd, sizeof(prog_fd)))
-		err = -errno;
-	if (!err)
-		err = steer_maps__add_listener(&d->socks, fd, id, cpu, bank,
-					       peer->pid, &cookie);
-	if (err) {
-		l->in_use = false;
-		return proto_reply_error(err, "registering with group %s: %s",
-					 name, strerror(-err));
-	}
-	l->cookie = cookie;
-	l->group = id;
-	l->slot = cpu;
-	l->bank = bank;
-	l->pid = peer->pid;
+	refusal = steerd_listener_add(d, id, cpu, want_standby, fd, peer->pid,
+				      &l);
+	if (refusal)
+		return refusal;
 	l->registrant = peer->id;
-	l->state = state;
-	steerd_listener_save(d, l);
-	steerd_write_live(d, id);
-	enable_migration(d);
+	cookie = l->cookie;
 	pr_info("group %s slot %u: %s listener (pid %d, cookie %llu)", name,
 		cpu, steerd_state_name(l->state), l->pid,
 		(unsigned long long)cookie);

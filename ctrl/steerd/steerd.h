@@ -79,12 +79,17 @@ struct steerd_listener {
 	uint64_t drain_waiter; /* peer id, 0: none */
 	uint32_t drained; /* connections accepted from its queue meanwhile */
 	uint32_t last_queue;
+	/* Taken from a server that never registered it (adopt.c). */
+	bool adopted;
+	char comm[16]; /* the adopted listener's worker's command name */
 };
 
 struct steerd_group {
 	struct steer_group g; /* as pinned in steer_groups; name[0]: unused */
 	struct steer_reuseport *skel; /* its reuseport program, loaded lazily */
 	struct steerd_xsk *xsk; /* xsk groups: their queues (xsk.c), or NULL */
+	bool adopt; /* adopt its address's listeners on every reconcile tick */
+	char adopt_note[192]; /* the last reason one stayed out, logged once */
 };
 
 struct steerd {
@@ -193,6 +198,25 @@ void steerd_listener_notify(struct steerd *d, const struct steerd_listener *l,
 int steerd_write_live(struct steerd *d, uint16_t group);
 /* The peer left: its registrations and waits have nobody to tell. */
 void steerd_peer_gone(struct steerd *d, const struct steerd_peer *peer);
+
+/*
+ * Checks fd like a registered listener of group g (TCP, listening,
+ * SO_REUSEPORT, address, port, netns): NULL, or the refusal.
+ */
+json_t *steerd_listener_check(struct steerd *d, const struct steer_group *g,
+			      int fd);
+/*
+ * Puts the checked listener fd in slot cpu of group id, as a registration
+ * does: *out is its entry (its pid set to pid), or the refusal is returned.
+ */
+json_t *steerd_listener_add(struct steerd *d, uint16_t id, uint32_t cpu,
+			    bool standby, int fd, pid_t pid,
+			    struct steerd_listener **out);
+
+/* adopt.c: listeners taken from servers that never registered them */
+steerd_cmd_fn steerd_group_adopt;
+/* Adopts what the groups in adopt mode gained; from the reconcile tick. */
+void steerd_adopt_tick(struct steerd *d);
 
 /* drain.c */
 steerd_cmd_fn steerd_drain;
