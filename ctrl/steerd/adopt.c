@@ -169,8 +169,8 @@ static void follow(struct steerd *d, struct steerd_listener *l, pid_t worker,
 	proc_comm(worker, comm, sizeof(comm));
 	pr_info("group %s slot %u: adopted listener (cookie %llu) now polled "
 		"by pid %d (%s), was pid %d",
-		rep->sg->g.name, l->slot, (unsigned long long)l->cookie,
-		worker, comm, l->pid);
+		rep->sg->g.name, l->slot, (unsigned long long)l->cookie, worker,
+		comm, l->pid);
 	l->pid = worker;
 	snprintf(l->comm, sizeof(l->comm), "%s", comm);
 	steerd_listener_save(d, l);
@@ -190,8 +190,7 @@ static void take(struct steerd *d, const struct diag_listener *dl,
 	proc_comm(worker, comm, sizeof(comm));
 	fd = proc_take_fd(holder->pid, holder->fd);
 	if (fd < 0) {
-		report_problem(rep,
-			       "taking descriptor %d of pid %d (%s): %s%s",
+		report_problem(rep, "taking descriptor %d of pid %d (%s): %s%s",
 			       holder->fd, holder->pid, comm, strerror(-fd),
 			       fd == -EPERM ? " (steerd needs the right to "
 					      "ptrace the server: root, or "
@@ -201,14 +200,13 @@ static void take(struct steerd *d, const struct diag_listener *dl,
 	}
 	refusal = steerd_listener_check(d, &rep->sg->g, fd);
 	if (!refusal)
-		refusal = steerd_listener_add(d, id, cpu, false, fd, worker,
-					      &l);
+		refusal =
+			steerd_listener_add(d, id, cpu, false, fd, worker, &l);
 	close(fd);
 	if (refusal) {
-		report_problem(rep, "listener of pid %d (%s): %s", worker,
-			       comm,
-			       json_string_value(
-				       json_object_get(refusal, "error")));
+		report_problem(
+			rep, "listener of pid %d (%s): %s", worker, comm,
+			json_string_value(json_object_get(refusal, "error")));
 		json_decref(refusal);
 		return;
 	}
@@ -312,10 +310,9 @@ json_t *steerd_group_adopt(struct steerd *d, const struct steerd_peer *peer,
 			"tick (pid %u asked for)",
 			rep.sg->g.name, pid);
 	rep.sg->adopt = true;
-	return steerd_reply(json_pack("{s:s, s:I, s:o}", "name",
-				      rep.sg->g.name, "adopted",
-				      (json_int_t)rep.adopted, "problems",
-				      rep.problems));
+	return steerd_reply(json_pack("{s:s, s:I, s:o}", "name", rep.sg->g.name,
+				      "adopted", (json_int_t)rep.adopted,
+				      "problems", rep.problems));
 }
 
 void steerd_adopt_tick(struct steerd *d)

@@ -274,8 +274,8 @@ json_t *steerd_listener_add(struct steerd *d, uint16_t id, uint32_t cpu,
 	int prog_fd, err;
 	uint8_t bank;
 
-	if (slots_place(d->listeners, STEER_SOCKS_MAX, id, cpu, standby,
-			&state, &bank, &holder))
+	if (slots_place(d->listeners, STEER_SOCKS_MAX, id, cpu, standby, &state,
+			&bank, &holder))
 		return holder->state == STEER_SLOT_ACTIVE && !standby ?
 			       proto_reply_error(-EBUSY,
 						 "slot %u of group %s has an "
