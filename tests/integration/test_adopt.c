@@ -30,6 +30,7 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/time.h>
@@ -72,7 +73,8 @@ struct load_result {
 	} seen[MAX_PIDS]; /* the workers that answered, with their CPU */
 };
 
-static void write_config(void)
+/* nginx's config with `workers` workers, one per CPU from CPU 0 on. */
+static void write_config(int workers)
 {
 	char path[256];
 	FILE *f;
@@ -83,7 +85,7 @@ static void write_config(void)
 	fprintf(f,
 		"worker_processes %d;\n"
 		"worker_cpu_affinity auto;\n"
-		"daemon off;\n"
+		"daemon on;\n"
 		"pid %s/nginx.pid;\n"
 		"error_log %s/error.log notice;\n"
 		"events { worker_connections 1024; }\n"
@@ -103,7 +105,7 @@ static void write_config(void)
 		"    }\n"
 		"  }\n"
 		"}\n",
-		nr_cpus, dir, dir, dir, dir, dir, dir, dir, ENV_SRV_ADDR, PORT);
+		workers, dir, dir, dir, dir, dir, dir, dir, ENV_SRV_ADDR, PORT);
 	fclose(f);
 }
 
@@ -135,8 +137,8 @@ static int children_of(pid_t ppid, pid_t *out, int max)
 	return n;
 }
 
-/* Whether every CPU has a live worker pinned to it, and no other runs. */
-static bool workers_ready(void)
+/* Whether CPUs 0..want-1 each have a live worker pinned, and no other runs. */
+static bool workers_ready(int want)
 {
 	pid_t w[MAX_PIDS];
 	bool seen[MAX_CPUS] = { false };
@@ -147,32 +149,76 @@ static bool workers_ready(void)
 			return false;
 		seen[cpu] = true;
 	}
-	for (i = 0; i < nr_cpus; i++)
+	for (i = 0; i < want; i++)
 		if (!seen[i])
 			return false;
-	return n == nr_cpus;
+	return n == want;
 }
 
+/* The master's pid from nginx's pid file (name: nginx.pid, .oldbin). */
+static pid_t pid_file(const char *name)
+{
+	char path[256];
+	FILE *f;
+	int pid = 0;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "r");
+	if (f) {
+		if (fscanf(f, "%d", &pid) != 1)
+			pid = 0;
+		fclose(f);
+	}
+	return pid;
+}
+
+/* Waits until nginx runs `want` workers, each pinned to its CPU. */
+static void wait_workers(int want)
+{
+	uint64_t start = clock_now_us();
+
+	while (!workers_ready(want))
+		assert_true(clock_now_us() - start < WAIT_US);
+	usleep(200000); /* the workers poll their listeners */
+}
+
+/*
+ * nginx as it runs in production: a daemon, its master found in the pid
+ * file. The test is the subreaper of what it starts, so the master (and an
+ * upgraded one) is its child to reap.
+ */
 static void nginx_start(void)
 {
 	char conf[256], err[256];
 	uint64_t start;
+	pid_t pid;
+	int status;
 
-	write_config();
+	write_config(nr_cpus);
 	snprintf(conf, sizeof(conf), "%s/nginx.conf", dir);
 	snprintf(err, sizeof(err), "%s/error.log", dir);
-	master = fork();
-	assert_true(master >= 0);
-	if (master == 0) {
-		setpgid(0, 0);
-		execl(NGINX, "nginx", "-p", dir, "-c", conf, "-e", err,
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		/* Its full path: USR2 executes argv[0] again. */
+		execl(NGINX, NGINX, "-p", dir, "-c", conf, "-e", err,
 		      (char *)NULL);
 		_exit(127);
 	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 	start = clock_now_us();
-	while (!workers_ready())
+	while (!(master = pid_file("nginx.pid")))
 		assert_true(clock_now_us() - start < WAIT_US);
-	usleep(200000); /* the workers poll their listeners */
+	wait_workers(nr_cpus);
+}
+
+static void unlink_pid_file(void)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "%s/nginx.pid", dir);
+	unlink(path);
 }
 
 /* Stops nginx (fast shutdown) and reaps it. */
@@ -183,16 +229,25 @@ static void nginx_stop(void)
 	kill(master, SIGTERM);
 	waitpid(master, NULL, 0);
 	master = 0;
+	unlink_pid_file();
 }
 
 /* What a failed test left running. */
 static int kill_nginx(void **state)
 {
+	pid_t old = pid_file("nginx.pid.oldbin");
+
+	/* A daemon's master leads its process group, workers included. */
+	if (old > 0) {
+		kill(-old, SIGKILL);
+		waitpid(old, NULL, 0);
+	}
 	if (master) {
 		kill(-master, SIGKILL);
 		waitpid(master, NULL, 0);
 		master = 0;
 	}
+	unlink_pid_file();
 	return 0;
 }
 
@@ -393,6 +448,26 @@ static void wait_adopted(const char *group)
 	       group, (clock_now_us() - start) / 1e6);
 }
 
+/* Waits until the group has `want` slots in use. */
+static void wait_slots(const char *group, size_t want)
+{
+	uint64_t start = clock_now_us();
+	json_t *show;
+	size_t n;
+
+	for (;;) {
+		show = env_group_show(group);
+		n = json_array_size(json_object_get(show, "slots"));
+		json_decref(show);
+		if (n == want)
+			break;
+		assert_true(clock_now_us() - start < WAIT_US);
+		usleep(50000);
+	}
+	printf("# %s: %zu slot(s) in use after %.3f s\n", group, want,
+	       (clock_now_us() - start) / 1e6);
+}
+
 /* Waits until the stopped server's slots are empty. */
 static void wait_empty(const char *group)
 {
@@ -504,7 +579,7 @@ static void test_nginx_life(void **state)
 	double plain, adopted;
 	uint64_t start, next;
 	json_t *show, *s;
-	pid_t victim, w[MAX_PIDS];
+	pid_t victim, old, w[MAX_PIDS];
 	int i, n;
 
 	env_check();
@@ -552,9 +627,7 @@ static void test_nginx_life(void **state)
 	assert_true(r.ok > 0);
 	assert_int_equal(r.refused + r.reset + r.timeout + r.other, 0);
 	/* The reloads' old workers leave; the current ones hold the slots. */
-	start = clock_now_us();
-	while (!workers_ready())
-		assert_true(clock_now_us() - start < WAIT_US);
+	wait_workers(nr_cpus);
 	wait_adopted("web");
 	assert_slots_live("web");
 
@@ -575,6 +648,42 @@ static void test_nginx_life(void **state)
 	n = children_of(master, w, MAX_PIDS);
 	for (i = 0; i < n; i++)
 		assert_true(w[i] != victim);
+	assert_slots_live("web");
+
+	/* worker_processes 1 and back: slot 1's listener closes, then new. */
+	if (nr_cpus > 1) {
+		load_start(&l, 0, 3000000);
+		write_config(1);
+		kill(master, SIGHUP);
+		wait_workers(1);
+		wait_slots("web", 1);
+		write_config(nr_cpus);
+		kill(master, SIGHUP);
+		wait_workers(nr_cpus);
+		r = load_wait(&l);
+		report("worker_processes 1, then one per CPU again", &r);
+		assert_int_equal(r.refused + r.reset + r.timeout + r.other, 0);
+		wait_adopted("web");
+		assert_slots_live("web");
+	}
+
+	/* A binary upgrade: USR2, then the old master retires (WINCH, QUIT). */
+	old = master;
+	load_start(&l, 0, 4000000);
+	usleep(300000);
+	assert_int_equal(kill(old, SIGUSR2), 0);
+	start = clock_now_us();
+	while ((master = pid_file("nginx.pid")) == old || !master)
+		assert_true(clock_now_us() - start < WAIT_US);
+	wait_workers(nr_cpus);
+	kill(old, SIGWINCH);
+	usleep(500000);
+	kill(old, SIGQUIT);
+	assert_int_equal(waitpid(old, NULL, 0), old);
+	r = load_wait(&l);
+	report("binary upgrade (USR2, WINCH, QUIT)", &r);
+	assert_int_equal(r.refused + r.reset + r.timeout + r.other, 0);
+	wait_adopted("web");
 	assert_slots_live("web");
 
 	/* nginx stops: the slots empty, the group stays, nothing held. */
@@ -657,7 +766,8 @@ static int setup(void **state)
 	if (env_setup())
 		return 0;
 	nr_cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	if (nr_cpus > MAX_CPUS || !mkdtemp(dir))
+	if (nr_cpus > MAX_CPUS || !mkdtemp(dir) ||
+	    prctl(PR_SET_CHILD_SUBREAPER, 1))
 		return -1;
 	client_ns = env_client_start(nr_cpus);
 	return client_ns < 0 ? -1 : 0;
