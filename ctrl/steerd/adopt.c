@@ -164,9 +164,10 @@ static void follow(struct steerd *d, struct steerd_listener *l, pid_t worker,
 			       l->slot, worker, cpu, l->slot);
 		return;
 	}
-	if (worker == l->pid)
+	if (worker == l->pid && l->adopted)
 		return;
 	proc_comm(worker, comm, sizeof(comm));
+	l->adopted = true;
 	pr_info("group %s slot %u: adopted listener (cookie %llu) now polled "
 		"by pid %d (%s), was pid %d",
 		rep->sg->g.name, l->slot, (unsigned long long)l->cookie, worker,
@@ -252,8 +253,14 @@ static int adopt_group(struct steerd *d, struct adopt_report *rep, pid_t pid)
 			continue;
 		held++;
 		l = steerd_listener_find(d, dl->cookie);
-		if (l && l->state != STEER_SLOT_EMPTY && !l->adopted)
-			continue; /* registered by its server */
+		/*
+		 * A server's own registration stays its own; a listener
+		 * nobody holds a registration for (adopted before steerd
+		 * restarted: the pins keep no mark) is followed again.
+		 */
+		if (l && l->state != STEER_SLOT_EMPTY && !l->adopted &&
+		    l->registrant)
+			continue;
 		if (worker_of(refs, n, dl->inode, rep, &worker, &cpu))
 			continue; /* a new worker polls it by the next tick */
 		if (l && l->state != STEER_SLOT_EMPTY) {
