@@ -4,6 +4,7 @@
  * what is wrong, so a typo never becomes a silently different flow or key.
  */
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
@@ -12,6 +13,7 @@
 #include <string.h>
 
 #include "parse.h"
+#include "proto.h"
 #include "rss_table.h"
 #include "steer_abi.h"
 
@@ -44,6 +46,32 @@ int parse_addr(const char *s, struct steer_addr *addr, struct parse_err *err)
 		return parse_fail(err, "empty address (" ADDR_EXAMPLE ")");
 	return parse_fail(err, "'%s' is not an IPv4 or IPv6 address (%s)", s,
 			  ADDR_EXAMPLE);
+}
+
+static bool group_name_char(char c)
+{
+	return isalnum((unsigned char)c) || c == '-' || c == '_' || c == '.';
+}
+
+int parse_group_name(const char *s, struct parse_err *err)
+{
+	const char *p;
+
+	if (!*s)
+		return parse_fail(err, "empty group name");
+	if (strlen(s) > PROTO_GROUP_NAME_MAX)
+		return parse_fail(err,
+				  "group name '%s' is longer than %d "
+				  "characters",
+				  s, PROTO_GROUP_NAME_MAX);
+	for (p = s; *p; p++)
+		if (!group_name_char(*p))
+			return parse_fail(err,
+					  "group name '%s': '%c' is not "
+					  "allowed (letters, digits, '-', '_' "
+					  "and '.' are)",
+					  s, *p);
+	return 0;
 }
 
 static bool is_digit(char c)

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Strict parsers for command-line values: addresses, ports, numbers, hex
- * keys and CPU lists. Each fails with -EINVAL and a message for the user.
+ * Strict parsers for command-line and protocol values: addresses, group
+ * names, ports, numbers, hex keys and CPU lists. Each fails with -EINVAL and a message for the user.
  */
 #ifndef STEER_PARSE_H
 #define STEER_PARSE_H
@@ -29,6 +29,12 @@ struct steer_addr {
 
 /* IPv4 dotted quad or IPv6 text form (inet_pton); returns 0 and sets af. */
 int parse_addr(const char *s, struct steer_addr *addr, struct parse_err *err);
+
+/*
+ * A group's name: 1 to PROTO_GROUP_NAME_MAX letters, digits, '-', '_' or
+ * '.', the one rule steerd and steerctl both apply.
+ */
+int parse_group_name(const char *s, struct parse_err *err);
 
 /*
  * ADDR:PORT, the address in brackets when it is IPv6 (its colons would

@@ -470,17 +470,27 @@ static const struct field register_req[] = {
 	FIELD("cpu", F_U32, T, cpu),
 	{ .key = "standby", .type = F_BOOL, AT(T, standby), .optional = true },
 };
+static const struct field register_req_mismatch[] = {
+	{ .key = "allow_mismatch",
+	  .type = F_BOOL,
+	  AT(T, allow_mismatch),
+	  .optional = true },
+};
 #undef T
 
 json_t *proto_pack_register_req(const struct proto_register_req *req)
 {
-	return PACK(proto_request("register"), register_req, req);
+	json_t *m = PACK(proto_request("register"), register_req, req);
+
+	/* Left out when false: what a steerd without the check reads. */
+	return req->allow_mismatch ? PACK(m, register_req_mismatch, req) : m;
 }
 
 int proto_unpack_register_req(struct proto_read *rd, const json_t *msg,
 			      struct proto_register_req *req)
 {
-	return UNPACK(rd, msg, register_req, req);
+	UNPACK(rd, msg, register_req, req);
+	return UNPACK(rd, msg, register_req_mismatch, req);
 }
 
 #define T struct proto_xsk_register_req
@@ -765,19 +775,32 @@ static const struct field drain_wait_reply[] = {
 	FIELD("drained_ms", F_U32, T, drained_ms),
 	FIELD("drained", F_U32, T, drained),
 };
+static const struct field drain_reply_count[] = {
+	{ .key = "listeners",
+	  .type = F_U32,
+	  AT(T, listeners),
+	  .optional = true,
+	  .def_u32 = 1 },
+};
 #undef T
 
 json_t *proto_pack_drain_reply(const struct proto_drain_reply *r, bool wait)
 {
-	return wait ? REPLY(drain_wait_reply, r) : REPLY(drain_reply, r);
+	json_t *m = wait ? REPLY(drain_wait_reply, r) : REPLY(drain_reply, r);
+
+	/* One listener is the reply every steerctl knows. */
+	return r->listeners > 1 ? PACK(m, drain_reply_count, r) : m;
 }
 
 int proto_unpack_drain_reply(struct proto_read *rd, const json_t *msg,
 			     bool wait, struct proto_drain_reply *r)
 {
 	memset(r, 0, sizeof(*r));
-	return wait ? UNPACK(rd, msg, drain_wait_reply, r) :
-		      UNPACK(rd, msg, drain_reply, r);
+	if (wait)
+		UNPACK(rd, msg, drain_wait_reply, r);
+	else
+		UNPACK(rd, msg, drain_reply, r);
+	return UNPACK(rd, msg, drain_reply_count, r);
 }
 
 #define T struct proto_group_stats

@@ -3,9 +3,9 @@
  * Every control message, declared once: a C struct, its pack (struct to the
  * JSON message) and its strict unpack (JSON to struct, errors recorded in a
  * struct proto_read), from one table of its fields in proto_msg.c.
- * steerctl, libsteer and the tests' fake steerd build and read messages
- * through these (steerd is to follow), so that the wire schema of
- * docs/protocol.md is written in one place.
+ * steerd, steerctl, libsteer and the tests' fake steerd build and read
+ * messages through these, so that the wire schema of docs/protocol.md is
+ * written in one place.
  *
  * Pack functions return a new reference, or NULL when out of memory.
  * Requests come with "v" and "cmd", replies with "v" and "ok": true;
@@ -93,6 +93,11 @@ struct proto_register_req {
 	const char *group;
 	uint32_t cpu;
 	bool standby;
+	/*
+	 * Register although the listener's options differ from the group's
+	 * live listeners' (steerd refuses that by default): sent when true.
+	 */
+	bool allow_mismatch;
 };
 json_t *proto_pack_register_req(const struct proto_register_req *req);
 int proto_unpack_register_req(struct proto_read *rd, const json_t *msg,
@@ -111,7 +116,7 @@ json_t *proto_pack_xsk_register_req(const struct proto_xsk_register_req *req);
 int proto_unpack_xsk_register_req(struct proto_read *rd, const json_t *msg,
 				  struct proto_xsk_register_req *req);
 
-/* drain: one listener, chosen by slot, pid or cookie. */
+/* drain: a listener chosen by slot or cookie, or a process's by pid. */
 enum proto_drain_by {
 	PROTO_DRAIN_SLOT,
 	PROTO_DRAIN_PID,
@@ -249,13 +254,15 @@ int proto_unpack_xsk_register_reply(struct proto_read *rd, const json_t *msg,
 
 /*
  * drain's reply: without wait {slot, state}; with wait, once the queue is
- * empty, {slot, drained_ms, drained}.
+ * empty, {slot, drained_ms, drained}; either with "listeners" when a drain
+ * by pid took more than one (slot is then the first's, drained the sum).
  */
 struct proto_drain_reply {
 	uint32_t slot;
 	const char *state; /* without wait: "draining" */
 	uint32_t drained_ms; /* with wait */
 	uint32_t drained; /* with wait */
+	uint32_t listeners; /* how many drain; sent when above 1, else 1 */
 };
 json_t *proto_pack_drain_reply(const struct proto_drain_reply *r, bool wait);
 int proto_unpack_drain_reply(struct proto_read *rd, const json_t *msg,

@@ -203,30 +203,9 @@ int cli_check_ifname(const char *s, struct parse_err *err)
 	return 0;
 }
 
-static bool group_name_char(char c)
-{
-	return isalnum((unsigned char)c) || c == '-' || c == '_' || c == '.';
-}
-
 int cli_check_group_name(const char *s, struct parse_err *err)
 {
-	const char *p;
-
-	if (!*s)
-		return check_fail(err, "empty group name");
-	if (strlen(s) > PROTO_GROUP_NAME_MAX)
-		return check_fail(err,
-				  "group name '%s' is longer than %d "
-				  "characters",
-				  s, PROTO_GROUP_NAME_MAX);
-	for (p = s; *p; p++)
-		if (!group_name_char(*p))
-			return check_fail(err,
-					  "group name '%s': '%c' is not "
-					  "allowed (letters, digits, '-', '_' "
-					  "and '.' are)",
-					  s, *p);
-	return 0;
+	return parse_group_name(s, err);
 }
 
 int cli_check_choice(const char *s, const char *const *choices,

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * steerctl drain: take a listener out of selection so that it can close
+ * steerctl drain: take a listener (or a process's listeners) out of selection so that it can close
  * without losing a connection, and optionally wait until its accept queue
  * is empty.
  */
@@ -35,7 +35,8 @@ static int drain_usage(void)
 	       "\n"
 	       "  --slot N           the listener in slot N (a CPU, or an RX "
 	       "queue for xsk)\n"
-	       "  --pid PID          the listener registered by process PID\n"
+	       "  --pid PID          every active listener of process PID "
+	       "in the group\n"
 	       "  --wait             return when the accept queue is empty, "
 	       "printing how\n"
 	       "                     long it took and how many connections "
@@ -68,11 +69,15 @@ static int print_drain(const char *group, const json_t *reply, bool wait)
 		print_uint(PRINT_ANY, "drained", " drained %u connection",
 			   r.drained);
 		print_string(PRINT_FP, NULL, "%s", r.drained == 1 ? "" : "s");
-		print_uint(PRINT_ANY, "drained_ms", " in %u ms\n",
-			   r.drained_ms);
+		print_uint(PRINT_ANY, "drained_ms", " in %u ms", r.drained_ms);
 	} else {
-		print_string(PRINT_ANY, "state", " %s\n", r.state);
+		print_string(PRINT_ANY, "state", " %s", r.state);
 	}
+	/* --pid drains every listener of the process: say how many. */
+	if (r.listeners > 1)
+		print_uint(PRINT_ANY, "listeners", " (%u listeners)",
+			   r.listeners);
+	print_nl();
 	return 0;
 }
 

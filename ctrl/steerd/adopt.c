@@ -183,6 +183,7 @@ static void take(struct steerd *d, const struct diag_listener *dl,
 		 struct adopt_report *rep)
 {
 	uint16_t id = rep->sg - d->groups;
+	struct steerd_sockopts opts;
 	struct steerd_listener *l;
 	char comm[PROC_COMM_MAX];
 	json_t *refusal;
@@ -199,10 +200,10 @@ static void take(struct steerd *d, const struct diag_listener *dl,
 					      "");
 		return;
 	}
-	refusal = steerd_listener_check(d, &rep->sg->g, fd);
+	refusal = steerd_listener_check(d, id, fd, &opts);
 	if (!refusal)
-		refusal =
-			steerd_listener_add(d, id, cpu, false, fd, worker, &l);
+		refusal = steerd_listener_add(d, id, cpu, false, fd, worker,
+					      &opts, &l);
 	close(fd);
 	if (refusal) {
 		report_problem(
@@ -212,6 +213,7 @@ static void take(struct steerd *d, const struct diag_listener *dl,
 		return;
 	}
 	l->adopted = true;
+	l->uid = dl->uid; /* the socket's owner may drain it */
 	snprintf(l->comm, sizeof(l->comm), "%s", comm);
 	rep->adopted++;
 	pr_info("group %s slot %u: adopted the listener (inode %llu, cookie "
@@ -281,16 +283,18 @@ json_t *steerd_group_adopt(struct steerd *d, const struct steerd_peer *peer,
 	struct adopt_report rep = { 0 };
 	json_t *error = NULL;
 	struct proto_read rd;
+	const char *name;
 	uint32_t pid;
 	int err;
 
-	rep.sg = steerd_group_arg(d, req, "name", &error);
-	if (!rep.sg)
-		return error;
 	proto_read_init(&rd);
+	name = proto_read_str(&rd, req, "name");
 	pid = proto_read_u32(&rd, req, "pid");
 	if (rd.err)
 		return proto_reply_error(-EINVAL, "%s", rd.msg);
+	rep.sg = steerd_group_named(d, name, &error);
+	if (!rep.sg)
+		return error;
 	if (rep.sg->g.kind != STEER_KIND_REUSEPORT)
 		return proto_reply_error(-EOPNOTSUPP,
 					 "group %s is an xsk group: only "

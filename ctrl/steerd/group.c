@@ -4,7 +4,6 @@
  * pinned steer_groups map so a restarted steerd finds them again.
  */
 #include <arpa/inet.h>
-#include <ctype.h>
 #include <errno.h>
 #include <string.h>
 
@@ -15,6 +14,7 @@
 #include "xsk.h"
 #include "netlink/diag.h"
 #include "lib/log.h"
+#include "lib/parse.h"
 #include "lib/proto.h"
 #include "lib/proto_msg.h"
 
@@ -46,23 +46,29 @@ struct steerd_group *steerd_group_find(struct steerd *d, const char *name)
 	return NULL;
 }
 
-struct steerd_group *steerd_group_arg(struct steerd *d, const json_t *req,
-				      const char *key, json_t **error)
+struct steerd_group *steerd_group_named(struct steerd *d, const char *name,
+					json_t **error)
 {
-	struct steerd_group *sg;
+	struct steerd_group *sg = steerd_group_find(d, name);
+
+	if (!sg)
+		*error = proto_reply_error(-ENOENT, "no group %s", name);
+	return sg;
+}
+
+/* The group named by a group_del or group_show request. */
+static struct steerd_group *group_arg(struct steerd *d, const json_t *req,
+				      json_t **error)
+{
 	struct proto_read rd;
 	const char *name;
 
 	proto_read_init(&rd);
-	name = proto_read_str(&rd, req, key);
-	if (rd.err) {
+	if (proto_unpack_group_name_req(&rd, req, &name)) {
 		*error = proto_reply_error(-EINVAL, "%s", rd.msg);
 		return NULL;
 	}
-	sg = steerd_group_find(d, name);
-	if (!sg)
-		*error = proto_reply_error(-ENOENT, "no group %s", name);
-	return sg;
+	return steerd_group_named(d, name, error);
 }
 
 static void group_addr(const struct steer_group *g, struct steer_group_addr *ga)
@@ -96,33 +102,58 @@ void steerd_group_counts(const struct steerd *d, uint16_t group,
 	steerd_xsk_count(d, group, counts);
 }
 
-static json_t *group_json(const struct steerd *d, uint16_t id)
+/* The group as its messages carry it; addr is the caller's buffer. */
+static void group_msg(const struct steerd *d, uint16_t id, char *addr,
+		      struct proto_group *pg)
 {
 	const struct steer_group *g = &d->groups[id].g;
-	char addr[INET6_ADDRSTRLEN];
 	uint32_t counts[4];
 
-	addr_text(g, addr, sizeof(addr));
+	addr_text(g, addr, INET6_ADDRSTRLEN);
 	steerd_group_counts(d, id, counts);
-	return json_pack("{s:s, s:i, s:s, s:i, s:s, s:s, s:i, s:i, s:i}",
-			 "name", g->name, "id", id, "addr", addr, "port",
-			 g->port, "kind", kind_name(g->kind), "proto",
-			 g->proto == STEER_PROTO_UDP ? "udp" : "tcp", "active",
-			 counts[STEER_SLOT_ACTIVE], "standby",
-			 counts[STEER_SLOT_STANDBY], "draining",
-			 counts[STEER_SLOT_DRAINING]);
+	*pg = (struct proto_group){
+		.name = g->name,
+		.id = id,
+		.addr = addr,
+		.port = g->port,
+		.kind = kind_name(g->kind),
+		.proto = g->proto == STEER_PROTO_UDP ? "udp" : "tcp",
+		.active = counts[STEER_SLOT_ACTIVE],
+		.standby = counts[STEER_SLOT_STANDBY],
+		.draining = counts[STEER_SLOT_DRAINING],
+	};
 }
 
-static bool valid_name(const char *name)
+/*
+ * The group's address, by the one address grammar (parse_addr). An
+ * IPv4-mapped IPv6 address is refused: the kernel delivers its SYNs as
+ * IPv4, so a group on it would never see them, and it would shadow a
+ * group on the same IPv4 address and port.
+ */
+static json_t *group_addr_arg(const char *text, struct steer_group *g)
 {
-	size_t n = strlen(name), i;
+	struct steer_addr addr;
+	struct parse_err perr;
 
-	if (n == 0 || n > PROTO_GROUP_NAME_MAX)
-		return false;
-	for (i = 0; i < n; i++)
-		if (!isalnum((unsigned char)name[i]) && !strchr("-_.", name[i]))
-			return false;
-	return true;
+	if (parse_addr(text, &addr, &perr))
+		return proto_reply_error(-EINVAL, "bad address: %s", perr.msg);
+	if (addr.af == AF_INET6 && IN6_IS_ADDR_V4MAPPED(&addr.v6))
+		return proto_reply_error(
+			-EINVAL,
+			"'%s' is an IPv4-mapped IPv6 address; use the IPv4 "
+			"address %u.%u.%u.%u",
+			text, addr.bytes[12], addr.bytes[13], addr.bytes[14],
+			addr.bytes[15]);
+	if (addr.af == AF_INET) {
+		g->af = STEER_AF_INET;
+		memcpy(g->addr, &addr.v4, sizeof(addr.v4));
+		g->wildcard = addr.v4.s_addr == INADDR_ANY;
+	} else {
+		g->af = STEER_AF_INET6;
+		memcpy(g->addr, &addr.v6, sizeof(addr.v6));
+		g->wildcard = IN6_IS_ADDR_UNSPECIFIED(&addr.v6);
+	}
+	return NULL;
 }
 
 int steerd_group_restore(struct steerd *d)
@@ -144,69 +175,48 @@ int steerd_group_restore(struct steerd *d)
 json_t *steerd_group_add(struct steerd *d, const struct steerd_peer *peer,
 			 const json_t *req, int fd)
 {
+	struct proto_group_add_req a;
 	struct steer_group g = { 0 };
+	char addr[INET6_ADDRSTRLEN];
 	struct steer_group_addr ga;
+	struct parse_err perr;
+	struct proto_group pg;
 	struct proto_read rd;
-	const char *name, *addr, *kind, *proto;
-	uint32_t port;
-	bool adopt;
+	json_t *refusal;
 	__u32 id;
 	int err;
 
 	proto_read_init(&rd);
-	name = proto_read_str(&rd, req, "name");
-	addr = proto_read_str(&rd, req, "addr");
-	port = proto_read_u32(&rd, req, "port");
-	kind = json_object_get(req, "kind") ? proto_read_str(&rd, req, "kind") :
-					      "reuseport";
-	proto = json_object_get(req, "proto") ?
-			proto_read_str(&rd, req, "proto") :
-			"tcp";
-	adopt = json_object_get(req, "adopt") &&
-		proto_read_bool(&rd, req, "adopt");
-	if (rd.err)
+	if (proto_unpack_group_add_req(&rd, req, &a))
 		return proto_reply_error(-EINVAL, "%s", rd.msg);
-	if (!valid_name(name))
-		return proto_reply_error(
-			-EINVAL,
-			"bad group name '%s': 1 to %d letters, "
-			"digits, '-', '_' or '.'",
-			name, PROTO_GROUP_NAME_MAX);
-	if (port == 0 || port > 65535)
+	if (parse_group_name(a.name, &perr))
+		return proto_reply_error(-EINVAL, "%s", perr.msg);
+	if (a.port == 0 || a.port > 65535)
 		return proto_reply_error(-EINVAL, "bad port %u: 1 to 65535",
-					 port);
-	if (!strcmp(kind, "reuseport"))
+					 a.port);
+	if (!strcmp(a.kind, "reuseport"))
 		g.kind = STEER_KIND_REUSEPORT;
-	else if (!strcmp(kind, "xsk"))
+	else if (!strcmp(a.kind, "xsk"))
 		g.kind = STEER_KIND_XSK;
 	else
 		return proto_reply_error(
-			-EINVAL, "bad kind '%s': reuseport or xsk", kind);
-	if (!strcmp(proto, "udp") && g.kind == STEER_KIND_XSK)
+			-EINVAL, "bad kind '%s': reuseport or xsk", a.kind);
+	if (!strcmp(a.proto, "udp") && g.kind == STEER_KIND_XSK)
 		g.proto = STEER_PROTO_UDP;
-	else if (strcmp(proto, "tcp"))
+	else if (strcmp(a.proto, "tcp"))
 		return proto_reply_error(-EINVAL,
 					 "bad proto '%s': tcp, or udp for an "
 					 "xsk group",
-					 proto);
-	if (adopt && g.kind != STEER_KIND_REUSEPORT)
+					 a.proto);
+	if (a.adopt && g.kind != STEER_KIND_REUSEPORT)
 		return proto_reply_error(-EINVAL,
 					 "--adopt takes TCP listeners: a "
 					 "reuseport group's");
-	if (inet_pton(AF_INET, addr, g.addr) == 1) {
-		g.af = STEER_AF_INET;
-		g.wildcard = !memcmp(g.addr, "\0\0\0\0", 4);
-	} else if (inet_pton(AF_INET6, addr, g.addr) == 1) {
-		static const uint8_t any[16];
-
-		g.af = STEER_AF_INET6;
-		g.wildcard = !memcmp(g.addr, any, sizeof(any));
-	} else {
-		return proto_reply_error(
-			-EINVAL, "bad address '%s': IPv4 or IPv6", addr);
-	}
-	if (steerd_group_find(d, name))
-		return proto_reply_error(-EEXIST, "group %s exists", name);
+	refusal = group_addr_arg(a.addr, &g);
+	if (refusal)
+		return refusal;
+	if (steerd_group_find(d, a.name))
+		return proto_reply_error(-EEXIST, "group %s exists", a.name);
 	for (id = 0; id < STEER_MAX_GROUPS && d->groups[id].g.name[0]; id++)
 		;
 	if (id == STEER_MAX_GROUPS)
@@ -214,8 +224,8 @@ json_t *steerd_group_add(struct steerd *d, const struct steerd_peer *peer,
 					 "no room for another group (%d at "
 					 "most); delete one first",
 					 STEER_MAX_GROUPS);
-	snprintf(g.name, sizeof(g.name), "%s", name);
-	g.port = port;
+	snprintf(g.name, sizeof(g.name), "%s", a.name);
+	g.port = a.port;
 
 	group_addr(&g, &ga);
 	err = steer_maps__add_group(&d->maps, id, g.kind, &ga);
@@ -223,20 +233,21 @@ json_t *steerd_group_add(struct steerd *d, const struct steerd_peer *peer,
 		return proto_reply_error(err,
 					 "%s port %u already belongs to a "
 					 "group",
-					 addr, port);
+					 a.addr, a.port);
 	if (!err && bpf_map_update_elem(d->socks.groups, &id, &g, BPF_ANY)) {
 		err = -errno;
 		steer_maps__del_group(&d->maps, &ga);
 	}
 	if (err)
-		return proto_reply_error(err, "adding group %s: %s", name,
+		return proto_reply_error(err, "adding group %s: %s", a.name,
 					 strerror(-err));
 	d->groups[id].g = g;
-	d->groups[id].adopt = adopt;
+	d->groups[id].adopt = a.adopt;
 	d->groups[id].adopt_note[0] = '\0';
-	pr_info("group %s: %s %s port %u (id %u)%s", name, kind_name(g.kind),
-		addr, port, id, adopt ? ", adopting its listeners" : "");
-	return steerd_reply(group_json(d, id));
+	pr_info("group %s: %s %s port %u (id %u)%s", a.name, kind_name(g.kind),
+		a.addr, a.port, id, a.adopt ? ", adopting its listeners" : "");
+	group_msg(d, id, addr, &pg);
+	return proto_pack_group_add_reply(&pg);
 }
 
 json_t *steerd_group_del(struct steerd *d, const struct steerd_peer *peer,
@@ -251,7 +262,7 @@ json_t *steerd_group_del(struct steerd *d, const struct steerd_peer *peer,
 	__u32 id;
 	int err;
 
-	sg = steerd_group_arg(d, req, "name", &error);
+	sg = group_arg(d, req, &error);
 	if (!sg)
 		return error;
 	name = sg->g.name;
@@ -282,52 +293,72 @@ json_t *steerd_group_del(struct steerd *d, const struct steerd_peer *peer,
 json_t *steerd_group_list(struct steerd *d, const struct steerd_peer *peer,
 			  const json_t *req, int fd)
 {
+	char addr[INET6_ADDRSTRLEN];
 	json_t *groups = json_array();
+	struct proto_group pg;
 	int i;
 
-	for (i = 0; i < STEER_MAX_GROUPS; i++)
-		if (d->groups[i].g.name[0])
-			json_array_append_new(groups, group_json(d, i));
-	return steerd_reply(json_pack("{s:o}", "groups", groups));
+	for (i = 0; i < STEER_MAX_GROUPS && groups; i++) {
+		if (!d->groups[i].g.name[0])
+			continue;
+		group_msg(d, i, addr, &pg);
+		if (json_array_append_new(groups, proto_pack_group(&pg))) {
+			json_decref(groups);
+			groups = NULL;
+		}
+	}
+	return proto_pack_group_list_reply(groups);
+}
+
+/* A slot of group_show: the listener, its queue and its counters. */
+static json_t *slot_msg(struct steerd *d, const struct steerd_listener *l)
+{
+	struct diag_listener dl = { 0 };
+	struct proto_slot s = {
+		.slot = l->slot,
+		.cpu = l->slot,
+		.state = steerd_state_name(l->state),
+		.pid = l->pid,
+		.cookie = l->cookie,
+		.adopted = l->adopted,
+		.comm = l->adopted ? l->comm : NULL,
+	};
+
+	diag_listener_by_cookie(l->cookie, &dl);
+	s.accept_queue = dl.accept_queue;
+	steer_counters_read(d->maps.slot_stats,
+			    STEER_SLOT_INDEX(l->group, l->slot), &s.stats,
+			    sizeof(s.stats));
+	return proto_pack_slot(&s);
 }
 
 json_t *steerd_group_show(struct steerd *d, const struct steerd_peer *peer,
 			  const json_t *req, int fd)
 {
-	json_t *slots, *reply, *error = NULL;
+	char addr[INET6_ADDRSTRLEN];
+	json_t *slots, *error = NULL;
 	struct steerd_group *sg;
+	struct proto_group pg;
 	uint16_t id;
 	int i;
 
-	sg = steerd_group_arg(d, req, "name", &error);
+	sg = group_arg(d, req, &error);
 	if (!sg)
 		return error;
 	id = sg - d->groups;
 	slots = sg->g.kind == STEER_KIND_XSK ? steerd_xsk_slots(d, id) :
 					       json_array();
-	for (i = 0; i < STEER_SOCKS_MAX; i++) {
+	for (i = 0; i < STEER_SOCKS_MAX && slots; i++) {
 		const struct steerd_listener *l = &d->listeners[i];
-		struct diag_listener dl = { 0 };
-		struct proto_slot ps = { 0 };
 
 		if (!l->in_use || l->group != id ||
 		    l->state == STEER_SLOT_EMPTY)
 			continue;
-		diag_listener_by_cookie(l->cookie, &dl);
-		steer_counters_read(d->maps.slot_stats,
-				    STEER_SLOT_INDEX(id, l->slot), &ps.stats,
-				    sizeof(ps.stats));
-		ps.slot = l->slot;
-		ps.cpu = l->slot;
-		ps.state = steerd_state_name(l->state);
-		ps.pid = l->pid;
-		ps.cookie = l->cookie;
-		ps.accept_queue = dl.accept_queue;
-		ps.adopted = l->adopted;
-		ps.comm = l->adopted ? l->comm : NULL;
-		json_array_append_new(slots, proto_pack_slot(&ps));
+		if (json_array_append_new(slots, slot_msg(d, l))) {
+			json_decref(slots);
+			slots = NULL;
+		}
 	}
-	reply = group_json(d, id);
-	json_object_set_new(reply, "slots", slots);
-	return steerd_reply(reply);
+	group_msg(d, id, addr, &pg);
+	return proto_pack_group_show_reply(&pg, slots);
 }

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -20,7 +21,9 @@
 #include "xsk.h"
 #include "host/sysctl.h"
 #include "lib/log.h"
+#include "netlink/diag.h"
 #include "lib/proto.h"
+#include "lib/proto_msg.h"
 #include "slots.h"
 
 struct steerd_listener *steerd_listener_find(struct steerd *d, uint64_t cookie)
@@ -41,9 +44,31 @@ struct steerd_listener *steerd_listener_alloc(struct steerd *d)
 		if (!d->listeners[i].in_use) {
 			memset(&d->listeners[i], 0, sizeof(d->listeners[i]));
 			d->listeners[i].in_use = true;
+			d->listeners[i].uid = (uid_t)-1;
 			return &d->listeners[i];
 		}
 	return NULL;
+}
+
+/* The uid that owns the socket with this cookie, by sock_diag. */
+static int socket_owner(uint64_t cookie, uid_t *uid)
+{
+	struct diag_listener dl;
+	int err = diag_listener_by_cookie(cookie, &dl);
+
+	if (!err)
+		*uid = dl.uid;
+	return err;
+}
+
+bool steerd_listener_owned(const struct steerd_listener *l,
+			   const struct steerd_peer *peer)
+{
+	uid_t owner;
+
+	if (peer->uid == 0 || (l->uid != (uid_t)-1 && l->uid == peer->uid))
+		return true;
+	return !socket_owner(l->cookie, &owner) && owner == peer->uid;
 }
 
 void steerd_listener_save(struct steerd *d, const struct steerd_listener *l)
@@ -75,14 +100,19 @@ int steerd_write_live(struct steerd *d, uint16_t group)
 void steerd_listener_notify(struct steerd *d, const struct steerd_listener *l,
 			    const char *event)
 {
+	const struct proto_event e = {
+		.event = event,
+		.group = d->groups[l->group].g.name,
+		.slot = l->slot,
+		.cookie = l->cookie,
+	};
 	json_t *ev;
 
 	if (!l->registrant)
 		return;
-	ev = json_pack("{s:i, s:s, s:s, s:i, s:I}", "v", STEER_PROTO_VERSION,
-		       "event", event, "group", d->groups[l->group].g.name,
-		       "slot", l->slot, "cookie", (json_int_t)l->cookie);
-	steerd_send(d, l->registrant, ev);
+	ev = proto_pack_event(&e);
+	if (ev)
+		steerd_send(d, l->registrant, ev);
 	json_decref(ev);
 }
 
@@ -124,9 +154,131 @@ static void enable_migration(struct steerd *d)
 		"so closing listeners hand their queues over");
 }
 
-/* Checks fd is a live TCP listener of group g; one line when not. */
-static json_t *check_listener(struct steerd *d, const struct steer_group *g,
-			      int fd)
+/*
+ * A tenant registers its own sockets only. The socket's owner is the uid
+ * that created it, as sock_diag reports it: SO_PEERCRED and the
+ * descriptor's file credentials say who passed it, not whose it is.
+ */
+static json_t *check_owner(const struct steerd_peer *peer, int fd)
+{
+	socklen_t len = sizeof(uint64_t);
+	uint64_t cookie;
+	uid_t owner;
+	int err;
+
+	if (getsockopt(fd, SOL_SOCKET, SO_COOKIE, &cookie, &len))
+		return proto_reply_error(-errno,
+					 "reading the socket's cookie: %s",
+					 strerror(errno));
+	err = socket_owner(cookie, &owner);
+	if (err)
+		return proto_reply_error(err,
+					 "finding the listener's owner: %s",
+					 strerror(-err));
+	if (owner != peer->uid)
+		return proto_reply_error(-EPERM,
+					 "the listener belongs to uid %u, not "
+					 "to you (uid %u); a process registers "
+					 "its own listeners",
+					 owner, peer->uid);
+	return NULL;
+}
+
+/*
+ * The options that change what an accepted socket is, or how the listener
+ * takes connections: a group's listeners share its connections, so one
+ * that differs would make the same service behave differently by the CPU
+ * a flow lands on. af: 0 for any family, else the only one it applies to.
+ */
+struct sockopt_desc {
+	const char *name;
+	int level, opt, af;
+};
+
+static const struct sockopt_desc sockopts[STEERD_SOCKOPTS] = {
+	{ "TCP_SAVE_SYN", IPPROTO_TCP, TCP_SAVE_SYN, 0 },
+	{ "TCP_DEFER_ACCEPT", IPPROTO_TCP, TCP_DEFER_ACCEPT, 0 },
+	{ "TCP_FASTOPEN", IPPROTO_TCP, TCP_FASTOPEN, 0 },
+	{ "IP_TRANSPARENT", SOL_IP, IP_TRANSPARENT, AF_INET },
+	{ "IPV6_TRANSPARENT", SOL_IPV6, IPV6_TRANSPARENT, AF_INET6 },
+	{ "TCP_NODELAY", IPPROTO_TCP, TCP_NODELAY, 0 },
+	{ "SO_RCVBUF", SOL_SOCKET, SO_RCVBUF, 0 },
+	{ "SO_SNDBUF", SOL_SOCKET, SO_SNDBUF, 0 },
+	{ "TCP_USER_TIMEOUT", IPPROTO_TCP, TCP_USER_TIMEOUT, 0 },
+	{ "IPV6_V6ONLY", SOL_IPV6, IPV6_V6ONLY, AF_INET6 },
+};
+
+/* Reads the options of sockopts[] (and the congestion control) from fd. */
+static json_t *read_sockopts(int fd, int af, struct steerd_sockopts *o)
+{
+	socklen_t len;
+	size_t i;
+
+	memset(o, 0, sizeof(*o));
+	for (i = 0; i < STEERD_SOCKOPTS; i++) {
+		len = sizeof(o->values[i]);
+		if (sockopts[i].af && sockopts[i].af != af)
+			continue;
+		if (getsockopt(fd, sockopts[i].level, sockopts[i].opt,
+			       &o->values[i], &len))
+			return proto_reply_error(-errno, "reading %s: %s",
+						 sockopts[i].name,
+						 strerror(errno));
+	}
+	len = sizeof(o->congestion) - 1;
+	if (getsockopt(fd, IPPROTO_TCP, TCP_CONGESTION, o->congestion, &len))
+		return proto_reply_error(-errno, "reading TCP_CONGESTION: %s",
+					 strerror(errno));
+	o->known = true;
+	return NULL;
+}
+
+/*
+ * Refuses a listener whose options differ from a live (active or standby)
+ * listener's of the group, naming the option and both values. A draining
+ * one is on its way out: a roll to new options waits for nobody.
+ */
+static json_t *check_sockopts(struct steerd *d, uint16_t group,
+			      const struct steerd_sockopts *mine)
+{
+	const struct steerd_listener *l = NULL;
+	const char *name = d->groups[group].g.name;
+	size_t i;
+
+	for (i = 0; i < STEER_SOCKS_MAX && !l; i++)
+		if (d->listeners[i].in_use && d->listeners[i].group == group &&
+		    (d->listeners[i].state == STEER_SLOT_ACTIVE ||
+		     d->listeners[i].state == STEER_SLOT_STANDBY) &&
+		    d->listeners[i].opts.known)
+			l = &d->listeners[i];
+	if (!l)
+		return NULL;
+	for (i = 0; i < STEERD_SOCKOPTS; i++)
+		if (mine->values[i] != l->opts.values[i])
+			return proto_reply_error(
+				-EINVAL,
+				"%s differs: this listener has %d, group "
+				"%s's (pid %d, slot %u) has %d; set it alike, "
+				"or register with allow_mismatch",
+				sockopts[i].name, mine->values[i], name, l->pid,
+				l->slot, l->opts.values[i]);
+	if (strcmp(mine->congestion, l->opts.congestion))
+		return proto_reply_error(
+			-EINVAL,
+			"TCP_CONGESTION differs: this listener has %s, group "
+			"%s's (pid %d, slot %u) has %s; set it alike, or "
+			"register with allow_mismatch",
+			mine->congestion, name, l->pid, l->slot,
+			l->opts.congestion);
+	return NULL;
+}
+
+/*
+ * Checks fd is a live TCP listener of group g, and the peer's unless the
+ * peer is root; one line when not.
+ */
+static json_t *check_listener(struct steerd *d, const struct steerd_peer *peer,
+			      const struct steer_group *g, int fd)
 {
 	struct sockaddr_storage ss;
 	socklen_t len = sizeof(int);
@@ -200,7 +352,7 @@ static json_t *check_listener(struct steerd *d, const struct steer_group *g,
 					 "the listener is bound to %s; group "
 					 "%s listens on %s",
 					 have, g->name, want);
-	return NULL;
+	return peer->uid ? check_owner(peer, fd) : NULL;
 }
 
 /*
@@ -211,7 +363,8 @@ static json_t *check_listener(struct steerd *d, const struct steer_group *g,
  * process that passes it again holds it, and takes the registration back
  * (*known is set; libsteer does this when it reconnects).
  */
-static json_t *check_new(struct steerd *d, int fd, uint16_t group, uint32_t cpu,
+static json_t *check_new(struct steerd *d, const struct steerd_peer *peer,
+			 int fd, uint16_t group, uint32_t cpu,
 			 struct steerd_listener **known)
 {
 	struct steerd_listener *l;
@@ -228,7 +381,7 @@ static json_t *check_new(struct steerd *d, int fd, uint16_t group, uint32_t cpu,
 	if (!l)
 		return NULL;
 	if (!l->registrant && l->group == group && l->slot == cpu &&
-	    l->state != STEER_SLOT_EMPTY) {
+	    l->state != STEER_SLOT_EMPTY && steerd_listener_owned(l, peer)) {
 		*known = l;
 		return NULL;
 	}
@@ -240,31 +393,72 @@ static json_t *check_new(struct steerd *d, int fd, uint16_t group, uint32_t cpu,
 				 (unsigned long long)cookie);
 }
 
-/* A known listener's registration taken back by the process passing it. */
-static json_t *reattach(struct steerd *d, const struct steerd_peer *peer,
-			struct steerd_listener *l)
+static json_t *register_reply(const struct steerd_listener *l)
 {
+	const struct proto_register_reply r = {
+		.cookie = l->cookie,
+		.slot = l->slot,
+		.state = steerd_state_name(l->state),
+	};
+
+	return proto_pack_register_reply(&r);
+}
+
+/*
+ * A known listener's registration taken back by the process passing it.
+ * A listener drained meanwhile (say while libsteer was reconnecting) is
+ * told so once the reply is out: its worker must still hear "drain", and
+ * "drained" when that is over too.
+ */
+static json_t *reattach(struct steerd *d, const struct steerd_peer *peer,
+			struct steerd_listener *l,
+			const struct steerd_sockopts *opts)
+{
+	json_t *reply;
+
 	l->registrant = peer->id;
 	l->pid = peer->pid;
+	l->uid = peer->uid;
+	l->opts = *opts;
 	steerd_listener_save(d, l);
 	pr_info("group %s slot %u: %s listener (pid %d, cookie %llu) "
 		"registered again by its process",
 		d->groups[l->group].g.name, l->slot,
 		steerd_state_name(l->state), l->pid,
 		(unsigned long long)l->cookie);
-	return steerd_reply(json_pack("{s:I, s:i, s:s}", "cookie",
-				      (json_int_t)l->cookie, "slot", l->slot,
-				      "state", steerd_state_name(l->state)));
+	reply = register_reply(l);
+	if (l->state != STEER_SLOT_DRAINING)
+		return reply;
+	if (reply)
+		steerd_send(d, peer->id, reply);
+	json_decref(reply);
+	steerd_listener_notify(d, l, "drain");
+	/* Its queue emptied already: the drain tick will not say it again. */
+	if (!l->drain_start_ms)
+		steerd_listener_notify(d, l, "drained");
+	return NULL;
 }
 
-json_t *steerd_listener_check(struct steerd *d, const struct steer_group *g,
-			      int fd)
+json_t *steerd_listener_check(struct steerd *d, uint16_t id, int fd,
+			      struct steerd_sockopts *opts)
 {
-	return check_listener(d, g, fd);
+	/* steerd's own request: no registrant's ownership to check. */
+	static const struct steerd_peer steerd_self = { .allowed = true };
+	const struct steer_group *g = &d->groups[id].g;
+	json_t *refusal;
+
+	refusal = check_listener(d, &steerd_self, g, fd);
+	if (!refusal)
+		refusal = read_sockopts(
+			fd, g->af == STEER_AF_INET ? AF_INET : AF_INET6, opts);
+	if (!refusal)
+		refusal = check_sockopts(d, id, opts);
+	return refusal;
 }
 
 json_t *steerd_listener_add(struct steerd *d, uint16_t id, uint32_t cpu,
 			    bool standby, int fd, pid_t pid,
+			    const struct steerd_sockopts *opts,
 			    struct steerd_listener **out)
 {
 	const char *name = d->groups[id].g.name;
@@ -302,6 +496,17 @@ json_t *steerd_listener_add(struct steerd *d, uint16_t id, uint32_t cpu,
 					       pid, &cookie);
 	if (err) {
 		l->in_use = false;
+		/*
+		 * The listener has SO_REUSEPORT (checked above), yet the
+		 * kernel made it no reuseport group: the option came after
+		 * listen(), when the socket was hashed without one.
+		 */
+		if (err == -EINVAL)
+			return proto_reply_error(err,
+						 "the listener has no "
+						 "reuseport group: set "
+						 "SO_REUSEPORT before bind(), "
+						 "not after listen()");
 		return proto_reply_error(err, "registering with group %s: %s",
 					 name, strerror(-err));
 	}
@@ -310,6 +515,7 @@ json_t *steerd_listener_add(struct steerd *d, uint16_t id, uint32_t cpu,
 	l->slot = cpu;
 	l->bank = bank;
 	l->pid = pid;
+	l->opts = *opts;
 	l->state = state;
 	steerd_listener_save(d, l);
 	steerd_write_live(d, id);
@@ -321,11 +527,12 @@ json_t *steerd_listener_add(struct steerd *d, uint16_t id, uint32_t cpu,
 json_t *steerd_register(struct steerd *d, const struct steerd_peer *peer,
 			const json_t *req, int fd)
 {
-	struct steerd_listener *l, *known;
+	struct steerd_listener *l, *known = NULL;
 	struct steerd_group *sg;
+	struct steerd_sockopts opts;
+	struct proto_register_req r;
 	struct proto_read rd;
 	const char *name;
-	bool want_standby;
 	uint32_t cpu;
 	uint64_t cookie;
 	json_t *refusal;
@@ -333,13 +540,10 @@ json_t *steerd_register(struct steerd *d, const struct steerd_peer *peer,
 	uint16_t id;
 
 	proto_read_init(&rd);
-	name = proto_read_str(&rd, req, "group");
-	cpu = proto_read_u32(&rd, req, "cpu");
-	want_standby = json_object_get(req, "standby") ?
-			       proto_read_bool(&rd, req, "standby") :
-			       false;
-	if (rd.err)
+	if (proto_unpack_register_req(&rd, req, &r))
 		return proto_reply_error(-EINVAL, "%s", rd.msg);
+	name = r.group;
+	cpu = r.cpu;
 	sg = steerd_group_find(d, name);
 	if (!sg)
 		return proto_reply_error(-ENOENT,
@@ -359,24 +563,29 @@ json_t *steerd_register(struct steerd *d, const struct steerd_peer *peer,
 					 "cpu %u out of range: this host has "
 					 "CPUs 0-%d",
 					 cpu, ncpus - 1);
-	refusal = check_listener(d, &sg->g, fd);
+	refusal = check_listener(d, peer, &sg->g, fd);
 	if (!refusal)
-		refusal = check_new(d, fd, id, cpu, &known);
+		refusal = check_new(d, peer, fd, id, cpu, &known);
+	if (!refusal)
+		refusal = read_sockopts(
+			fd, sg->g.af == STEER_AF_INET ? AF_INET : AF_INET6,
+			&opts);
+	if (!refusal && !known && !r.allow_mismatch)
+		refusal = check_sockopts(d, id, &opts);
 	if (refusal)
 		return refusal;
 	if (known)
-		return reattach(d, peer, known);
+		return reattach(d, peer, known, &opts);
 
-	refusal = steerd_listener_add(d, id, cpu, want_standby, fd, peer->pid,
-				      &l);
+	refusal = steerd_listener_add(d, id, cpu, r.standby, fd, peer->pid,
+				      &opts, &l);
 	if (refusal)
 		return refusal;
+	l->uid = peer->uid;
 	l->registrant = peer->id;
 	cookie = l->cookie;
 	pr_info("group %s slot %u: %s listener (pid %d, cookie %llu)", name,
 		cpu, steerd_state_name(l->state), l->pid,
 		(unsigned long long)cookie);
-	return steerd_reply(json_pack("{s:I, s:i, s:s}", "cookie",
-				      (json_int_t)cookie, "slot", cpu, "state",
-				      steerd_state_name(l->state)));
+	return register_reply(l);
 }

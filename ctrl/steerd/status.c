@@ -60,21 +60,26 @@ static json_t *features(const struct steerd *d, bool migrate_known)
 json_t *steerd_status(struct steerd *d, const struct steerd_peer *peer,
 		      const json_t *req, int fd)
 {
-	int migrate, ifaces = 0, groups = 0, i;
-	bool migrate_known;
+	struct proto_status st = {
+		.version = STEER_VERSION,
+		.abi = STEER_ABI_VERSION,
+		.bpffs = d->pin_dir,
+		.pinned = steerd_bpf_pinned(d),
+		.netns_cookie = d->netns_cookie,
+	};
+	int migrate, i;
+	json_t *reply;
 
 	/* A kernel without the sysctl has no value for it: null, not -1. */
-	migrate_known = !sysctl_read_int(STEERD_MIGRATE_REQ, &migrate);
+	st.tcp_migrate_req = sysctl_read_int(STEERD_MIGRATE_REQ, &migrate) ?
+				     PROTO_UNKNOWN :
+				     migrate;
 	for (i = 0; i < STEER_MAX_IFACES; i++)
-		ifaces += d->ifaces[i].in_use;
+		st.ifaces += d->ifaces[i].in_use;
 	for (i = 0; i < STEER_MAX_GROUPS; i++)
-		groups += d->groups[i].g.name[0] != '\0';
-	return steerd_reply(json_pack(
-		"{s:s, s:i, s:s, s:b, s:I, s:o, s:o, s:i, s:i}", "version",
-		STEER_VERSION, "abi", STEER_ABI_VERSION, "bpffs", d->pin_dir,
-		"pinned", steerd_bpf_pinned(d), "netns_cookie",
-		(json_int_t)d->netns_cookie, "tcp_migrate_req",
-		migrate_known ? json_integer(migrate) : json_null(), "features",
-		features(d, migrate_known), "ifaces", ifaces, "groups",
-		groups));
+		st.groups += d->groups[i].g.name[0] != '\0';
+	st.features = features(d, st.tcp_migrate_req != PROTO_UNKNOWN);
+	reply = proto_pack_status_reply(&st);
+	json_decref(st.features);
+	return reply;
 }

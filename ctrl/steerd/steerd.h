@@ -56,13 +56,30 @@ struct steerd_iface {
 	struct xdp_program *prog;
 };
 
-/* A control connection as the commands see it (SO_PEERCRED). */
+/*
+ * A control connection as the commands see it: its SO_PEERCRED, taken at
+ * connect(), by which cmds.c's tenant rules and register's and drain's
+ * ownership checks judge each of its requests.
+ */
 struct steerd_peer {
 	uint64_t id; /* never reused: what the domain keeps; 0 is no peer */
 	pid_t pid;
 	uid_t uid;
 	gid_t gid;
 	bool allowed; /* root, or in steerd's --group */
+};
+
+/*
+ * The socket options that change what an accepted connection is, as
+ * read from a listener at its registration: a group's listeners must
+ * agree on them (listener.c's option table says which they are).
+ */
+#define STEERD_SOCKOPTS 10
+#define STEERD_CC_NAME_MAX 16 /* TCP_CA_NAME_MAX */
+struct steerd_sockopts {
+	bool known; /* false: restored from the pins, never read */
+	int values[STEERD_SOCKOPTS];
+	char congestion[STEERD_CC_NAME_MAX];
 };
 
 struct steerd_listener {
@@ -73,11 +90,15 @@ struct steerd_listener {
 	uint8_t bank;
 	enum steer_slot_state state;
 	pid_t pid;
+	uid_t uid; /* who registered it; (uid_t)-1: unknown (restored) */
 	uint64_t registrant; /* the peer that registered it, 0 when gone */
+	struct steerd_sockopts opts;
 	/* Drain: started, deadline, and the peer waiting for its end. */
 	uint64_t drain_start_ms, drain_deadline_ms;
 	uint64_t drain_waiter; /* peer id, 0: none */
 	uint32_t drained; /* connections accepted from its queue meanwhile */
+	/* Drained before it for the same waiter (drain --pid --wait). */
+	uint32_t drained_listeners;
 	uint32_t last_queue;
 	/* Taken from a server that never registered it (adopt.c). */
 	bool adopted;
@@ -178,9 +199,9 @@ int steerd_group_restore(struct steerd *d);
 steerd_cmd_fn steerd_group_add, steerd_group_del, steerd_group_list,
 	steerd_group_show;
 struct steerd_group *steerd_group_find(struct steerd *d, const char *name);
-/* The group named by req's member key; NULL with *error set otherwise. */
-struct steerd_group *steerd_group_arg(struct steerd *d, const json_t *req,
-				      const char *key, json_t **error);
+/* The group of this name; NULL with *error set (the reply) otherwise. */
+struct steerd_group *steerd_group_named(struct steerd *d, const char *name,
+					json_t **error);
 /* Counts a group's listeners by state. */
 void steerd_group_counts(const struct steerd *d, uint16_t group,
 			 uint32_t counts[4]);
@@ -190,6 +211,12 @@ const char *steerd_state_name(enum steer_slot_state s);
 steerd_cmd_fn steerd_register;
 struct steerd_listener *steerd_listener_find(struct steerd *d, uint64_t cookie);
 struct steerd_listener *steerd_listener_alloc(struct steerd *d);
+/*
+ * Whether peer may act on l: root, the uid that registered it, or the
+ * uid that owns its socket as sock_diag reports it.
+ */
+bool steerd_listener_owned(const struct steerd_listener *l,
+			   const struct steerd_peer *peer);
 /* Mirrors a listener's state into its pinned record. */
 void steerd_listener_save(struct steerd *d, const struct steerd_listener *l);
 /* Sends the listener's registrant an event ("drain", "drained"). */
@@ -200,17 +227,20 @@ int steerd_write_live(struct steerd *d, uint16_t group);
 void steerd_peer_gone(struct steerd *d, const struct steerd_peer *peer);
 
 /*
- * Checks fd like a registered listener of group g (TCP, listening,
- * SO_REUSEPORT, address, port, netns): NULL, or the refusal.
+ * Checks fd as a listener registering with group id is checked (TCP,
+ * listening, SO_REUSEPORT, address, port, netns, and socket options like
+ * the group's other listeners'), on steerd's own behalf: NULL with *opts
+ * read, or the refusal.
  */
-json_t *steerd_listener_check(struct steerd *d, const struct steer_group *g,
-			      int fd);
+json_t *steerd_listener_check(struct steerd *d, uint16_t id, int fd,
+			      struct steerd_sockopts *opts);
 /*
  * Puts the checked listener fd in slot cpu of group id, as a registration
- * does: *out is its entry (its pid set to pid), or the refusal is returned.
+ * does: *out is its entry (pid and opts set), or the refusal is returned.
  */
 json_t *steerd_listener_add(struct steerd *d, uint16_t id, uint32_t cpu,
 			    bool standby, int fd, pid_t pid,
+			    const struct steerd_sockopts *opts,
 			    struct steerd_listener **out);
 
 /* adopt.c: listeners taken from servers that never registered them */

@@ -36,6 +36,11 @@ static int setup_err = -ENODEV;
 
 int env_start_steerd(void)
 {
+	return env_start_steerd_group(NULL);
+}
+
+int env_start_steerd_group(const char *group)
+{
 	const char *build = getenv("STEER_BUILD");
 	char path[256];
 	uint64_t start = clock_now_us();
@@ -47,7 +52,8 @@ int env_start_steerd(void)
 		return -errno;
 	if (steerd_pid == 0) {
 		execl(path, "steerd", "--bpffs", bpffs, "--socket",
-		      env_sock_path, "--log-level", "warn", (char *)NULL);
+		      env_sock_path, "--log-level", "warn",
+		      group ? "--group" : (char *)NULL, group, (char *)NULL);
 		_exit(127);
 	}
 	while (clock_now_us() - start < START_WAIT_MS * 1000ULL) {
@@ -85,6 +91,22 @@ int env_call(json_t *req, int fd, json_t **reply, int *conn)
 		*conn = s;
 	else
 		close(s);
+	return rc;
+}
+
+int env_call_err(json_t *req, int fd, char *err, size_t len)
+{
+	int s = proto_connect(env_sock_path), rc;
+
+	err[0] = '\0';
+	if (s < 0) {
+		json_decref(req);
+		snprintf(err, len, "connect: %s", strerror(-s));
+		return s;
+	}
+	rc = proto_call(s, req, fd, NULL, err, len);
+	json_decref(req);
+	close(s);
 	return rc;
 }
 
@@ -155,17 +177,12 @@ uint64_t env_wait_active(const char *group, int want)
 	return clock_now_us() - start;
 }
 
-/* Runs steerctl against this steerd; returns its exit status. */
-int env_steerctl(const char *args, char *out, size_t len)
+int env_run(const char *cmd, char *out, size_t len)
 {
-	const char *bin = getenv("STEERCTL");
-	char cmd[512];
 	size_t n = 0;
-	FILE *p;
 	int status;
+	FILE *p;
 
-	snprintf(cmd, sizeof(cmd), "%s --socket %s %s 2>&1",
-		 bin ? bin : "build/steerctl", env_sock_path, args);
 	p = popen(cmd, "r");
 	assert_non_null(p);
 	while (n + 1 < len && fgets(out + n, len - n, p))
@@ -173,6 +190,17 @@ int env_steerctl(const char *args, char *out, size_t len)
 	out[n] = '\0';
 	status = pclose(p);
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* Runs steerctl against this steerd; returns its exit status. */
+int env_steerctl(const char *args, char *out, size_t len)
+{
+	const char *bin = getenv("STEERCTL");
+	char cmd[512];
+
+	snprintf(cmd, sizeof(cmd), "%s --socket %s %s 2>&1",
+		 bin ? bin : "build/steerctl", env_sock_path, args);
+	return env_run(cmd, out, len);
 }
 
 int env_setup(void)
@@ -207,6 +235,18 @@ void env_teardown(void)
 	umount(bpffs);
 	rmdir(bpffs);
 	rmdir(dir);
+}
+
+int env_group_setup(void **state)
+{
+	env_setup();
+	return 0;
+}
+
+int env_group_teardown(void **state)
+{
+	env_teardown();
+	return 0;
 }
 
 int env_client_start(int queues)

@@ -28,6 +28,12 @@ extern char env_sock_path[];
  */
 int env_setup(void);
 void env_teardown(void);
+/*
+ * The two as a cmocka group's setup and teardown; a failed setup is
+ * reported by each test's env_check().
+ */
+int env_group_setup(void **state);
+int env_group_teardown(void **state);
 
 /* The pin directory of the test's steerd (<private bpffs>/abi1). */
 const char *env_pin_dir(void);
@@ -36,10 +42,17 @@ const char *env_pin_dir(void);
 void env_check(void);
 
 int env_start_steerd(void);
+/* steerd that also takes requests from the members of group (--group). */
+int env_start_steerd_group(const char *group);
 void env_stop_steerd(int sig);
 
 /* One request on a new connection; the reply's negative errno, or 0. */
 int env_call(json_t *req, int fd, json_t **reply, int *conn);
+/*
+ * One request (taken) on a new connection, as whoever calls it; the
+ * reply's negative errno or 0, steerd's message in err.
+ */
+int env_call_err(json_t *req, int fd, char *err, size_t len);
 
 void env_group_add(const char *name, const char *addr, int port);
 json_t *env_group_show(const char *name);
@@ -74,6 +87,9 @@ void env_client_stop(int ns);
 
 /* Attaches cpu steering (generic XDP) to ENV_SRV_IF: steerctl's status. */
 int env_attach_steering(void);
+
+/* Runs a shell command line; its exit status, its output in out. */
+int env_run(const char *cmd, char *out, size_t len);
 
 /* Runs steerctl on this steerd; its exit status, output in out. */
 int env_steerctl(const char *args, char *out, size_t len);

@@ -3,7 +3,8 @@
  * libsteer against a real steerd: clear errors when steerd is absent, the
  * group does not exist or the slot is taken; a listener for a CPU's slot,
  * a standby, drain notifications through the event fd, the non-blocking
- * sweep of what is queued, and the slot emptied on close.
+ * sweep of what is queued, and the slot emptied on close; registration
+ * and drains across a steerd restart.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -23,6 +24,7 @@
 #include <jansson.h>
 
 #include "lib/clock.h"
+#include "lib/proto.h"
 #include "steer/libsteer.h"
 #include "steerd_env.h"
 
@@ -291,16 +293,48 @@ static void test_events_after_steerd_restart(void **state)
 	env_wait_active("back", 0);
 }
 
+/*
+ * A drain issued while libsteer was reconnecting to a restarted steerd
+ * still reaches the worker: the listener registered again hears "drain"
+ * (and "drained": its empty queue drained at once) after the reply.
+ */
+static void test_drain_while_reconnecting(void **state)
+{
+	struct libsteer_listen_opts o = opts(false);
+	int ev = LIBSTEER_EVENT_NONE;
+	struct libsteer_listener *l;
+	json_t *req;
+	uint64_t start;
+
+	env_check();
+	env_group_add("meanwhile", ENV_SERVER_V4, PORT + 5);
+	l = libsteer_listener__open("meanwhile", 0, &o);
+	assert_non_null(l);
+
+	env_stop_steerd(SIGTERM);
+	assert_int_equal(wait_event(l), LIBSTEER_EVENT_NONE);
+	assert_int_equal(env_start_steerd(), 0);
+	/* libsteer tries again only when asked for events: not yet. */
+	req = proto_request("drain");
+	json_object_set_new(req, "group", json_string("meanwhile"));
+	json_object_set_new(req, "cookie",
+			    json_integer(libsteer_listener__cookie(l)));
+	assert_int_equal(env_call(req, -1, NULL, NULL), 0);
+
+	start = clock_now_ms();
+	while (ev == LIBSTEER_EVENT_NONE &&
+	       clock_now_ms() - start < RECONNECT_WAIT_MS)
+		ev = wait_event(l);
+	assert_int_equal(ev, LIBSTEER_EVENT_RECONNECTED);
+	assert_int_equal(wait_event(l), LIBSTEER_EVENT_DRAIN);
+	assert_int_equal(wait_event(l), LIBSTEER_EVENT_DRAINED);
+	libsteer_listener__close(l);
+}
+
 static int setup(void **state)
 {
 	libsteer_set_print(capture);
 	env_setup();
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	env_teardown();
 	return 0;
 }
 
@@ -312,10 +346,12 @@ int main(void)
 		cmocka_unit_test(test_standby_drains_itself),
 		cmocka_unit_test(test_register_own_socket),
 		cmocka_unit_test(test_restart_binds_over_old_connections),
-		/* Last: it restarts steerd. */
+		/* Last: they restart steerd. */
 		cmocka_unit_test(test_events_after_steerd_restart),
+		cmocka_unit_test(test_drain_while_reconnecting),
 	};
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	return cmocka_run_group_tests_name("libsteer", tests, setup, teardown);
+	return cmocka_run_group_tests_name("libsteer", tests, setup,
+					   env_group_teardown);
 }

@@ -758,20 +758,11 @@ static int second_steerd(const char *bpffs, const char *sock, char *out,
 {
 	const char *build = getenv("STEER_BUILD");
 	char cmd[512];
-	size_t n = 0;
-	int status;
-	FILE *p;
 
 	snprintf(cmd, sizeof(cmd),
 		 "timeout 5 %s/steerd --bpffs %s --socket %s 2>&1",
 		 build ? build : "build", bpffs, sock);
-	p = popen(cmd, "r");
-	assert_non_null(p);
-	while (n + 1 < len && fgets(out + n, len - n, p))
-		n = strlen(out);
-	out[n] = '\0';
-	status = pclose(p);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+	return env_run(cmd, out, len);
 }
 
 /*
@@ -970,18 +961,6 @@ static void test_restart(void **state)
 	assert_int_equal(system("ip link del st5"), 0);
 }
 
-static int setup(void **state)
-{
-	env_setup();
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	env_teardown();
-	return 0;
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1004,5 +983,6 @@ int main(void)
 	};
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	return cmocka_run_group_tests_name("steerd", tests, setup, teardown);
+	return cmocka_run_group_tests_name("steerd", tests, env_group_setup,
+					   env_group_teardown);
 }

@@ -69,6 +69,29 @@ static void test_addr(void **state)
 	}
 }
 
+/* The one group-name rule, steerd's and steerctl's. */
+static void test_group_name(void **state)
+{
+	static const struct bad_case bad[] = {
+		{ "", "empty group name" },
+		{ "w eb", "group name 'w eb': ' ' is not allowed" },
+		{ "web/1", "'/' is not allowed (letters, digits" },
+		{ "web!", "'!' is not allowed" },
+		{ "abcdefghijabcdefghijabcdefghij12",
+		  "is longer than 31 characters" },
+	};
+	struct parse_err err;
+	size_t i;
+
+	assert_int_equal(parse_group_name("web-1_a.b", &err), 0);
+	assert_int_equal(
+		parse_group_name("abcdefghijabcdefghijabcdefghij1", &err), 0);
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		assert_int_equal(parse_group_name(bad[i].in, &err), -EINVAL);
+		expect_msg(bad[i].in, &err, bad[i].phrase);
+	}
+}
+
 static void test_port(void **state)
 {
 	static const struct {
@@ -400,6 +423,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_addr),
+		cmocka_unit_test(test_group_name),
 		cmocka_unit_test(test_port),
 		cmocka_unit_test(test_u32),
 		cmocka_unit_test(test_hex),

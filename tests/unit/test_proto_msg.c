@@ -131,6 +131,9 @@ static void test_pack_requests(void **state)
 	const struct proto_register_req reg = { .group = "web",
 						.cpu = 3,
 						.standby = true };
+	const struct proto_register_req reg_anyway = { .group = "web",
+						       .cpu = 3,
+						       .allow_mismatch = true };
 	struct proto_drain_req drain = { .group = "web",
 					 .by = PROTO_DRAIN_PID,
 					 .id = 1201 };
@@ -167,6 +170,9 @@ static void test_pack_requests(void **state)
 	expect_msg(proto_pack_register_req(&reg),
 		   "{'v':1,'cmd':'register','group':'web','cpu':3,"
 		   "'standby':true}");
+	expect_msg(proto_pack_register_req(&reg_anyway),
+		   "{'v':1,'cmd':'register','group':'web','cpu':3,"
+		   "'standby':false,'allow_mismatch':true}");
 	expect_msg(proto_pack_drain_req(&drain),
 		   "{'v':1,'cmd':'drain','group':'web','pid':1201}");
 	drain.by = PROTO_DRAIN_COOKIE;
@@ -233,10 +239,11 @@ static void test_pack_replies(void **state)
 	const struct proto_register_reply reg = { .cookie = 8193,
 						  .slot = 3,
 						  .state = "standby" };
-	const struct proto_drain_reply drain = { .slot = 3,
-						 .state = "draining",
-						 .drained_ms = 1234,
-						 .drained = 12 };
+	struct proto_drain_reply drain = { .slot = 3,
+					   .state = "draining",
+					   .drained_ms = 1234,
+					   .drained = 12,
+					   .listeners = 1 };
 	const struct proto_event ev = {
 		.event = "drained", .group = "web", .slot = 3, .cookie = 8193
 	};
@@ -283,6 +290,11 @@ static void test_pack_replies(void **state)
 	expect_msg(proto_pack_drain_reply(&drain, true),
 		   "{'v':1,'ok':true,'slot':3,'drained_ms':1234,"
 		   "'drained':12}");
+	/* A drain by pid that took several says how many. */
+	drain.listeners = 3;
+	expect_msg(proto_pack_drain_reply(&drain, false),
+		   "{'v':1,'ok':true,'slot':3,'state':'draining',"
+		   "'listeners':3}");
 	expect_msg(proto_pack_event(&ev),
 		   "{'v':1,'event':'drained','group':'web','slot':3,"
 		   "'cookie':8193}");
@@ -303,7 +315,10 @@ static void test_round_trips(void **state)
 						 .ncpus = 1,
 						 .cpus = { 7 },
 						 .force = true };
+	const struct proto_register_req reg = { .group = "web",
+						.allow_mismatch = true };
 	struct proto_iface_attach_req attach_got;
+	struct proto_register_req reg_got;
 	struct proto_drain_req drain_got;
 	struct proto_group *groups;
 	struct proto_iface ifc;
@@ -320,6 +335,11 @@ static void test_round_trips(void **state)
 	assert_int_equal(drain_got.id, 4);
 	assert_true(drain_got.timeout_given && drain_got.wait);
 	assert_int_equal(drain_got.timeout_ms, 10);
+	json_decref(msg);
+
+	msg = proto_pack_register_req(&reg);
+	assert_int_equal(proto_unpack_register_req(&rd, msg, &reg_got), 0);
+	assert_true(reg_got.allow_mismatch && !reg_got.standby);
 	json_decref(msg);
 
 	msg = proto_pack_iface_attach_req(&attach);
@@ -363,6 +383,7 @@ static void test_unpack_defaults(void **state)
 	struct proto_group_add_req add;
 	struct proto_iface_attach_req attach;
 	struct proto_register_req reg;
+	struct proto_drain_reply drain_reply;
 	struct proto_drain_req drain;
 	struct proto_read rd;
 	const char *ifname;
@@ -376,7 +397,7 @@ static void test_unpack_defaults(void **state)
 	assert_string_equal(attach.steer, "cpu");
 	assert_false(attach.cpus_given || attach.force);
 	proto_unpack_register_req(&rd, msg, &reg);
-	assert_false(reg.standby);
+	assert_false(reg.standby || reg.allow_mismatch);
 	proto_unpack_drain_req(&rd, msg, &drain);
 	assert_int_equal(drain.by, PROTO_DRAIN_PID);
 	assert_int_equal(drain.id, 9);
@@ -384,6 +405,11 @@ static void test_unpack_defaults(void **state)
 	assert_false(drain.wait);
 	proto_unpack_shutdown_req(&rd, msg, &detach);
 	assert_false(detach);
+	json_decref(msg);
+	/* A drain reply without "listeners" is about one listener. */
+	msg = sq("{'v':1,'ok':true,'slot':2,'state':'draining'}");
+	proto_unpack_drain_reply(&rd, msg, false, &drain_reply);
+	assert_int_equal(drain_reply.listeners, 1);
 	json_decref(msg);
 	msg = sq("{'v':1,'cmd':'iface_show'}");
 	proto_unpack_iface_show_req(&rd, msg, &ifname);

@@ -4,7 +4,6 @@
  * with steerd for its CPU's slot, with the registration kept open for
  * steerd's drain notifications.
  */
-#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -21,6 +20,7 @@
 
 #include <jansson.h>
 
+#include "lib/parse.h"
 #include "lib/proto.h"
 #include "lib/proto_msg.h"
 #include "internal.h"
@@ -135,6 +135,8 @@ static int group_addr(int conn, const char *group, struct sockaddr_storage *ss,
 	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
 	struct sockaddr_in *in = (struct sockaddr_in *)ss;
 	json_t *reply = NULL;
+	struct steer_addr addr;
+	struct parse_err perr;
 	struct proto_group g;
 	struct proto_read rd;
 	int rc;
@@ -146,18 +148,19 @@ static int group_addr(int conn, const char *group, struct sockaddr_storage *ss,
 	memset(ss, 0, sizeof(*ss));
 	if (proto_unpack_group(&rd, reply, &g)) {
 		/* rd says why */
-	} else if (inet_pton(AF_INET, g.addr, &in->sin_addr) == 1) {
+	} else if (parse_addr(g.addr, &addr, &perr)) {
+		rd.err = -EBADMSG;
+		snprintf(rd.msg, sizeof(rd.msg), "addr: %.200s", perr.msg);
+	} else if (addr.af == AF_INET) {
 		in->sin_family = AF_INET;
+		in->sin_addr = addr.v4;
 		in->sin_port = htons(g.port);
 		*len = sizeof(*in);
-	} else if (inet_pton(AF_INET6, g.addr, &in6->sin6_addr) == 1) {
+	} else {
 		in6->sin6_family = AF_INET6;
+		in6->sin6_addr = addr.v6;
 		in6->sin6_port = htons(g.port);
 		*len = sizeof(*in6);
-	} else {
-		rd.err = -EBADMSG;
-		snprintf(rd.msg, sizeof(rd.msg), "addr: '%s' is not an address",
-			 g.addr);
 	}
 	json_decref(reply);
 	if (rd.err)
