@@ -54,7 +54,7 @@
 #define CONNS_PER_CPU 1500
 #define STORM_US 6000000
 #define RELOAD_EVERY_US 1000000
-#define IO_TIMEOUT_S 2
+#define IO_TIMEOUT_S 3 /* a SYN dropped twice takes 3 s */
 #define WAIT_US 5000000 /* for nginx to start, steerd to follow */
 
 static int client_ns = -1;
