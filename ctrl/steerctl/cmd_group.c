@@ -22,6 +22,9 @@
 	"steerctl group add NAME --listen ADDR:PORT [--kind reuseport|xsk] " \
 	"[--proto tcp|udp] [--adopt]"
 #define ADOPT_SYNOPSIS "steerctl group adopt NAME --pid PID"
+/* adopt is matched whole, never by prefix (see do_group). */
+#define ADOPT_NAME "adopt"
+#define ADOPT_SUMMARY "adopt a server's listeners (spelt out in full)"
 #define DEL_SYNOPSIS "steerctl group del NAME"
 #define LIST_SYNOPSIS "steerctl group list"
 #define SHOW_SYNOPSIS "steerctl group show NAME"
@@ -395,12 +398,12 @@ static int show_usage(void)
 	       "\"migrate_standby\": 0,\n"
 	       "             \"migrate_other\": 0, \"migrate_none\": 0, "
 	       "\"locality_pct\": 100.0}]\n"
-	       "locality_pct is null when no SYN was selected. \"adopted\" "
-	       "is true for a\n"
-	       "listener steerd took from its server (group adopt), with its "
-	       "worker's\n"
-	       "command name in \"comm\"; the text ends such a row with "
-	       "\"adopted (COMM)\".\n");
+	       "locality_pct is null when no SYN was selected. A listener "
+	       "steerd took from\n"
+	       "its server (group adopt) adds \"adopted\": true and its "
+	       "worker's command\n"
+	       "name in \"comm\"; the text ends its row with \"adopted "
+	       "(COMM)\".\n");
 	return 0;
 }
 
@@ -434,10 +437,11 @@ static void print_slot(const void *item, void *ctx)
 		  (uint64_t)(s->stats.migrate_standby + s->stats.migrate_other +
 			     s->stats.migrate_none));
 	/* Adopted slots say so, and whose worker polls them. */
-	print_bool(PRINT_JSON, "adopted", NULL, s->adopted);
-	if (s->adopted)
+	if (s->adopted) {
+		print_bool(PRINT_JSON, "adopted", NULL, true);
 		print_string(PRINT_ANY, "comm", "  adopted (%s)",
 			     s->comm ? s->comm : "?");
+	}
 	print_string(PRINT_FP, NULL, "%s", "\n");
 }
 
@@ -487,11 +491,16 @@ static int do_group_help(int argc, char **argv);
 
 static const struct cli_cmd group_cmds[] = {
 	{ "add", do_add, "add a listener group" },
-	{ "adopt", do_adopt, "adopt a server's listeners" },
 	{ "del", do_del, "delete a listener group" },
 	{ "list", do_list, "list the listener groups" },
 	{ "show", do_show, "show a group and its slots" },
 	{ "help", do_group_help, "print this help" },
+	{ NULL },
+};
+
+/* Matched whole only (see do_group); listed after the others. */
+static const struct cli_cmd whole_cmds[] = {
+	{ ADOPT_NAME, do_adopt, ADOPT_SUMMARY },
 	{ NULL },
 };
 
@@ -505,6 +514,7 @@ static int do_group_help(int argc, char **argv)
 	       "\n"
 	       "Commands (any unique prefix works):\n");
 	cli_print_cmds(group_cmds);
+	cli_print_cmds(whole_cmds);
 	printf("\n'steerctl group COMMAND help' describes each.\n");
 	return 0;
 }
@@ -513,5 +523,8 @@ int do_group(int argc, char **argv)
 {
 	if (argc && cli_is_help(*argv))
 		return do_group_help(0, NULL);
+	/* Taking a server's sockets is spelt out: "a" stays add's prefix. */
+	if (argc && !strcmp(*argv, ADOPT_NAME))
+		return do_adopt(argc - 1, argv + 1);
 	return cli_cmd_run(group_cmds, argc, argv, "group");
 }
