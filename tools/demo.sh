@@ -105,17 +105,21 @@ start_server() { # steer_http options...
 }
 
 # SIGTERM drains; a server that has not exited in 10 s is killed, workers too.
-stop_server() {
-	kill -TERM "$server_pid" 2>/dev/null || true
+stop_pid() { # pid name
+	kill -TERM "$1" 2>/dev/null || true
 	for _ in $(seq 100); do
-		kill -0 "$server_pid" 2>/dev/null || break
+		kill -0 "$1" 2>/dev/null || break
 		sleep 0.1
 	done
-	if kill -0 "$server_pid" 2>/dev/null; then
-		say "demo: the server did not stop in 10 s; killing it" >&2
-		pkill -KILL -P "$server_pid" 2>/dev/null || true
-		kill -KILL "$server_pid" 2>/dev/null || true
+	if kill -0 "$1" 2>/dev/null; then
+		say "demo: $2 did not stop in 10 s; killing it" >&2
+		pkill -KILL -P "$1" 2>/dev/null || true
+		kill -KILL "$1" 2>/dev/null || true
 	fi
+}
+
+stop_server() {
+	stop_pid "$server_pid" "the server"
 	wait "$server_pid" 2>/dev/null || true
 	server_pid=
 }
@@ -184,12 +188,9 @@ EOF
 	sleep 1
 }
 
+# nginx's master is a daemon, not the demo's child: nothing to wait for.
 stop_nginx() {
-	kill -TERM "$nginx_pid" 2>/dev/null || true
-	for _ in $(seq 100); do
-		kill -0 "$nginx_pid" 2>/dev/null || break
-		sleep 0.1
-	done
+	stop_pid "$nginx_pid" nginx
 	nginx_pid=
 }
 
