@@ -4,6 +4,7 @@
  * ctl.c (the control socket) knows peers, not commands; cmds.c maps a
  * request to its handler; the handlers are the domain: bpf.c (objects and
  * pins), iface.c (interfaces), group.c (groups), listener.c (registration),
+ * adopt.c (listeners taken from servers that never registered them),
  * drain.c (drains), lifecycle.c (closes, promotion, reconcile, restore),
  * status.c (status and stats). main.c runs the loop between them.
  */
