@@ -102,6 +102,7 @@ void steerd_reconcile(struct steerd *d)
 		if (!alive(d, l)) {
 			pr_info("reconcile: listener cookie %llu is gone",
 				(unsigned long long)l->cookie);
+			d->reconcile_repairs++;
 			steerd_listener_closed(d, l->cookie, 0);
 		}
 	}

@@ -22,13 +22,16 @@
 #include <bpf/libbpf.h>
 
 #include "steerd.h"
+#include "xsk.h"
 #include "dataplane/bpf_log.h"
 #include "lib/clock.h"
 #include "lib/defaults.h"
 #include "lib/log.h"
 #include "lib/netns.h"
+#include "lib/notify.h"
 #include "lib/proto.h"
 #include "lib/version.h"
+#include "netlink/nlsock.h"
 
 /* What woke the loop: a source below, or else a peer, by its id (> 0). */
 enum {
@@ -37,6 +40,7 @@ enum {
 	EV_TIMER = -3,
 	EV_EVENTS = -4,
 	EV_LINKS = -5,
+	EV_ETHTOOL = -6,
 };
 
 static void usage(FILE *out)
@@ -48,11 +52,17 @@ static void usage(FILE *out)
 		"  --bpffs DIR        pin directory (default %s)\n"
 		"  --socket PATH      control socket (default %s)\n"
 		"  --group NAME       also accept requests from this group\n"
+		"  --config FILE      apply this steer.conf at start and on "
+		"SIGHUP\n"
 		"  --log-level LEVEL  warn, info (default) or debug\n"
+		"  --metrics ADDR:PORT  serve Prometheus metrics at "
+		"http://ADDR:PORT/metrics\n"
+		"                     (off by default; [ADDR] for IPv6)\n"
 		"  -h, --help         this help\n"
 		"  -V, --version      version and ABI\n\n"
 		"SIGTERM/SIGINT: exit, leaving the dataplane running. "
-		"'steerctl shutdown --detach' removes it.\n",
+		"'steerctl shutdown --detach' removes it.\n"
+		"SIGHUP: apply --config's file again.\n",
 		steer_default_bpffs(), steer_default_socket());
 }
 
@@ -97,6 +107,7 @@ static int loop_open(struct steerd *d)
 	sigaddset(&mask, SIGTERM);
 	sigaddset(&mask, SIGINT);
 	sigaddset(&mask, SIGPIPE);
+	sigaddset(&mask, SIGHUP);
 	sigprocmask(SIG_BLOCK, &mask, NULL);
 	d->epfd = epoll_create1(EPOLL_CLOEXEC);
 	d->signal_fd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
@@ -135,19 +146,26 @@ static int events_open(struct steerd *d)
 	return err;
 }
 
+/* The link and ethtool monitors (the latter absent on older kernels). */
 static int links_open(struct steerd *d)
 {
-	int fd = steerd_iface_watch_open(d), err;
+	int links_fd, ethtool_fd, err;
 
-	if (fd < 0)
-		return fd;
-	err = add_fd(d, fd, EV_LINKS);
+	err = steerd_iface_watch_open(d, &links_fd, &ethtool_fd);
+	if (err)
+		return err;
+	err = add_fd(d, links_fd, EV_LINKS);
+	if (!err && ethtool_fd >= 0)
+		err = add_fd(d, ethtool_fd, EV_ETHTOOL);
 	if (err)
 		steerd_iface_watch_close(d);
 	return err;
 }
 
-/* What the pins hold: groups, then their listeners, then interfaces. */
+/*
+ * What the pins hold: groups, then their listeners, then interfaces, then
+ * the AF_XDP sockets on them.
+ */
 static int restore(struct steerd *d)
 {
 	int err = steerd_group_restore(d);
@@ -156,6 +174,8 @@ static int restore(struct steerd *d)
 		err = steerd_listeners_restore(d);
 	if (!err)
 		err = steerd_iface_restore(d);
+	if (!err)
+		err = steerd_xsk_restore(d);
 	return err;
 }
 
@@ -171,26 +191,30 @@ static void raise_fd_limit(void)
 		pr_warn("raising the descriptor limit: %s", strerror(errno));
 }
 
-/* systemd readiness, when started by it. */
-static void notify_ready(void)
+/* systemd's STATUS= line: what steerd steers now. */
+static void notify_state(struct steerd *d, bool ready)
 {
-	const char *path = getenv("NOTIFY_SOCKET");
-	struct sockaddr_un sun = { .sun_family = AF_UNIX };
-	socklen_t len;
-	int fd;
+	int groups = 0, ifaces = 0, i;
 
-	if (!path || (path[0] != '/' && path[0] != '@') ||
-	    strlen(path) >= sizeof(sun.sun_path))
+	for (i = 0; i < STEER_MAX_GROUPS; i++)
+		groups += d->groups[i].g.name[0] != '\0';
+	for (i = 0; i < STEER_MAX_IFACES; i++)
+		ifaces += d->ifaces[i].in_use;
+	notify_status(ready, "%d group(s), %d interface(s)%s", groups, ifaces,
+		      d->config_failed ? "; the last --config apply failed" :
+					 "");
+}
+
+/* SIGHUP: --config's file again, as systemctl reload asks. */
+static void reload(struct steerd *d)
+{
+	if (!d->config_path) {
+		pr_info("SIGHUP: no --config to apply");
 		return;
-	strcpy(sun.sun_path, path);
-	if (path[0] == '@')
-		sun.sun_path[0] = '\0';
-	len = offsetof(struct sockaddr_un, sun_path) + strlen(path);
-	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return;
-	sendto(fd, "READY=1", 7, 0, (struct sockaddr *)&sun, len);
-	close(fd);
+	}
+	notify_reloading();
+	d->config_failed = steerd_config_apply(d) != 0;
+	notify_state(d, true);
 }
 
 /* The domain hears of a peer's end before the transport forgets it. */
@@ -252,6 +276,8 @@ static void on_tick(struct steerd *d, uint64_t *last_reconcile)
 	steerd_ctl_resume(d);
 	if (clock_now_ms() - *last_reconcile >= STEERD_RECONCILE_MS) {
 		steerd_reconcile(d);
+		steerd_iface_tick(d);
+		steerd_xsk_reconcile(d);
 		drop_idle(d);
 		*last_reconcile = clock_now_ms();
 	}
@@ -261,8 +287,12 @@ static void on_signal(struct steerd *d)
 {
 	struct signalfd_siginfo si;
 
-	if (read(d->signal_fd, &si, sizeof(si)) == sizeof(si) &&
-	    si.ssi_signo != SIGPIPE) {
+	if (read(d->signal_fd, &si, sizeof(si)) != sizeof(si) ||
+	    si.ssi_signo == SIGPIPE)
+		return;
+	if (si.ssi_signo == SIGHUP) {
+		reload(d);
+	} else {
 		pr_info("signal %d: exiting; the dataplane keeps running",
 			si.ssi_signo);
 		d->running = false;
@@ -299,6 +329,9 @@ static void run(struct steerd *d)
 			case EV_LINKS:
 				steerd_iface_link_event(d);
 				break;
+			case EV_ETHTOOL:
+				steerd_iface_ethtool_event(d);
+				break;
 			default: /* a peer, by its id */
 				peer = steerd_ctl_peer(d, tag);
 				if (peer)
@@ -316,12 +349,15 @@ int main(int argc, char **argv)
 		{ "bpffs", required_argument, NULL, 'b' },
 		{ "socket", required_argument, NULL, 's' },
 		{ "group", required_argument, NULL, 'g' },
+		{ "config", required_argument, NULL, 'c' },
 		{ "log-level", required_argument, NULL, 'l' },
+		{ "metrics", required_argument, NULL, 'm' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{},
 	};
 	struct steerd *d = &daemon_state;
+	struct parse_err perr;
 	struct group *gr;
 	int opt, err;
 
@@ -339,6 +375,9 @@ int main(int argc, char **argv)
 			break;
 		case 's':
 			d->sock_path = optarg;
+			break;
+		case 'c':
+			d->config_path = optarg;
 			break;
 		case 'g':
 			gr = getgrnam(optarg);
@@ -365,6 +404,15 @@ int main(int argc, char **argv)
 					optarg);
 				return 2;
 			}
+			break;
+		case 'm':
+			if (parse_addr_port(optarg, &d->metrics_addr,
+					    &d->metrics_port, &perr)) {
+				fprintf(stderr, "steerd: --metrics %s: %s\n",
+					optarg, perr.msg);
+				return 2;
+			}
+			d->metrics_arg = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -404,12 +452,16 @@ int main(int argc, char **argv)
 	err = steerd_bpf_open(d);
 	if (err)
 		goto out_bpf; /* what it opened before failing */
+	/* Discovery's netlink sockets, for restore and every attach. */
+	err = nl_ctx_open(&d->nl);
+	if (err)
+		goto out_bpf;
 	err = restore(d);
 	if (err)
-		goto out_bpf;
+		goto out_nl;
 	err = loop_open(d);
 	if (err)
-		goto out_bpf;
+		goto out_nl;
 	err = events_open(d);
 	if (err)
 		goto out_loop;
@@ -419,15 +471,28 @@ int main(int argc, char **argv)
 	err = steerd_ctl_open(d);
 	if (err)
 		goto out_links;
+	err = steerd_metrics_start(d);
+	if (err)
+		goto out_ctl;
+	/* systemd hears READY once the file is applied, or steerd gives up. */
+	if (d->config_path) {
+		err = steerd_config_apply(d);
+		if (err)
+			goto out_metrics;
+	}
 	pr_info("steerd %s ready on %s (ABI %d)", STEER_VERSION, d->sock_path,
 		STEER_ABI_VERSION);
-	notify_ready();
+	notify_state(d, true);
 	run(d);
+	notify_stopping();
+out_metrics:
+	steerd_metrics_stop(d);
 	if (d->detach_on_exit) {
 		steerd_iface_detach_all(d);
 		pr_info("detached every interface and removed the pins");
 	}
 
+out_ctl:
 	steerd_ctl_close(d);
 out_links:
 	steerd_iface_watch_close(d);
@@ -436,6 +501,9 @@ out_events:
 	d->events = NULL;
 out_loop:
 	loop_close(d);
+out_nl:
+	nl_ctx_close(d->nl);
+	d->nl = NULL;
 out_bpf:
 	steerd_bpf_close(d, d->detach_on_exit);
 	steerd_bpf_unlock(d);

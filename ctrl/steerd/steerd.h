@@ -13,6 +13,7 @@
 
 #include <limits.h>
 #include <net/if.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -20,6 +21,7 @@
 #include <jansson.h>
 
 #include "dataplane/maps.h"
+#include "lib/parse.h"
 #include "steer_abi.h"
 
 #define STEERD_MAX_PEERS 4096 /* control connections at once */
@@ -40,8 +42,12 @@ struct steer_cpumap_trace;
 struct proto_cpu_stats;
 struct ring_buffer;
 struct xdp_program;
-struct mnl_socket;
+struct nl_ctx;
+struct nic;
+struct rtnl_monitor;
+struct ethtool_monitor;
 struct steerd_ctl;
+struct steerd_metrics;
 
 struct steerd_iface {
 	bool in_use;
@@ -50,11 +56,23 @@ struct steerd_iface {
 	enum steer_mode steer;
 	bool skb_mode; /* generic XDP */
 	bool dispatcher; /* attached through libxdp's dispatcher */
-	uint32_t rx_queues;
+	uint32_t rx_queues; /* active, as nic->rx_queues */
 	uint32_t nr_cpus;
 	uint32_t cpus[STEER_MAX_CPUS];
 	struct steer_xdp *skel; /* NULL after a restart: found, not loaded */
 	struct xdp_program *prog;
+
+	/* What the NIC does (nic.h), and how steer follows it. */
+	struct nic *nic;
+	bool verify_rss; /* --verify-rss asked for */
+	uint8_t flags; /* STEER_IFACE_F_* as published */
+	bool xps; /* --xps wrote the transmit maps */
+	bool down; /* the link is administratively down */
+	uint32_t prog_id; /* the XDP program id the link reports */
+	uint32_t resyncs; /* republished after a change */
+	double redirect_fraction; /* cpu mode: flows expected to move */
+	uint64_t published_ms; /* the last generation flip */
+	char lost[128]; /* "" or what someone else did to steer's program */
 };
 
 /*
@@ -135,9 +153,22 @@ struct steerd {
 	int dispatcher_seen; /* -1 unknown, else the last attach's mode */
 
 	int epfd, signal_fd, timer_fd;
-	struct mnl_socket *links; /* RTMGRP_LINK: removals and renames */
+	struct nl_ctx *nl; /* long-lived netlink requests (discovery) */
+	struct rtnl_monitor *links; /* link events: down, rename, XDP... */
+	struct ethtool_monitor *ethtool; /* channel and RSS changes */
 	struct steerd_ctl *ctl; /* the control socket and its peers */
 	bool running, detach_on_exit;
+
+	const char *config_path; /* --config: applied at start and on SIGHUP */
+	bool config_failed; /* its last apply did not complete */
+
+	/* --metrics ADDR:PORT (port 0: off) and its HTTP server. */
+	const char *metrics_arg;
+	struct steer_addr metrics_addr;
+	uint16_t metrics_port;
+	struct steerd_metrics *metrics;
+	/* Health the metrics thread reads while the loop writes it. */
+	_Atomic uint64_t reconcile_repairs; /* listeners gone without event */
 
 	struct steerd_iface ifaces[STEER_MAX_IFACES];
 	struct steerd_group groups[STEER_MAX_GROUPS];
@@ -190,10 +221,28 @@ size_t steerd_cpu_stats(const struct steerd *d, struct proto_cpu_stats *out);
 int steerd_iface_restore(struct steerd *d);
 steerd_cmd_fn steerd_iface_attach, steerd_iface_detach, steerd_iface_show;
 void steerd_iface_detach_all(struct steerd *d);
-/* Link notifications: returns the fd to watch, or a negative errno. */
-int steerd_iface_watch_open(struct steerd *d);
+/*
+ * Live sync (iface_sync.c): the link and ethtool monitors. _open returns
+ * the fds to watch in links_fd and ethtool_fd (-1: no ethtool monitor on
+ * this kernel), or a negative errno.
+ */
+int steerd_iface_watch_open(struct steerd *d, int *links_fd, int *ethtool_fd);
 void steerd_iface_watch_close(struct steerd *d);
 void steerd_iface_link_event(struct steerd *d);
+void steerd_iface_ethtool_event(struct steerd *d);
+/* The reconcile tick: IRQ affinity has no notification; re-read it. */
+void steerd_iface_tick(struct steerd *d);
+/*
+ * Re-reads the NIC under i and publishes what follows from it; why is the
+ * log's word for what changed. 0 or a negative errno.
+ */
+int steerd_iface_resync(struct steerd *d, struct steerd_iface *i,
+			const char *why);
+/* i's link is gone: forget it (its maps cleared). */
+void steerd_iface_forget(struct steerd *d, struct steerd_iface *i);
+struct steerd_iface *steerd_iface_by_index(struct steerd *d, int ifindex);
+/* Whether steer's program is among those attached to ifindex. */
+bool steerd_iface_steer_attached(int ifindex);
 
 /* group.c */
 int steerd_group_restore(struct steerd *d);
@@ -266,6 +315,9 @@ void steerd_reconcile(struct steerd *d);
 void steerd_listeners_forget_group(struct steerd *d, uint16_t group);
 int steerd_listeners_restore(struct steerd *d);
 
+/* config_apply.c: makes steerd match --config's file (0 or an error). */
+int steerd_config_apply(struct steerd *d);
+
 /* status.c */
 steerd_cmd_fn steerd_status, steerd_stats;
 
@@ -293,5 +345,16 @@ struct steerd_peer *steerd_ctl_next_idle(struct steerd *d, uint64_t now_ms,
 int steerd_send(struct steerd *d, uint64_t peer_id, json_t *msg);
 /* Closes the peer's connection (the domain was told first). */
 void steerd_ctl_drop(struct steerd *d, struct steerd_peer *peer);
+/* Connections open now; safe from any thread. */
+int steerd_ctl_clients(const struct steerd *d);
+
+/*
+ * metrics.c: GET /metrics on --metrics's address, from a thread of its
+ * own that reads only the BPF maps and the atomics above. Start it after
+ * the loop blocked its signals and the maps are open; stop it before they
+ * close. Nothing to do without --metrics.
+ */
+int steerd_metrics_start(struct steerd *d);
+void steerd_metrics_stop(struct steerd *d);
 
 #endif /* STEER_DAEMON_H */

@@ -188,6 +188,25 @@ LIBSTEER_API struct libsteer_xsk *
 libsteer_xsk__open(const char *group, const char *ifname, int queue,
 		   const struct libsteer_xsk_opts *opts);
 
+/*
+ * An fd that becomes readable when libsteer has work for
+ * libsteer_xsk__next_event(): steerd went away, or it is time to try
+ * registering the socket again. The same fd for the socket's life; put it
+ * in the worker's poll set beside libsteer_xsk__fd().
+ */
+LIBSTEER_API int libsteer_xsk__event_fd(const struct libsteer_xsk *x);
+
+/*
+ * Does that work without blocking. When steerd goes away (a restart), the
+ * socket keeps its queue and its frames; libsteer then reconnects, the
+ * first try after 100 ms and each later one after twice the wait, up to
+ * 5 s, each made by this call when the event fd says, and registers the
+ * same socket again: LIBSTEER_EVENT_RECONNECTED. Else LIBSTEER_EVENT_NONE,
+ * or steerd's refusal (a negative errno, returned from then on: steerd no
+ * longer holds this socket's queue for it).
+ */
+LIBSTEER_API int libsteer_xsk__next_event(struct libsteer_xsk *x);
+
 /* The AF_XDP socket, for poll(2), sendto(2) wakeups and recvfrom(2). */
 LIBSTEER_API int libsteer_xsk__fd(const struct libsteer_xsk *x);
 LIBSTEER_API int libsteer_xsk__queue(const struct libsteer_xsk *x);
