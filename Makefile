@@ -123,7 +123,7 @@ TEST_ARCHIVES := $(STEERD_A) $(STEERCTL_A) $(DATAPLANE_A) $(NETLINK_A) \
 
 DEPS_STAMP := $(O)/.deps-ok
 
-.PHONY: all help demo test test-unit test-bpf test-integration asan bench \
+.PHONY: all help demo demo-nginx test test-unit test-bpf test-integration asan bench \
 	format check-format check-links install clean deps
 .DEFAULT_GOAL := all
 # Program rules name their sources through $$(call ...).
@@ -137,6 +137,7 @@ help:
 	@echo '  all (default)  BPF objects, skeletons, steerd, steerctl, libsteer,'
 	@echo '                 examples, tests, tools'
 	@echo '  demo           install, build, run the locality demo (root)'
+	@echo '  demo-nginx     the same with the real nginx, plain and adopted'
 	@echo '  test           every test (unit, BPF); ends "N passed, N failed"'
 	@echo '  test-unit      cmocka unit tests only'
 	@echo '  test-bpf       BPF_PROG_TEST_RUN tests only (root)'
@@ -162,6 +163,12 @@ demo:
 	$(Q)tools/deps.sh
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)tools/demo.sh $(O)
+
+# The nginx act: the real nginx, plain, then adopted (docs/adoption.md).
+demo-nginx:
+	$(Q)tools/deps.sh
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)tools/demo.sh --nginx $(O)
 
 # Reports every missing tool or library with the package that provides it.
 $(DEPS_STAMP): tools/check-deps.sh

@@ -5,14 +5,20 @@
 # HTTP server, load from the client's on every CPU, and a locality table;
 # then the same load on plain SO_REUSEPORT and on SO_INCOMING_CPU listeners.
 # Everything it creates is removed at the end, also when interrupted.
-# Usage: tools/demo.sh [--bench] [BUILD_DIR] (as root; `make demo` builds
-# first). --bench ends with machine-readable lines: conn_rate_ratio and the
-# locality and latency figures of each run (`make bench` uses it).
+# Usage: tools/demo.sh [--bench|--nginx] [BUILD_DIR] (as root; `make demo`
+# builds first). --bench ends with machine-readable lines: conn_rate_ratio
+# and the locality and latency figures of each run (`make bench` uses it).
+# --nginx runs the nginx act instead (`make demo-nginx`): the real nginx,
+# plain, then adopted by steerd (docs/adoption.md), with the same table.
 set -euo pipefail
 
 bench=0
+nginx_demo=0
 if [ "${1:-}" = --bench ]; then
 	bench=1
+	shift
+elif [ "${1:-}" = --nginx ]; then
+	nginx_demo=1
 	shift
 fi
 build=${1:-build}
@@ -28,6 +34,8 @@ sock=/run/steer/demo-$$/steerd.sock
 ncpus=$(nproc)
 steerd_pid=
 server_pid=
+nginx_pid=
+nginx=/usr/sbin/nginx
 workdir=$(mktemp -d)
 
 say() { printf '%s\n' "$*"; }
@@ -38,6 +46,7 @@ steerctl() { in_srv "$build/steerctl" --socket "$sock" "$@"; }
 cleanup() {
 	set +e
 	[ -n "$server_pid" ] && stop_server
+	[ -n "$nginx_pid" ] && stop_nginx
 	if [ -n "$steerd_pid" ]; then
 		steerctl shutdown --detach >/dev/null 2>&1
 		wait "$steerd_pid" 2>/dev/null
@@ -56,6 +65,10 @@ fi
 for bin in steerd steerctl examples/steer_http tools/loadgen; do
 	[ -x "$build/$bin" ] || { say "demo: $build/$bin missing; run make" >&2; exit 1; }
 done
+if [ "$nginx_demo" = 1 ] && [ ! -x "$nginx" ]; then
+	say "demo: $nginx missing; install nginx (tools/deps.sh)" >&2
+	exit 1
+fi
 
 say "== network: namespaces $srv_ns and $cli_ns, veth with $ncpus queues"
 ip netns add "$srv_ns"
@@ -92,17 +105,21 @@ start_server() { # steer_http options...
 }
 
 # SIGTERM drains; a server that has not exited in 10 s is killed, workers too.
-stop_server() {
-	kill -TERM "$server_pid" 2>/dev/null || true
+stop_pid() { # pid name
+	kill -TERM "$1" 2>/dev/null || true
 	for _ in $(seq 100); do
-		kill -0 "$server_pid" 2>/dev/null || break
+		kill -0 "$1" 2>/dev/null || break
 		sleep 0.1
 	done
-	if kill -0 "$server_pid" 2>/dev/null; then
-		say "demo: the server did not stop in 10 s; killing it" >&2
-		pkill -KILL -P "$server_pid" 2>/dev/null || true
-		kill -KILL "$server_pid" 2>/dev/null || true
+	if kill -0 "$1" 2>/dev/null; then
+		say "demo: $2 did not stop in 10 s; killing it" >&2
+		pkill -KILL -P "$1" 2>/dev/null || true
+		kill -KILL "$1" 2>/dev/null || true
 	fi
+}
+
+stop_server() {
+	stop_pid "$server_pid" "the server"
 	wait "$server_pid" 2>/dev/null || true
 	server_pid=
 }
@@ -135,6 +152,147 @@ print(f"{'all':>10} {sum(syns.values()) if syns else '-':>9} {r['ok']:>9}"
       f" p50 {r['latency_us']['p50']} us, p99 {r['latency_us']['p99']} us)")
 PY
 }
+
+# The nginx act: nginx's workers name their pid, not their CPU, so the
+# clients (one per CPU, in the client's namespace) map each pid to the CPU
+# its worker is pinned to, and count a connection local when that is the
+# CPU they sent it from (on a veth, where it arrives; with a worker on
+# every CPU, where steer keeps it). Their JSON has loadgen's shape.
+start_nginx() {
+	cat >"$workdir/nginx.conf" <<EOF
+worker_processes $ncpus;
+worker_cpu_affinity auto;
+pid $workdir/nginx.pid;
+error_log $workdir/nginx-error.log notice;
+events { worker_connections 1024; }
+http {
+	access_log off;
+	client_body_temp_path $workdir/body;
+	proxy_temp_path $workdir/proxy;
+	fastcgi_temp_path $workdir/fastcgi;
+	uwsgi_temp_path $workdir/uwsgi;
+	scgi_temp_path $workdir/scgi;
+	server {
+		listen $srv_addr:$port reuseport;
+		keepalive_timeout 0;
+		location / {
+			add_header X-Worker-Pid \$pid;
+			return 200 "pid=\$pid\n";
+		}
+	}
+}
+EOF
+	in_srv "$nginx" -p "$workdir" -c "$workdir/nginx.conf" \
+		-e "$workdir/nginx-error.log"
+	nginx_pid=$(cat "$workdir/nginx.pid")
+	sleep 1
+}
+
+# nginx's master is a daemon, not the demo's child: nothing to wait for.
+stop_nginx() {
+	stop_pid "$nginx_pid" nginx
+	nginx_pid=
+}
+
+nginx_load() { # label
+	ip netns exec "$cli_ns" python3 - "$srv_addr" "$port" "$duration" \
+		"$ncpus" >"$workdir/$1.json" <<'PY'
+import json, os, socket, sys, time
+from multiprocessing import Pool
+
+addr, port = sys.argv[1], int(sys.argv[2])
+duration, ncpus = float(sys.argv[3]), int(sys.argv[4])
+
+
+def client(cpu):
+    os.sched_setaffinity(0, {cpu})
+    seen, fails, lat = {}, 0, []
+    end = time.monotonic() + duration
+    while time.monotonic() < end:
+        t = time.monotonic()
+        try:
+            with socket.create_connection((addr, port), timeout=2) as s:
+                s.sendall(b"GET / HTTP/1.0\r\nHost: steer\r\n\r\n")
+                data = b""
+                while chunk := s.recv(4096):
+                    data += chunk
+            pid = int(data.split(b"\r\n\r\npid=")[1])
+        except (OSError, IndexError, ValueError):
+            fails += 1
+            continue
+        lat.append((time.monotonic() - t) * 1e6)
+        seen[pid] = seen.get(pid, 0) + 1
+    return cpu, seen, fails, lat
+
+
+def worker_cpu(pid):
+    try:
+        cpus = os.sched_getaffinity(pid)
+    except OSError:
+        return -1
+    return next(iter(cpus)) if len(cpus) == 1 else -1
+
+
+start = time.monotonic()
+with Pool(ncpus) as pool:
+    runs = pool.map(client, range(ncpus))
+elapsed = time.monotonic() - start
+per, lat = {}, []
+ok = local = fails = 0
+for cpu, seen, f, l in runs:
+    fails += f
+    lat += l
+    for pid, n in seen.items():
+        c = per.setdefault(worker_cpu(pid), {"accepted": 0, "local": 0})
+        c["accepted"] += n
+        ok += n
+        if worker_cpu(pid) == cpu:
+            c["local"] += n
+            local += n
+lat.sort()
+
+
+def pct(p):
+    return int(lat[min(len(lat) - 1, int(p * len(lat)))]) if lat else 0
+
+
+print(json.dumps({
+    "attempted": ok + fails, "ok": ok, "local": local,
+    "locality_pct": round(100.0 * local / ok, 2) if ok else 0.0,
+    "conn_rate": ok / elapsed,
+    "latency_us": {"p50": pct(0.5), "p99": pct(0.99)},
+    "per_server_cpu": [dict(cpu=c, **v) for c, v in sorted(per.items())],
+}))
+PY
+}
+
+if [ "$nginx_demo" = 1 ]; then
+	say "== nginx, plain reuseport ($ncpus workers, worker_cpu_affinity auto)"
+	start_nginx
+	nginx_load nginx-plain
+	table nginx-plain "nginx, plain SO_REUSEPORT"
+
+	say ""
+	say "== nginx adopted: cpu steering on dsrv0, group web --adopt"
+	steerctl iface attach dsrv0 --mode skb --steer cpu >/dev/null
+	steerctl group add web --listen $srv_addr:$port --adopt >/dev/null
+	for _ in $(seq 50); do
+		[ "$(steerctl -j group show web | grep -o '"adopted": *true' |
+			wc -l)" -ge "$ncpus" ] && break
+		sleep 0.1
+	done
+	steerctl group show web
+	nginx_load nginx-adopted
+	steerctl -j group show web >"$workdir/show.json"
+	table nginx-adopted \
+		"nginx adopted by steer (SYNs: steered to each CPU by XDP)" \
+		"$workdir/show.json"
+	stop_nginx
+	say ""
+	say "locality: $(locality nginx-adopted)% nginx adopted," \
+		"$(locality nginx-plain)% nginx plain"
+	exit 0
+fi
 
 say "== steer: cpu steering on dsrv0, group web, steer_http"
 # Generic XDP: on veth, native mode would need the peer's transmit

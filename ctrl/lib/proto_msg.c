@@ -373,6 +373,11 @@ static const struct field group_add_req[] = {
 	  AT(T, proto),
 	  .optional = true,
 	  .def_str = "tcp" },
+	{ .key = "adopt",
+	  .type = F_BOOL,
+	  AT(T, adopt),
+	  .optional = true,
+	  .given = offsetof(T, adopt) + 1 },
 };
 #undef T
 
@@ -718,6 +723,12 @@ static const struct field slot[] = {
 	FIELD("cookie", F_U64, T, cookie),
 	FIELD("accept_queue", F_U32, T, accept_queue),
 	FIELD(NULL, F_SLOT_COUNTERS, T, stats),
+	{ .key = "adopted",
+	  .type = F_BOOL,
+	  AT(T, adopted),
+	  .optional = true,
+	  .given = offsetof(T, adopted) + 1 },
+	{ .key = "comm", .type = F_STR, AT(T, comm), .optional = true },
 };
 #undef T
 

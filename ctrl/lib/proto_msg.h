@@ -54,6 +54,7 @@ struct proto_group_add_req {
 	const char *kind; /* NULL: not sent, steerd's default "reuseport" */
 	/* "tcp" or "udp" (xsk groups only); NULL: not sent, default "tcp" */
 	const char *proto;
+	bool adopt; /* adopt the address's listeners; false: not sent */
 };
 json_t *proto_pack_group_add_req(const struct proto_group_add_req *req);
 int proto_unpack_group_add_req(struct proto_read *rd, const json_t *msg,
@@ -216,6 +217,8 @@ struct proto_slot {
 	uint64_t cookie;
 	uint32_t accept_queue;
 	struct steer_slot_stats stats;
+	bool adopted; /* taken from its server by steerd (group adopt) */
+	const char *comm; /* an adopted listener's worker's name; NULL: none */
 };
 json_t *proto_pack_slot(const struct proto_slot *s);
 int proto_unpack_slot(struct proto_read *rd, const json_t *obj, void *s);

@@ -20,7 +20,11 @@
 
 #define ADD_SYNOPSIS                                                         \
 	"steerctl group add NAME --listen ADDR:PORT [--kind reuseport|xsk] " \
-	"[--proto tcp|udp]"
+	"[--proto tcp|udp] [--adopt]"
+#define ADOPT_SYNOPSIS "steerctl group adopt NAME --pid PID"
+/* adopt is matched whole, never by prefix (see do_group). */
+#define ADOPT_NAME "adopt"
+#define ADOPT_SUMMARY "adopt a server's listeners (spelt out in full)"
 #define DEL_SYNOPSIS "steerctl group del NAME"
 #define LIST_SYNOPSIS "steerctl group list"
 #define SHOW_SYNOPSIS "steerctl group show NAME"
@@ -113,6 +117,10 @@ static int add_usage(void)
 	       "AF_XDP sockets\n"
 	       "  --proto tcp|udp      what the group receives (default tcp);\n"
 	       "                       udp: UDP sockets or AF_XDP sockets\n"
+	       "  --adopt              steerd adopts every listener on "
+	       "ADDR:PORT it finds,\n"
+	       "                       now and on each reconcile tick "
+	       "(see 'group adopt')\n"
 	       "\n"
 	       "Prints the group as one line.\n"
 	       "JSON (-j): " GROUP_JSON "\n",
@@ -136,10 +144,12 @@ static int do_add(int argc, char **argv)
 	struct proto_group_add_req req = { .addr = addr_text };
 	const char *pos[1] = { NULL };
 	const char *listen = NULL, *kind = NULL, *proto = NULL;
+	bool adopt = false;
 	const struct cli_opt opts[] = {
 		CLI_OPT_VALUE("--listen", "ADDR:PORT", &listen),
 		CLI_OPT_VALUE("--kind", "reuseport|xsk", &kind),
 		CLI_OPT_VALUE("--proto", "tcp|udp", &proto),
+		CLI_OPT_FLAG("--adopt", &adopt),
 		CLI_OPT_END,
 	};
 	struct parse_err perr;
@@ -173,6 +183,7 @@ static int do_add(int argc, char **argv)
 	req.port = port;
 	req.kind = kind;
 	req.proto = proto;
+	req.adopt = adopt;
 	ret = client_request(proto_pack_group_add_req(&req), &reply);
 	if (ret)
 		return ret;
@@ -183,6 +194,77 @@ static int do_add(int argc, char **argv)
 		print_group_line(&g);
 	json_decref(reply);
 	return ret;
+}
+
+static int adopt_usage(void)
+{
+	printf("Usage: " ADOPT_SYNOPSIS "\n"
+	       "\n"
+	       "Adopts the TCP listeners on the group's address and port "
+	       "that process PID\n"
+	       "holds (a server that never registered them, e.g. nginx's "
+	       "master): each is\n"
+	       "taken with pidfd_getfd, checked like a registered listener "
+	       "and put in the\n"
+	       "slot of the CPU its worker (the process polling it) is "
+	       "pinned to. From then\n"
+	       "on steerd adopts the group's new listeners on every "
+	       "reconcile tick, whoever\n"
+	       "holds them, and follows reloads, respawns and upgrades "
+	       "(docs/adoption.md).\n"
+	       "steerd needs the right to ptrace PID (root or "
+	       "CAP_SYS_PTRACE).\n"
+	       "\n"
+	       "Prints how many listeners were adopted, then each reason "
+	       "one was not.\n"
+	       "JSON (-j): {\"name\": \"web\", \"adopted\": 2, "
+	       "\"problems\": []}\n");
+	return 0;
+}
+
+static int do_adopt(int argc, char **argv)
+{
+	const char *pos[1] = { NULL };
+	const char *pid_text = NULL;
+	const struct cli_opt opts[] = {
+		CLI_OPT_VALUE("--pid", "PID", &pid_text),
+		CLI_OPT_END,
+	};
+	struct parse_err perr;
+	json_t *req, *reply, *p;
+	uint32_t pid;
+	size_t i;
+	int ret;
+
+	ret = cli_parse_args("group adopt", argc, argv, opts, pos, 1, 1,
+			     "NAME");
+	if (ret)
+		return ret > 0 ? adopt_usage() : ret;
+	ret = check_name(pos[0]);
+	if (ret)
+		return ret;
+	if (!pid_text)
+		return cli_usage_error("group adopt needs --pid PID");
+	if (parse_u32(pid_text, INT32_MAX, &pid, &perr) || !pid)
+		return cli_usage_error("--pid: %s",
+				       pid ? perr.msg : "a process id, not 0");
+
+	req = proto_request("group_adopt");
+	json_object_set_new(req, "name", json_string(pos[0]));
+	json_object_set_new(req, "pid", json_integer(pid));
+	ret = client_request(req, &reply);
+	if (ret)
+		return ret;
+	print_string(PRINT_ANY, "name", "%s:", pos[0]);
+	print_u64(PRINT_ANY, "adopted", " adopted %" PRIu64 " listener(s)\n",
+		  json_integer_value(json_object_get(reply, "adopted")));
+	open_json_array("problems");
+	json_array_foreach(json_object_get(reply, "problems"), i, p)
+		print_string(PRINT_ANY, NULL, "  not adopted: %s\n",
+			     json_string_value(p));
+	close_json_array();
+	json_decref(reply);
+	return 0;
 }
 
 static int del_usage(void)
@@ -326,8 +408,13 @@ static int show_usage(void)
 	       "\"migrate_standby\": 0,\n"
 	       "             \"migrate_other\": 0, \"migrate_none\": 0, "
 	       "\"locality_pct\": 100.0}]\n"
-	       "locality_pct is null when no SYN was selected. An xsk "
-	       "group's slots:\n"
+	       "locality_pct is null when no SYN was selected. A listener "
+	       "steerd took from\n"
+	       "its server (group adopt) adds \"adopted\": true and its "
+	       "worker's command\n"
+	       "name in \"comm\"; the text ends its row with \"adopted "
+	       "(COMM)\".\n"
+	       "An xsk group's slots:\n"
 	       "  [{\"slot\": 0, \"cpu\": 0, \"state\": \"active\", "
 	       "\"pid\": 1201, \"cookie\": 8193,\n"
 	       "    \"xsk_redirected\": 5000, \"xsk_miss\": 0, \"syns\": "
@@ -386,9 +473,16 @@ static void print_slot(const void *item, void *ctx)
 	print_u64(PRINT_FP, NULL, "%-12" PRIu64, STEER_SELECTED(&s->stats));
 	print_percent(PRINT_ANY, "locality_pct", "%-10s", s->stats.select_local,
 		      STEER_SELECTED(&s->stats));
-	print_u64(PRINT_FP, NULL, "%" PRIu64 "\n",
+	print_u64(PRINT_FP, NULL, "%" PRIu64,
 		  (uint64_t)(s->stats.migrate_standby + s->stats.migrate_other +
 			     s->stats.migrate_none));
+	/* Adopted slots say so, and whose worker polls them. */
+	if (s->adopted) {
+		print_bool(PRINT_JSON, "adopted", NULL, true);
+		print_string(PRINT_ANY, "comm", "  adopted (%s)",
+			     s->comm ? s->comm : "?");
+	}
+	print_string(PRINT_FP, NULL, "%s", "\n");
 }
 
 /* The group's line, then the slots' table head when there are slots. */
@@ -445,15 +539,23 @@ static const struct cli_cmd group_cmds[] = {
 	{ NULL },
 };
 
+/* Matched whole only (see do_group); listed after the others. */
+static const struct cli_cmd whole_cmds[] = {
+	{ ADOPT_NAME, do_adopt, ADOPT_SUMMARY },
+	{ NULL },
+};
+
 static int do_group_help(int argc, char **argv)
 {
 	printf("Usage: " ADD_SYNOPSIS "\n"
+	       "       " ADOPT_SYNOPSIS "\n"
 	       "       " DEL_SYNOPSIS "\n"
 	       "       " LIST_SYNOPSIS "\n"
 	       "       " SHOW_SYNOPSIS "\n"
 	       "\n"
 	       "Commands (any unique prefix works):\n");
 	cli_print_cmds(group_cmds);
+	cli_print_cmds(whole_cmds);
 	printf("\n'steerctl group COMMAND help' describes each.\n");
 	return 0;
 }
@@ -462,5 +564,8 @@ int do_group(int argc, char **argv)
 {
 	if (argc && cli_is_help(*argv))
 		return do_group_help(0, NULL);
+	/* Taking a server's sockets is spelt out: "a" stays add's prefix. */
+	if (argc && !strcmp(*argv, ADOPT_NAME))
+		return do_adopt(argc - 1, argv + 1);
 	return cli_cmd_run(group_cmds, argc, argv, "group");
 }

@@ -46,6 +46,7 @@ static const struct cmd cmds[] = {
 	{ "group_del", steerd_group_del, CALLER_ROOT },
 	{ "group_list", steerd_group_list, CALLER_ALLOWED },
 	{ "group_show", steerd_group_show, CALLER_ALLOWED },
+	{ "group_adopt", steerd_group_adopt, CALLER_ROOT },
 	{ "iface_attach", steerd_iface_attach, CALLER_ROOT },
 	{ "iface_detach", steerd_iface_detach, CALLER_ROOT },
 	{ "iface_show", steerd_iface_show, CALLER_ALLOWED },

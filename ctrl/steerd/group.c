@@ -207,6 +207,11 @@ json_t *steerd_group_add(struct steerd *d, const struct steerd_peer *peer,
 	else if (strcmp(a.proto, "tcp"))
 		return proto_reply_error(-EINVAL, "bad proto '%s': tcp or udp",
 					 a.proto);
+	if (a.adopt &&
+	    (g.kind != STEER_KIND_REUSEPORT || g.proto != STEER_PROTO_TCP))
+		return proto_reply_error(-EINVAL,
+					 "--adopt takes TCP listeners: a "
+					 "reuseport group of TCP's");
 	refusal = group_addr_arg(a.addr, &g);
 	if (refusal)
 		return refusal;
@@ -237,8 +242,10 @@ json_t *steerd_group_add(struct steerd *d, const struct steerd_peer *peer,
 		return proto_reply_error(err, "adding group %s: %s", a.name,
 					 strerror(-err));
 	d->groups[id].g = g;
-	pr_info("group %s: %s %s port %u (id %u)", a.name, kind_name(g.kind),
-		a.addr, a.port, id);
+	d->groups[id].adopt = a.adopt;
+	d->groups[id].adopt_note[0] = '\0';
+	pr_info("group %s: %s %s port %u (id %u)%s", a.name, kind_name(g.kind),
+		a.addr, a.port, id, a.adopt ? ", adopting its listeners" : "");
 	group_msg(d, id, addr, &pg);
 	return proto_pack_group_add_reply(&pg);
 }
@@ -279,6 +286,7 @@ json_t *steerd_group_del(struct steerd *d, const struct steerd_peer *peer,
 	steerd_xsk_group_gone(d, id);
 	pr_info("group %s deleted", name);
 	memset(&sg->g, 0, sizeof(sg->g));
+	sg->adopt = false;
 	return proto_reply_ok();
 }
 
@@ -312,6 +320,8 @@ static json_t *slot_msg(struct steerd *d, const struct steerd_listener *l)
 		.state = steerd_state_name(l->state),
 		.pid = l->pid,
 		.cookie = l->cookie,
+		.adopted = l->adopted,
+		.comm = l->adopted ? l->comm : NULL,
 	};
 
 	/* A UDP socket's is its receive queue, in bytes. */

@@ -129,6 +129,7 @@ void steerd_reconcile(struct steerd *d)
 			steerd_listener_closed(d, l->cookie, 0);
 		}
 	}
+	steerd_adopt_tick(d);
 }
 
 void steerd_listeners_forget_group(struct steerd *d, uint16_t group)

@@ -462,21 +462,107 @@ static json_t *reattach(struct steerd *d, const struct steerd_peer *peer,
 	return NULL;
 }
 
+json_t *steerd_listener_check(struct steerd *d, uint16_t id, int fd,
+			      struct steerd_sockopts *opts)
+{
+	/* steerd's own request: no registrant's ownership to check. */
+	static const struct steerd_peer steerd_self = { .allowed = true };
+	const struct steer_group *g = &d->groups[id].g;
+	json_t *refusal;
+
+	refusal = check_listener(d, &steerd_self, g, fd);
+	if (!refusal)
+		refusal = read_sockopts(
+			fd, g->af == STEER_AF_INET ? AF_INET : AF_INET6,
+			g->proto == STEER_PROTO_UDP, opts);
+	if (!refusal)
+		refusal = check_sockopts(d, id, opts);
+	return refusal;
+}
+
+json_t *steerd_listener_add(struct steerd *d, uint16_t id, uint32_t cpu,
+			    bool standby, int fd, pid_t pid,
+			    const struct steerd_sockopts *opts,
+			    struct steerd_listener **out)
+{
+	const char *name = d->groups[id].g.name;
+	struct steerd_listener *holder, *l;
+	enum steer_slot_state state;
+	uint64_t cookie;
+	int prog_fd, err;
+	uint8_t bank;
+
+	if (slots_place(d->listeners, STEER_SOCKS_MAX, id, cpu, standby, &state,
+			&bank, &holder))
+		return holder->state == STEER_SLOT_ACTIVE && !standby ?
+			       proto_reply_error(-EBUSY,
+						 "slot %u of group %s has an "
+						 "active listener (pid %d); "
+						 "register as standby for a "
+						 "rolling restart",
+						 cpu, name, holder->pid) :
+			       proto_reply_error(-EBUSY,
+						 "slot %u of group %s already "
+						 "has a standby (pid %d)",
+						 cpu, name, holder->pid);
+	l = steerd_listener_alloc(d);
+	if (!l)
+		return proto_reply_error(-ENOSPC,
+					 "steerd holds %d listeners already",
+					 STEER_SOCKS_MAX);
+	prog_fd = steerd_bpf_group_prog(d, id);
+	err = prog_fd < 0 ? prog_fd : 0;
+	if (!err && setsockopt(fd, SOL_SOCKET, SO_ATTACH_REUSEPORT_EBPF,
+			       &prog_fd, sizeof(prog_fd)))
+		err = -errno;
+	if (!err)
+		err = steer_maps__add_listener(&d->socks, fd, id, cpu, bank,
+					       pid, &cookie);
+	if (err) {
+		l->in_use = false;
+		/*
+		 * The listener has SO_REUSEPORT (checked above), yet the
+		 * kernel made it no reuseport group: the option came after
+		 * listen(), when the socket was hashed without one.
+		 */
+		if (err == -EINVAL)
+			return proto_reply_error(err,
+						 "the listener has no "
+						 "reuseport group: set "
+						 "SO_REUSEPORT before bind(), "
+						 "not after listen()");
+		return proto_reply_error(err, "registering with group %s: %s",
+					 name, strerror(-err));
+	}
+	l->cookie = cookie;
+	l->group = id;
+	l->slot = cpu;
+	l->bank = bank;
+	l->proto = d->groups[id].g.proto;
+	l->pid = pid;
+	l->opts = *opts;
+	l->state = state;
+	steerd_listener_save(d, l);
+	steerd_write_live(d, id);
+	if (l->proto == STEER_PROTO_TCP) /* the kernel migrates no UDP */
+		enable_migration(d);
+	*out = l;
+	return NULL;
+}
+
 json_t *steerd_register(struct steerd *d, const struct steerd_peer *peer,
 			const json_t *req, int fd)
 {
-	struct steerd_listener *holder, *l, *known = NULL;
-	enum steer_slot_state state;
+	struct steerd_listener *l, *known = NULL;
 	struct steerd_group *sg;
 	struct steerd_sockopts opts;
 	struct proto_register_req r;
 	struct proto_read rd;
 	const char *name;
 	uint32_t cpu;
-	uint8_t bank;
 	uint64_t cookie;
 	json_t *refusal;
-	int prog_fd, err, ncpus;
+	int ncpus;
 	uint16_t id;
 
 	proto_read_init(&rd);
@@ -517,62 +603,13 @@ json_t *steerd_register(struct steerd *d, const struct steerd_peer *peer,
 	if (known)
 		return reattach(d, peer, known, &opts);
 
-	if (slots_place(d->listeners, STEER_SOCKS_MAX, id, cpu, r.standby,
-			&state, &bank, &holder))
-		return holder->state == STEER_SLOT_ACTIVE && !r.standby ?
-			       proto_reply_error(-EBUSY,
-						 "slot %u of group %s has an "
-						 "active listener (pid %d); "
-						 "register as standby for a "
-						 "rolling restart",
-						 cpu, name, holder->pid) :
-			       proto_reply_error(-EBUSY,
-						 "slot %u of group %s already "
-						 "has a standby (pid %d)",
-						 cpu, name, holder->pid);
-	l = steerd_listener_alloc(d);
-	if (!l)
-		return proto_reply_error(-ENOSPC,
-					 "steerd holds %d listeners already",
-					 STEER_SOCKS_MAX);
-	prog_fd = steerd_bpf_group_prog(d, id);
-	err = prog_fd < 0 ? prog_fd : 0;
-	if (!err && setsockopt(fd, SOL_SOCKET, SO_ATTACH_REUSEPORT_EBPF,
-			       &prog_fd, sizeof(prog_fd)))
-		err = -errno;
-	if (!err)
-		err = steer_maps__add_listener(&d->socks, fd, id, cpu, bank,
-					       peer->pid, &cookie);
-	if (err) {
-		l->in_use = false;
-		/*
-		 * The listener has SO_REUSEPORT (checked above), yet the
-		 * kernel made it no reuseport group: the option came after
-		 * listen(), when the socket was hashed without one.
-		 */
-		if (err == -EINVAL)
-			return proto_reply_error(err,
-						 "the listener has no "
-						 "reuseport group: set "
-						 "SO_REUSEPORT before bind(), "
-						 "not after listen()");
-		return proto_reply_error(err, "registering with group %s: %s",
-					 name, strerror(-err));
-	}
-	l->cookie = cookie;
-	l->group = id;
-	l->slot = cpu;
-	l->bank = bank;
-	l->proto = sg->g.proto;
-	l->pid = peer->pid;
+	refusal = steerd_listener_add(d, id, cpu, r.standby, fd, peer->pid,
+				      &opts, &l);
+	if (refusal)
+		return refusal;
 	l->uid = peer->uid;
 	l->registrant = peer->id;
-	l->opts = opts;
-	l->state = state;
-	steerd_listener_save(d, l);
-	steerd_write_live(d, id);
-	if (l->proto == STEER_PROTO_TCP) /* the kernel migrates no UDP */
-		enable_migration(d);
+	cookie = l->cookie;
 	pr_info("group %s slot %u: %s listener (pid %d, cookie %llu)", name,
 		cpu, steerd_state_name(l->state), l->pid,
 		(unsigned long long)cookie);

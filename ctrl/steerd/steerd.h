@@ -4,6 +4,7 @@
  * ctl.c (the control socket) knows peers, not commands; cmds.c maps a
  * request to its handler; the handlers are the domain: bpf.c (objects and
  * pins), iface.c (interfaces), group.c (groups), listener.c (registration),
+ * adopt.c (listeners taken from servers that never registered them),
  * drain.c (drains), lifecycle.c (closes, promotion, reconcile, restore),
  * status.c (status and stats). main.c runs the loop between them.
  */
@@ -119,12 +120,17 @@ struct steerd_listener {
 	/* Drained before it for the same waiter (drain --pid --wait). */
 	uint32_t drained_listeners;
 	uint32_t last_queue;
+	/* Taken from a server that never registered it (adopt.c). */
+	bool adopted;
+	char comm[16]; /* the adopted listener's worker's command name */
 };
 
 struct steerd_group {
 	struct steer_group g; /* as pinned in steer_groups; name[0]: unused */
 	struct steer_reuseport *skel; /* its reuseport program, loaded lazily */
 	struct steerd_xsk *xsk; /* xsk groups: their queues (xsk.c), or NULL */
+	bool adopt; /* adopt its address's listeners on every reconcile tick */
+	char adopt_note[192]; /* the last reason one stayed out, logged once */
 };
 
 struct steerd {
@@ -279,6 +285,27 @@ void steerd_peer_gone(struct steerd *d, const struct steerd_peer *peer);
  */
 struct diag_listener;
 int steerd_sock_diag(uint8_t proto, uint64_t cookie, struct diag_listener *out);
+/*
+ * Checks fd as a listener registering with group id is checked (TCP,
+ * listening, SO_REUSEPORT, address, port, netns, and socket options like
+ * the group's other listeners'), on steerd's own behalf: NULL with *opts
+ * read, or the refusal.
+ */
+json_t *steerd_listener_check(struct steerd *d, uint16_t id, int fd,
+			      struct steerd_sockopts *opts);
+/*
+ * Puts the checked listener fd in slot cpu of group id, as a registration
+ * does: *out is its entry (pid and opts set), or the refusal is returned.
+ */
+json_t *steerd_listener_add(struct steerd *d, uint16_t id, uint32_t cpu,
+			    bool standby, int fd, pid_t pid,
+			    const struct steerd_sockopts *opts,
+			    struct steerd_listener **out);
+
+/* adopt.c: listeners taken from servers that never registered them */
+steerd_cmd_fn steerd_group_adopt;
+/* Adopts what the groups in adopt mode gained; from the reconcile tick. */
+void steerd_adopt_tick(struct steerd *d);
 
 /* drain.c */
 steerd_cmd_fn steerd_drain;
