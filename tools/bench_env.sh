@@ -3,7 +3,8 @@
 # tools/demo.sh and tools/bench_conn.sh (one copy of the setup): two network
 # namespaces joined by a veth, steerd in the server's, the example per-CPU
 # HTTP server, loadgen in the client's. Everything it creates is removed by
-# env_cleanup, which the sourcing script runs on exit (trap set here).
+# env_cleanup, which the sourcing script runs on exit (trap set here), with
+# the processes the caller lists in extra_pids.
 # The caller sets: build (the build directory), name (for namespace names).
 
 port=8080
@@ -25,6 +26,9 @@ steerctl() { in_srv "$build/steerctl" --socket "$sock" "$@"; }
 
 env_cleanup() {
 	set +e
+	for p in ${extra_pids:-}; do
+		kill "$p" && wait "$p"
+	done 2>/dev/null
 	[ -n "$server_pid" ] && stop_server
 	if [ -n "$steerd_pid" ]; then
 		steerctl shutdown --detach >/dev/null 2>&1

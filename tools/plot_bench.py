@@ -7,8 +7,8 @@
         one panel per run (the demo's text table, drawn)
     plot_bench.py OUT.svg matrix TITLE ROWS.tsv
         conn/s per mode, one panel per scenario, each bar labelled with its
-        locality and its ratio to SO_INCOMING_CPU (tools/bench_conn.sh's
-        rows: scenario mode conn_s locality_pct ratio ...; conn_s "n/a" for
+        locality, spread and ratio to SO_INCOMING_CPU (tools/bench_conn.sh's
+        rows: scenario mode conn_s locality_pct ratio spread ...; conn_s "n/a" for
         a mode that could not run)
 
 Called by tools/bench_env.sh's plot(), with Debian's python3-matplotlib.
@@ -76,16 +76,18 @@ def matrix(out, title, rows_path):
                 ax.text(i, top * 0.02, "n/a", ha="center", va="bottom",
                         rotation=90, color="gray")
                 continue
-            rate, loc, ratio = float(r[2]), float(r[3]), r[4]
+            rate, loc, ratio, spread = float(r[2]), float(r[3]), r[4], r[5]
             ax.bar(i, rate, color=LOCAL if loc >= 99 else REMOTE)
-            ax.text(i, rate, f"{loc:.0f}%\n×{ratio}", ha="center",
-                    va="bottom", fontsize=7)
+            ax.text(i, rate, f"{loc:.0f}%\n{spread}\n×{ratio}",
+                    ha="center", va="bottom", fontsize=7)
         ax.set_xticks(range(len(modes)), modes, rotation=35, ha="right")
         ax.set_title(f"scenario {sc}")
-        ax.set_ylim(0, top * 1.25)
+        ax.set_ylim(0, top * 1.3)
     axes[0][0].set_ylabel("connections/s")
-    fig.suptitle(title + "\nlabels: locality measured by the clients, "
-                 "× SO_INCOMING_CPU (blue: ≥ 99% local)", fontsize=9)
+    fig.suptitle(title)
+    fig.text(0.5, -0.12, "above each bar: locality measured by the clients; "
+             "busiest worker / mean; × SO_INCOMING_CPU (incoming) in the "
+             "same scenario. Blue: ≥ 99% local", ha="center", fontsize=8)
     fig.savefig(out, **SAVE)
 
 

@@ -1,0 +1,250 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+# The connection-rate matrix of `make bench`: the demo's test network
+# (tools/bench_env.sh), the example per-CPU server, loadgen in the client's
+# namespace, in three scenarios and five modes, and the CPUMAP kthread's
+# wait under a CPU-bound worker (docs/benchmarks.md).
+#
+# Scenarios: A a veth with one queue per CPU, a client thread on every CPU;
+# B a one-queue veth, the client on CPU 0 only, so every flow arrives on
+# CPU 0 (a single-queue NIC); C as B with native XDP, the client's transmit
+# checksum offload off. Modes: plain (SO_REUSEPORT), incoming
+# (SO_INCOMING_CPU), incoming_rps (SO_INCOMING_CPU with RPS over every CPU
+# on the server's RX queues), steer_rss (rss mode with the NIC's RSS
+# emulated, where steerctl has it), steer_cpu (cpu mode).
+#
+# Usage: tools/bench_conn.sh [BUILD_DIR] (as root). BENCH_SECONDS (default
+# 3) per run, BENCH_CONCURRENCY (32). Prints a table per scenario, lines
+# `conn_rate <scenario> <mode> <conn/s> <locality%> <ratio>` (ratio to
+# incoming in the same scenario; `n/a: why` for a mode that cannot run),
+# `busy ...` lines, and writes BUILD_DIR/bench/ (rows, loadgen's JSON,
+# charts). About 90 s on 2 CPUs.
+set -euo pipefail
+
+build=${1:-build}
+duration=${BENCH_SECONDS:-3}
+concurrency=${BENCH_CONCURRENCY:-32}
+name=bench
+. "$(dirname "$0")/bench_env.sh"
+env_check
+
+out=$build/bench
+mkdir -p "$out"
+rows=$out/conn_rate.tsv
+modes="plain incoming incoming_rps steer_rss steer_cpu"
+# The default Toeplitz key (ethtool's, most NICs'), for rss emulation.
+rss_key=6d:5a:56:da:25:5b:0e:c2:41:67:25:3d:43:a3:8f:b0:d0:ca:2b:cb:ae:7b:30:b4:77:cb:2d:a3:80:30:f2:0c:6a:42:b7:3b:be:ac:01:fa
+all_cpus=$(seq -s, 0 $((ncpus - 1)))
+busy_pid=
+
+attach_help=$("$build/steerctl" iface attach --help 2>&1 || true)
+has_opt() { grep -q -- "$1" <<<"$attach_help"; }
+
+# Per scenario: veth queues, client CPUs, XDP mode, queue -> CPU map.
+scenario_setup() { # A|B|C
+	case $1 in
+	A)
+		queues=$ncpus cli_cpus=$all_cpus xdp_mode=skb
+		queue_cpus=$(for ((q = 0; q < ncpus; q++)); do
+			printf '%s%d:%d' "${q:+,}" $q $q
+		done | sed 's/^,//')
+		;;
+	B | C)
+		queues=1 cli_cpus=0 xdp_mode=skb queue_cpus=0:0
+		[ "$1" = C ] && xdp_mode=native
+		;;
+	esac
+	env_veth "$queues"
+	# Native XDP on veth sees the sender's partial checksums as bad.
+	[ "$1" = C ] && ip netns exec "$cli_ns" ethtool -K dcli0 tx off >/dev/null
+	return 0
+}
+
+rps_set() { # MASK (hex) on every RX queue of dsrv0, inside the namespace
+	ip netns exec "$srv_ns" sh -c \
+		"for q in /sys/class/net/dsrv0/queues/rx-*; do echo $1 > \$q/rps_cpus; done"
+}
+
+group_counters() { # -> "local redirected" of group web, lifetime
+	steerctl -j stats | python3 -c '
+import json, sys
+for g in json.load(sys.stdin).get("groups", []):
+    if g.get("name") == "web":
+        print(g.get("local", 0), g.get("redirected", 0))
+        break
+else:
+    print(0, 0)'
+}
+
+# Why a mode cannot run here, or nothing.
+unavailable() { # MODE
+	case $1 in
+	steer_rss)
+		has_opt --rss-key ||
+			echo "needs rss emulation (steerctl iface attach --rss-key --indir --queue-cpus)"
+		;;
+	esac
+}
+
+attach() { # STEER extra options...
+	local steer=$1
+	shift
+	# C's warning about veth's checksum offload is what it sets up for.
+	steerctl iface attach dsrv0 --mode "$xdp_mode" --steer "$steer" "$@" \
+		>/dev/null 2>"$workdir/attach.err" ||
+		{ cat "$workdir/attach.err" >&2; return 1; }
+}
+
+# One run: the server in MODE, loadgen's JSON in $workdir/SC-MODE.json and
+# the XDP counters' change in $workdir/SC-MODE.xdp ("local redirected").
+run_mode() { # SC MODE [LABEL]
+	local sc=$1 mode=$2 label=${3:-$1-$2} before after qc=()
+	local lg=(--cpus "$cli_cpus")
+	has_opt --queue-cpus && qc=(--queue-cpus "$queue_cpus")
+	echo "0 0" >"$workdir/$label.xdp"
+	case $mode in
+	plain) start_server --no-steer ;;
+	incoming) start_server --no-steer --incoming-cpu ;;
+	incoming_rps)
+		rps_set "$(printf '%x' $(((1 << ncpus) - 1)))"
+		start_server --no-steer --incoming-cpu
+		;;
+	steer_rss)
+		attach rss --rss-key "$rss_key" --indir "$queues" "${qc[@]}" \
+			--force
+		lg+=(--rss "$rss_key,$queues,$queue_cpus")
+		start_server --group web
+		;;
+	steer_cpu*)
+		attach cpu "${qc[@]}"
+		[ "$mode" = steer_cpu_fifo ] && kthread_fifo
+		start_server --group web
+		;;
+	esac
+	before=$(group_counters)
+	load "$label" "${lg[@]}"
+	after=$(group_counters)
+	stop_server
+	case $mode in
+	incoming_rps) rps_set 0 ;;
+	steer_*)
+		steerctl iface detach dsrv0 >/dev/null
+		echo "$before $after" | awk '{ print $3 - $1, $4 - $2 }' \
+			>"$workdir/$label.xdp"
+		;;
+	esac
+}
+
+# A row of the matrix: scenario mode conn/s locality% ratio spread p50 p99
+# redirect%, from the run's JSON; ratio against the scenario's incoming.
+row() { # SC MODE
+	python3 - "$workdir" "$1" "$2" "$ncpus" <<'PY'
+import json, sys
+wd, sc, mode, ncpus = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+r = json.load(open(f"{wd}/{sc}-{mode}.json"))
+base = json.load(open(f"{wd}/{sc}-incoming.json"))["conn_rate"]
+local, redir = map(int, open(f"{wd}/{sc}-{mode}.xdp").read().split())
+per = {w["cpu"]: 0 for w in range(0)}
+for w in r["workers"]:
+    per[w["cpu"]] = per.get(w["cpu"], 0) + w["connections"]
+spread = max(per.values(), default=0) / (r["ok"] / ncpus) if r["ok"] else 0
+red = f"{100.0 * redir / (local + redir):.1f}" if local + redir else "-"
+print(sc, mode, f"{r['conn_rate']:.0f}", f"{r['locality_pct']:.1f}",
+      f"{r['conn_rate'] / base:.2f}" if base else "-", f"{spread:.2f}",
+      r["latency_us"]["p50"], r["latency_us"]["p99"], red, sep="\t")
+PY
+}
+
+# steer's CPUMAP kthread for CPU 1 (cpumap/1/map:ID, the id of the map
+# pinned in $bpffs) made SCHED_FIFO 1: a frame waits only for softirqs.
+kthread_fifo() {
+	local id pid
+	id=$(bpftool -j map show pinned "$(echo "$bpffs"/abi*/steer_cpumap)" |
+		python3 -c 'import json, sys; print(json.load(sys.stdin)["id"])') || true
+	pid=$(ps -eo pid=,args= |
+		awk -v n="[cpumap/1/map:$id]" '$2 == n { print $1 }')
+	if [ -z "$id" ] || [ -z "$pid" ]; then
+		say "busy: no CPUMAP kthread for CPU 1 (map ${id:-?}) found" >&2
+		return 0
+	fi
+	chrt -f -p 1 "$pid"
+}
+
+# Item 5: scenario B with a CPU-bound process pinned on CPU 1, the CPU
+# steer redirects half the flows to, against the same modes without it.
+busy_runs() {
+	local mode
+	[ "$ncpus" -ge 2 ] || { say "busy: needs 2 CPUs"; return 0; }
+	say "== scenario B, a busy loop pinned on CPU 1 (nice 0)"
+	taskset -c 1 sh -c 'while :; do :; done' &
+	busy_pid=$!
+	extra_pids=$busy_pid
+	for mode in incoming incoming_rps steer_cpu steer_cpu_fifo; do
+		run_mode B "$mode" "busy-$mode"
+		say "$(busy_line "$mode")"
+	done
+	kill "$busy_pid"
+	wait "$busy_pid" 2>/dev/null || true
+	busy_pid= extra_pids=
+}
+
+busy_line() { # MODE: busy B MODE p99 ... against the matrix's run
+	python3 - "$workdir" "$1" <<'PY'
+import json, os, sys
+wd, mode = sys.argv[1], sys.argv[2]
+b = json.load(open(f"{wd}/busy-{mode}.json"))
+q = f"{wd}/B-{mode}.json"
+i = json.load(open(q)) if os.path.exists(q) else None
+without = (f" (idle CPU 1: p99 {i['latency_us']['p99']} us, {i['conn_rate']:.0f} conn/s)"
+           if i else "")
+print(f"busy B {mode} p99 {b['latency_us']['p99']} us p50 {b['latency_us']['p50']} us"
+      f" {b['conn_rate']:.0f} conn/s {b['locality_pct']:.1f}% local{without}")
+PY
+}
+
+say "== network: namespaces $srv_ns and $cli_ns; steerd; $duration s per run"
+env_netns
+env_steerd
+steerctl group add web --listen $srv_addr:$port >/dev/null
+printf '# scenario\tmode\tconn_s\tlocality_pct\tratio\tspread\tp50_us\tp99_us\tredirect_pct\n' >"$rows"
+
+for sc in A B C; do
+	scenario_setup "$sc"
+	say "== scenario $sc: $queues-queue veth, client on CPUs $cli_cpus," \
+		"$xdp_mode XDP"
+	for mode in $modes; do
+		[ -n "$(unavailable "$mode")" ] || run_mode "$sc" "$mode"
+	done
+	for mode in $modes; do
+		why=$(unavailable "$mode")
+		if [ -n "$why" ]; then
+			printf '%s\t%s\tn/a\t-\t-\t-\t-\t-\t-\n' "$sc" "$mode" >>"$rows"
+		else
+			row "$sc" "$mode" >>"$rows"
+		fi
+	done
+	plot "$out/locality-$sc.svg" locality \
+		"scenario $sc: $queues-queue veth, client on CPUs $cli_cpus, $xdp_mode XDP" \
+		$(for m in $modes; do
+			[ -f "$workdir/$sc-$m.json" ] && echo "$m=$workdir/$sc-$m.json"
+		done) >/dev/null
+	[ "$sc" = B ] && busy_runs
+	env_veth_del
+done
+
+say ""
+say "== connection rate (clients' locality; spread = busiest worker / mean;"
+say "   redirect = XDP redirected / (local + redirected); ratio to incoming)"
+column -t -s "$(printf '\t')" "$rows"
+say ""
+awk -F'\t' '!/^#/ {
+	if ($3 == "n/a") print "conn_rate", $1, $2, "n/a"
+	else print "conn_rate", $1, $2, $3, $4, $5 }' "$rows" |
+	while read -r line; do
+		case $line in
+		*" n/a") set -- $line
+			say "$line: $(unavailable "$3")" ;;
+		*) say "$line" ;;
+		esac
+	done
+plot "$out/conn_rate.svg" matrix "connection rate, $ncpus CPUs, $duration s runs" "$rows"
