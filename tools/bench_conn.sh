@@ -11,14 +11,20 @@
 # checksum offload off. Modes: plain (SO_REUSEPORT), incoming
 # (SO_INCOMING_CPU), incoming_rps (SO_INCOMING_CPU with RPS over every CPU
 # on the server's RX queues), steer_rss (rss mode with the NIC's RSS
-# emulated, where steerctl has it), steer_cpu (cpu mode).
+# emulated, where steerctl has it), steer_cpu (cpu mode; --queue-cpus
+# tells steer where the flows arrive, where steerctl has it).
+# Then the CPUMAP kthread's wait: in B, every flow sent to CPU 1 by RPS or
+# by steer (cpu mode, --cpus 1), with CPU 1 idle and with a busy loop
+# pinned there, the kthread as the kernel makes it and SCHED_FIFO 1
+# (`cpu1 ...` lines; its waits from /proc/PID/schedstat).
 #
 # Usage: tools/bench_conn.sh [BUILD_DIR] (as root). BENCH_SECONDS (default
-# 3) per run, BENCH_CONCURRENCY (32). Prints a table per scenario, lines
+# 3) per run, BENCH_CONCURRENCY (32), BENCH_SCENARIOS ("A B C"),
+# BENCH_BUSY_ROUNDS (1). Prints a table per scenario, lines
 # `conn_rate <scenario> <mode> <conn/s> <locality%> <ratio>` (ratio to
 # incoming in the same scenario; `n/a: why` for a mode that cannot run),
-# `busy ...` lines, and writes BUILD_DIR/bench/ (rows, loadgen's JSON,
-# charts). About 90 s on 2 CPUs.
+# `cpu1 ...` lines, and writes BUILD_DIR/bench/ (the rows, charts). About
+# 90 s on 2 CPUs.
 set -euo pipefail
 
 build=${1:-build}
@@ -65,15 +71,17 @@ rps_set() { # MASK (hex) on every RX queue of dsrv0, inside the namespace
 		"for q in /sys/class/net/dsrv0/queues/rx-*; do echo $1 > \$q/rps_cpus; done"
 }
 
-group_counters() { # -> "local redirected" of group web, lifetime
+# -> "local redirected drops": group web's XDP counters and the CPUMAP's
+# drops (at the enqueue and in the kthread, every CPU), lifetime.
+group_counters() {
 	steerctl -j stats | python3 -c '
 import json, sys
-for g in json.load(sys.stdin).get("groups", []):
-    if g.get("name") == "web":
-        print(g.get("local", 0), g.get("redirected", 0))
-        break
-else:
-    print(0, 0)'
+st = json.load(sys.stdin)
+web = [g for g in st.get("groups", []) if g.get("name") == "web"]
+g = web[0] if web else {}
+drops = sum(c.get("cpumap_enqueue_drops", 0) + c.get("cpumap_kthread_drops", 0)
+            for c in st.get("cpus", []))
+print(g.get("local", 0), g.get("redirected", 0), drops)'
 }
 
 # Why a mode cannot run here, or nothing.
@@ -98,15 +106,19 @@ attach() { # STEER extra options...
 # One run: the server in MODE, loadgen's JSON in $workdir/SC-MODE.json and
 # the XDP counters' change in $workdir/SC-MODE.xdp ("local redirected").
 run_mode() { # SC MODE [LABEL]
-	local sc=$1 mode=$2 label=${3:-$1-$2} before after qc=()
+	local sc=$1 mode=$2 label=${3:-$1-$2} before after qc=() kthread=
 	local lg=(--cpus "$cli_cpus")
 	has_opt --queue-cpus && qc=(--queue-cpus "$queue_cpus")
-	echo "0 0" >"$workdir/$label.xdp"
+	echo "0 0 0" >"$workdir/$label.xdp"
 	case $mode in
 	plain) start_server --no-steer ;;
 	incoming) start_server --no-steer --incoming-cpu ;;
 	incoming_rps)
 		rps_set "$(printf '%x' $(((1 << ncpus) - 1)))"
+		start_server --no-steer --incoming-cpu
+		;;
+	incoming_rps_to1) # every flow to CPU 1 by RPS (softirq)
+		rps_set 2
 		start_server --no-steer --incoming-cpu
 		;;
 	steer_rss)
@@ -115,21 +127,28 @@ run_mode() { # SC MODE [LABEL]
 		lg+=(--rss "$rss_key,$queues,$queue_cpus")
 		start_server --group web
 		;;
-	steer_cpu*)
+	steer_cpu)
 		attach cpu "${qc[@]}"
-		[ "$mode" = steer_cpu_fifo ] && kthread_fifo
+		start_server --group web
+		;;
+	steer_cpu_to1*) # every flow to CPU 1 through its CPUMAP kthread
+		attach cpu --cpus 1
+		kthread=$(cpumap_kthread 1)
+		[ "$mode" = steer_cpu_to1_fifo ] && chrt -f -p 1 "$kthread"
 		start_server --group web
 		;;
 	esac
 	before=$(group_counters)
+	[ -n "$kthread" ] && kthread_wait "$kthread" >"$workdir/$label.kt"
 	load "$label" "${lg[@]}"
+	[ -n "$kthread" ] && kthread_wait "$kthread" >>"$workdir/$label.kt"
 	after=$(group_counters)
 	stop_server
 	case $mode in
-	incoming_rps) rps_set 0 ;;
+	incoming_rps*) rps_set 0 ;;
 	steer_*)
 		steerctl iface detach dsrv0 >/dev/null
-		echo "$before $after" | awk '{ print $3 - $1, $4 - $2 }' \
+		echo "$before $after" | awk '{ print $4 - $1, $5 - $2, $6 - $3 }' \
 			>"$workdir/$label.xdp"
 		;;
 	esac
@@ -143,7 +162,7 @@ import json, sys
 wd, sc, mode, ncpus = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
 r = json.load(open(f"{wd}/{sc}-{mode}.json"))
 base = json.load(open(f"{wd}/{sc}-incoming.json"))["conn_rate"]
-local, redir = map(int, open(f"{wd}/{sc}-{mode}.xdp").read().split())
+local, redir, _ = map(int, open(f"{wd}/{sc}-{mode}.xdp").read().split())
 per = {w["cpu"]: 0 for w in range(0)}
 for w in r["workers"]:
     per[w["cpu"]] = per.get(w["cpu"], 0) + w["connections"]
@@ -155,50 +174,62 @@ print(sc, mode, f"{r['conn_rate']:.0f}", f"{r['locality_pct']:.1f}",
 PY
 }
 
-# steer's CPUMAP kthread for CPU 1 (cpumap/1/map:ID, the id of the map
-# pinned in $bpffs) made SCHED_FIFO 1: a frame waits only for softirqs.
-kthread_fifo() {
-	local id pid
+# The pid of steer's CPUMAP kthread for CPU (cpumap/CPU/map:ID, ID that of
+# the map pinned in $bpffs), or nothing.
+cpumap_kthread() { # CPU
+	local id
 	id=$(bpftool -j map show pinned "$(echo "$bpffs"/abi*/steer_cpumap)" |
 		python3 -c 'import json, sys; print(json.load(sys.stdin)["id"])') || true
-	pid=$(ps -eo pid=,args= |
-		awk -v n="[cpumap/1/map:$id]" '$2 == n { print $1 }')
-	if [ -z "$id" ] || [ -z "$pid" ]; then
-		say "busy: no CPUMAP kthread for CPU 1 (map ${id:-?}) found" >&2
-		return 0
-	fi
-	chrt -f -p 1 "$pid"
+	[ -n "$id" ] || return 0
+	ps -eo pid=,args= | awk -v n="[cpumap/$1/map:$id]" '$2 == n { print $1 }'
 }
 
-# Item 5: scenario B with a CPU-bound process pinned on CPU 1, the CPU
-# steer redirects half the flows to, against the same modes without it.
+kthread_wait() { # PID: "run_delay_ns wakeups" (/proc/PID/schedstat)
+	awk '{ print $2, $3 }' "/proc/$1/schedstat"
+}
+
+# Item 5: every flow of scenario B handled on CPU 1, by RPS or by steer's
+# CPUMAP kthread (SCHED_OTHER as the kernel makes it, then SCHED_FIFO 1),
+# with CPU 1 idle and with a CPU-bound process pinned there (nice 0).
 busy_runs() {
-	local mode
+	local round
 	[ "$ncpus" -ge 2 ] || { say "busy: needs 2 CPUs"; return 0; }
-	say "== scenario B, a busy loop pinned on CPU 1 (nice 0)"
-	taskset -c 1 sh -c 'while :; do :; done' &
-	busy_pid=$!
-	extra_pids=$busy_pid
-	for mode in incoming incoming_rps steer_cpu steer_cpu_fifo; do
-		run_mode B "$mode" "busy-$mode"
-		say "$(busy_line "$mode")"
+	say "== scenario B, every flow to CPU 1: idle, then a busy loop there"
+	for round in $(seq "${BENCH_BUSY_ROUNDS:-1}"); do
+		busy_round idle incoming_rps_to1 steer_cpu_to1
+		taskset -c 1 sh -c 'while :; do :; done' &
+		busy_pid=$!
+		extra_pids=$busy_pid
+		busy_round busy incoming_rps_to1 steer_cpu_to1 steer_cpu_to1_fifo
+		kill "$busy_pid"
+		wait "$busy_pid" 2>/dev/null || true
+		busy_pid= extra_pids=
 	done
-	kill "$busy_pid"
-	wait "$busy_pid" 2>/dev/null || true
-	busy_pid= extra_pids=
 }
 
-busy_line() { # MODE: busy B MODE p99 ... against the matrix's run
-	python3 - "$workdir" "$1" <<'PY'
+busy_round() { # idle|busy MODE...
+	local busy=$1 mode
+	shift
+	for mode in "$@"; do
+		run_mode B "$mode" "$busy-$mode"
+		say "$(busy_line "$busy" "$mode")"
+	done
+}
+
+busy_line() { # idle|busy MODE: the run's latency, rate, the kthread's waits
+	python3 - "$workdir" "$1" "$2" <<'PY'
 import json, os, sys
-wd, mode = sys.argv[1], sys.argv[2]
-b = json.load(open(f"{wd}/busy-{mode}.json"))
-q = f"{wd}/B-{mode}.json"
-i = json.load(open(q)) if os.path.exists(q) else None
-without = (f" (idle CPU 1: p99 {i['latency_us']['p99']} us, {i['conn_rate']:.0f} conn/s)"
-           if i else "")
-print(f"busy B {mode} p99 {b['latency_us']['p99']} us p50 {b['latency_us']['p50']} us"
-      f" {b['conn_rate']:.0f} conn/s {b['locality_pct']:.1f}% local{without}")
+wd, busy, mode = sys.argv[1:]
+r = json.load(open(f"{wd}/{busy}-{mode}.json"))
+_, redir, drops = map(int, open(f"{wd}/{busy}-{mode}.xdp").read().split())
+kt = f" redirected {redir} cpumap_drops {drops}" if redir else ""
+if os.path.exists(f"{wd}/{busy}-{mode}.kt"):
+    (d0, n0), (d1, n1) = [map(int, l.split()) for l in open(f"{wd}/{busy}-{mode}.kt")]
+    if n1 > n0:
+        kt += f" kthread_wait_avg_us {(d1 - d0) / (n1 - n0) / 1000:.1f} runs {n1 - n0}"
+lat = r["latency_us"]
+print(f"cpu1 {busy} {mode} p50_us {lat['p50']} p99_us {lat['p99']} max_us {lat['max']}"
+      f" conn_s {r['conn_rate']:.0f} locality {r['locality_pct']:.1f}{kt}")
 PY
 }
 
@@ -208,7 +239,7 @@ env_steerd
 steerctl group add web --listen $srv_addr:$port >/dev/null
 printf '# scenario\tmode\tconn_s\tlocality_pct\tratio\tspread\tp50_us\tp99_us\tredirect_pct\n' >"$rows"
 
-for sc in A B C; do
+for sc in ${BENCH_SCENARIOS:-A B C}; do
 	scenario_setup "$sc"
 	say "== scenario $sc: $queues-queue veth, client on CPUs $cli_cpus," \
 		"$xdp_mode XDP"
