@@ -39,7 +39,7 @@ mkdir -p "$out"
 rows=$out/conn_rate.tsv
 modes="plain incoming incoming_rps steer_rss steer_cpu"
 # The default Toeplitz key (ethtool's, most NICs'), for rss emulation.
-rss_key=6d:5a:56:da:25:5b:0e:c2:41:67:25:3d:43:a3:8f:b0:d0:ca:2b:cb:ae:7b:30:b4:77:cb:2d:a3:80:30:f2:0c:6a:42:b7:3b:be:ac:01:fa
+rss_key=6d5a56da255b0ec24167253d43a38fb0d0ca2bcbae7b30b477cb2da38030f20c6a42b73bbeac01fa
 all_cpus=$(seq -s, 0 $((ncpus - 1)))
 busy_pid=
 
