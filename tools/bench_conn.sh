@@ -15,8 +15,9 @@
 # tells steer where the flows arrive, where steerctl has it).
 # Then the CPUMAP kthread's wait: in B, every flow sent to CPU 1 by RPS or
 # by steer (cpu mode, --cpus 1), with CPU 1 idle and with a busy loop
-# pinned there, the kthread as the kernel makes it and SCHED_FIFO 1
-# (`cpu1 ...` lines; its waits from /proc/PID/schedstat).
+# pinned there, the kthread as the kernel makes it (SCHED_OTHER, nice 0),
+# at nice -10 and SCHED_FIFO 1 (`cpu1 ...` lines; its waits from
+# /proc/PID/schedstat).
 #
 # Usage: tools/bench_conn.sh [BUILD_DIR] (as root). BENCH_SECONDS (default
 # 3) per run, BENCH_CONCURRENCY (32), BENCH_SCENARIOS ("A B C"),
@@ -134,7 +135,10 @@ run_mode() { # SC MODE [LABEL]
 	steer_cpu_to1*) # every flow to CPU 1 through its CPUMAP kthread
 		attach cpu --cpus 1
 		kthread=$(cpumap_kthread 1)
-		[ "$mode" = steer_cpu_to1_fifo ] && chrt -f -p 1 "$kthread"
+		case $mode in
+		*_fifo) chrt -f -p 1 "$kthread" ;;
+		*_nice) renice -n -10 -p "$kthread" >/dev/null ;;
+		esac
 		start_server --group web
 		;;
 	esac
@@ -189,7 +193,7 @@ kthread_wait() { # PID: "run_delay_ns wakeups" (/proc/PID/schedstat)
 }
 
 # Item 5: every flow of scenario B handled on CPU 1, by RPS or by steer's
-# CPUMAP kthread (SCHED_OTHER as the kernel makes it, then SCHED_FIFO 1),
+# CPUMAP kthread (as the kernel makes it, at nice -10, at SCHED_FIFO 1),
 # with CPU 1 idle and with a CPU-bound process pinned there (nice 0).
 busy_runs() {
 	local round
@@ -200,7 +204,8 @@ busy_runs() {
 		taskset -c 1 sh -c 'while :; do :; done' &
 		busy_pid=$!
 		extra_pids=$busy_pid
-		busy_round busy incoming_rps_to1 steer_cpu_to1 steer_cpu_to1_fifo
+		busy_round busy incoming_rps_to1 steer_cpu_to1 steer_cpu_to1_nice \
+			steer_cpu_to1_fifo
 		kill "$busy_pid"
 		wait "$busy_pid" 2>/dev/null || true
 		busy_pid= extra_pids=
