@@ -21,19 +21,16 @@
 #
 # Usage: tools/bench_conn.sh [BUILD_DIR] (as root). BENCH_SECONDS (default
 # 3) per run, BENCH_CONCURRENCY (32), BENCH_SCENARIOS ("A B C"),
-# BENCH_BUSY_ROUNDS (1). Prints a table per scenario, lines
+# BENCH_BUSY_ROUNDS (1), BENCH_BUSY_LOOPS (1). Prints a table per scenario, lines
 # `conn_rate <scenario> <mode> <conn/s> <locality%> <ratio>` (ratio to
 # incoming in the same scenario; `n/a: why` for a mode that cannot run),
 # `cpu1 ...` lines, and writes BUILD_DIR/bench/ (the rows, charts). About
 # 90 s on 2 CPUs.
 set -euo pipefail
 
-build=${1:-build}
 duration=${BENCH_SECONDS:-3}
 concurrency=${BENCH_CONCURRENCY:-32}
-name=bench
-. "$(dirname "$0")/bench_env.sh"
-env_check
+. "$(dirname "$0")/bench_env.sh" bench "${1:-build}"
 
 out=$build/bench
 mkdir -p "$out"
@@ -42,7 +39,6 @@ modes="plain incoming incoming_rps steer_rss steer_cpu"
 # The default Toeplitz key (ethtool's, most NICs'), for rss emulation.
 rss_key=6d5a56da255b0ec24167253d43a38fb0d0ca2bcbae7b30b477cb2da38030f20c6a42b73bbeac01fa
 all_cpus=$(seq -s, 0 $((ncpus - 1)))
-busy_pid=
 
 attach_help=$("$build/steerctl" iface attach --help 2>&1 || true)
 has_opt() { grep -q -- "$1" <<<"$attach_help"; }
@@ -194,21 +190,22 @@ kthread_wait() { # PID: "run_delay_ns wakeups" (/proc/PID/schedstat)
 
 # Item 5: every flow of scenario B handled on CPU 1, by RPS or by steer's
 # CPUMAP kthread (as the kernel makes it, at nice -10, at SCHED_FIFO 1),
-# with CPU 1 idle and with a CPU-bound process pinned there (nice 0).
+# with CPU 1 idle and with CPU-bound processes pinned there (nice 0; one,
+# or BENCH_BUSY_LOOPS).
 busy_runs() {
-	local round
 	[ "$ncpus" -ge 2 ] || { say "busy: needs 2 CPUs"; return 0; }
 	say "== scenario B, every flow to CPU 1: idle, then a busy loop there"
-	for round in $(seq "${BENCH_BUSY_ROUNDS:-1}"); do
+	for _ in $(seq "${BENCH_BUSY_ROUNDS:-1}"); do
 		busy_round idle incoming_rps_to1 steer_cpu_to1
-		taskset -c 1 sh -c 'while :; do :; done' &
-		busy_pid=$!
-		extra_pids=$busy_pid
+		for _ in $(seq "${BENCH_BUSY_LOOPS:-1}"); do
+			taskset -c 1 sh -c 'while :; do :; done' &
+			extra_pids+=" $!"
+		done
 		busy_round busy incoming_rps_to1 steer_cpu_to1 steer_cpu_to1_nice \
 			steer_cpu_to1_fifo
-		kill "$busy_pid"
-		wait "$busy_pid" 2>/dev/null || true
-		busy_pid= extra_pids=
+		kill $extra_pids
+		wait $extra_pids 2>/dev/null || true
+		extra_pids=''
 	done
 }
 
@@ -259,11 +256,14 @@ for sc in ${BENCH_SCENARIOS:-A B C}; do
 			row "$sc" "$mode" >>"$rows"
 		fi
 	done
+	runs=()
+	for mode in $modes; do
+		[ -f "$workdir/$sc-$mode.json" ] &&
+			runs+=("$mode=$workdir/$sc-$mode.json")
+	done
 	plot "$out/locality-$sc.svg" locality \
 		"scenario $sc: $queues-queue veth, client on CPUs $cli_cpus, $xdp_mode XDP" \
-		$(for m in $modes; do
-			[ -f "$workdir/$sc-$m.json" ] && echo "$m=$workdir/$sc-$m.json"
-		done) >/dev/null
+		"${runs[@]}" >/dev/null
 	[ "$sc" = B ] && busy_runs
 	env_veth_del
 done

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # SPDX-License-Identifier: GPL-2.0-only
 # The demo's and the connection-rate bench's test network, sourced by
 # tools/demo.sh and tools/bench_conn.sh (one copy of the setup): two network
@@ -5,8 +6,12 @@
 # HTTP server, loadgen in the client's. Everything it creates is removed by
 # env_cleanup, which the sourcing script runs on exit (trap set here), with
 # the processes the caller lists in extra_pids.
-# The caller sets: build (the build directory), name (for namespace names).
+# Sourced as `. tools/bench_env.sh NAME BUILD_DIR`: NAME names the
+# namespaces and messages; checks for root and the programs first. load()
+# reads the caller's duration and concurrency.
 
+name=$1
+build=$2
 port=8080
 srv_ns=steer-$name-srv-$$
 cli_ns=steer-$name-cli-$$
@@ -41,17 +46,14 @@ env_cleanup() {
 trap env_cleanup EXIT
 trap 'exit 130' INT TERM
 
-env_check() { # the scripts' programs, and root
-	local bin
-	if [ "$(id -u)" -ne 0 ]; then
-		say "$name: needs root (namespaces, XDP, BPF); run it as root" >&2
-		exit 1
-	fi
-	for bin in steerd steerctl examples/steer_http tools/loadgen; do
-		[ -x "$build/$bin" ] ||
-			{ say "$name: $build/$bin missing; run make" >&2; exit 1; }
-	done
-}
+if [ "$(id -u)" -ne 0 ]; then
+	say "$name: needs root (namespaces, XDP, BPF); run it as root" >&2
+	exit 1
+fi
+for bin in steerd steerctl examples/steer_http tools/loadgen; do
+	[ -x "$build/$bin" ] ||
+		{ say "$name: $build/$bin missing; run make" >&2; exit 1; }
+done
 
 env_netns() { # the two namespaces, loopback up
 	local ns

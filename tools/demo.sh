@@ -16,12 +16,9 @@ if [ "${1:-}" = --bench ]; then
 	bench=1
 	shift
 fi
-build=${1:-build}
 duration=${DEMO_SECONDS:-5}
 concurrency=${DEMO_CONCURRENCY:-32}
-name=demo
-. "$(dirname "$0")/bench_env.sh"
-env_check
+. "$(dirname "$0")/bench_env.sh" demo "${1:-build}"
 
 say "== network: namespaces $srv_ns and $cli_ns, veth with $ncpus queues"
 env_netns
