@@ -52,7 +52,7 @@ def locality(out, title, runs):
                      f"{r['conn_rate']:.0f} conn/s", fontsize=9)
     axes[0][0].set_ylabel("connections accepted")
     axes[0][-1].legend(loc="upper right", fontsize=8)
-    fig.suptitle(title)
+    fig.suptitle(title, y=1.06)
     fig.savefig(out, **SAVE)
 
 
@@ -84,10 +84,10 @@ def matrix(out, title, rows_path):
         ax.set_title(f"scenario {sc}")
         ax.set_ylim(0, top * 1.3)
     axes[0][0].set_ylabel("connections/s")
-    fig.suptitle(title)
-    fig.text(0.5, -0.12, "above each bar: locality measured by the clients; "
-             "busiest worker / mean; × SO_INCOMING_CPU (incoming) in the "
-             "same scenario. Blue: ≥ 99% local", ha="center", fontsize=8)
+    fig.suptitle(title, y=1.06)
+    fig.text(0.5, -0.16, "above each bar: locality measured by the clients;"
+             " busiest worker / mean;\n× SO_INCOMING_CPU (incoming) in the"
+             " same scenario. Blue: ≥ 99% local", ha="center", fontsize=8)
     fig.savefig(out, **SAVE)
 
 
