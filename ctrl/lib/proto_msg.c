@@ -423,6 +423,23 @@ static const struct field iface_attach_req[] = {
 	  GIVEN(T, cpus_given),
 	  .count = offsetof(T, ncpus) },
 	{ .key = "force", .type = F_BOOL, AT(T, force), .optional = true },
+	{ .key = "rss_key", .type = F_STR, AT(T, rss_key), .optional = true },
+	{ .key = "indir", .type = F_STR, AT(T, indir), .optional = true },
+	{ .key = "queue_cpus",
+	  .type = F_STR,
+	  AT(T, queue_cpus),
+	  .optional = true },
+	/* Sent only when set: the flag is its own "given". */
+	{ .key = "verify_rss",
+	  .type = F_BOOL,
+	  AT(T, verify_rss),
+	  .optional = true,
+	  GIVEN(T, verify_rss) },
+	{ .key = "xps",
+	  .type = F_BOOL,
+	  AT(T, xps),
+	  .optional = true,
+	  GIVEN(T, xps) },
 };
 #undef T
 
@@ -457,6 +474,41 @@ int proto_unpack_iface_show_req(struct proto_read *rd, const json_t *msg,
 				const char **ifname)
 {
 	return UNPACK(rd, msg, ifname_opt_arg, ifname);
+}
+
+#define T struct proto_flow
+static const struct field flow[] = {
+	FIELD("src", F_STR, T, src),
+	FIELD("dst", F_STR, T, dst),
+	FIELD("sport", F_U32, T, sport),
+	FIELD("dport", F_U32, T, dport),
+};
+#undef T
+
+json_t *proto_pack_iface_flow_req(const char *ifname,
+				  const struct proto_flow *fl)
+{
+	json_t *m = PACK(proto_request("iface_show"), ifname_arg, &ifname);
+
+	return set(m, "flow", PACK(json_object(), flow, fl));
+}
+
+int proto_unpack_iface_flow(struct proto_read *rd, const json_t *msg,
+			    struct proto_flow *fl, bool *given)
+{
+	const json_t *obj = json_object_get(msg, "flow");
+	size_t mark;
+
+	memset(fl, 0, sizeof(*fl));
+	*given = obj;
+	if (!obj)
+		return rd->err;
+	mark = proto_read_enter(rd, "flow");
+	obj = proto_read_object(rd, msg, "flow");
+	if (obj)
+		UNPACK(rd, obj, flow, fl);
+	proto_read_leave(rd, mark);
+	return rd->err;
 }
 
 #define T struct proto_register_req
@@ -680,7 +732,109 @@ static const struct field iface[] = {
 	FIELD("indir_size", F_U32, T, indir_size),
 	FIELD("key", F_STR, T, key),
 };
+
+/* The NIC's part: optional, absent from an older steerd. */
+/* The NIC's part: sent when .nic is set; an older steerd sends none. */
+static const struct field iface_nic[] = {
+	{ .key = "rx_queues_max",
+	  .type = F_U32,
+	  AT(T, rx_queues_max),
+	  .optional = true,
+	  GIVEN(T, nic) },
+	{ .key = "hfunc",
+	  .type = F_STR,
+	  AT(T, hfunc),
+	  .optional = true,
+	  GIVEN(T, nic) },
+	{ .key = "rss_source",
+	  .type = F_STR,
+	  AT(T, rss_source),
+	  .optional = true,
+	  GIVEN(T, nic) },
+	{ .key = "rx_metadata",
+	  .type = F_STR,
+	  AT(T, rx_metadata),
+	  .optional = true,
+	  GIVEN(T, nic) },
+	{ .key = "state",
+	  .type = F_STR,
+	  AT(T, state),
+	  .optional = true,
+	  GIVEN(T, nic) },
+	{ .key = "lost",
+	  .type = F_STR,
+	  AT(T, lost),
+	  .optional = true,
+	  GIVEN(T, nic) },
+	{ .key = "verify_rss",
+	  .type = F_BOOL,
+	  AT(T, verify_rss),
+	  .optional = true,
+	  GIVEN(T, nic) },
+	{ .key = "rss_mismatch",
+	  .type = F_U64,
+	  AT(T, rss_mismatch),
+	  .optional = true,
+	  GIVEN(T, nic) },
+	{ .key = "resyncs",
+	  .type = F_U32,
+	  AT(T, resyncs),
+	  .optional = true,
+	  GIVEN(T, nic) },
+	{ .key = "redirect_ppm",
+	  .type = F_U32,
+	  AT(T, redirect_ppm),
+	  .optional = true,
+	  GIVEN(T, nic) },
+};
 #undef T
+
+/* The NIC's arrays and objects, borrowed: {key, offset, is an array}. */
+static const struct {
+	const char *key;
+	size_t offset;
+	bool array;
+} iface_json[] = {
+	{ "indir", offsetof(struct proto_iface, indir), true },
+	{ "queue_cpus", offsetof(struct proto_iface, queue_cpus), true },
+	{ "cpu_tables", offsetof(struct proto_iface, cpu_tables), true },
+	{ "warnings", offsetof(struct proto_iface, warnings), true },
+	{ "flow", offsetof(struct proto_iface, flow), false },
+};
+
+static json_t *pack_iface(json_t *msg, const struct proto_iface *ifc)
+{
+	json_t *v;
+	size_t i;
+
+	msg = PACK(PACK(msg, iface, ifc), iface_nic, ifc);
+	for (i = 0; i < ARRAY_SIZE(iface_json) && msg; i++) {
+		v = *MEMBER(ifc, iface_json[i].offset, json_t *const);
+		if (v)
+			msg = set(msg, iface_json[i].key, json_incref(v));
+	}
+	return msg;
+}
+
+static int unpack_iface(struct proto_read *rd, const json_t *obj,
+			struct proto_iface *ifc)
+{
+	json_t **v;
+	size_t i;
+
+	UNPACK(rd, obj, iface, ifc);
+	UNPACK(rd, obj, iface_nic, ifc);
+	for (i = 0; i < ARRAY_SIZE(iface_json); i++) {
+		v = MEMBER(ifc, iface_json[i].offset, json_t *);
+		*v = NULL;
+		if (!json_object_get(obj, iface_json[i].key))
+			continue;
+		*v = iface_json[i].array ?
+			     proto_read_array(rd, obj, iface_json[i].key) :
+			     proto_read_object(rd, obj, iface_json[i].key);
+	}
+	return rd->err;
+}
 
 /* iface_attach's reply adds a warning, when there is one. */
 static const struct field warning[] = {
@@ -689,24 +843,24 @@ static const struct field warning[] = {
 
 json_t *proto_pack_iface(const struct proto_iface *ifc)
 {
-	return PACK(json_object(), iface, ifc);
+	return pack_iface(json_object(), ifc);
 }
 
 int proto_unpack_iface(struct proto_read *rd, const json_t *obj, void *ifc)
 {
-	return UNPACK(rd, obj, iface, ifc);
+	return unpack_iface(rd, obj, ifc);
 }
 
 json_t *proto_pack_iface_attach_reply(const struct proto_iface *ifc,
 				      const char *text)
 {
-	return PACK(REPLY(iface, ifc), warning, &text);
+	return PACK(pack_iface(proto_reply_ok(), ifc), warning, &text);
 }
 
 int proto_unpack_iface_attach_reply(struct proto_read *rd, const json_t *msg,
 				    struct proto_iface *ifc, const char **text)
 {
-	UNPACK(rd, msg, iface, ifc);
+	unpack_iface(rd, msg, ifc);
 	return UNPACK(rd, msg, warning, text);
 }
 

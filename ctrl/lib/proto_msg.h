@@ -74,6 +74,12 @@ struct proto_iface_attach_req {
 	uint32_t ncpus;
 	uint32_t cpus[STEER_MAX_CPUS];
 	bool force;
+	/* What the NIC reports not, in steerctl's syntax; NULL: not sent. */
+	const char *rss_key; /* hex, as parse_rss_key reads it */
+	const char *indir; /* as parse_indir_table reads it */
+	const char *queue_cpus; /* as parse_queue_cpus reads it */
+	bool verify_rss; /* rss mode: check the NIC's queue in XDP */
+	bool xps; /* write XPS: each CPU transmits on its own queue */
 };
 json_t *proto_pack_iface_attach_req(const struct proto_iface_attach_req *req);
 int proto_unpack_iface_attach_req(struct proto_read *rd, const json_t *msg,
@@ -86,6 +92,20 @@ int proto_unpack_iface_detach_req(struct proto_read *rd, const json_t *msg,
 json_t *proto_pack_iface_show_req(const char *ifname);
 int proto_unpack_iface_show_req(struct proto_read *rd, const json_t *msg,
 				const char **ifname);
+
+/*
+ * iface_show of one interface with a flow (steerctl hash --iface): the
+ * reply's interface carries "flow", the NIC's view and steer's of it.
+ */
+struct proto_flow {
+	const char *src, *dst; /* addresses, both IPv4 or both IPv6 */
+	uint32_t sport, dport;
+};
+json_t *proto_pack_iface_flow_req(const char *ifname,
+				  const struct proto_flow *flow);
+/* *given: whether the request has a flow. */
+int proto_unpack_iface_flow(struct proto_read *rd, const json_t *msg,
+			    struct proto_flow *flow, bool *given);
 
 /* register (the listener's fd goes along). */
 struct proto_register_req {
@@ -213,7 +233,28 @@ struct proto_iface {
 	uint32_t ncpus;
 	uint32_t cpus[STEER_MAX_CPUS];
 	uint32_t indir_size;
-	const char *key; /* hex */
+	const char *key; /* hex; "" when the NIC reports none */
+	/*
+	 * What steerd knows of the NIC (steerd's nic.h). Optional on the
+	 * wire (an older steerd sends none): 0, NULL, false when absent.
+	 * The JSON values are borrowed; pack adds its own references.
+	 */
+	bool nic; /* the scalars below are there (sent, or received) */
+	uint32_t rx_queues_max;
+	const char *hfunc; /* toeplitz, xor, crc32, unknown, none */
+	const char *rss_source; /* ethtool, operator, none */
+	json_t *indir; /* [queue, ...] */
+	json_t *queue_cpus; /* [{queue, cpu, source, irq?}, ...] */
+	json_t *cpu_tables; /* cpu mode: [{cpu, arrivals, kept}, ...] */
+	json_t *warnings; /* [text, ...] */
+	const char *rx_metadata; /* XDP RX metadata, "hash,vlan_tag"... */
+	const char *state; /* up, down, lost */
+	const char *lost; /* what happened to steer's program, or NULL */
+	bool verify_rss;
+	uint64_t rss_mismatch;
+	uint32_t resyncs;
+	uint32_t redirect_ppm; /* predicted redirect fraction, per million */
+	json_t *flow; /* {hash, bucket, queue, cpu, steer_cpu} or NULL */
 };
 json_t *proto_pack_iface(const struct proto_iface *ifc);
 int proto_unpack_iface(struct proto_read *rd, const json_t *obj, void *ifc);

@@ -4,6 +4,7 @@
  * and show how each attached interface steers.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -20,7 +21,10 @@
 
 #define ATTACH_SYNOPSIS                                                      \
 	"steerctl iface attach IFNAME [--mode native|skb] [--steer rss|cpu]" \
-	"\n                             [--cpus LIST] [--force]"
+	"\n                             [--cpus LIST] [--force] "            \
+	"[--verify-rss] [--xps]"                                             \
+	"\n                             [--rss-key HEX] [--indir TABLE] "    \
+	"[--queue-cpus MAP]"
 #define DETACH_SYNOPSIS "steerctl iface detach IFNAME"
 #define SHOW_SYNOPSIS "steerctl iface show [IFNAME]"
 
@@ -69,6 +73,120 @@ static void print_cpus(const uint32_t *cpus, size_t n)
 	free(text);
 }
 
+/* Indirection entries per line of text: "0-15: q0 q1 ...". */
+#define INDIR_PER_LINE 16
+
+static void print_indir(const json_t *indir)
+{
+	size_t i, n = json_array_size(indir);
+	json_t *v;
+
+	open_json_array("indir");
+	json_array_foreach(indir, i, v)
+	{
+		if (!output_is_json() && i % INDIR_PER_LINE == 0)
+			printf("\tindir %zu-%zu:", i,
+			       (i + INDIR_PER_LINE < n ? i + INDIR_PER_LINE :
+							 n) -
+				       1);
+		print_uint(PRINT_ANY, NULL, " q%u",
+			   (unsigned int)json_integer_value(v));
+		if (!output_is_json() &&
+		    (i % INDIR_PER_LINE == INDIR_PER_LINE - 1 || i == n - 1))
+			printf("\n");
+	}
+	close_json_array();
+}
+
+static unsigned int member_uint(const json_t *o, const char *key)
+{
+	return (unsigned int)json_integer_value(json_object_get(o, key));
+}
+
+static void print_queue_cpus(const json_t *queues)
+{
+	size_t i;
+	json_t *q;
+
+	open_json_array("queue_cpus");
+	json_array_foreach(queues, i, q)
+	{
+		open_json_object(NULL);
+		print_uint(PRINT_ANY, "queue", "\tqueue %u",
+			   member_uint(q, "queue"));
+		print_uint(PRINT_ANY, "cpu", " cpu %u", member_uint(q, "cpu"));
+		print_string(PRINT_ANY, "source", " (%s",
+			     json_string_value(json_object_get(q, "source")));
+		if (json_object_get(q, "irq"))
+			print_uint(PRINT_ANY, "irq", ", irq %u",
+				   member_uint(q, "irq"));
+		print_string(PRINT_FP, NULL, "%s", ")\n");
+		close_json_object();
+	}
+	close_json_array();
+}
+
+static void print_cpu_tables(const json_t *tables)
+{
+	size_t i;
+	json_t *t;
+
+	open_json_array("cpu_tables");
+	json_array_foreach(tables, i, t)
+	{
+		open_json_object(NULL);
+		print_uint(PRINT_ANY, "cpu",
+			   "\tarrivals on cpu %u:", member_uint(t, "cpu"));
+		print_uint(PRINT_ANY, "arrivals", " share %u",
+			   member_uint(t, "arrivals"));
+		print_uint(PRINT_ANY, "kept", ", keeps %u",
+			   member_uint(t, "kept"));
+		print_uint(PRINT_ANY, "buckets", " of %u buckets\n",
+			   member_uint(t, "buckets"));
+		close_json_object();
+	}
+	close_json_array();
+}
+
+/* What steerd knows of the NIC, when it says (a newer steerd). */
+static void print_nic(const struct proto_iface *ifc)
+{
+	size_t i;
+	json_t *w;
+
+	if (!ifc->nic)
+		return;
+	print_string(PRINT_ANY, "state", "\tstate %s", ifc->state);
+	print_uint(PRINT_ANY, "rx_queues_max", " channels max %u",
+		   ifc->rx_queues_max);
+	print_string(PRINT_ANY, "hfunc", " hfunc %s", ifc->hfunc);
+	print_string(PRINT_ANY, "rss_source", " (rss from %s)",
+		     ifc->rss_source);
+	print_uint(PRINT_ANY, "resyncs", " resyncs %u\n", ifc->resyncs);
+	print_percent(PRINT_FP, NULL, "\tpredicted redirect %s",
+		      ifc->redirect_ppm, 1000000);
+	/* A fraction in JSON: 0.5 for half of the flows. */
+	print_percent(PRINT_JSON, "redirect_fraction", NULL, ifc->redirect_ppm,
+		      100000000);
+	print_bool(PRINT_ANY, "verify_rss", " verify_rss %s", ifc->verify_rss);
+	print_u64(PRINT_ANY, "rss_mismatch", " rss_mismatch %" PRIu64,
+		  ifc->rss_mismatch);
+	print_string(PRINT_ANY, "rx_metadata", " rx_metadata %s\n",
+		     ifc->rx_metadata ?
+			     (*ifc->rx_metadata ? ifc->rx_metadata : "none") :
+			     "unknown");
+	if (ifc->lost)
+		print_string(PRINT_ANY, "lost", "\tLOST: %s\n", ifc->lost);
+	print_indir(ifc->indir);
+	print_queue_cpus(ifc->queue_cpus);
+	if (ifc->cpu_tables)
+		print_cpu_tables(ifc->cpu_tables);
+	open_json_array("warnings");
+	json_array_foreach(ifc->warnings, i, w) print_string(
+		PRINT_ANY, NULL, "\twarning: %s\n", json_string_value(w));
+	close_json_array();
+}
+
 static void print_iface(const void *item, void *ctx)
 {
 	const struct proto_iface *ifc = item;
@@ -84,6 +202,7 @@ static void print_iface(const void *item, void *ctx)
 	print_uint(PRINT_ANY, "indir_size", " indir_size %u\n",
 		   ifc->indir_size);
 	print_string(PRINT_ANY, "key", "\tkey %s\n", ifc->key);
+	print_nic(ifc);
 }
 
 static int attach_usage(void)
@@ -104,7 +223,21 @@ static int attach_usage(void)
 	       "  --cpus LIST        the CPUs to steer to, as in /sys: 0-3,6 "
 	       "(default: online)\n"
 	       "  --force            replace another XDP program attached "
-	       "there\n"
+	       "there; with --steer\n"
+	       "                     rss, steer a device without RSS or "
+	       "with one RX queue\n"
+	       "  --verify-rss       rss mode: check in XDP that the NIC's "
+	       "queue is the one its\n"
+	       "                     key and table give (rss_mismatch "
+	       "counts the others)\n"
+	       "  --xps              make each CPU transmit on its own "
+	       "queue; detach restores\n"
+	       "  --rss-key HEX      the RSS key, for a device that reports "
+	       "none (veth)\n"
+	       "  --indir TABLE      its indirection table: N (equal over N "
+	       "queues) or 0,1,0,1\n"
+	       "  --queue-cpus MAP   the CPU of each RX queue, 0:0,1:1, where "
+	       "no IRQ says\n"
 	       "\n"
 	       "Prints the interface as 'iface show' does.\n"
 	       "JSON (-j): " IFACE_JSON "\n");
@@ -114,15 +247,24 @@ static int attach_usage(void)
 static int do_attach(int argc, char **argv)
 {
 	const char *mode = NULL, *steer = NULL, *cpus_arg = NULL;
+	const char *key_arg = NULL, *indir_arg = NULL, *qcpus_arg = NULL;
 	const char *pos[1] = { NULL };
-	bool force = false;
+	bool force = false, verify = false, xps = false;
 	const struct cli_opt opts[] = {
 		CLI_OPT_VALUE("--mode", "native|skb", &mode),
 		CLI_OPT_VALUE("--steer", "rss|cpu", &steer),
 		CLI_OPT_VALUE("--cpus", "LIST", &cpus_arg),
 		CLI_OPT_FLAG("--force", &force),
+		CLI_OPT_FLAG("--verify-rss", &verify),
+		CLI_OPT_FLAG("--xps", &xps),
+		CLI_OPT_VALUE("--rss-key", "HEX", &key_arg),
+		CLI_OPT_VALUE("--indir", "TABLE", &indir_arg),
+		CLI_OPT_VALUE("--queue-cpus", "MAP", &qcpus_arg),
 		CLI_OPT_END,
 	};
+	uint32_t table[STEER_INDIR_MAX], qcpu[STEER_MAX_QUEUES];
+	uint8_t key[STEER_RSS_KEY_MAX];
+	size_t len;
 	struct proto_iface_attach_req req = { 0 };
 	struct parse_err perr;
 	struct proto_read rd;
@@ -145,6 +287,14 @@ static int do_attach(int argc, char **argv)
 	if (cpus_arg &&
 	    parse_cpu_list(cpus_arg, req.cpus, STEER_MAX_CPUS, &ncpus, &perr))
 		return cli_usage_error("--cpus: %s", perr.msg);
+	/* Checked here for the message; steerd reads the same text. */
+	if (key_arg && parse_rss_key(key_arg, key, &len, &perr))
+		return cli_usage_error("--rss-key: %s", perr.msg);
+	if (indir_arg &&
+	    parse_indir_table(indir_arg, table, STEER_INDIR_MAX, &len, &perr))
+		return cli_usage_error("--indir: %s", perr.msg);
+	if (qcpus_arg && parse_queue_cpus(qcpus_arg, qcpu, &perr))
+		return cli_usage_error("--queue-cpus: %s", perr.msg);
 
 	/* Arguments with a default in the protocol are sent only if given. */
 	req.ifname = pos[0];
@@ -153,6 +303,11 @@ static int do_attach(int argc, char **argv)
 	req.cpus_given = cpus_arg;
 	req.ncpus = ncpus;
 	req.force = force;
+	req.verify_rss = verify;
+	req.xps = xps;
+	req.rss_key = key_arg;
+	req.indir = indir_arg;
+	req.queue_cpus = qcpus_arg;
 	ret = client_request(proto_pack_iface_attach_req(&req), &reply);
 	if (ret)
 		return ret;
@@ -178,7 +333,10 @@ static int detach_usage(void)
 	       "\n"
 	       "Detaches steer's XDP program from IFNAME; its traffic takes "
 	       "the kernel's default\n"
-	       "path again. Prints nothing on success.\n");
+	       "path again, and XPS maps written by --xps are restored. A "
+	       "program that\n"
+	       "someone else put in steer's place stays. Prints nothing on "
+	       "success.\n");
 	return 0;
 }
 
@@ -208,10 +366,21 @@ static int show_usage(void)
 	       "it was attached (libxdp's dispatcher, or the program alone), "
 	       "steering, RX\n"
 	       "queues, the CPUs steered to, the RSS indirection table size "
-	       "and key.\n"
-	       "Changes nothing.\n"
+	       "and key; then what\n"
+	       "steerd knows of the NIC: state (up, down, lost to another "
+	       "program), channels,\n"
+	       "hash function, resyncs, predicted redirect fraction, RSS "
+	       "verification, the\n"
+	       "indirection table, each queue's CPU and its source (netdev, "
+	       "irq, operator,\n"
+	       "default), cpu mode's tables, and warnings. Changes nothing.\n"
 	       "\n"
-	       "JSON (-j): {\"ifaces\": [" IFACE_JSON "]}\n");
+	       "JSON (-j): {\"ifaces\": [" IFACE_JSON "]}\n"
+	       "each with rx_queues_max, hfunc, rss_source, state, resyncs, "
+	       "redirect_fraction,\n"
+	       "verify_rss, rss_mismatch, rx_metadata, indir, queue_cpus "
+	       "[{queue, cpu, source}],\n"
+	       "cpu_tables and warnings.\n");
 	return 0;
 }
 

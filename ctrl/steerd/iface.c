@@ -3,10 +3,13 @@
  * steerd's interfaces: the XDP program attached through libxdp (its
  * dispatcher where the kernel allows, alone otherwise), one instance per
  * interface with its slot in rodata, and the interface's steering
- * configuration written to the maps.
+ * configuration derived from what the NIC does (nic.c) and written to the
+ * maps through the generation flip. iface_sync.c follows later changes.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <net/if.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,20 +22,28 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <xdp/libxdp.h>
-#include <libmnl/libmnl.h>
-#include <linux/rtnetlink.h>
 
 #include "steerd.h"
+#include "nic.h"
+#include "host/irq.h"
+#include "lib/clock.h"
+#include "lib/cpu_table.h"
+#include "lib/flow_hash.h"
 #include "lib/log.h"
+#include "lib/parse.h"
 #include "lib/proto.h"
+#include "lib/proto_msg.h"
 #include "lib/rss_table.h"
-#include "netlink/rtnl.h"
 #include "lib/toeplitz.h"
+#include "netlink/ethtool.h"
+#include "netlink/rtnl.h"
+#include "netlink/uapi/linux/netdev.h"
 #include "xdp/steer_xdp.skel.h"
 
 #define STEER_PROG_NAME "steer_xdp"
-#define IFACE_INDIR_SIZE 128 /* a power of two: the program masks */
+#define IFACE_INDIR_SIZE 128 /* cpu mode's record of the CPUs */
 #define CPUMAP_QSIZE 2048
+#define ATTACH_WARNINGS 512 /* room for the attach reply's warnings */
 
 static struct steerd_iface *find_iface(struct steerd *d, const char *name)
 {
@@ -44,20 +55,14 @@ static struct steerd_iface *find_iface(struct steerd *d, const char *name)
 	return NULL;
 }
 
-static bool is_veth(const char *ifname)
+struct steerd_iface *steerd_iface_by_index(struct steerd *d, int ifindex)
 {
-	struct ethtool_drvinfo info = { .cmd = ETHTOOL_GDRVINFO };
-	struct ifreq ifr = { 0 };
-	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	bool veth;
+	int i;
 
-	if (fd < 0)
-		return false;
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
-	ifr.ifr_data = (void *)&info;
-	veth = !ioctl(fd, SIOCETHTOOL, &ifr) && !strcmp(info.driver, "veth");
-	close(fd);
-	return veth;
+	for (i = 0; i < STEER_MAX_IFACES; i++)
+		if (d->ifaces[i].in_use && d->ifaces[i].ifindex == ifindex)
+			return &d->ifaces[i];
+	return NULL;
 }
 
 /* steer's program among those attached to ifindex, or NULL. */
@@ -86,127 +91,631 @@ attached_steer(int ifindex, struct xdp_multiprog **mpp, bool *other)
 	return found;
 }
 
-static json_t *iface_json(const struct steerd_iface *i)
+/* The number of CPUs the maps are sized for (tables, CPU ids). */
+static uint32_t possible_cpus(void)
 {
-	char key[2 * STEER_RSS_KEY_DEFAULT_LEN + 1];
-	json_t *cpus = json_array(), *o;
-	uint32_t c;
+	int n = libbpf_num_possible_cpus();
 
+	return n > 0 ? (uint32_t)n : 1;
+}
+
+static void hex_text(const uint8_t *b, uint32_t n, char *out)
+{
+	uint32_t i;
+
+	*out = '\0';
+	for (i = 0; i < n; i++)
+		snprintf(out + 2 * i, 3, "%02x", b[i]);
+}
+
+/* The XDP RX metadata the device offers, as "hash,timestamp,vlan_tag". */
+static void rx_metadata_text(const struct nic *nic, char *out, size_t size)
+{
+	static const struct {
+		uint64_t bit;
+		const char *name;
+	} names[] = {
+		{ NETDEV_XDP_RX_METADATA_HASH, "hash" },
+		{ NETDEV_XDP_RX_METADATA_TIMESTAMP, "timestamp" },
+		{ NETDEV_XDP_RX_METADATA_VLAN_TAG, "vlan_tag" },
+	};
+	size_t i, off = 0;
+
+	*out = '\0';
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (nic->rx_metadata & names[i].bit)
+			off += snprintf(out + off, size - off, "%s%s",
+					off ? "," : "", names[i].name);
+}
+
+/* Each live table's kept share: [{cpu, arrivals, kept}] for iface show. */
+static json_t *cpu_tables_json(struct steerd *d, const struct steerd_iface *i)
+{
+	uint32_t n = possible_cpus(), c, b, kept;
+	uint32_t *arrivals = calloc(n, sizeof(*arrivals));
+	struct steer_cpu_table *t = calloc(n, sizeof(*t));
+	json_t *list = NULL;
+
+	if (!t || !arrivals ||
+	    steer_maps__get_cpu_tables(&d->maps, i - d->ifaces, t, n))
+		goto out;
+	nic_arrivals(i->nic, arrivals, n);
+	list = json_array();
+	for (c = 0; c < n && list; c++) {
+		for (b = 0, kept = 0; b < STEER_CPU_BUCKETS; b++)
+			kept += t[c].cpu[b] == c;
+		if (!arrivals[c] && !kept)
+			continue;
+		json_array_append_new(
+			list, json_pack("{s:i, s:i, s:i, s:i}", "cpu", c,
+					"arrivals", arrivals[c], "kept", kept,
+					"buckets", STEER_CPU_BUCKETS));
+	}
+out:
+	free(t);
+	free(arrivals);
+	return list;
+}
+
+static uint64_t rss_mismatches(struct steerd *d, uint32_t slot)
+{
+	uint32_t n = possible_cpus(), c;
+	struct steer_iface_stats *s = calloc(n, sizeof(*s));
+	uint64_t sum = 0;
+
+	if (s && !bpf_map_lookup_elem(d->maps.iface_stats, &slot, s))
+		for (c = 0; c < n; c++)
+			sum += s[c].rss_mismatch;
+	free(s);
+	return sum;
+}
+
+/* The interface object of iface show and attach (a new reference). */
+static json_t *iface_obj(struct steerd *d, const struct steerd_iface *i,
+			 json_t *flow)
+{
+	const struct nic *nic = i->nic;
+	char key[2 * STEER_RSS_KEY_MAX + 1], meta[64];
+	struct proto_iface ifc = {
+		.name = i->name,
+		.ifindex = i->ifindex,
+		.slot = i - d->ifaces,
+		.xdp_mode = i->skb_mode ? "skb" : "native",
+		.attach = i->dispatcher ? "dispatcher" : "single",
+		.steer = i->steer == STEER_MODE_RSS ? "rss" : "cpu",
+		.rx_queues = nic->rx_queues,
+		.ncpus = i->nr_cpus,
+		.indir_size = nic->rss.indir_size,
+		.key = key,
+		.nic = true,
+		.rx_queues_max = nic->rx_queues_max,
+		.hfunc = nic_hfunc_name(nic),
+		.rss_source = nic_rss_source_name(nic->rss_source),
+		.rx_metadata = nic->rx_metadata_known ? meta : NULL,
+		.state = i->lost[0] ? "lost" :
+			 i->down    ? "down" :
+				      "up",
+		.lost = i->lost[0] ? i->lost : NULL,
+		.verify_rss = i->flags & STEER_IFACE_F_VERIFY_RSS,
+		.rss_mismatch = rss_mismatches(d, i - d->ifaces),
+		.resyncs = i->resyncs,
+		.redirect_ppm = (uint32_t)(i->redirect_fraction * 1e6 + 0.5),
+		.flow = flow,
+	};
+	json_t *o;
+	uint32_t q;
+
+	memcpy(ifc.cpus, i->cpus, i->nr_cpus * sizeof(i->cpus[0]));
+	hex_text(nic->rss.key, nic->rss_source ? nic->rss.key_len : 0, key);
+	rx_metadata_text(nic, meta, sizeof(meta));
+	ifc.indir = json_array();
+	for (q = 0; q < nic->rss.indir_size && ifc.indir; q++)
+		json_array_append_new(ifc.indir,
+				      json_integer(nic->rss.indir[q]));
+	ifc.queue_cpus = json_array();
+	for (q = 0; q < nic->rx_queues && ifc.queue_cpus; q++) {
+		o = json_pack("{s:i, s:i, s:s}", "queue", q, "cpu",
+			      nic->queue_cpu[q], "source",
+			      nic_cpu_source_name(nic->queue_src[q]));
+		if (o && nic->queue_irq[q] != IRQ_NUMBER_UNKNOWN)
+			json_object_set_new(o, "irq",
+					    json_integer(nic->queue_irq[q]));
+		json_array_append_new(ifc.queue_cpus, o);
+	}
+	ifc.warnings = json_array();
+	for (q = 0; q < nic->nr_warnings && ifc.warnings; q++)
+		json_array_append_new(ifc.warnings,
+				      json_string(nic->warnings[q]));
+	if (i->steer == STEER_MODE_CPU)
+		ifc.cpu_tables = cpu_tables_json(d, i);
+	o = proto_pack_iface(&ifc);
+	json_decref(ifc.indir);
+	json_decref(ifc.queue_cpus);
+	json_decref(ifc.warnings);
+	json_decref(ifc.cpu_tables);
+	return o;
+}
+
+/* cpu mode's tables, derived from the NIC's facts and the CPU set. */
+static int derive_tables(struct steerd *d, struct steerd_iface *i,
+			 struct steer_cpu_table *tables, uint32_t n)
+{
+	struct cpu_table_input in = { .nr_cpus = n };
+	struct steer_cpu_table *prev = calloc(n, sizeof(*prev));
+	uint32_t *arrivals = calloc(n, sizeof(*arrivals));
+	bool *workers = calloc(n, sizeof(*workers));
+	uint64_t key = STEER_FLOW_HASH_KEY_DEFAULT;
+	uint32_t c;
+	int err = -ENOMEM;
+
+	if (!prev || !arrivals || !workers)
+		goto out;
+	/* The live tables move as little as the new facts allow. */
+	if (!steer_maps__get_cpu_tables(&d->maps, i - d->ifaces, prev, n)) {
+		in.prev = prev;
+		key = prev[0].hash_key;
+	}
 	for (c = 0; c < i->nr_cpus; c++)
-		json_array_append_new(cpus, json_integer(i->cpus[c]));
-	/* Every interface hashes with the default key (ctrl/toeplitz.c). */
-	for (c = 0; c < STEER_RSS_KEY_DEFAULT_LEN; c++)
-		snprintf(key + 2 * c, 3, "%02x", toeplitz_default_key[c]);
-	o = json_pack("{s:s, s:i, s:s, s:s, s:s, s:i, s:o, s:i, s:s}", "name",
-		      i->name, "ifindex", i->ifindex, "xdp_mode",
-		      i->skb_mode ? "skb" : "native", "attach",
-		      i->dispatcher ? "dispatcher" : "single", "steer",
-		      i->steer == STEER_MODE_RSS ? "rss" : "cpu", "rx_queues",
-		      i->rx_queues, "cpus", cpus, "indir_size",
-		      IFACE_INDIR_SIZE, "key", key);
-	return o;
+		if (i->cpus[c] < n)
+			workers[i->cpus[c]] = true;
+	nic_arrivals(i->nic, arrivals, n);
+	in.arrivals = arrivals;
+	in.workers = workers;
+	err = cpu_table_derive(&in, tables, &i->redirect_fraction);
+	for (c = 0; !err && c < n; c++)
+		tables[c].hash_key = key;
+out:
+	free(workers);
+	free(arrivals);
+	free(prev);
+	return err;
 }
 
-static json_t *iface_obj(struct steerd *d, const struct steerd_iface *i)
+/* The redirect fraction of the facts, the live tables left alone. */
+static void predict_redirect(struct steerd *d, struct steerd_iface *i)
 {
-	json_t *o = iface_json(i);
+	uint32_t n = possible_cpus();
+	struct steer_cpu_table *t = calloc(n, sizeof(*t));
 
-	json_object_set_new(o, "slot", json_integer(i - d->ifaces));
-	return o;
+	if (t)
+		derive_tables(d, i, t, n);
+	free(t);
 }
 
-/* Writes the steering configuration: RSS table, interface entry, CPUMAP. */
-static int configure(struct steerd *d, struct steerd_iface *i, int slot)
+/*
+ * Writes the interface's steering from its facts: the idle generation,
+ * then the flip. rss mode: the NIC's key and table (for verification);
+ * cpu mode: the derived tables, with the CPU set recorded in the table
+ * for a restarted steerd.
+ */
+static int publish(struct steerd *d, struct steerd_iface *i)
 {
+	uint32_t slot = i - d->ifaces, n = possible_cpus(), c;
+	struct steer_cpu_table *tables = NULL;
 	uint32_t indir[IFACE_INDIR_SIZE];
-	struct steer_rss *rss;
-	uint32_t c;
-	int err;
+	struct steer_rss *rss = calloc(1, sizeof(*rss));
+	bool have_rss = false;
+	uint64_t since;
+	int err = -ENOMEM;
 
-	rss = calloc(1, sizeof(*rss));
 	if (!rss)
-		return -ENOMEM;
+		return err;
+	/* The generation about to be written was live until the last flip. */
+	since = clock_now_ms() - i->published_ms;
+	if (i->published_ms && since < STEER_GEN_GRACE_MS)
+		usleep((STEER_GEN_GRACE_MS - since) * 1000);
+	i->flags = 0;
+	if (i->steer == STEER_MODE_RSS) {
+		i->redirect_fraction = 0;
+		if (nic_rss_toeplitz(i->nic) &&
+		    !steer_rss_fill(rss, i->nic->rss.key, i->nic->rss.key_len,
+				    i->nic->rss.indir, i->nic->rss.indir_size))
+			have_rss = true;
+		if (have_rss && i->verify_rss)
+			i->flags |= STEER_IFACE_F_VERIFY_RSS;
+		err = steer_maps__set_iface(&d->maps, slot, i->ifindex,
+					    STEER_MODE_RSS, i->flags,
+					    have_rss ? rss : NULL);
+		goto out;
+	}
 	steer_indir_round_robin(indir, IFACE_INDIR_SIZE, i->cpus, i->nr_cpus);
 	err = steer_rss_fill(rss, toeplitz_default_key,
 			     sizeof(toeplitz_default_key), indir,
 			     IFACE_INDIR_SIZE);
 	for (c = 0; !err && c < i->nr_cpus; c++)
 		err = steer_maps__add_cpu(&d->maps, i->cpus[c], CPUMAP_QSIZE);
+	tables = err ? NULL : calloc(n, sizeof(*tables));
+	if (!err && !tables)
+		err = -ENOMEM;
 	if (!err)
-		err = steer_maps__set_iface(&d->maps, slot, i->ifindex,
-					    i->steer, 0, rss);
+		err = derive_tables(d, i, tables, n);
+	if (!err)
+		err = steer_maps__set_iface_cpu(&d->maps, slot, i->ifindex, 0,
+						rss, tables, n);
+out:
+	i->published_ms = clock_now_ms();
+	free(tables);
 	free(rss);
 	return err;
 }
 
-static int parse_cpus(const json_t *req, struct steerd_iface *i)
+/* Which CPUs the interface's queues land on, as a set. */
+static void queue_cpu_set(const struct nic *nic, bool *set, uint32_t n)
 {
-	json_t *cpus = json_object_get(req, "cpus"), *v;
-	int ncpus = libbpf_num_possible_cpus();
-	size_t idx;
+	uint32_t q;
+
+	memset(set, 0, n * sizeof(*set));
+	for (q = 0; q < nic->rx_queues; q++)
+		if (nic->queue_cpu[q] < n)
+			set[nic->queue_cpu[q]] = true;
+}
+
+/*
+ * rss mode's own warnings: the queues' CPUs and the steered CPUs differ,
+ * and verification that was asked for but cannot be done.
+ */
+static void rss_warnings(struct steerd_iface *i)
+{
+	bool queued[STEER_MAX_CPUS], steered[STEER_MAX_CPUS] = { false };
+	struct nic *nic = i->nic;
+	uint32_t c, nq = 0;
+
+	queue_cpu_set(nic, queued, STEER_MAX_CPUS);
+	for (c = 0; c < i->nr_cpus; c++)
+		steered[i->cpus[c]] = true;
+	for (c = 0; c < STEER_MAX_CPUS; c++) {
+		nq += queued[c];
+		if (queued[c] && !steered[c])
+			nic_warn(nic,
+				 "CPU %u serves an RX queue but has no slot: "
+				 "its flows are not local",
+				 c);
+	}
+	if (nq != i->nr_cpus)
+		nic_warn(nic,
+			 "%u CPUs serve RX queues but steer steers to %u: "
+			 "locality needs one queue CPU per worker CPU",
+			 nq, i->nr_cpus);
+	if (i->verify_rss && !nic_rss_toeplitz(nic))
+		nic_warn(nic,
+			 "--verify-rss: steer does not know a Toeplitz key "
+			 "and table for this NIC; verification is off");
+}
+
+int steerd_iface_resync(struct steerd *d, struct steerd_iface *i,
+			const char *why)
+{
+	uint32_t old_q = i->nic->rx_queues, old_size = i->nic->rss.indir_size;
+	uint32_t old_cpu[STEER_MAX_QUEUES];
+	uint8_t old_key[STEER_RSS_KEY_MAX];
+	double old_redirect = i->redirect_fraction;
+	int err;
+
+	memcpy(old_cpu, i->nic->queue_cpu, sizeof(old_cpu));
+	memcpy(old_key, i->nic->rss.key, sizeof(old_key));
+	err = nic_discover(d->nl, i->nic, i->name, i->ifindex, possible_cpus(),
+			   i->cpus, i->nr_cpus);
+	if (err)
+		return err;
+	i->rx_queues = i->nic->rx_queues;
+	if (i->steer == STEER_MODE_RSS)
+		rss_warnings(i);
+	if (!i->lost[0])
+		err = publish(d, i);
+	i->resyncs++;
+	pr_info("%s: %s: rx queues %u -> %u, indirection table %u -> %u "
+		"entries%s%s, redirect %.1f%% -> %.1f%%%s",
+		i->name, why, old_q, i->nic->rx_queues, old_size,
+		i->nic->rss.indir_size,
+		memcmp(old_key, i->nic->rss.key, sizeof(old_key)) ?
+			", new key" :
+			"",
+		memcmp(old_cpu, i->nic->queue_cpu, sizeof(old_cpu)) ?
+			", queue CPUs changed" :
+			"",
+		100 * old_redirect, 100 * i->redirect_fraction,
+		err ? "; publishing failed" : "");
+	return err;
+}
+
+/* The operator's facts from the attach request, checked. */
+static json_t *parse_override(const struct proto_iface_attach_req *req,
+			      struct nic_override *o)
+{
+	struct parse_err perr;
+	size_t len, size;
+	uint32_t q;
+
+	for (q = 0; q < STEER_MAX_QUEUES; q++)
+		o->queue_cpu[q] = STEER_INDIR_NONE;
+	if (req->rss_key) {
+		if (parse_rss_key(req->rss_key, o->key, &len, &perr))
+			return proto_reply_error(-EINVAL, "rss_key: %s",
+						 perr.msg);
+		o->key_len = len;
+	}
+	if (req->indir) {
+		if (parse_indir_table(req->indir, o->indir, STEER_INDIR_MAX,
+				      &size, &perr))
+			return proto_reply_error(-EINVAL, "indir: %s",
+						 perr.msg);
+		o->indir_size = size;
+	}
+	if (req->queue_cpus) {
+		if (parse_queue_cpus(req->queue_cpus, o->queue_cpu, &perr))
+			return proto_reply_error(-EINVAL, "queue_cpus: %s",
+						 perr.msg);
+		o->queue_cpus_given = true;
+	}
+	return NULL;
+}
+
+static json_t *parse_cpus(const struct proto_iface_attach_req *req,
+			  struct steerd_iface *i)
+{
+	uint32_t ncpus = possible_cpus(), c;
 
 	i->nr_cpus = 0;
-	if (!cpus) {
-		for (idx = 0; idx < (size_t)ncpus && idx < STEER_MAX_CPUS;
-		     idx++)
-			i->cpus[i->nr_cpus++] = idx;
-		return 0;
+	if (!req->cpus_given) {
+		for (c = 0; c < ncpus && c < STEER_MAX_CPUS; c++)
+			i->cpus[i->nr_cpus++] = c;
+		return NULL;
 	}
-	if (!json_is_array(cpus) || json_array_size(cpus) == 0)
-		return -EINVAL;
-	json_array_foreach(cpus, idx, v)
-	{
-		json_int_t c = json_integer_value(v);
+	if (!req->ncpus)
+		return proto_reply_error(-EINVAL, "bad CPU list: empty");
+	for (c = 0; c < req->ncpus; c++) {
+		if (req->cpus[c] >= ncpus || req->cpus[c] >= STEER_MAX_CPUS)
+			return proto_reply_error(
+				-ERANGE, "bad CPU list: CPUs 0-%u exist",
+				ncpus - 1);
+		i->cpus[i->nr_cpus++] = req->cpus[c];
+	}
+	return NULL;
+}
 
-		if (!json_is_integer(v) || c < 0 || c >= ncpus ||
-		    c >= STEER_MAX_CPUS || i->nr_cpus == STEER_MAX_CPUS)
-			return -ERANGE;
-		i->cpus[i->nr_cpus++] = c;
+/* Whether a device feature flag (ETH_FLAG_*) is on; false if unknown. */
+static bool eth_flag_on(const char *ifname, uint32_t flag)
+{
+	struct ethtool_value v = { .cmd = ETHTOOL_GFLAGS };
+	struct ifreq ifr = { 0 };
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	bool on;
+
+	if (fd < 0)
+		return false;
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
+	ifr.ifr_data = (void *)&v;
+	on = !ioctl(fd, SIOCETHTOOL, &ifr) && (v.data & flag);
+	close(fd);
+	return on;
+}
+
+/* Appends one warning to the attach reply's text and to the log. */
+static void attach_warn(char *text, const char *ifname, const char *fmt, ...)
+{
+	size_t off = strlen(text);
+	char w[NIC_WARN_LEN * 2];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(w, sizeof(w), fmt, ap);
+	va_end(ap);
+	pr_warn("%s: %s", ifname, w);
+	snprintf(text + off, ATTACH_WARNINGS - off, "%s%s", off ? "; " : "", w);
+}
+
+/* The traps of native cpu mode: what a CPUMAP redirect loses. */
+static void native_cpu_traps(const struct steerd_iface *i, char *warnings)
+{
+	bool veth = ethtool_is_veth(i->name);
+
+	if (i->steer != STEER_MODE_CPU || i->skb_mode)
+		return;
+	if (veth)
+		attach_warn(warnings, i->name,
+			    "native XDP on veth: frames redirected to another "
+			    "CPU lose the sender's checksum offload and TCP "
+			    "drops them; turn it off on the peer (ethtool -K "
+			    "PEER tx off) or attach with --mode skb");
+	if (eth_flag_on(i->name, ETH_FLAG_RXVLAN))
+		attach_warn(warnings, i->name,
+			    "native XDP with VLAN tags out of band (%s): "
+			    "tagged frames redirected to another CPU arrive "
+			    "untagged; turn it off (%s) or attach with --mode "
+			    "skb",
+			    veth ? "tx-vlan-offload on the peer" :
+				   "rx-vlan-offload",
+			    veth ? "ethtool -K PEER txvlan off" :
+				   "ethtool -K DEV rxvlan off");
+}
+
+/*
+ * rss mode on a device that spreads nothing: refused (or, with force,
+ * kept with a warning). NULL when it may go on.
+ */
+static json_t *rss_refusal(const struct steerd_iface *i, bool force,
+			   char *warnings)
+{
+	const struct nic *nic = i->nic;
+	char why[96];
+
+	if (i->steer != STEER_MODE_RSS)
+		return NULL;
+	if (nic->rss_source == NIC_RSS_NONE)
+		snprintf(why, sizeof(why), "reports no RSS");
+	else if (nic->rx_queues < 2)
+		snprintf(why, sizeof(why), "has one RX queue");
+	else
+		return NULL;
+	if (!force)
+		return proto_reply_error(
+			-EOPNOTSUPP,
+			"%s %s, so RSS does not place flows on CPUs: use "
+			"--steer cpu (or --force for rss mode anyway)",
+			i->name, why);
+	attach_warn(warnings, i->name,
+		    "rss mode although the device %s (--force): locality "
+		    "is whatever the sender's CPU gives",
+		    why);
+	return NULL;
+}
+
+/*
+ * libbpf's and libxdp's messages while steerd attaches: the kernel's
+ * extended ACK reaches us only there. Kept, and passed on to the log.
+ */
+static char attach_msg[256];
+static libbpf_print_fn_t prev_libbpf_print;
+static libxdp_print_fn_t prev_libxdp_print;
+
+/* Keeps a warning's text (ap is left for the next printer). */
+static void keep_warning(bool warn, const char *fmt, va_list ap)
+{
+	char line[256];
+	const char *text = line;
+	va_list copy;
+	size_t n;
+
+	if (!warn)
+		return;
+	va_copy(copy, ap);
+	vsnprintf(line, sizeof(line), fmt, copy);
+	va_end(copy);
+	n = strlen(line);
+	while (n && line[n - 1] == '\n')
+		line[--n] = '\0';
+	if (!strncmp(text, "libbpf: ", 8) || !strncmp(text, "libxdp: ", 8))
+		text += 8;
+	/* The kernel's own words win over libxdp's retelling of them. */
+	if (strstr(text, "Kernel error message") || !attach_msg[0])
+		snprintf(attach_msg, sizeof(attach_msg), "%s", text);
+}
+
+static int capture_libbpf(enum libbpf_print_level level, const char *fmt,
+			  va_list ap)
+{
+	keep_warning(level == LIBBPF_WARN, fmt, ap);
+	return prev_libbpf_print ? prev_libbpf_print(level, fmt, ap) : 0;
+}
+
+static int capture_libxdp(enum libxdp_print_level level, const char *fmt,
+			  va_list ap)
+{
+	keep_warning(level == LIBXDP_WARN, fmt, ap);
+	return prev_libxdp_print ? prev_libxdp_print(level, fmt, ap) : 0;
+}
+
+static int attach_prog(struct steerd_iface *i)
+{
+	int err;
+
+	attach_msg[0] = '\0';
+	prev_libbpf_print = libbpf_set_print(capture_libbpf);
+	prev_libxdp_print = libxdp_set_print(capture_libxdp);
+	err = xdp_program__attach(i->prog, i->ifindex,
+				  i->skb_mode ? XDP_MODE_SKB : XDP_MODE_NATIVE,
+				  0);
+	libbpf_set_print(prev_libbpf_print);
+	libxdp_set_print(prev_libxdp_print);
+	return err;
+}
+
+/* The program id the link reports now (the dispatcher's, or ours). */
+static uint32_t link_prog_id(struct steerd *d, int ifindex, bool *down)
+{
+	struct rtnl_link link;
+
+	if (rtnl_get_link(d->nl, ifindex, &link))
+		return 0;
+	if (down)
+		*down = !link.up;
+	return link.xdp_prog_id;
+}
+
+static void iface_free(struct steerd *d, struct steerd_iface *i)
+{
+	steer_maps__clear_iface(&d->maps, i - d->ifaces);
+	xdp_program__close(i->prog);
+	steer_xdp__destroy(i->skel);
+	if (i->nic)
+		free(i->nic->xps_prev);
+	free(i->nic);
+	memset(i, 0, sizeof(*i));
+}
+
+/* Replaces another XDP program when forced; a reply when refused. */
+static json_t *clear_other(const char *name, int ifindex, bool force)
+{
+	struct xdp_multiprog *mp;
+	bool other;
+	int err;
+
+	if (!attached_steer(ifindex, &mp, &other) && !other) {
+		xdp_multiprog__close(mp);
+		return NULL;
 	}
-	return 0;
+	if (!force || !other) {
+		xdp_multiprog__close(mp);
+		return proto_reply_error(
+			-EBUSY,
+			"%s has another XDP program attached; "
+			"detach it, or replace it with --force",
+			name);
+	}
+	err = xdp_multiprog__detach(mp);
+	xdp_multiprog__close(mp);
+	if (err)
+		return proto_reply_error(err,
+					 "detaching the XDP program of %s: %s",
+					 name, strerror(-err));
+	pr_warn("%s: replaced another XDP program (--force)", name);
+	return NULL;
+}
+
+bool steerd_iface_steer_attached(int ifindex)
+{
+	struct xdp_multiprog *mp;
+	bool other, found = attached_steer(ifindex, &mp, &other);
+
+	xdp_multiprog__close(mp);
+	return found;
 }
 
 json_t *steerd_iface_attach(struct steerd *d, const struct steerd_peer *peer,
 			    const json_t *req, int fd)
 {
+	struct proto_iface_attach_req r;
+	char warnings[ATTACH_WARNINGS] = "";
 	struct steerd_iface *i = NULL, tmp = { 0 };
 	struct xdp_multiprog *mp;
 	struct proto_read rd;
-	const char *name, *mode = "native", *steer = "cpu";
-	bool force = false, other;
 	json_t *reply;
+	bool other;
 	int slot, err;
 	DECLARE_LIBXDP_OPTS(xdp_program_opts, opts, 0);
 
 	proto_read_init(&rd);
-	name = proto_read_str(&rd, req, "ifname");
-	if (json_object_get(req, "xdp_mode"))
-		mode = proto_read_str(&rd, req, "xdp_mode");
-	if (json_object_get(req, "steer"))
-		steer = proto_read_str(&rd, req, "steer");
-	if (json_object_get(req, "force"))
-		force = proto_read_bool(&rd, req, "force");
-	if (rd.err)
+	if (proto_unpack_iface_attach_req(&rd, req, &r))
 		return proto_reply_error(-EINVAL, "%s", rd.msg);
-	if (strcmp(mode, "native") && strcmp(mode, "skb"))
+	if (strcmp(r.xdp_mode, "native") && strcmp(r.xdp_mode, "skb"))
+		return proto_reply_error(-EINVAL,
+					 "bad XDP mode '%s': native or skb",
+					 r.xdp_mode);
+	if (strcmp(r.steer, "rss") && strcmp(r.steer, "cpu"))
 		return proto_reply_error(
-			-EINVAL, "bad XDP mode '%s': native or skb", mode);
-	if (strcmp(steer, "rss") && strcmp(steer, "cpu"))
-		return proto_reply_error(
-			-EINVAL, "bad steering '%s': rss or cpu", steer);
-	if (parse_cpus(req, &tmp))
-		return proto_reply_error(-ERANGE,
-					 "bad CPU list: CPUs 0-%d exist",
-					 libbpf_num_possible_cpus() - 1);
-	if (find_iface(d, name))
+			-EINVAL, "bad steering '%s': rss or cpu", r.steer);
+	reply = parse_cpus(&r, &tmp);
+	if (reply)
+		return reply;
+	if (find_iface(d, r.ifname))
 		return proto_reply_error(-EEXIST, "steer is attached to %s",
-					 name);
-	tmp.ifindex = if_nametoindex(name);
+					 r.ifname);
+	tmp.ifindex = if_nametoindex(r.ifname);
 	if (!tmp.ifindex)
 		return proto_reply_error(-ENODEV,
 					 "no interface %s in steerd's network "
 					 "namespace",
-					 name);
+					 r.ifname);
 	for (slot = 0; slot < STEER_MAX_IFACES && d->ifaces[slot].in_use;
 	     slot++)
 		;
@@ -215,33 +724,32 @@ json_t *steerd_iface_attach(struct steerd *d, const struct steerd_peer *peer,
 					 "steer is attached to %d interfaces "
 					 "already",
 					 STEER_MAX_IFACES);
-	if (attached_steer(tmp.ifindex, &mp, &other) || other) {
-		if (!force || !other) {
-			xdp_multiprog__close(mp);
-			return proto_reply_error(
-				-EBUSY,
-				"%s has another XDP program attached; "
-				"detach it, or replace it with --force",
-				name);
-		}
-		err = xdp_multiprog__detach(mp);
-		xdp_multiprog__close(mp);
-		if (err)
-			return proto_reply_error(err,
-						 "detaching the XDP program "
-						 "of %s: %s",
-						 name, strerror(-err));
-		pr_warn("%s: replaced another XDP program (--force)", name);
-	} else {
-		xdp_multiprog__close(mp);
+	tmp.nic = calloc(1, sizeof(*tmp.nic));
+	if (!tmp.nic)
+		return proto_reply_error(-ENOMEM, "out of memory");
+	reply = parse_override(&r, &tmp.nic->ovr);
+	snprintf(tmp.name, sizeof(tmp.name), "%s", r.ifname);
+	tmp.steer = strcmp(r.steer, "rss") ? STEER_MODE_CPU : STEER_MODE_RSS;
+	tmp.skb_mode = !strcmp(r.xdp_mode, "skb");
+	tmp.verify_rss = r.verify_rss;
+	if (!reply && nic_discover(d->nl, tmp.nic, r.ifname, tmp.ifindex,
+				   possible_cpus(), tmp.cpus, tmp.nr_cpus))
+		reply = proto_reply_error(-ENODEV, "%s is gone", r.ifname);
+	if (!reply)
+		reply = rss_refusal(&tmp, r.force, warnings);
+	if (!reply)
+		reply = clear_other(r.ifname, tmp.ifindex, r.force);
+	if (reply) {
+		free(tmp.nic);
+		return reply;
 	}
+	tmp.rx_queues = tmp.nic->rx_queues;
+	if (tmp.steer == STEER_MODE_RSS)
+		rss_warnings(&tmp);
+	native_cpu_traps(&tmp, warnings);
 
-	rtnl_num_rx_queues(tmp.ifindex, &tmp.rx_queues);
 	i = &d->ifaces[slot];
 	*i = tmp;
-	snprintf(i->name, sizeof(i->name), "%s", name);
-	i->steer = strcmp(steer, "rss") ? STEER_MODE_CPU : STEER_MODE_RSS;
-	i->skb_mode = !strcmp(mode, "skb");
 	i->skel = steer_xdp__open();
 	err = i->skel ? 0 : -errno;
 	if (!err) {
@@ -250,7 +758,7 @@ json_t *steerd_iface_attach(struct steerd *d, const struct steerd_peer *peer,
 	}
 	/* The tables first: the program is live the moment it attaches. */
 	if (!err)
-		err = configure(d, i, slot);
+		err = publish(d, i);
 	if (!err) {
 		opts.obj = i->skel->obj;
 		opts.prog_name = STEER_PROG_NAME;
@@ -259,62 +767,74 @@ json_t *steerd_iface_attach(struct steerd *d, const struct steerd_peer *peer,
 		if (err)
 			i->prog = NULL;
 	}
+	attach_msg[0] = '\0';
 	if (!err)
-		err = xdp_program__attach(
-			i->prog, i->ifindex,
-			i->skb_mode ? XDP_MODE_SKB : XDP_MODE_NATIVE, 0);
+		err = attach_prog(i);
+	if (!err && r.xps) {
+		err = nic_xps_write(i->nic, i->name);
+		i->xps = !err;
+		if (err) {
+			xdp_program__detach(i->prog, i->ifindex,
+					    i->skb_mode ? XDP_MODE_SKB :
+							  XDP_MODE_NATIVE,
+					    0);
+			snprintf(attach_msg, sizeof(attach_msg),
+				 "writing XPS maps: %s", strerror(-err));
+		}
+	}
 	if (err) {
-		steer_maps__clear_iface(&d->maps, slot);
-		xdp_program__close(i->prog);
-		steer_xdp__destroy(i->skel);
-		memset(i, 0, sizeof(*i));
-		return proto_reply_error(err, "attaching to %s: %s", name,
-					 strerror(-err));
+		iface_free(d, i);
+		return proto_reply_error(err, "attaching to %s: %s%s%s",
+					 r.ifname, strerror(-err),
+					 attach_msg[0] ? ": " : "", attach_msg);
 	}
 	attached_steer(i->ifindex, &mp, &other);
 	i->dispatcher = mp && !xdp_multiprog__is_legacy(mp);
 	xdp_multiprog__close(mp);
+	i->prog_id = link_prog_id(d, i->ifindex, &i->down);
 	d->dispatcher_seen = i->dispatcher;
 	i->in_use = true;
-	pr_info("%s: attached (%s XDP, %s, %s steering over %u CPUs)", name,
-		mode, i->dispatcher ? "libxdp dispatcher" : "alone", steer,
-		i->nr_cpus);
-	reply = iface_obj(d, i);
-	if (i->steer == STEER_MODE_CPU && !i->skb_mode && is_veth(name)) {
-		const char *w = "native XDP on veth: frames redirected to "
-				"another CPU lose the sender's checksum "
-				"offload and TCP drops them; turn it off on "
-				"the peer (ethtool -K PEER tx off) or attach "
-				"with --mode skb";
-
-		pr_warn("%s: %s", name, w);
-		json_object_set_new(reply, "warning", json_string(w));
-	}
+	pr_info("%s: attached (%s XDP, %s, %s steering over %u CPUs; %u of "
+		"%u RX queues, RSS %s, hash %s%s%s)",
+		i->name, r.xdp_mode,
+		i->dispatcher ? "libxdp dispatcher" : "alone", r.steer,
+		i->nr_cpus, i->nic->rx_queues, i->nic->rx_queues_max,
+		nic_rss_source_name(i->nic->rss_source), nic_hfunc_name(i->nic),
+		i->flags & STEER_IFACE_F_VERIFY_RSS ? ", verified" : "",
+		i->xps ? ", XPS written" : "");
+	reply = iface_obj(d, i, NULL);
+	if (warnings[0])
+		json_object_set_new(reply, "warning", json_string(warnings));
 	return steerd_reply(reply);
 }
 
 static int detach(struct steerd *d, struct steerd_iface *i)
 {
-	struct xdp_multiprog *mp;
-	struct xdp_program *p;
+	struct xdp_multiprog *mp = NULL;
+	struct xdp_program *p = NULL;
 	bool other;
 	int err = 0;
 
-	p = i->prog ? i->prog : attached_steer(i->ifindex, &mp, &other);
+	/* Someone else's program there now is theirs: leave it. */
+	if (!i->lost[0])
+		p = i->prog ? i->prog : attached_steer(i->ifindex, &mp, &other);
 	if (p)
 		err = xdp_program__detach(
 			p, i->ifindex,
 			i->skb_mode ? XDP_MODE_SKB : XDP_MODE_NATIVE, 0);
-	if (!i->prog)
-		xdp_multiprog__close(mp);
+	xdp_multiprog__close(mp);
 	if (err && err != -ENOENT)
 		return err;
-	steer_maps__clear_iface(&d->maps, i - d->ifaces);
-	xdp_program__close(i->prog);
-	steer_xdp__destroy(i->skel);
+	if (i->xps)
+		nic_xps_restore(i->nic, i->name);
 	pr_info("%s: detached", i->name);
-	memset(i, 0, sizeof(*i));
+	iface_free(d, i);
 	return 0;
+}
+
+void steerd_iface_forget(struct steerd *d, struct steerd_iface *i)
+{
+	iface_free(d, i);
 }
 
 json_t *steerd_iface_detach(struct steerd *d, const struct steerd_peer *peer,
@@ -326,8 +846,7 @@ json_t *steerd_iface_detach(struct steerd *d, const struct steerd_peer *peer,
 	int err;
 
 	proto_read_init(&rd);
-	name = proto_read_str(&rd, req, "ifname");
-	if (rd.err)
+	if (proto_unpack_iface_detach_req(&rd, req, &name))
 		return proto_reply_error(-EINVAL, "%s", rd.msg);
 	i = find_iface(d, name);
 	if (!i)
@@ -340,24 +859,84 @@ json_t *steerd_iface_detach(struct steerd *d, const struct steerd_peer *peer,
 	return proto_reply_ok();
 }
 
+/*
+ * A flow as the NIC and steer see it: the Toeplitz hash with the NIC's
+ * key, its bucket, queue and CPU; in cpu mode the CPU steer sends it to.
+ */
+static json_t *flow_json(struct steerd *d, const struct steerd_iface *i,
+			 const struct proto_flow *fl)
+{
+	uint8_t in[STEER_TOEPLITZ_INPUT_MAX];
+	const struct nic *nic = i->nic;
+	struct steer_addr src, dst;
+	struct parse_err perr;
+	uint32_t hash, bucket, queue, cpu, steer_cpu, n = possible_cpus();
+	struct steer_cpu_table *t;
+	size_t len;
+
+	if (parse_addr(fl->src, &src, &perr) ||
+	    parse_addr(fl->dst, &dst, &perr) || src.af != dst.af ||
+	    fl->sport > 65535 || fl->dport > 65535)
+		return NULL;
+	if (!nic_rss_toeplitz(nic))
+		return json_object();
+	len = toeplitz_input(in, src.af, src.bytes, dst.bytes, htons(fl->sport),
+			     htons(fl->dport), true);
+	hash = toeplitz_hash(nic->rss.key, nic->rss.key_len, in, len);
+	bucket = hash % nic->rss.indir_size;
+	queue = nic->rss.indir[bucket];
+	cpu = queue < nic->rx_queues ? nic->queue_cpu[queue] : IRQ_CPU_UNKNOWN;
+	steer_cpu = cpu;
+	t = calloc(n, sizeof(*t));
+	if (i->steer == STEER_MODE_CPU && t &&
+	    !steer_maps__get_cpu_tables(&d->maps, i - d->ifaces, t, n))
+		steer_cpu = cpu_table_target(
+			t, n, cpu,
+			cpu_table_flow_hash(t[0].hash_key, src.af, src.bytes,
+					    dst.bytes, htons(fl->sport),
+					    htons(fl->dport)));
+	free(t);
+	return json_pack("{s:i, s:i, s:i, s:i, s:i}", "hash", hash, "bucket",
+			 bucket, "queue", queue, "cpu", cpu, "steer_cpu",
+			 steer_cpu);
+}
+
 json_t *steerd_iface_show(struct steerd *d, const struct steerd_peer *peer,
 			  const json_t *req, int fd)
 {
-	const char *name = json_string_value(json_object_get(req, "ifname"));
-	json_t *list = json_array();
+	struct steerd_iface *one = NULL;
+	struct proto_flow fl;
+	struct proto_read rd;
+	json_t *list, *flow = NULL;
+	const char *name;
+	bool with_flow;
 	int i;
 
-	if (name && !find_iface(d, name)) {
-		json_decref(list);
-		return proto_reply_error(-ENOENT, "steer is not attached to %s",
-					 name);
+	proto_read_init(&rd);
+	if (proto_unpack_iface_show_req(&rd, req, &name) ||
+	    proto_unpack_iface_flow(&rd, req, &fl, &with_flow))
+		return proto_reply_error(-EINVAL, "%s", rd.msg);
+	if (name) {
+		one = find_iface(d, name);
+		if (!one)
+			return proto_reply_error(
+				-ENOENT, "steer is not attached to %s", name);
 	}
+	if (with_flow) {
+		flow = one ? flow_json(d, one, &fl) : NULL;
+		if (!flow)
+			return proto_reply_error(-EINVAL,
+						 "bad flow: one interface, two "
+						 "addresses of one family, "
+						 "ports 0-65535");
+	}
+	list = json_array();
 	for (i = 0; i < STEER_MAX_IFACES; i++)
-		if (d->ifaces[i].in_use &&
-		    (!name || !strcmp(d->ifaces[i].name, name)))
-			json_array_append_new(list,
-					      iface_obj(d, &d->ifaces[i]));
-	return steerd_reply(json_pack("{s:o}", "ifaces", list));
+		if (d->ifaces[i].in_use && (!one || one == &d->ifaces[i]))
+			json_array_append_new(list, iface_obj(d, &d->ifaces[i],
+							      flow));
+	json_decref(flow);
+	return proto_pack_iface_show_reply(list);
 }
 
 void steerd_iface_detach_all(struct steerd *d)
@@ -369,25 +948,45 @@ void steerd_iface_detach_all(struct steerd *d)
 			detach(d, &d->ifaces[i]);
 }
 
-/* A restored interface's CPU set: the CPUs its live table names. */
-static void restore_cpus(struct steerd *d, struct steerd_iface *i,
-			 uint32_t slot, const struct steer_iface *e)
+/*
+ * A restored interface's CPU set: the CPUs its live table names (cpu
+ * mode); in rss mode the table is the NIC's, kept as the operator's
+ * facts when the device itself reports none.
+ */
+static void restore_table(struct steerd *d, struct steerd_iface *i,
+			  uint32_t slot, const struct steer_iface *e)
 {
 	__u32 key = STEER_RSS_INDEX(slot, e->gen);
 	bool seen[STEER_MAX_CPUS] = { false };
 	struct steer_rss *rss = malloc(sizeof(*rss));
+	struct nic_override *o = &i->nic->ovr;
 	uint32_t b, c;
 
-	if (!rss)
+	for (c = 0; c < STEER_MAX_QUEUES; c++)
+		o->queue_cpu[c] = STEER_INDIR_NONE;
+	if (!rss || bpf_map_lookup_elem(d->maps.rss, &key, rss) ||
+	    rss->indir_size > STEER_INDIR_MAX) {
+		free(rss);
 		return;
-	if (!bpf_map_lookup_elem(d->maps.rss, &key, rss) &&
-	    rss->indir_size <= STEER_INDIR_MAX)
+	}
+	if (e->mode == STEER_MODE_RSS && rss->indir_size &&
+	    steer_rss_key_len_valid(rss->key_len)) {
+		o->from_pins = true;
+		memcpy(o->key, rss->key, rss->key_len);
+		o->key_len = rss->key_len;
+		memcpy(o->indir, rss->indir, rss->indir_size * sizeof(__u32));
+		o->indir_size = rss->indir_size;
+	}
+	if (e->mode == STEER_MODE_CPU)
 		for (b = 0; b < rss->indir_size; b++)
 			if (rss->indir[b] < STEER_MAX_CPUS)
 				seen[rss->indir[b]] = true;
 	free(rss);
 	for (c = 0; c < STEER_MAX_CPUS; c++)
 		if (seen[c])
+			i->cpus[i->nr_cpus++] = c;
+	if (e->mode == STEER_MODE_RSS)
+		for (c = 0; c < possible_cpus() && c < STEER_MAX_CPUS; c++)
 			i->cpus[i->nr_cpus++] = c;
 }
 
@@ -419,7 +1018,8 @@ int steerd_iface_restore(struct steerd *d)
 			i->dispatcher = !xdp_multiprog__is_legacy(mp);
 		}
 		xdp_multiprog__close(mp);
-		if (!p) {
+		i->nic = p ? calloc(1, sizeof(*i->nic)) : NULL;
+		if (!i->nic) {
 			pr_info("%s: steer's program is no longer attached; "
 				"forgetting it",
 				i->name);
@@ -429,80 +1029,20 @@ int steerd_iface_restore(struct steerd *d)
 		i->in_use = true;
 		i->ifindex = e.ifindex;
 		i->steer = e.mode;
-		rtnl_num_rx_queues(e.ifindex, &i->rx_queues);
-		if (e.mode == STEER_MODE_CPU)
-			restore_cpus(d, i, slot, &e);
-		pr_info("%s: found attached (slot %u)", i->name, slot);
+		i->flags = e.flags;
+		i->verify_rss = e.flags & STEER_IFACE_F_VERIFY_RSS;
+		restore_table(d, i, slot, &e);
+		nic_discover(d->nl, i->nic, i->name, i->ifindex,
+			     possible_cpus(), i->cpus, i->nr_cpus);
+		i->rx_queues = i->nic->rx_queues;
+		if (i->steer == STEER_MODE_RSS)
+			rss_warnings(i);
+		else
+			predict_redirect(d, i);
+		i->prog_id = link_prog_id(d, i->ifindex, &i->down);
+		/* Published when the facts change: the live tables stand. */
+		pr_info("%s: found attached (slot %u, %u RX queues)", i->name,
+			slot, i->nic->rx_queues);
 	}
 	return 0;
-}
-
-int steerd_iface_watch_open(struct steerd *d)
-{
-	d->links =
-		mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC | SOCK_NONBLOCK);
-	if (!d->links)
-		return -errno;
-	if (mnl_socket_bind(d->links, RTMGRP_LINK, MNL_SOCKET_AUTOPID)) {
-		mnl_socket_close(d->links);
-		d->links = NULL;
-		return -errno;
-	}
-	return mnl_socket_get_fd(d->links);
-}
-
-void steerd_iface_watch_close(struct steerd *d)
-{
-	if (d->links)
-		mnl_socket_close(d->links);
-	d->links = NULL;
-}
-
-static struct steerd_iface *by_index(struct steerd *d, int ifindex)
-{
-	int i;
-
-	for (i = 0; i < STEER_MAX_IFACES; i++)
-		if (d->ifaces[i].in_use && d->ifaces[i].ifindex == ifindex)
-			return &d->ifaces[i];
-	return NULL;
-}
-
-/* A link went away or was renamed: follow it, never act on a stale name. */
-static int on_link(const struct nlmsghdr *nlh, void *data)
-{
-	const struct ifinfomsg *ifi = mnl_nlmsg_get_payload(nlh);
-	struct steerd *d = data;
-	struct steerd_iface *i = by_index(d, ifi->ifi_index);
-	const struct nlattr *attr;
-	const char *name = NULL;
-
-	if (!i)
-		return MNL_CB_OK;
-	if (nlh->nlmsg_type == RTM_DELLINK) {
-		pr_warn("%s: interface removed; steer forgets it", i->name);
-		steer_maps__clear_iface(&d->maps, i - d->ifaces);
-		xdp_program__close(i->prog);
-		steer_xdp__destroy(i->skel);
-		memset(i, 0, sizeof(*i));
-		return MNL_CB_OK;
-	}
-	mnl_attr_for_each(attr, nlh, sizeof(*ifi))
-		if (mnl_attr_get_type(attr) == IFLA_IFNAME &&
-		    !mnl_attr_validate(attr, MNL_TYPE_NUL_STRING))
-			name = mnl_attr_get_str(attr);
-	if (name && strcmp(name, i->name)) {
-		pr_info("%s: renamed %s", i->name, name);
-		snprintf(i->name, sizeof(i->name), "%s", name);
-	}
-	return MNL_CB_OK;
-}
-
-void steerd_iface_link_event(struct steerd *d)
-{
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	ssize_t n;
-
-	while ((n = mnl_socket_recvfrom(d->links, buf, sizeof(buf))) > 0)
-		mnl_cb_run(buf, n, 0, 0, on_link, d);
 }

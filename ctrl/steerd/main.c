@@ -29,6 +29,7 @@
 #include "lib/netns.h"
 #include "lib/proto.h"
 #include "lib/version.h"
+#include "netlink/nlsock.h"
 
 /* What woke the loop: a source below, or else a peer, by its id (> 0). */
 enum {
@@ -37,6 +38,7 @@ enum {
 	EV_TIMER = -3,
 	EV_EVENTS = -4,
 	EV_LINKS = -5,
+	EV_ETHTOOL = -6,
 };
 
 static void usage(FILE *out)
@@ -135,13 +137,17 @@ static int events_open(struct steerd *d)
 	return err;
 }
 
+/* The link and ethtool monitors (the latter absent on older kernels). */
 static int links_open(struct steerd *d)
 {
-	int fd = steerd_iface_watch_open(d), err;
+	int links_fd, ethtool_fd, err;
 
-	if (fd < 0)
-		return fd;
-	err = add_fd(d, fd, EV_LINKS);
+	err = steerd_iface_watch_open(d, &links_fd, &ethtool_fd);
+	if (err)
+		return err;
+	err = add_fd(d, links_fd, EV_LINKS);
+	if (!err && ethtool_fd >= 0)
+		err = add_fd(d, ethtool_fd, EV_ETHTOOL);
 	if (err)
 		steerd_iface_watch_close(d);
 	return err;
@@ -252,6 +258,7 @@ static void on_tick(struct steerd *d, uint64_t *last_reconcile)
 	steerd_ctl_resume(d);
 	if (clock_now_ms() - *last_reconcile >= STEERD_RECONCILE_MS) {
 		steerd_reconcile(d);
+		steerd_iface_tick(d);
 		drop_idle(d);
 		*last_reconcile = clock_now_ms();
 	}
@@ -298,6 +305,9 @@ static void run(struct steerd *d)
 				break;
 			case EV_LINKS:
 				steerd_iface_link_event(d);
+				break;
+			case EV_ETHTOOL:
+				steerd_iface_ethtool_event(d);
 				break;
 			default: /* a peer, by its id */
 				peer = steerd_ctl_peer(d, tag);
@@ -404,12 +414,16 @@ int main(int argc, char **argv)
 	err = steerd_bpf_open(d);
 	if (err)
 		goto out_bpf; /* what it opened before failing */
+	/* Discovery's netlink sockets, for restore and every attach. */
+	err = nl_ctx_open(&d->nl);
+	if (err)
+		goto out_bpf;
 	err = restore(d);
 	if (err)
-		goto out_bpf;
+		goto out_nl;
 	err = loop_open(d);
 	if (err)
-		goto out_bpf;
+		goto out_nl;
 	err = events_open(d);
 	if (err)
 		goto out_loop;
@@ -436,6 +450,9 @@ out_events:
 	d->events = NULL;
 out_loop:
 	loop_close(d);
+out_nl:
+	nl_ctx_close(d->nl);
+	d->nl = NULL;
 out_bpf:
 	steerd_bpf_close(d, d->detach_on_exit);
 	steerd_bpf_unlock(d);

@@ -39,7 +39,10 @@ struct steer_cpumap_trace;
 struct proto_cpu_stats;
 struct ring_buffer;
 struct xdp_program;
-struct mnl_socket;
+struct nl_ctx;
+struct nic;
+struct rtnl_monitor;
+struct ethtool_monitor;
 struct steerd_ctl;
 
 struct steerd_iface {
@@ -49,11 +52,23 @@ struct steerd_iface {
 	enum steer_mode steer;
 	bool skb_mode; /* generic XDP */
 	bool dispatcher; /* attached through libxdp's dispatcher */
-	uint32_t rx_queues;
+	uint32_t rx_queues; /* active, as nic->rx_queues */
 	uint32_t nr_cpus;
 	uint32_t cpus[STEER_MAX_CPUS];
 	struct steer_xdp *skel; /* NULL after a restart: found, not loaded */
 	struct xdp_program *prog;
+
+	/* What the NIC does (nic.h), and how steer follows it. */
+	struct nic *nic;
+	bool verify_rss; /* --verify-rss asked for */
+	uint8_t flags; /* STEER_IFACE_F_* as published */
+	bool xps; /* --xps wrote the transmit maps */
+	bool down; /* the link is administratively down */
+	uint32_t prog_id; /* the XDP program id the link reports */
+	uint32_t resyncs; /* republished after a change */
+	double redirect_fraction; /* cpu mode: flows expected to move */
+	uint64_t published_ms; /* the last generation flip */
+	char lost[128]; /* "" or what someone else did to steer's program */
 };
 
 /*
@@ -129,7 +144,9 @@ struct steerd {
 	int dispatcher_seen; /* -1 unknown, else the last attach's mode */
 
 	int epfd, signal_fd, timer_fd;
-	struct mnl_socket *links; /* RTMGRP_LINK: removals and renames */
+	struct nl_ctx *nl; /* long-lived netlink requests (discovery) */
+	struct rtnl_monitor *links; /* link events: down, rename, XDP... */
+	struct ethtool_monitor *ethtool; /* channel and RSS changes */
 	struct steerd_ctl *ctl; /* the control socket and its peers */
 	bool running, detach_on_exit;
 
@@ -184,10 +201,28 @@ size_t steerd_cpu_stats(const struct steerd *d, struct proto_cpu_stats *out);
 int steerd_iface_restore(struct steerd *d);
 steerd_cmd_fn steerd_iface_attach, steerd_iface_detach, steerd_iface_show;
 void steerd_iface_detach_all(struct steerd *d);
-/* Link notifications: returns the fd to watch, or a negative errno. */
-int steerd_iface_watch_open(struct steerd *d);
+/*
+ * Live sync (iface_sync.c): the link and ethtool monitors. _open returns
+ * the fds to watch in links_fd and ethtool_fd (-1: no ethtool monitor on
+ * this kernel), or a negative errno.
+ */
+int steerd_iface_watch_open(struct steerd *d, int *links_fd, int *ethtool_fd);
 void steerd_iface_watch_close(struct steerd *d);
 void steerd_iface_link_event(struct steerd *d);
+void steerd_iface_ethtool_event(struct steerd *d);
+/* The reconcile tick: IRQ affinity has no notification; re-read it. */
+void steerd_iface_tick(struct steerd *d);
+/*
+ * Re-reads the NIC under i and publishes what follows from it; why is the
+ * log's word for what changed. 0 or a negative errno.
+ */
+int steerd_iface_resync(struct steerd *d, struct steerd_iface *i,
+			const char *why);
+/* i's link is gone: forget it (its maps cleared). */
+void steerd_iface_forget(struct steerd *d, struct steerd_iface *i);
+struct steerd_iface *steerd_iface_by_index(struct steerd *d, int ifindex);
+/* Whether steer's program is among those attached to ifindex. */
+bool steerd_iface_steer_attached(int ifindex);
 
 /* group.c */
 int steerd_group_restore(struct steerd *d);

@@ -128,23 +128,24 @@ static void test_apply_changes(void **state)
 	env_check();
 	write_conf(base);
 	assert_int_equal(apply(""), 0);
+	/* rss mode is refused on veth (no RSS): the XDP mode changes. */
 	write_conf("[iface st0]\n"
-		   "xdp-mode = skb\n"
-		   "steer = rss\n"
+		   "xdp-mode = native\n"
+		   "steer = cpu\n"
 		   "[group web]\n"
 		   "listen = 198.18.0.1:9702\n");
 	assert_int_equal(apply("--dry-run"), 0);
 	expect("delete group v6: not in the file");
 	expect("delete group web: listens on 198.18.0.1 port 9700, not the "
 	       "file's");
-	expect("detach iface st0: steer cpu running, rss in the file");
+	expect("detach iface st0: xdp-mode skb running, native in the file");
 	assert_int_equal(apply(""), 0);
 	expect("applied 5 changes");
 	running(groups, sizeof(groups));
 	assert_string_equal(groups, "web 198.18.0.1:9702 reuseport;");
 	assert_int_equal(env_steerctl("-j iface show st0", out, sizeof(out)),
 			 0);
-	expect("\"steer\":\"rss\"");
+	expect("\"xdp_mode\":\"native\"");
 
 	/* JSON: the changes, each with whether it was applied. */
 	write_conf("");

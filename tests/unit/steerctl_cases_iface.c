@@ -28,6 +28,29 @@
 	"\trx_queues 8 cpus none indir_size 512\n"                \
 	"\tkey 00ff\n"
 #define VETH_WARNING "native XDP on veth loses checksum offload"
+/* What a steerd that knows the NIC adds. */
+#define NIC_FIELDS                                                           \
+	",'state':'up','rx_queues_max':8,'hfunc':'toeplitz','rss_source':"   \
+	"'ethtool','rx_metadata':'hash','verify_rss':true,'rss_mismatch':5," \
+	"'resyncs':2,'redirect_ppm':250000,'indir':[0,1,2,3],'queue_cpus':"  \
+	"[{'queue':0,'cpu':0,'source':'irq','irq':35},{'queue':1,'cpu':1,"   \
+	"'source':'netdev'}],'cpu_tables':[{'cpu':0,'arrivals':2,'kept':"    \
+	"384,'buckets':512}],'warnings':['rx-0: RPS is on']"
+#define NIC_TEXT                                                               \
+	"\tstate up channels max 8 hfunc toeplitz (rss from ethtool) resyncs " \
+	"2\n"                                                                  \
+	"\tpredicted redirect 25.00% verify_rss true rss_mismatch 5 "          \
+	"rx_metadata hash\n"                                                   \
+	"\tindir 0-3: q0 q1 q2 q3\n"                                           \
+	"\tqueue 0 cpu 0 (irq, irq 35)\n"                                      \
+	"\tqueue 1 cpu 1 (netdev)\n"                                           \
+	"\tarrivals on cpu 0: share 2, keeps 384 of 512 buckets\n"             \
+	"\twarning: rx-0: RPS is on\n"
+#define FLOW_ARGS "198.18.0.1", "198.18.0.2", "1234", "80"
+#define FLOW_REQ                                                          \
+	REQ("iface_show")                                                 \
+	",'ifname':'eth1','flow':{'src':'198.18.0.1','dst':'198.18.0.2'," \
+	"'sport':1234,'dport':80}}"
 
 /* IFACE_FIELDS */
 static const struct proto_iface veth0 = {
@@ -220,6 +243,68 @@ static const struct cli_case cases[] = {
 	{ ARGS("iface", "show", "veth0", "veth1"),
 	  USAGE("unexpected argument 'veth1' for iface show") },
 	{ ARGS("iface", "show", "help"), HELP("Usage: steerctl iface show") },
+
+	/* a steerd that knows the NIC */
+	{ ARGS("iface", "show", "veth0"),
+	  REPLY(OK ",'ifaces':[{" IFACE_FIELDS NIC_FIELDS "}]}"),
+	  SENDS(REQ("iface_show") ",'ifname':'veth0'}"),
+	  OUT(IFACE_TEXT NIC_TEXT) },
+	{ ARGS("-j", "iface", "show", "veth0"),
+	  REPLY(OK ",'ifaces':[{" IFACE_FIELDS NIC_FIELDS "}]}"),
+	  SENDS(REQ("iface_show") ",'ifname':'veth0'}"),
+	  OUT_JSON("{'ifaces':[{" IFACE_FIELDS
+		   ",'state':'up','rx_queues_max':8,'hfunc':'toeplitz',"
+		   "'rss_source':'ethtool','resyncs':2,'redirect_fraction':"
+		   "0.25,'verify_rss':true,'rss_mismatch':5,'rx_metadata':"
+		   "'hash','indir':[0,1,2,3],'queue_cpus':[{'queue':0,'cpu':"
+		   "0,'source':'irq','irq':35},{'queue':1,'cpu':1,'source':"
+		   "'netdev'}],'cpu_tables':[{'cpu':0,'arrivals':2,'kept':"
+		   "384,'buckets':512}],'warnings':['rx-0: RPS is on']}]}\n") },
+	{ ARGS("iface", "show"),
+	  REPLY(OK ",'ifaces':[{" IFACE_FIELDS ",'indir':{}}]}"),
+	  SENDS(REQ("iface_show") "}"),
+	  FAIL("ifaces[0].indir: expected an array, got an object") },
+	{ ARGS("iface", "attach", "veth0", "--steer", "rss", "--verify-rss",
+	       "--xps", "--rss-key",
+	       "6d5a56da255b0ec24167253d43a38fb0d0ca2bcb"
+	       "ae7b30b477cb2da38030f20c6a42b73bbeac01fa",
+	       "--indir", "4", "--queue-cpus", "0:0,1:1"),
+	  PACKED(attach_reply),
+	  SENDS(REQ("iface_attach") ",'ifname':'veth0','steer':'rss',"
+				    "'force':false,'rss_key':'6d5a56da255b0e"
+				    "c24167253d43a38fb0d0ca2bcbae7b30b477cb2"
+				    "da38030f20c6a42b73bbeac01fa','indir':'4"
+				    "','queue_cpus':'0:0,1:1','verify_rss':"
+				    "true,'xps':true}"),
+	  OUT(IFACE_TEXT) },
+	{ ARGS("iface", "attach", "veth0", "--rss-key", "6d5a"),
+	  USAGE("--rss-key: ") },
+	{ ARGS("iface", "attach", "veth0", "--queue-cpus", "0:0,0:1"),
+	  USAGE("--queue-cpus: ") },
+	{ ARGS("iface", "attach", "veth0", "--indir", "x"),
+	  USAGE("--indir: ") },
+
+	/* hash --iface: steerd hashes with the NIC's key and table */
+	{ ARGS("hash", "--iface", "eth1", FLOW_ARGS),
+	  REPLY(OK ",'ifaces':[{" IFACE2_FIELDS ",'flow':{'hash':3023693512,"
+		   "'bucket':72,'queue':0,'cpu':0,'steer_cpu':1}}]}"),
+	  SENDS(FLOW_REQ),
+	  OUT("0xb439e6c8 bucket 72 queue 0 cpu 0 "
+	      "steer_cpu 1\n") },
+	{ ARGS("-j", "hash", "--iface=eth1", FLOW_ARGS),
+	  REPLY(OK ",'ifaces':[{" IFACE2_FIELDS ",'flow':{'hash':3023693512,"
+		   "'bucket':72,'queue':0,'cpu':0,'steer_cpu':1}}]}"),
+	  SENDS(FLOW_REQ),
+	  OUT_JSON("{'hash':'0xb439e6c8','bucket':72,'queue':0,'cpu':0,"
+		   "'steer_cpu':1}\n") },
+	{ ARGS("hash", "--iface", "eth1", FLOW_ARGS),
+	  REPLY(OK ",'ifaces':[{" IFACE2_FIELDS ",'hfunc':'xor','flow':{}}]}"),
+	  SENDS(FLOW_REQ), FAIL("steer knows no Toeplitz key and table") },
+	{ ARGS("hash", "--iface", "eth1", "--l3", "198.18.0.1", "198.18.0.2"),
+	  USAGE("--iface hashes with the NIC's own key") },
+	{ ARGS("hash", "--iface", "eth1", "198.18.0.1", "2001:db8::1", "1",
+	       "2"),
+	  USAGE("same family") },
 
 	/* iface family */
 	{ ARGS("iface"), USAGE("missing iface command; one of: attach, "
