@@ -24,7 +24,8 @@
 # BENCH_BUSY_ROUNDS (1), BENCH_BUSY_LOOPS (1). Prints a table per scenario, lines
 # `conn_rate <scenario> <mode> <conn/s> <locality%> <ratio>` (ratio to
 # incoming in the same scenario; `n/a: why` for a mode that cannot run),
-# `cpu1 ...` lines, and writes BUILD_DIR/bench/ (the rows, charts). About
+# `cpu1 ...` lines, and writes BUILD_DIR/bench/ (the rows, each run's
+# loadgen JSON, charts). About
 # 90 s on 2 CPUs.
 set -euo pipefail
 
@@ -155,14 +156,16 @@ run_mode() { # SC MODE [LABEL]
 }
 
 # A row of the matrix: scenario mode conn/s locality% ratio spread p50 p99
-# redirect%, from the run's JSON; ratio against the scenario's incoming.
+# redirect% failed (connections not ok: timeouts, resets...) and CPUMAP
+# drops, from the run's JSON and counters; ratio against the scenario's
+# incoming.
 row() { # SC MODE
 	python3 - "$workdir" "$1" "$2" "$ncpus" <<'PY'
 import json, sys
 wd, sc, mode, ncpus = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
 r = json.load(open(f"{wd}/{sc}-{mode}.json"))
 base = json.load(open(f"{wd}/{sc}-incoming.json"))["conn_rate"]
-local, redir, _ = map(int, open(f"{wd}/{sc}-{mode}.xdp").read().split())
+local, redir, drops = map(int, open(f"{wd}/{sc}-{mode}.xdp").read().split())
 per = {w["cpu"]: 0 for w in range(0)}
 for w in r["workers"]:
     per[w["cpu"]] = per.get(w["cpu"], 0) + w["connections"]
@@ -170,7 +173,9 @@ spread = max(per.values(), default=0) / (r["ok"] / ncpus) if r["ok"] else 0
 red = f"{100.0 * redir / (local + redir):.1f}" if local + redir else "-"
 print(sc, mode, f"{r['conn_rate']:.0f}", f"{r['locality_pct']:.1f}",
       f"{r['conn_rate'] / base:.2f}" if base else "-", f"{spread:.2f}",
-      r["latency_us"]["p50"], r["latency_us"]["p99"], red, sep="\t")
+      r["latency_us"]["p50"], r["latency_us"]["p99"], red,
+      r["attempted"] - r["ok"], drops if mode.startswith("steer") else "-",
+      sep="\t")
 PY
 }
 
@@ -239,7 +244,7 @@ say "== network: namespaces $srv_ns and $cli_ns; steerd; $duration s per run"
 env_netns
 env_steerd
 steerctl group add web --listen $srv_addr:$port >/dev/null
-printf '# scenario\tmode\tconn_s\tlocality_pct\tratio\tspread\tp50_us\tp99_us\tredirect_pct\n' >"$rows"
+printf '# scenario\tmode\tconn_s\tlocality_pct\tratio\tspread\tp50_us\tp99_us\tredirect_pct\tfailed\tcpumap_drops\n' >"$rows"
 
 for sc in ${BENCH_SCENARIOS:-A B C}; do
 	scenario_setup "$sc"
@@ -251,7 +256,7 @@ for sc in ${BENCH_SCENARIOS:-A B C}; do
 	for mode in $modes; do
 		why=$(unavailable "$mode")
 		if [ -n "$why" ]; then
-			printf '%s\t%s\tn/a\t-\t-\t-\t-\t-\t-\n' "$sc" "$mode" >>"$rows"
+			printf '%s\t%s\tn/a\t-\t-\t-\t-\t-\t-\t-\t-\n' "$sc" "$mode" >>"$rows"
 		else
 			row "$sc" "$mode" >>"$rows"
 		fi
@@ -265,12 +270,14 @@ for sc in ${BENCH_SCENARIOS:-A B C}; do
 		"scenario $sc: $queues-queue veth, client on CPUs $cli_cpus, $xdp_mode XDP" \
 		"${runs[@]}" >/dev/null
 	[ "$sc" = B ] && busy_runs
+	cp "$workdir"/*.json "$out/"
 	env_veth_del
 done
 
 say ""
 say "== connection rate (clients' locality; spread = busiest worker / mean;"
-say "   redirect = XDP redirected / (local + redirected); ratio to incoming)"
+say "   redirect = XDP redirected / (local + redirected); ratio to incoming;"
+say "   failed = connections not ok: timeouts, resets)"
 column -t -s "$(printf '\t')" "$rows"
 say ""
 awk -F'\t' '!/^#/ {
