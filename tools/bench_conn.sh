@@ -50,8 +50,9 @@ scenario_setup() { # A|B|C
 	A)
 		queues=$ncpus cli_cpus=$all_cpus xdp_mode=skb
 		queue_cpus=$(for ((q = 0; q < ncpus; q++)); do
-			printf '%s%d:%d' "${q:+,}" $q $q
-		done | sed 's/^,//')
+			printf '%d:%d,' $q $q
+		done)
+		queue_cpus=${queue_cpus%,}
 		;;
 	B | C)
 		queues=1 cli_cpus=0 xdp_mode=skb queue_cpus=0:0
@@ -101,8 +102,9 @@ attach() { # STEER extra options...
 		{ cat "$workdir/attach.err" >&2; return 1; }
 }
 
-# One run: the server in MODE, loadgen's JSON in $workdir/SC-MODE.json and
-# the XDP counters' change in $workdir/SC-MODE.xdp ("local redirected").
+# One run: the server in MODE, loadgen's JSON in $workdir/LABEL.json, the
+# counters' change in $workdir/LABEL.xdp ("local redirected drops") and the
+# CPUMAP kthread's schedstat before and after in $workdir/LABEL.kt.
 run_mode() { # SC MODE [LABEL]
 	local sc=$1 mode=$2 label=${3:-$1-$2} before after qc=() kthread=
 	local lg=(--cpus "$cli_cpus")
@@ -132,7 +134,10 @@ run_mode() { # SC MODE [LABEL]
 	steer_cpu_to1*) # every flow to CPU 1 through its CPUMAP kthread
 		attach cpu --cpus 1
 		kthread=$(cpumap_kthread 1)
-		case $mode in
+		[ -n "$kthread" ] ||
+			say "$name: no CPUMAP kthread for CPU 1 found" >&2
+		case $kthread/$mode in
+		/*) ;;
 		*_fifo) chrt -f -p 1 "$kthread" ;;
 		*_nice) renice -n -10 -p "$kthread" >/dev/null ;;
 		esac
