@@ -53,6 +53,8 @@ LIBS_DATAPLANE := $(call pkg_libs,libxdp libbpf)
 LIBS_TEST := $(call pkg_libs,cmocka)
 # steer.conf's reader (ctrl/lib/config.c): steerctl, steerd and tests only.
 LIBS_CONFIG := $(call pkg_libs,inih)
+# steerd --metrics' HTTP server (ctrl/steerd/metrics.c): steerd only.
+LIBS_METRICS := $(call pkg_libs,libmicrohttpd)
 LIBS_ALL := $(LIBS_DATAPLANE) $(LIBS_NETLINK) $(LIBS_LIB) $(LIBS_CONFIG)
 
 BPF_CFLAGS := -target bpf -O2 -g -Wall -Werror -D__bpf__ \
@@ -215,7 +217,7 @@ $(LIB_PIC_A): $(LIB_PIC_OBJS)
 $(STEERD): $(call objs,$(STEERD_SRCS)) $(DATAPLANE_A) $(NETLINK_A) \
 		$(HOST_A) $(LIB_A)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_ALL)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_ALL) $(LIBS_METRICS)
 
 $(STEERCTL): $(call objs,$(STEERCTL_SRCS)) $(HOST_A) $(LIB_A)
 	$(call msg,LINK,$@)

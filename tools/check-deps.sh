@@ -30,6 +30,7 @@ need_pc libmnl libmnl-dev
 need_pc jansson libjansson-dev
 need_pc cmocka libcmocka-dev
 need_pc inih libinih-dev
+need_pc libmicrohttpd libmicrohttpd-dev
 if [ ! -r /sys/kernel/btf/vmlinux ]; then
 	echo "missing: /sys/kernel/btf/vmlinux (a kernel built with CONFIG_DEBUG_INFO_BTF)" >&2
 	missing=1

@@ -15,7 +15,7 @@
 #include <linux/types.h> /* BPF code gets the types from vmlinux.h */
 #endif
 
-#define STEER_ABI_VERSION 4
+#define STEER_ABI_VERSION 5
 
 /* Limits. Overridable at compile time for BPF objects built for small hosts. */
 #ifndef STEER_MAX_GROUPS
@@ -106,6 +106,8 @@ enum steer_kind {
 #define STEER_MAP_CPU_STATS "steer_cpu_stats"
 #define STEER_MAP_LIVE_CPUS "steer_live_cpus"
 #define STEER_MAP_IFACE_STATS "steer_iface_stats"
+#define STEER_MAP_XSK_IFACES "steer_xsk_ifaces"
+#define STEER_MAP_XSK_RECORDS "steer_xsk_records"
 
 /*
  * steer_ifaces: ARRAY[STEER_MAX_IFACES], key = interface slot. Each attached
@@ -221,6 +223,25 @@ struct steer_listen_key {
 #define STEER_XSK_INDEX(group, queue) ((group)*STEER_MAX_QUEUES + (queue))
 
 /*
+ * steer_xsk_ifaces: ARRAY[STEER_MAX_GROUPS] of __u32, key = group: the
+ * ifindex of the interface an xsk group's AF_XDP sockets are bound to, 0
+ * before its first registration. steer_xsks has no interface in its key, so
+ * a frame of the group arriving on another interface must not be
+ * redirected there (the kernel would drop it): it passes, as a miss.
+ */
+
+/*
+ * steer_xsk_records: HASH[STEER_SOCKS_MAX], key = STEER_XSK_INDEX(): the
+ * AF_XDP sockets steerd put in steer_xsks, so a restarted steerd knows
+ * them (an XSKMAP cannot be read from userland). No program reads it.
+ */
+struct steer_xsk_record {
+	__u64 cookie; /* SO_COOKIE of the socket */
+	__u32 pid; /* registrant */
+	__u32 ifindex; /* the interface it is bound to */
+};
+
+/*
  * Counters, each declared once here: the X-macros below generate the enum
  * or struct the BPF programs count in, and userland takes the names steerd
  * sends and steerctl prints from them (X(...) with the same arguments).
@@ -308,7 +329,8 @@ enum steer_counter {
 	X(redirected, 0) /* cpu mode: redirected to the slot's CPU */        \
 	X(fallback, 0) /* cpu mode: no CPU for the bucket, or CPUMAP miss */ \
 	X(xsk_redirected, 1) /* xsk: redirected to the queue's socket */     \
-	X(xsk_miss, 1) /* xsk: no socket on the queue, passed */             \
+	/* xsk: no socket on the queue, or from another interface: passed */ \
+	X(xsk_miss, 1)                                                       \
 	X(rss_mismatch, 1) /* rss verify: NIC queue differs from software */ \
 	/* Written by the SK_REUSEPORT program: STEER_SELECT_COUNTERS. */    \
 	STEER_SELECT_COUNTERS(X, 2)
@@ -322,18 +344,23 @@ struct steer_group_stats {
  * steer_slot_stats: PERCPU_ARRAY[STEER_MAX_GROUPS * STEER_MAX_SLOTS], key =
  * STEER_SLOT_INDEX(). SYNs per slot: the slot is the target CPU in cpu mode,
  * the CPU that ran the program in rss mode, the RX queue for xsk groups;
- * for the SK_REUSEPORT program's counters, see STEER_SELECT_COUNTERS.
+ * for the SK_REUSEPORT program's counters, see STEER_SELECT_COUNTERS. The
+ * xsk_ counters count every frame of an xsk group that arrived on its
+ * interface, by RX queue; a frame from another interface counts as the
+ * group's xsk_miss only (it has no queue of the group's interface).
  * X(field, ...): a __u64 field, named so in group_show's slots (a second
  * argument, when there is one, is STEER_GROUP_COUNTERS' line: unused).
  */
 #define STEER_SLOT_INDEX(group, slot) ((group)*STEER_MAX_SLOTS + (slot))
 
-#define STEER_SLOT_COUNTERS(X)                                          \
-	X(syns)                                                         \
-	X(local) /* SYN was already on the slot's CPU */                \
-	X(redirected) /* SYN was redirected to the slot's CPU */        \
-	X(no_local_slot) /* rss mode: SYN on a CPU with no live slot */ \
-	/* Written by the SK_REUSEPORT program. */                      \
+#define STEER_SLOT_COUNTERS(X)                                           \
+	X(syns)                                                          \
+	X(local) /* SYN was already on the slot's CPU */                 \
+	X(redirected) /* SYN was redirected to the slot's CPU */         \
+	X(no_local_slot) /* rss mode: SYN on a CPU with no live slot */  \
+	X(xsk_redirected) /* xsk: every frame to the queue's socket */   \
+	X(xsk_miss) /* xsk: every frame of the queue, no socket there */ \
+	/* Written by the SK_REUSEPORT program. */                       \
 	STEER_SELECT_COUNTERS(X, 0)
 
 struct steer_slot_stats {
@@ -523,7 +550,7 @@ _Static_assert((STEER_CPU_BUCKETS & (STEER_CPU_BUCKETS - 1)) == 0,
 	       "STEER_CPU_BUCKETS is a power of two");
 _Static_assert(STEER_MAX_CPUS <= STEER_CPU_NONE, "a CPU fits a bucket");
 _Static_assert(sizeof(struct steer_group_stats) == 15 * 8, "group stats");
-_Static_assert(sizeof(struct steer_slot_stats) == 10 * 8, "slot stats");
+_Static_assert(sizeof(struct steer_slot_stats) == 12 * 8, "slot stats");
 _Static_assert(sizeof(struct steer_cpu_stats) == 3 * 8, "cpu stats");
 _Static_assert(sizeof(struct steer_iface_stats) == 1 * 8, "iface stats");
 _Static_assert(sizeof(struct steer_live_cpus) == 8 * STEER_LIVE_CPU_WORDS,
@@ -534,6 +561,7 @@ _Static_assert(sizeof(struct steer_live) == 4 + 3 * STEER_MAX_SLOTS,
 	       "live layout");
 _Static_assert(sizeof(struct steer_listener) == 16, "listener layout");
 _Static_assert(sizeof(struct steer_event) == 24, "event layout");
+_Static_assert(sizeof(struct steer_xsk_record) == 16, "xsk record layout");
 _Static_assert(sizeof(struct steer_group) == STEER_GROUP_NAME_MAX + 24,
 	       "group layout");
 _Static_assert(STEER_MAX_GROUPS <= 65536, "group id is 16 bits");

@@ -5,7 +5,12 @@
  * else to a live slot chosen by hash; a request or connection queued on a
  * closing listener goes to its slot's other bank (the standby), else to a
  * live slot. Returning SK_PASS without a choice leaves it to the kernel:
- * nothing is ever dropped here. Every choice is counted, per group and per
+ * nothing is ever dropped here.
+ *
+ * A UDP group's sockets run the same program for every datagram: the
+ * current CPU's slot, else a live one. The kernel runs it for selection
+ * whatever the attach type, and migrates only TCP: migrating_sk is never
+ * set for UDP, and a closed UDP socket's queued datagrams are lost. Every choice is counted, per group and per
  * slot, where it is made (STEER_SELECT_COUNTERS in steer_abi.h).
  */
 #include "lib/defs.h"

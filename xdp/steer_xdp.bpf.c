@@ -82,28 +82,59 @@ static __always_inline void count_slot_syn(__u32 group, __u32 slot,
 		ss->local++;
 }
 
-/* xsk group: the AF_XDP socket of the frame's RX queue, if there is one. */
+/*
+ * Whether an xsk group's sockets are bound to this interface: steer_xsks is
+ * keyed by (group, queue) only, and a frame redirected to a socket bound to
+ * another device is dropped by the kernel. 0: no socket registered yet, the
+ * map lookup misses anyway.
+ */
+static __always_inline bool xsk_on_iface(__u32 group,
+					 const struct steer_iface *iface)
+{
+	const __u32 *ifindex = bpf_map_lookup_elem(&steer_xsk_ifaces, &group);
+
+	return !ifindex || !*ifindex || *ifindex == iface->ifindex;
+}
+
+/*
+ * xsk group: the AF_XDP socket of the frame's RX queue, if there is one.
+ * Every frame counts for its queue's slot; SYNs as local, where they land.
+ */
 static __always_inline int steer_xsk(struct xdp_md *ctx,
+				     const struct steer_iface *iface,
 				     const struct steer_frame *f,
 				     struct steer_group_stats *gs,
 				     struct verdict *v)
 {
 	__u32 queue = ctx->rx_queue_index;
+	struct steer_slot_stats *ss;
 	int act = XDP_PASS;
 
+	if (!xsk_on_iface(v->group, iface)) {
+		gs->xsk_miss++;
+		return XDP_PASS;
+	}
 	v->slot = queue;
+	ss = slot_stats(v->group, queue);
 	if (queue < STEER_MAX_QUEUES)
 		act = bpf_redirect_map(&steer_xsks,
 				       STEER_XSK_INDEX(v->group, queue),
 				       XDP_PASS);
 	if (act != XDP_REDIRECT) {
 		gs->xsk_miss++;
+		if (ss)
+			ss->xsk_miss++;
 		return XDP_PASS;
 	}
 	v->action = STEER_ACT_REDIRECT_XSK;
 	gs->xsk_redirected++;
-	if (f->syn)
-		count_slot_syn(v->group, queue, SLOT_LOCAL);
+	if (ss) {
+		ss->xsk_redirected++;
+		if (f->syn) {
+			ss->syns++;
+			ss->local++;
+		}
+	}
 	return act;
 }
 
@@ -243,7 +274,7 @@ int steer_xdp(struct xdp_md *ctx)
 		gs->syns++;
 
 	if (m->kind == STEER_KIND_XSK)
-		return finish(&v, steer_xsk(ctx, &f, gs, &v));
+		return finish(&v, steer_xsk(ctx, iface, &f, gs, &v));
 	if (iface->mode == STEER_MODE_CPU)
 		return finish(&v, steer_cpu(iface, &f, gs, &v));
 	return finish(&v, steer_rss_verify(ctx, iface, &f, gs, &v));

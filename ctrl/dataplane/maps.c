@@ -40,6 +40,8 @@ int steer_maps__from_object(struct steer_maps *m, struct bpf_object *obj)
 		{ &m->listen, STEER_MAP_LISTEN },
 		{ &m->cpumap, STEER_MAP_CPUMAP },
 		{ &m->xsks, STEER_MAP_XSKS },
+		{ &m->xsk_ifaces, STEER_MAP_XSK_IFACES },
+		{ &m->xsk_records, STEER_MAP_XSK_RECORDS },
 		{ &m->counters, STEER_MAP_COUNTERS },
 		{ &m->group_stats, STEER_MAP_GROUP_STATS },
 		{ &m->slot_stats, STEER_MAP_SLOT_STATS },

@@ -26,6 +26,8 @@ struct steer_maps {
 	int listen;
 	int cpumap;
 	int xsks;
+	int xsk_ifaces;
+	int xsk_records;
 	int counters;
 	int group_stats;
 	int slot_stats;

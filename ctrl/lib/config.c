@@ -238,6 +238,16 @@ static char *read_line(char *str, int num, void *stream)
 	return str;
 }
 
+/* A copy of a checked value for the request that carries it to steerd. */
+static int keep_text(char **text, const char *value, struct parse_err *perr)
+{
+	*text = strdup(value);
+	if (*text)
+		return 0;
+	snprintf(perr->msg, sizeof(perr->msg), "out of memory");
+	return -ENOMEM;
+}
+
 /* Whether key was already given: its line, else 0 after storing line. */
 static bool key_again(struct config_reader *rd, const char *key,
 		      unsigned int *key_line)
@@ -275,16 +285,18 @@ static void iface_key(struct config_reader *rd, struct config_iface *ifc,
 		}
 	} else if (!strcmp(key, "queue-cpus")) {
 		if (!key_again(rd, key, &ifc->queue_cpus_line))
-			err = parse_queue_cpus(value, ifc->cpu_of_queue, &perr);
+			err = parse_queue_cpus(value, ifc->cpu_of_queue, &perr) ?:
+				      keep_text(&ifc->queue_cpus_text, value,
+						&perr);
 	} else if (!strcmp(key, "rss-key")) {
 		if (!key_again(rd, key, &ifc->rss_key_line))
-			err = parse_rss_key(value, ifc->rss_key,
-					    &ifc->rss_key_len, &perr);
+			err = parse_rss_key(value, ifc->rss_key, &ifc->rss_key_len, &perr) ?:
+				      keep_text(&ifc->rss_key_text, value,
+						&perr);
 	} else if (!strcmp(key, "indir")) {
 		if (!key_again(rd, key, &ifc->indir_line))
-			err = parse_indir_table(value, ifc->indir,
-						STEER_INDIR_MAX,
-						&ifc->indir_size, &perr);
+			err = parse_indir_table(value, ifc->indir, STEER_INDIR_MAX, &ifc->indir_size, &perr) ?:
+				      keep_text(&ifc->indir_text, value, &perr);
 	} else {
 		config_error(cfg, rd->line,
 			     "unknown key '%s' in [iface %s] (steer, xdp-mode, "
@@ -490,6 +502,11 @@ int config_load(const char *path, struct steer_config *cfg)
 
 void config_free(struct steer_config *cfg)
 {
+	for (size_t i = 0; i < cfg->nifaces; i++) {
+		free(cfg->ifaces[i].queue_cpus_text);
+		free(cfg->ifaces[i].rss_key_text);
+		free(cfg->ifaces[i].indir_text);
+	}
 	free(cfg->ifaces);
 	free(cfg->groups);
 	cfg->ifaces = NULL;

@@ -52,6 +52,8 @@ struct config_iface {
 	unsigned int indir_line;
 	size_t indir_size;
 	uint32_t indir[STEER_INDIR_MAX];
+	/* The three as written (checked above), for steerd's attach request. */
+	char *queue_cpus_text, *rss_key_text, *indir_text;
 };
 
 struct config_group {

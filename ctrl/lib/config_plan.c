@@ -79,25 +79,58 @@ static void add_note(struct planner *p, const char *type, const char *name,
 	n->why = why;
 }
 
-static void note_iface_keys(struct planner *p, const struct config_iface *ifc,
-			    const struct proto_iface *run)
+/* Whether the running key is the file's (a key not given always is). */
+static bool key_same(const struct config_iface *ifc,
+		     const struct proto_iface *run)
 {
 	uint8_t key[STEER_RSS_KEY_MAX];
 	struct parse_err perr;
 	size_t len;
 
-	if (ifc->queue_cpus_line)
-		add_note(p, "iface", ifc->name, "queue-cpus",
-			 ifc->queue_cpus_line, NOT_YET);
-	/* A key already in effect needs nothing from steerd. */
-	if (ifc->rss_key_line &&
-	    !(run && !parse_hex(run->key, key, sizeof(key), &len, &perr) &&
-	      len == ifc->rss_key_len && !memcmp(key, ifc->rss_key, len)))
-		add_note(p, "iface", ifc->name, "rss-key", ifc->rss_key_line,
-			 NOT_YET);
-	if (ifc->indir_line)
-		add_note(p, "iface", ifc->name, "indir", ifc->indir_line,
-			 NOT_YET);
+	return !ifc->rss_key_line ||
+	       (!parse_hex(run->key, key, sizeof(key), &len, &perr) &&
+		len == ifc->rss_key_len && !memcmp(key, ifc->rss_key, len));
+}
+
+static bool indir_same(const struct config_iface *ifc,
+		       const struct proto_iface *run)
+{
+	size_t i;
+
+	if (!ifc->indir_line)
+		return true;
+	if (json_array_size(run->indir) != ifc->indir_size)
+		return false;
+	for (i = 0; i < ifc->indir_size; i++)
+		if (json_integer_value(json_array_get(run->indir, i)) !=
+		    ifc->indir[i])
+			return false;
+	return true;
+}
+
+/* The operator's queue -> CPU map in effect is exactly the file's. */
+static bool queue_cpus_same(const struct config_iface *ifc,
+			    const struct proto_iface *run)
+{
+	uint32_t running[STEER_MAX_QUEUES];
+	const json_t *qc;
+	size_t i, q;
+
+	if (!ifc->queue_cpus_line)
+		return true;
+	for (q = 0; q < STEER_MAX_QUEUES; q++)
+		running[q] = STEER_INDIR_NONE;
+	json_array_foreach(run->queue_cpus, i, qc)
+	{
+		const char *src =
+			json_string_value(json_object_get(qc, "source"));
+
+		q = json_integer_value(json_object_get(qc, "queue"));
+		if (src && !strcmp(src, "operator") && q < STEER_MAX_QUEUES)
+			running[q] =
+				json_integer_value(json_object_get(qc, "cpu"));
+	}
+	return !memcmp(running, ifc->cpu_of_queue, sizeof(running));
 }
 
 static const struct proto_iface *running_iface(const struct planner *p,
@@ -132,6 +165,17 @@ static const char *iface_differs(const struct config_iface *ifc,
 	else if (strcmp(run->xdp_mode, mode))
 		snprintf(why, size, "xdp-mode %s running, %s in the file",
 			 run->xdp_mode, mode);
+	else if (!key_same(ifc, run))
+		snprintf(why, size, "another RSS key running than line %u's",
+			 ifc->rss_key_line);
+	else if (!indir_same(ifc, run))
+		snprintf(why, size,
+			 "another indirection table running than line %u's",
+			 ifc->indir_line);
+	else if (!queue_cpus_same(ifc, run))
+		snprintf(why, size,
+			 "another queue -> CPU map running than line %u's",
+			 ifc->queue_cpus_line);
 	else if (ifc->cpus_line && (run->ncpus != ifc->ncpus ||
 				    memcmp(run->cpus, ifc->cpus,
 					   ifc->ncpus * sizeof(*run->cpus))))
@@ -173,14 +217,6 @@ static const char *group_differs(const struct config_group *g,
 /* Whether steerd can act on the group at all (else it is left alone). */
 static bool group_supported(struct planner *p, const struct config_group *g)
 {
-	/* UDP is for xsk groups; reuseport groups of UDP are not there yet. */
-	if (g->proto && strcmp(g->proto, "tcp") &&
-	    strcmp(g->kind ?: "reuseport", "xsk")) {
-		add_note(p, "group", g->name, "proto", g->proto_line,
-			 NOT_YET " for reuseport groups; the group is left "
-				 "as it is");
-		return false;
-	}
 	if (g->adopt)
 		add_note(p, "group", g->name, "adopt", g->adopt_line,
 			 NOT_YET "; the group is added without adoption");
@@ -195,6 +231,9 @@ static json_t *attach_request(const struct config_iface *ifc)
 		.steer = ifc->steer,
 		.cpus_given = ifc->cpus_line,
 		.ncpus = ifc->ncpus,
+		.rss_key = ifc->rss_key_text,
+		.indir = ifc->indir_text,
+		.queue_cpus = ifc->queue_cpus_text,
 	};
 
 	memcpy(req.cpus, ifc->cpus, sizeof(req.cpus));
@@ -238,7 +277,6 @@ static void plan_ifaces(struct planner *p, const struct steer_config *cfg)
 		const struct proto_iface *run = running_iface(p, ifc->name);
 		struct config_change *c;
 
-		note_iface_keys(p, ifc, run);
 		if (!run) {
 			c = add_change(p, CONFIG_IFACE_ATTACH, ifc->name,
 				       "not attached");

@@ -642,13 +642,33 @@ static const struct field status_reply[] = {
 
 json_t *proto_pack_status_reply(const struct proto_status *st)
 {
-	return REPLY(status_reply, st);
+	json_t *msg = REPLY(status_reply, st);
+
+	if (st->warnings)
+		msg = set(msg, "warnings", json_incref(st->warnings));
+	return msg;
 }
 
 int proto_unpack_status_reply(struct proto_read *rd, const json_t *msg,
 			      struct proto_status *st)
 {
-	return UNPACK(rd, msg, status_reply, st);
+	const json_t *w;
+	size_t i;
+
+	st->warnings = NULL;
+	if (UNPACK(rd, msg, status_reply, st))
+		return rd->err;
+	if (!json_object_get(msg, "warnings"))
+		return 0;
+	st->warnings = proto_read_array(rd, msg, "warnings");
+	json_array_foreach(st->warnings, i, w)
+	{
+		size_t mark = proto_read_enter(rd, "warnings[%zu]", i);
+
+		proto_read_str(rd, w, NULL);
+		proto_read_leave(rd, mark);
+	}
+	return rd->err;
 }
 
 #define T struct proto_group

@@ -174,6 +174,12 @@ struct proto_status {
 	json_t *features;
 	uint32_t ifaces;
 	uint32_t groups;
+	/*
+	 * What would defeat steer, one text each ("IF: ..."): interfaces whose
+	 * program someone else removed, and the NIC's warnings. Borrowed;
+	 * optional on the wire (an older steerd sends none): NULL.
+	 */
+	json_t *warnings;
 };
 json_t *proto_pack_status_reply(const struct proto_status *st);
 int proto_unpack_status_reply(struct proto_read *rd, const json_t *msg,

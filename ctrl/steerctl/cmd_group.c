@@ -40,6 +40,10 @@
 	"SLOT  CPU   STATE     PID      COOKIE          " \
 	"ACCEPTQ  SYNS        LOCAL       REDIRECTED  "   \
 	"SELECTED    LOCALITY  MIGRATED\n"
+/* An xsk group's slots are RX queues: their frames, where they went. */
+#define QUEUES_HEAD                                       \
+	"QUEUE CPU   STATE     PID      COOKIE          " \
+	"REDIRECTED  MISSES      SYNS\n"
 #define NAME_HEAD "NAME"
 #define COL_GAP 2
 
@@ -108,7 +112,7 @@ static int add_usage(void)
 	       "  --kind reuseport|xsk SO_REUSEPORT listeners (default), or "
 	       "AF_XDP sockets\n"
 	       "  --proto tcp|udp      what the group receives (default tcp);\n"
-	       "                       udp for xsk groups only\n"
+	       "                       udp: UDP sockets or AF_XDP sockets\n"
 	       "\n"
 	       "Prints the group as one line.\n"
 	       "JSON (-j): " GROUP_JSON "\n",
@@ -302,8 +306,14 @@ static int show_usage(void)
 	       "requests moved off this slot's closing listeners "
 	       "(migrated). A slot with a\n"
 	       "standby listener has two rows, with the slot's counters on "
-	       "each. Changes\n"
-	       "nothing.\n"
+	       "each. An xsk\n"
+	       "group has a row per RX queue of its interface: the queue's "
+	       "CPU, state, worker\n"
+	       "and socket cookie, and the queue's frames of the group "
+	       "redirected to the\n"
+	       "worker's socket, missed (no socket: passed to the stack) "
+	       "and its SYNs.\n"
+	       "Changes nothing.\n"
 	       "\n"
 	       "JSON (-j): the group as in 'group list', with\n"
 	       "  \"slots\": [{\"slot\": 0, \"cpu\": 0, \"state\": "
@@ -316,13 +326,43 @@ static int show_usage(void)
 	       "\"migrate_standby\": 0,\n"
 	       "             \"migrate_other\": 0, \"migrate_none\": 0, "
 	       "\"locality_pct\": 100.0}]\n"
-	       "locality_pct is null when no SYN was selected.\n");
+	       "locality_pct is null when no SYN was selected. An xsk "
+	       "group's slots:\n"
+	       "  [{\"slot\": 0, \"cpu\": 0, \"state\": \"active\", "
+	       "\"pid\": 1201, \"cookie\": 8193,\n"
+	       "    \"xsk_redirected\": 5000, \"xsk_miss\": 0, \"syns\": "
+	       "0}]\n");
 	return 0;
+}
+
+static bool is_xsk(const struct proto_group *g)
+{
+	return g->kind && !strcmp(g->kind, "xsk");
+}
+
+/* An xsk group's queue: its worker, and every frame of it by outcome. */
+static void print_queue(const struct proto_slot *s)
+{
+	print_uint(PRINT_ANY, "slot", "%-6u", s->slot);
+	print_uint(PRINT_ANY, "cpu", "%-6u", s->cpu);
+	print_string(PRINT_ANY, "state", "%-10s", s->state);
+	print_uint(PRINT_ANY, "pid", "%-9u", s->pid);
+	print_u64(PRINT_ANY, "cookie", "%-16" PRIu64, s->cookie);
+	print_u64(PRINT_ANY, "xsk_redirected", "%-12" PRIu64,
+		  (uint64_t)s->stats.xsk_redirected);
+	print_u64(PRINT_ANY, "xsk_miss", "%-12" PRIu64,
+		  (uint64_t)s->stats.xsk_miss);
+	print_u64(PRINT_ANY, "syns", "%" PRIu64 "\n", (uint64_t)s->stats.syns);
 }
 
 static void print_slot(const void *item, void *ctx)
 {
 	const struct proto_slot *s = item;
+
+	if (is_xsk(ctx)) {
+		print_queue(s);
+		return;
+	}
 
 	print_uint(PRINT_ANY, "slot", "%-6u", s->slot);
 	print_uint(PRINT_ANY, "cpu", "%-6u", s->cpu);
@@ -356,7 +396,8 @@ static void print_show_head(const void *items, size_t n, void *ctx)
 {
 	print_group_line(ctx);
 	if (n)
-		print_string(PRINT_FP, NULL, "%s", SLOTS_HEAD);
+		print_string(PRINT_FP, NULL, "%s",
+			     is_xsk(ctx) ? QUEUES_HEAD : SLOTS_HEAD);
 }
 
 static int do_show(int argc, char **argv)

@@ -41,6 +41,23 @@ static int status_usage(void)
 	return 0;
 }
 
+/* Each warning on a line of its own; JSON only when steerd sent some. */
+static void print_warnings(const json_t *warnings)
+{
+	const json_t *w;
+	size_t i;
+
+	if (!warnings)
+		return;
+	open_json_array("warnings");
+	json_array_foreach(warnings, i, w)
+	{
+		print_string(PRINT_FP, NULL, STATUS_LABEL, i ? "" : "warnings");
+		print_string(PRINT_ANY, NULL, "%s\n", json_string_value(w));
+	}
+	close_json_array();
+}
+
 static void print_status(const struct proto_status *st)
 {
 	const char *name, *sep = "";
@@ -91,6 +108,7 @@ static void print_status(const struct proto_status *st)
 	print_uint(PRINT_ANY, "ifaces", "%u\n", st->ifaces);
 	print_string(PRINT_FP, NULL, STATUS_LABEL, "groups");
 	print_uint(PRINT_ANY, "groups", "%u\n", st->groups);
+	print_warnings(st->warnings);
 }
 
 int do_status(int argc, char **argv)

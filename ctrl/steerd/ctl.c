@@ -43,7 +43,7 @@ struct steerd_ctl {
 	bool fds_told; /* the log said steerd is out of descriptors */
 	uint64_t paused_until_ms; /* not accepting (no spare either) */
 	uint64_t generation; /* makes ids unique across reuses of an index */
-	int used; /* connections open */
+	_Atomic int used; /* connections open; --metrics reads it */
 	bool full_told; /* the log said the table is full */
 	struct ctl_conn conns[STEERD_MAX_PEERS];
 };
@@ -170,6 +170,11 @@ void steerd_ctl_drop(struct steerd *d, struct steerd_peer *peer)
 	c->fd = -1;
 	c->peer.id = 0;
 	d->ctl->used--;
+}
+
+int steerd_ctl_clients(const struct steerd *d)
+{
+	return d->ctl ? atomic_load(&d->ctl->used) : 0;
 }
 
 void steerd_ctl_close(struct steerd *d)

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * steerd's drains: a listener taken out of selection at once, its accept
- * queue watched through sock_diag every tick, its registrant told "drain"
- * then "drained", and a waiting "drain --wait" answered when the queue is
- * empty (every queue, for a drain by pid), when the timeout passes, or when the listener closes first.
+ * queue (a UDP socket's receive queue) watched through sock_diag every
+ * tick, its registrant told "drain" then "drained", and a waiting "drain
+ * --wait" answered when the queue is empty (every queue, for a drain by
+ * pid), when the timeout passes, or when the listener closes first.
  */
 #include <errno.h>
 #include <string.h>
@@ -71,7 +72,7 @@ static int start_drain(struct steerd *d, struct steerd_listener *l,
 	l->drain_deadline_ms = now_ms + timeout_ms;
 	l->drained = 0;
 	l->last_queue = 0;
-	if (!diag_listener_by_cookie(l->cookie, &dl))
+	if (!steerd_sock_diag(l->proto, l->cookie, &dl))
 		l->last_queue = dl.accept_queue;
 	steerd_listener_save(d, l);
 	steerd_promote(d, l->group, l->slot);
@@ -226,7 +227,7 @@ void steerd_drain_tick(struct steerd *d)
 		if (!l->in_use || l->state != STEER_SLOT_DRAINING ||
 		    !l->drain_start_ms)
 			continue;
-		if (diag_listener_by_cookie(l->cookie, &dl))
+		if (steerd_sock_diag(l->proto, l->cookie, &dl))
 			continue; /* closed: the lifecycle event follows */
 		if (dl.accept_queue < l->last_queue)
 			l->drained += l->last_queue - dl.accept_queue;
@@ -261,9 +262,13 @@ void steerd_drain_abort(struct steerd *d, struct steerd_listener *l)
 
 	if (!l->drain_waiter)
 		return;
-	r = proto_reply_error(-ECONNABORTED,
-			      "the listener closed before its queue drained; "
-			      "what was queued migrated");
+	r = l->proto == STEER_PROTO_UDP ?
+		    proto_reply_error(-ECONNABORTED,
+				      "the UDP socket closed before its queue "
+				      "drained; what was queued is lost") :
+		    proto_reply_error(-ECONNABORTED,
+				      "the listener closed before its queue "
+				      "drained; what was queued migrated");
 	steerd_send(d, l->drain_waiter, r);
 	json_decref(r);
 	release_waiter(d, l->drain_waiter);

@@ -201,12 +201,11 @@ json_t *steerd_group_add(struct steerd *d, const struct steerd_peer *peer,
 	else
 		return proto_reply_error(
 			-EINVAL, "bad kind '%s': reuseport or xsk", a.kind);
-	if (!strcmp(a.proto, "udp") && g.kind == STEER_KIND_XSK)
+	/* Both kinds take both: a UDP reuseport group holds UDP sockets. */
+	if (!strcmp(a.proto, "udp"))
 		g.proto = STEER_PROTO_UDP;
 	else if (strcmp(a.proto, "tcp"))
-		return proto_reply_error(-EINVAL,
-					 "bad proto '%s': tcp, or udp for an "
-					 "xsk group",
+		return proto_reply_error(-EINVAL, "bad proto '%s': tcp or udp",
 					 a.proto);
 	refusal = group_addr_arg(a.addr, &g);
 	if (refusal)
@@ -315,7 +314,8 @@ static json_t *slot_msg(struct steerd *d, const struct steerd_listener *l)
 		.cookie = l->cookie,
 	};
 
-	diag_listener_by_cookie(l->cookie, &dl);
+	/* A UDP socket's is its receive queue, in bytes. */
+	steerd_sock_diag(l->proto, l->cookie, &dl);
 	s.accept_queue = dl.accept_queue;
 	steer_counters_read(d->maps.slot_stats,
 			    STEER_SLOT_INDEX(l->group, l->slot), &s.stats,

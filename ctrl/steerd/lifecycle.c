@@ -77,10 +77,33 @@ static bool alive(struct steerd *d, const struct steerd_listener *l)
 
 	if (l->state == STEER_SLOT_ACTIVE || l->state == STEER_SLOT_STANDBY)
 		return in_socks(d, l);
-	return diag_listener_by_cookie(l->cookie, &dl) == 0;
+	return steerd_sock_diag(l->proto, l->cookie, &dl) == 0;
 }
 
-/* Repairs what an event missed (ring buffer full, steerd down). */
+/*
+ * A closed UDP socket, on the tick: no tracepoint reports it, but the
+ * socket map dropped it when it closed (a map lookup, no netlink).
+ */
+void steerd_udp_tick(struct steerd *d)
+{
+	int i;
+
+	for (i = 0; i < STEER_SOCKS_MAX; i++) {
+		struct steerd_listener *l = &d->listeners[i];
+
+		if (l->in_use && l->proto == STEER_PROTO_UDP &&
+		    (l->state == STEER_SLOT_ACTIVE ||
+		     l->state == STEER_SLOT_STANDBY) &&
+		    !in_socks(d, l))
+			steerd_listener_closed(d, l->cookie, 0);
+	}
+}
+
+/*
+ * Repairs what an event missed (ring buffer full, steerd down), and finds
+ * closed UDP sockets, which no event reports: the socket map drops a
+ * closed socket itself, and sock_diag no longer lists a draining one.
+ */
 void steerd_reconcile(struct steerd *d)
 {
 	uint64_t now = clock_now_ms();
@@ -102,6 +125,7 @@ void steerd_reconcile(struct steerd *d)
 		if (!alive(d, l)) {
 			pr_info("reconcile: listener cookie %llu is gone",
 				(unsigned long long)l->cookie);
+			d->reconcile_repairs++;
 			steerd_listener_closed(d, l->cookie, 0);
 		}
 	}
@@ -143,6 +167,7 @@ int steerd_listeners_restore(struct steerd *d)
 		l->group = rec.group;
 		l->slot = rec.slot;
 		l->bank = rec.bank;
+		l->proto = d->groups[rec.group].g.proto;
 		l->state = rec.state;
 		l->pid = rec.pid;
 		l->drain_start_ms = clock_now_ms();

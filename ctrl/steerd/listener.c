@@ -51,10 +51,10 @@ struct steerd_listener *steerd_listener_alloc(struct steerd *d)
 }
 
 /* The uid that owns the socket with this cookie, by sock_diag. */
-static int socket_owner(uint64_t cookie, uid_t *uid)
+static int socket_owner(uint8_t proto, uint64_t cookie, uid_t *uid)
 {
 	struct diag_listener dl;
-	int err = diag_listener_by_cookie(cookie, &dl);
+	int err = steerd_sock_diag(proto, cookie, &dl);
 
 	if (!err)
 		*uid = dl.uid;
@@ -68,7 +68,7 @@ bool steerd_listener_owned(const struct steerd_listener *l,
 
 	if (peer->uid == 0 || (l->uid != (uid_t)-1 && l->uid == peer->uid))
 		return true;
-	return !socket_owner(l->cookie, &owner) && owner == peer->uid;
+	return !socket_owner(l->proto, l->cookie, &owner) && owner == peer->uid;
 }
 
 void steerd_listener_save(struct steerd *d, const struct steerd_listener *l)
@@ -159,7 +159,8 @@ static void enable_migration(struct steerd *d)
  * that created it, as sock_diag reports it: SO_PEERCRED and the
  * descriptor's file credentials say who passed it, not whose it is.
  */
-static json_t *check_owner(const struct steerd_peer *peer, int fd)
+static json_t *check_owner(const struct steerd_peer *peer, uint8_t proto,
+			   int fd)
 {
 	socklen_t len = sizeof(uint64_t);
 	uint64_t cookie;
@@ -170,7 +171,7 @@ static json_t *check_owner(const struct steerd_peer *peer, int fd)
 		return proto_reply_error(-errno,
 					 "reading the socket's cookie: %s",
 					 strerror(errno));
-	err = socket_owner(cookie, &owner);
+	err = socket_owner(proto, cookie, &owner);
 	if (err)
 		return proto_reply_error(err,
 					 "finding the listener's owner: %s",
@@ -189,11 +190,17 @@ static json_t *check_owner(const struct steerd_peer *peer, int fd)
  * takes connections: a group's listeners share its connections, so one
  * that differs would make the same service behave differently by the CPU
  * a flow lands on. af: 0 for any family, else the only one it applies to.
+ * A UDP socket has the options of level SOL_SOCKET, SOL_IP and SOL_IPV6.
  */
 struct sockopt_desc {
 	const char *name;
 	int level, opt, af;
 };
+
+static bool sockopt_applies(const struct sockopt_desc *o, int af, bool udp)
+{
+	return (!o->af || o->af == af) && !(udp && o->level == IPPROTO_TCP);
+}
 
 static const struct sockopt_desc sockopts[STEERD_SOCKOPTS] = {
 	{ "TCP_SAVE_SYN", IPPROTO_TCP, TCP_SAVE_SYN, 0 },
@@ -208,8 +215,12 @@ static const struct sockopt_desc sockopts[STEERD_SOCKOPTS] = {
 	{ "IPV6_V6ONLY", SOL_IPV6, IPV6_V6ONLY, AF_INET6 },
 };
 
-/* Reads the options of sockopts[] (and the congestion control) from fd. */
-static json_t *read_sockopts(int fd, int af, struct steerd_sockopts *o)
+/*
+ * Reads the options of sockopts[] (and a TCP listener's congestion
+ * control) from fd; those that do not apply stay 0.
+ */
+static json_t *read_sockopts(int fd, int af, bool udp,
+			     struct steerd_sockopts *o)
 {
 	socklen_t len;
 	size_t i;
@@ -217,7 +228,7 @@ static json_t *read_sockopts(int fd, int af, struct steerd_sockopts *o)
 	memset(o, 0, sizeof(*o));
 	for (i = 0; i < STEERD_SOCKOPTS; i++) {
 		len = sizeof(o->values[i]);
-		if (sockopts[i].af && sockopts[i].af != af)
+		if (!sockopt_applies(&sockopts[i], af, udp))
 			continue;
 		if (getsockopt(fd, sockopts[i].level, sockopts[i].opt,
 			       &o->values[i], &len))
@@ -225,11 +236,13 @@ static json_t *read_sockopts(int fd, int af, struct steerd_sockopts *o)
 						 sockopts[i].name,
 						 strerror(errno));
 	}
+	o->known = true;
+	if (udp)
+		return NULL;
 	len = sizeof(o->congestion) - 1;
 	if (getsockopt(fd, IPPROTO_TCP, TCP_CONGESTION, o->congestion, &len))
 		return proto_reply_error(-errno, "reading TCP_CONGESTION: %s",
 					 strerror(errno));
-	o->known = true;
 	return NULL;
 }
 
@@ -274,8 +287,8 @@ static json_t *check_sockopts(struct steerd *d, uint16_t group,
 }
 
 /*
- * Checks fd is a live TCP listener of group g, and the peer's unless the
- * peer is root; one line when not.
+ * Checks fd is a live TCP listener of group g (a bound UDP socket for a
+ * UDP group), and the peer's unless the peer is root; one line when not.
  */
 static json_t *check_listener(struct steerd *d, const struct steerd_peer *peer,
 			      const struct steer_group *g, int fd)
@@ -301,8 +314,16 @@ static json_t *check_listener(struct steerd *d, const struct steerd_peer *peer,
 	    getsockopt(fd, SOL_SOCKET, SO_PROTOCOL, &proto, &len))
 		return proto_reply_error(-errno, "reading the socket: %s",
 					 strerror(errno));
-	if ((domain != AF_INET && domain != AF_INET6) || type != SOCK_STREAM ||
-	    proto != IPPROTO_TCP)
+	if (g->proto == STEER_PROTO_UDP &&
+	    ((domain != AF_INET && domain != AF_INET6) || type != SOCK_DGRAM ||
+	     proto != IPPROTO_UDP))
+		return proto_reply_error(-EPROTOTYPE,
+					 "not a UDP socket; group %s is a UDP "
+					 "group",
+					 g->name);
+	if (g->proto != STEER_PROTO_UDP &&
+	    ((domain != AF_INET && domain != AF_INET6) || type != SOCK_STREAM ||
+	     proto != IPPROTO_TCP))
 		return proto_reply_error(-EPROTOTYPE,
 					 "not a TCP socket; steer groups take "
 					 "TCP listeners");
@@ -313,8 +334,10 @@ static json_t *check_listener(struct steerd *d, const struct steerd_peer *peer,
 					 "the listener belongs to another "
 					 "network namespace than steerd's");
 	len = sizeof(int);
-	if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len) ||
-	    !listening)
+	/* A UDP socket has no listen(): bound is enough (the port below). */
+	if (g->proto != STEER_PROTO_UDP &&
+	    (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len) ||
+	     !listening))
 		return proto_reply_error(-EINVAL,
 					 "the socket is not listening; call "
 					 "listen() before registering");
@@ -352,7 +375,7 @@ static json_t *check_listener(struct steerd *d, const struct steerd_peer *peer,
 					 "the listener is bound to %s; group "
 					 "%s listens on %s",
 					 have, g->name, want);
-	return peer->uid ? check_owner(peer, fd) : NULL;
+	return peer->uid ? check_owner(peer, g->proto, fd) : NULL;
 }
 
 /*
@@ -486,7 +509,7 @@ json_t *steerd_register(struct steerd *d, const struct steerd_peer *peer,
 	if (!refusal)
 		refusal = read_sockopts(
 			fd, sg->g.af == STEER_AF_INET ? AF_INET : AF_INET6,
-			&opts);
+			sg->g.proto == STEER_PROTO_UDP, &opts);
 	if (!refusal && !known && !r.allow_mismatch)
 		refusal = check_sockopts(d, id, &opts);
 	if (refusal)
@@ -540,6 +563,7 @@ json_t *steerd_register(struct steerd *d, const struct steerd_peer *peer,
 	l->group = id;
 	l->slot = cpu;
 	l->bank = bank;
+	l->proto = sg->g.proto;
 	l->pid = peer->pid;
 	l->uid = peer->uid;
 	l->registrant = peer->id;
@@ -547,7 +571,8 @@ json_t *steerd_register(struct steerd *d, const struct steerd_peer *peer,
 	l->state = state;
 	steerd_listener_save(d, l);
 	steerd_write_live(d, id);
-	enable_migration(d);
+	if (l->proto == STEER_PROTO_TCP) /* the kernel migrates no UDP */
+		enable_migration(d);
 	pr_info("group %s slot %u: %s listener (pid %d, cookie %llu)", name,
 		cpu, steerd_state_name(l->state), l->pid,
 		(unsigned long long)cookie);

@@ -22,11 +22,13 @@
 #include <bpf/libbpf.h>
 
 #include "steerd.h"
+#include "xsk.h"
 #include "dataplane/bpf_log.h"
 #include "lib/clock.h"
 #include "lib/defaults.h"
 #include "lib/log.h"
 #include "lib/netns.h"
+#include "lib/notify.h"
 #include "lib/proto.h"
 #include "lib/version.h"
 #include "netlink/nlsock.h"
@@ -50,11 +52,17 @@ static void usage(FILE *out)
 		"  --bpffs DIR        pin directory (default %s)\n"
 		"  --socket PATH      control socket (default %s)\n"
 		"  --group NAME       also accept requests from this group\n"
+		"  --config FILE      apply this steer.conf at start and on "
+		"SIGHUP\n"
 		"  --log-level LEVEL  warn, info (default) or debug\n"
+		"  --metrics ADDR:PORT  serve Prometheus metrics at "
+		"http://ADDR:PORT/metrics\n"
+		"                     (off by default; [ADDR] for IPv6)\n"
 		"  -h, --help         this help\n"
 		"  -V, --version      version and ABI\n\n"
 		"SIGTERM/SIGINT: exit, leaving the dataplane running. "
-		"'steerctl shutdown --detach' removes it.\n",
+		"'steerctl shutdown --detach' removes it.\n"
+		"SIGHUP: apply --config's file again.\n",
 		steer_default_bpffs(), steer_default_socket());
 }
 
@@ -99,6 +107,7 @@ static int loop_open(struct steerd *d)
 	sigaddset(&mask, SIGTERM);
 	sigaddset(&mask, SIGINT);
 	sigaddset(&mask, SIGPIPE);
+	sigaddset(&mask, SIGHUP);
 	sigprocmask(SIG_BLOCK, &mask, NULL);
 	d->epfd = epoll_create1(EPOLL_CLOEXEC);
 	d->signal_fd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
@@ -153,7 +162,10 @@ static int links_open(struct steerd *d)
 	return err;
 }
 
-/* What the pins hold: groups, then their listeners, then interfaces. */
+/*
+ * What the pins hold: groups, then their listeners, then interfaces, then
+ * the AF_XDP sockets on them.
+ */
 static int restore(struct steerd *d)
 {
 	int err = steerd_group_restore(d);
@@ -162,6 +174,8 @@ static int restore(struct steerd *d)
 		err = steerd_listeners_restore(d);
 	if (!err)
 		err = steerd_iface_restore(d);
+	if (!err)
+		err = steerd_xsk_restore(d);
 	return err;
 }
 
@@ -177,26 +191,30 @@ static void raise_fd_limit(void)
 		pr_warn("raising the descriptor limit: %s", strerror(errno));
 }
 
-/* systemd readiness, when started by it. */
-static void notify_ready(void)
+/* systemd's STATUS= line: what steerd steers now. */
+static void notify_state(struct steerd *d, bool ready)
 {
-	const char *path = getenv("NOTIFY_SOCKET");
-	struct sockaddr_un sun = { .sun_family = AF_UNIX };
-	socklen_t len;
-	int fd;
+	int groups = 0, ifaces = 0, i;
 
-	if (!path || (path[0] != '/' && path[0] != '@') ||
-	    strlen(path) >= sizeof(sun.sun_path))
+	for (i = 0; i < STEER_MAX_GROUPS; i++)
+		groups += d->groups[i].g.name[0] != '\0';
+	for (i = 0; i < STEER_MAX_IFACES; i++)
+		ifaces += d->ifaces[i].in_use;
+	notify_status(ready, "%d group(s), %d interface(s)%s", groups, ifaces,
+		      d->config_failed ? "; the last --config apply failed" :
+					 "");
+}
+
+/* SIGHUP: --config's file again, as systemctl reload asks. */
+static void reload(struct steerd *d)
+{
+	if (!d->config_path) {
+		pr_info("SIGHUP: no --config to apply");
 		return;
-	strcpy(sun.sun_path, path);
-	if (path[0] == '@')
-		sun.sun_path[0] = '\0';
-	len = offsetof(struct sockaddr_un, sun_path) + strlen(path);
-	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return;
-	sendto(fd, "READY=1", 7, 0, (struct sockaddr *)&sun, len);
-	close(fd);
+	}
+	notify_reloading();
+	d->config_failed = steerd_config_apply(d) != 0;
+	notify_state(d, true);
 }
 
 /* The domain hears of a peer's end before the transport forgets it. */
@@ -255,10 +273,12 @@ static void on_tick(struct steerd *d, uint64_t *last_reconcile)
 	if (read(d->timer_fd, &ticks, sizeof(ticks)) < 0)
 		return;
 	steerd_drain_tick(d);
+	steerd_udp_tick(d);
 	steerd_ctl_resume(d);
 	if (clock_now_ms() - *last_reconcile >= STEERD_RECONCILE_MS) {
 		steerd_reconcile(d);
 		steerd_iface_tick(d);
+		steerd_xsk_reconcile(d);
 		drop_idle(d);
 		*last_reconcile = clock_now_ms();
 	}
@@ -268,8 +288,12 @@ static void on_signal(struct steerd *d)
 {
 	struct signalfd_siginfo si;
 
-	if (read(d->signal_fd, &si, sizeof(si)) == sizeof(si) &&
-	    si.ssi_signo != SIGPIPE) {
+	if (read(d->signal_fd, &si, sizeof(si)) != sizeof(si) ||
+	    si.ssi_signo == SIGPIPE)
+		return;
+	if (si.ssi_signo == SIGHUP) {
+		reload(d);
+	} else {
 		pr_info("signal %d: exiting; the dataplane keeps running",
 			si.ssi_signo);
 		d->running = false;
@@ -326,12 +350,15 @@ int main(int argc, char **argv)
 		{ "bpffs", required_argument, NULL, 'b' },
 		{ "socket", required_argument, NULL, 's' },
 		{ "group", required_argument, NULL, 'g' },
+		{ "config", required_argument, NULL, 'c' },
 		{ "log-level", required_argument, NULL, 'l' },
+		{ "metrics", required_argument, NULL, 'm' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{},
 	};
 	struct steerd *d = &daemon_state;
+	struct parse_err perr;
 	struct group *gr;
 	int opt, err;
 
@@ -349,6 +376,9 @@ int main(int argc, char **argv)
 			break;
 		case 's':
 			d->sock_path = optarg;
+			break;
+		case 'c':
+			d->config_path = optarg;
 			break;
 		case 'g':
 			gr = getgrnam(optarg);
@@ -375,6 +405,15 @@ int main(int argc, char **argv)
 					optarg);
 				return 2;
 			}
+			break;
+		case 'm':
+			if (parse_addr_port(optarg, &d->metrics_addr,
+					    &d->metrics_port, &perr)) {
+				fprintf(stderr, "steerd: --metrics %s: %s\n",
+					optarg, perr.msg);
+				return 2;
+			}
+			d->metrics_arg = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -433,15 +472,28 @@ int main(int argc, char **argv)
 	err = steerd_ctl_open(d);
 	if (err)
 		goto out_links;
+	err = steerd_metrics_start(d);
+	if (err)
+		goto out_ctl;
+	/* systemd hears READY once the file is applied, or steerd gives up. */
+	if (d->config_path) {
+		err = steerd_config_apply(d);
+		if (err)
+			goto out_metrics;
+	}
 	pr_info("steerd %s ready on %s (ABI %d)", STEER_VERSION, d->sock_path,
 		STEER_ABI_VERSION);
-	notify_ready();
+	notify_state(d, true);
 	run(d);
+	notify_stopping();
+out_metrics:
+	steerd_metrics_stop(d);
 	if (d->detach_on_exit) {
 		steerd_iface_detach_all(d);
 		pr_info("detached every interface and removed the pins");
 	}
 
+out_ctl:
 	steerd_ctl_close(d);
 out_links:
 	steerd_iface_watch_close(d);

@@ -6,6 +6,7 @@
 #include <bpf/bpf.h>
 
 #include "steerd.h"
+#include "nic.h"
 #include "dataplane/counters.h"
 #include "host/sysctl.h"
 #include "lib/proto_msg.h"
@@ -57,6 +58,32 @@ static json_t *features(const struct steerd *d, bool migrate_known)
 	return f;
 }
 
+/*
+ * What defeats steer on its interfaces, loudest first: a program someone
+ * else detached or replaced, then what the NIC's facts warn about.
+ */
+static json_t *warnings(const struct steerd *d)
+{
+	json_t *w = json_array();
+	uint32_t i, k;
+
+	for (i = 0; i < STEER_MAX_IFACES && w; i++) {
+		const struct steerd_iface *ifc = &d->ifaces[i];
+
+		if (!ifc->in_use)
+			continue;
+		if (ifc->lost[0])
+			json_array_append_new(w,
+					      json_sprintf("%s: %s", ifc->name,
+							   ifc->lost));
+		for (k = 0; ifc->nic && k < ifc->nic->nr_warnings; k++)
+			json_array_append_new(
+				w, json_sprintf("%s: %s", ifc->name,
+						ifc->nic->warnings[k]));
+	}
+	return w;
+}
+
 json_t *steerd_status(struct steerd *d, const struct steerd_peer *peer,
 		      const json_t *req, int fd)
 {
@@ -79,7 +106,9 @@ json_t *steerd_status(struct steerd *d, const struct steerd_peer *peer,
 	for (i = 0; i < STEER_MAX_GROUPS; i++)
 		st.groups += d->groups[i].g.name[0] != '\0';
 	st.features = features(d, st.tcp_migrate_req != PROTO_UNKNOWN);
+	st.warnings = warnings(d);
 	reply = proto_pack_status_reply(&st);
 	json_decref(st.features);
+	json_decref(st.warnings);
 	return reply;
 }

@@ -12,6 +12,7 @@
 
 #include <limits.h>
 #include <net/if.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -19,6 +20,7 @@
 #include <jansson.h>
 
 #include "dataplane/maps.h"
+#include "lib/parse.h"
 #include "steer_abi.h"
 
 #define STEERD_MAX_PEERS 4096 /* control connections at once */
@@ -44,6 +46,7 @@ struct nic;
 struct rtnl_monitor;
 struct ethtool_monitor;
 struct steerd_ctl;
+struct steerd_metrics;
 
 struct steerd_iface {
 	bool in_use;
@@ -103,6 +106,7 @@ struct steerd_listener {
 	uint16_t group;
 	uint16_t slot;
 	uint8_t bank;
+	uint8_t proto; /* its group's enum steer_proto: a UDP socket or not */
 	enum steer_slot_state state;
 	pid_t pid;
 	uid_t uid; /* who registered it; (uid_t)-1: unknown (restored) */
@@ -149,6 +153,17 @@ struct steerd {
 	struct ethtool_monitor *ethtool; /* channel and RSS changes */
 	struct steerd_ctl *ctl; /* the control socket and its peers */
 	bool running, detach_on_exit;
+
+	const char *config_path; /* --config: applied at start and on SIGHUP */
+	bool config_failed; /* its last apply did not complete */
+
+	/* --metrics ADDR:PORT (port 0: off) and its HTTP server. */
+	const char *metrics_arg;
+	struct steer_addr metrics_addr;
+	uint16_t metrics_port;
+	struct steerd_metrics *metrics;
+	/* Health the metrics thread reads while the loop writes it. */
+	_Atomic uint64_t reconcile_repairs; /* listeners gone without event */
 
 	struct steerd_iface ifaces[STEER_MAX_IFACES];
 	struct steerd_group groups[STEER_MAX_GROUPS];
@@ -256,6 +271,15 @@ int steerd_write_live(struct steerd *d, uint16_t group);
 /* The peer left: its registrations and waits have nobody to tell. */
 void steerd_peer_gone(struct steerd *d, const struct steerd_peer *peer);
 
+/*
+ * udp_diag.c: what sock_diag says of a registered socket of a group of
+ * proto (enum steer_proto), by cookie: a TCP listener's owner and accept
+ * queue, or a UDP socket's owner and receive queue (in bytes, in
+ * accept_queue); -ENOENT when it is gone.
+ */
+struct diag_listener;
+int steerd_sock_diag(uint8_t proto, uint64_t cookie, struct diag_listener *out);
+
 /* drain.c */
 steerd_cmd_fn steerd_drain;
 /* Watches draining listeners' accept queues; finishes drains. */
@@ -269,9 +293,14 @@ void steerd_listener_closed(struct steerd *d, uint64_t cookie,
 /* The standby of an emptied slot becomes its active listener. */
 void steerd_promote(struct steerd *d, uint16_t group, uint16_t slot);
 void steerd_reconcile(struct steerd *d);
+/* Notices closed UDP sockets (active or standby) every tick. */
+void steerd_udp_tick(struct steerd *d);
 /* Forgets the closed listeners' records of a group being deleted. */
 void steerd_listeners_forget_group(struct steerd *d, uint16_t group);
 int steerd_listeners_restore(struct steerd *d);
+
+/* config_apply.c: makes steerd match --config's file (0 or an error). */
+int steerd_config_apply(struct steerd *d);
 
 /* status.c */
 steerd_cmd_fn steerd_status, steerd_stats;
@@ -300,5 +329,16 @@ struct steerd_peer *steerd_ctl_next_idle(struct steerd *d, uint64_t now_ms,
 int steerd_send(struct steerd *d, uint64_t peer_id, json_t *msg);
 /* Closes the peer's connection (the domain was told first). */
 void steerd_ctl_drop(struct steerd *d, struct steerd_peer *peer);
+/* Connections open now; safe from any thread. */
+int steerd_ctl_clients(const struct steerd *d);
+
+/*
+ * metrics.c: GET /metrics on --metrics's address, from a thread of its
+ * own that reads only the BPF maps and the atomics above. Start it after
+ * the loop blocked its signals and the maps are open; stop it before they
+ * close. Nothing to do without --metrics.
+ */
+int steerd_metrics_start(struct steerd *d);
+void steerd_metrics_stop(struct steerd *d);
 
 #endif /* STEER_DAEMON_H */

@@ -12,7 +12,8 @@
 /* A queue's socket as steerd knows it; cookie 0: empty. */
 struct steerd_xsk_queue {
 	uint64_t cookie; /* SO_COOKIE of the AF_XDP socket */
-	uint64_t registrant; /* the peer that registered it */
+	/* the peer that registered it; 0: restored, not registered again */
+	uint64_t registrant;
 	pid_t pid;
 };
 
@@ -29,6 +30,17 @@ void steerd_xsk_peer_gone(struct steerd *d, const struct steerd_peer *peer);
 
 /* The group is deleted: its queues are emptied and forgotten. */
 void steerd_xsk_group_gone(struct steerd *d, uint16_t group);
+
+/*
+ * The sockets steerd put in steer_xsks before a restart, from their pinned
+ * records (after groups and interfaces are restored): kept where a socket
+ * still holds the queue, with no registrant until the worker registers
+ * the socket again; the other records are dropped.
+ */
+int steerd_xsk_restore(struct steerd *d);
+
+/* Empties restored queues nobody re-registered whose socket has closed. */
+void steerd_xsk_reconcile(struct steerd *d);
 
 /* group_show's slots of an xsk group: one per queue of its interface. */
 json_t *steerd_xsk_slots(struct steerd *d, uint16_t group);

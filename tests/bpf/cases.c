@@ -71,12 +71,14 @@ int cases_setup(struct harness *h, bool debug)
 		{ G_UDP_V4_EXACT, XSK_UDP, AF_INET, V4_SERVER, PORT_TLS },
 		{ G_V4_EXACT_IDLE, REUSEPORT, AF_INET, V4_IDLE, PORT_TLS },
 		{ G_XSK_V4_EXACT, XSK_TCP, AF_INET, V4_XSK, PORT_TLS },
+		{ G_XSK_ELSEWHERE, XSK_UDP, AF_INET, NULL, PORT_XSK_ELSEWHERE },
 #undef REUSEPORT
 #undef XSK_TCP
 #undef XSK_UDP
 	};
 	static const uint16_t xsk_groups[] = { G_XSK_V4, G_UDP_V4, G_UDP_V6,
-					       G_UDP_V4_EXACT };
+					       G_UDP_V4_EXACT,
+					       G_XSK_ELSEWHERE };
 	int ifindex, err, cpu;
 	size_t i;
 
@@ -118,7 +120,7 @@ int cases_setup(struct harness *h, bool debug)
 		if (err)
 			return err;
 	}
-	return 0;
+	return harness_set_xsk_iface(h, G_XSK_ELSEWHERE, LOOPBACK_IFINDEX);
 }
 
 /* The indirection table of a kind; -ENOTSUP when this host cannot have it. */

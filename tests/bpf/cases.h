@@ -24,6 +24,13 @@
 #define G_V4_EXACT_IDLE 10
 /* xsk 198.18.0.8:443, beside G_V4_TLS_ANY; no live slot */
 #define G_XSK_V4_EXACT 11
+/*
+ * xsk UDP 0.0.0.0:9001, its sockets bound to another interface (the
+ * loopback) while steer_xsks holds the veth's socket at its XSK_QUEUE: a
+ * frame of it from the veth must pass, never be redirected there.
+ */
+#define G_XSK_ELSEWHERE 12
+#define LOOPBACK_IFINDEX 1
 
 /*
  * The veth queue with the one AF_XDP socket, in the XSKMAP for G_XSK_V4 and
@@ -34,6 +41,7 @@
 #define PORT_WEB 80
 #define PORT_TLS 443
 #define PORT_XSK 9000
+#define PORT_XSK_ELSEWHERE 9001
 #define PORT_NONE 8080 /* no group */
 
 #define V4_CLIENT "198.18.1.2"

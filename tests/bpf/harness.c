@@ -58,6 +58,7 @@ int harness_open(struct harness *h, int ifindex, bool debug)
 
 	memset(h, 0, sizeof(*h));
 	h->ifindex = ifindex;
+	h->cfg.ifindex = ifindex;
 	/* Verifier logs of a failed load still show; chatter does not. */
 	steer_log_setup_libbpf();
 	h->skel = steer_xdp__open();
@@ -235,6 +236,18 @@ int harness_add_xsk(struct harness *h, uint16_t group, uint32_t queue)
 	if (bpf_map_update_elem(h->maps.xsks, &key, &fd, BPF_ANY))
 		return -errno;
 	h->cfg.xsk[group][queue] = true;
+	return harness_set_xsk_iface(h, group, h->ifindex);
+}
+
+int harness_set_xsk_iface(struct harness *h, uint16_t group, uint32_t ifindex)
+{
+	__u32 key = group;
+
+	if (group >= ORACLE_MAX_GROUPS)
+		return -EINVAL;
+	if (bpf_map_update_elem(h->maps.xsk_ifaces, &key, &ifindex, BPF_ANY))
+		return -errno;
+	h->cfg.xsk_ifindex[group] = ifindex;
 	return 0;
 }
 
@@ -405,12 +418,13 @@ static void print_decision(const char *who, int action,
 	       "syn %u steer_action %u; group +packets %llu +syns %llu "
 	       "+local %llu +no_local_slot %llu +redirected %llu +fallback "
 	       "%llu +xsk %llu/%llu +mismatch %llu; slot +syns %llu +local "
-	       "%llu +redirected %llu +no_local_slot %llu\n",
+	       "%llu +redirected %llu +no_local_slot %llu +xsk %llu/%llu\n",
 	       who, action, d->counter, (int)d->group, d->hash, (int)d->slot,
 	       d->syn, d->action, gs->packets, gs->syns, gs->local,
 	       gs->no_local_slot, gs->redirected, gs->fallback,
 	       gs->xsk_redirected, gs->xsk_miss, gs->rss_mismatch, ss->syns,
-	       ss->local, ss->redirected, ss->no_local_slot);
+	       ss->local, ss->redirected, ss->no_local_slot, ss->xsk_redirected,
+	       ss->xsk_miss);
 }
 
 bool harness_agrees(const uint8_t *frame, size_t len,

@@ -83,6 +83,8 @@ int harness_set_live_cpus(struct harness *h, uint16_t group, const bool *live,
  * group; the first call binds it, later ones must name the same queue.
  */
 int harness_add_xsk(struct harness *h, uint16_t group, uint32_t queue);
+/* Records the interface the group's AF_XDP sockets are bound to (and adds). */
+int harness_set_xsk_iface(struct harness *h, uint16_t group, uint32_t ifindex);
 
 /* Runs one frame on `cpu` as received on rx_queue. */
 int harness_run(struct harness *h, const uint8_t *frame, size_t len,

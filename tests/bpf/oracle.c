@@ -283,15 +283,21 @@ static void steer_group(const struct oracle_config *cfg, const uint8_t *b,
 	uint32_t target;
 
 	if (g->kind == STEER_KIND_XSK) {
+		/* Sockets bound to another interface: no queue of ours. */
+		if (g->id < ORACLE_MAX_GROUPS && cfg->xsk_ifindex[g->id] &&
+		    cfg->xsk_ifindex[g->id] != cfg->ifindex) {
+			r->gs.xsk_miss = 1;
+			return;
+		}
 		r->d.slot = rx_queue;
 		if (rx_queue < 8 && g->id < ORACLE_MAX_GROUPS &&
 		    cfg->xsk[g->id][rx_queue]) {
 			r->xdp_action = XDP_REDIRECT;
 			r->d.action = STEER_ACT_REDIRECT_XSK;
-			r->gs.xsk_redirected = 1;
+			r->gs.xsk_redirected = r->ss.xsk_redirected = 1;
 			r->ss.syns = r->ss.local = syn;
 		} else {
-			r->gs.xsk_miss = 1;
+			r->gs.xsk_miss = r->ss.xsk_miss = 1;
 		}
 		return;
 	}

@@ -45,6 +45,9 @@ struct oracle_config {
 	bool live[ORACLE_MAX_GROUPS][STEER_MAX_CPUS];
 	/* XSKMAP has an entry for (group, queue); small test range only. */
 	bool xsk[ORACLE_MAX_GROUPS][8];
+	uint32_t ifindex; /* the interface the program runs for */
+	/* steer_xsk_ifaces: the interface of the group's sockets, or 0. */
+	uint32_t xsk_ifindex[ORACLE_MAX_GROUPS];
 };
 
 struct oracle_result {

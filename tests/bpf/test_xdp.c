@@ -299,6 +299,20 @@ static const struct xdp_case cases[] = {
 	  .tables = TABLE_QUEUES, .rx_queue = 3, .action = XDP_PASS,
 	  .counter = STEER_CNT_MATCHED, .gs_field = GS(xsk_miss),
 	  .group = G_XSK_V6 },
+	/* Sockets bound to another interface: never redirected there. */
+	{ "xsk UDP v4, sockets on another interface: passed, a miss",
+	  { V4, UDP, .dport = PORT_XSK_ELSEWHERE }, CPU_MODE,
+	  .rx_queue = XSK_QUEUE, .action = XDP_PASS,
+	  .counter = STEER_CNT_MATCHED, .gs_field = GS(xsk_miss),
+	  .group = G_XSK_ELSEWHERE },
+	{ "xsk UDP v6 to a v4-only group elsewhere: no group",
+	  { V6, UDP, .dport = PORT_XSK_ELSEWHERE }, CPU_MODE,
+	  .rx_queue = XSK_QUEUE, PASSED(STEER_CNT_NO_GROUP) },
+	{ "xsk UDP v4, sockets on another interface, rss mode, queue 1",
+	  { V4, UDP, .dport = PORT_XSK_ELSEWHERE, .payload = 64 },
+	  .mode = STEER_MODE_RSS, .tables = TABLE_QUEUES, .rx_queue = 1,
+	  .action = XDP_PASS, .counter = STEER_CNT_MATCHED,
+	  .gs_field = GS(xsk_miss), .group = G_XSK_ELSEWHERE },
 
 	/* UDP: xsk groups of protocol UDP, with TCP's header rules. */
 	{ "UDP v4 xsk, the socket of its queue",
@@ -491,6 +505,18 @@ static void run_case(void **state)
 	}
 	if (c->gs_field != GS_NONE)
 		assert_int_equal(*(__u64 *)((char *)&r.gs + c->gs_field), 1);
+	/*
+	 * An xsk frame counts for its RX queue's slot too, unless it came
+	 * from another interface than the group's sockets.
+	 */
+	if (c->gs_field == GS(xsk_redirected))
+		assert_int_equal(r.ss.xsk_redirected, 1);
+	if (c->gs_field == GS(xsk_miss)) {
+		assert_int_equal(r.ss.xsk_miss, c->group != G_XSK_ELSEWHERE);
+		assert_int_equal(r.d.slot, c->group == G_XSK_ELSEWHERE ?
+						   STEER_SLOT_INVALID :
+						   c->rx_queue);
+	}
 	/* A mismatch counts for the interface too. */
 	assert_int_equal(r.is.rss_mismatch, c->gs_field == GS(rss_mismatch));
 

@@ -46,9 +46,9 @@ check_with() { # binary, libraries it must need (the check above can fail)
 }
 
 echo "1..7"
-check_without steerctl libbpf libxdp libmnl libelf libz
+check_without steerctl libbpf libxdp libmnl libelf libz libmicrohttpd
 check_with steerctl libjansson
-check_with steerd libbpf libxdp libmnl libjansson
+check_with steerd libbpf libxdp libmnl libjansson libmicrohttpd
 check_without tools/loadgen libbpf libxdp libmnl
 check_without examples/steer_http libbpf libxdp libmnl
 # libsteer makes AF_XDP sockets with libxdp; netlink is steerd's business.

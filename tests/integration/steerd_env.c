@@ -36,24 +36,35 @@ static int setup_err = -ENODEV;
 
 int env_start_steerd(void)
 {
-	return env_start_steerd_group(NULL);
+	return env_start_steerd_args(NULL);
 }
 
 int env_start_steerd_group(const char *group)
 {
+	const char *const extra[] = { "--group", group, NULL };
+
+	return env_start_steerd_args(group ? extra : NULL);
+}
+
+int env_start_steerd_args(const char *const *extra)
+{
 	const char *build = getenv("STEER_BUILD");
+	const char *argv[16] = { "steerd",   "--bpffs",	    bpffs,
+				 "--socket", env_sock_path, "--log-level",
+				 "warn" };
 	char path[256];
 	uint64_t start = clock_now_us();
+	size_t n = 7;
 	int fd;
 
+	while (extra && *extra && n + 1 < sizeof(argv) / sizeof(argv[0]))
+		argv[n++] = *extra++;
 	snprintf(path, sizeof(path), "%s/steerd", build ? build : "build");
 	steerd_pid = fork();
 	if (steerd_pid < 0)
 		return -errno;
 	if (steerd_pid == 0) {
-		execl(path, "steerd", "--bpffs", bpffs, "--socket",
-		      env_sock_path, "--log-level", "warn",
-		      group ? "--group" : (char *)NULL, group, (char *)NULL);
+		execv(path, (char *const *)argv);
 		_exit(127);
 	}
 	while (clock_now_us() - start < START_WAIT_MS * 1000ULL) {
@@ -65,6 +76,12 @@ int env_start_steerd_group(const char *group)
 		usleep(10000);
 	}
 	return -ETIMEDOUT;
+}
+
+void env_signal_steerd(int sig)
+{
+	assert_true(steerd_pid > 0);
+	assert_int_equal(kill(steerd_pid, sig), 0);
 }
 
 void env_stop_steerd(int sig)

@@ -44,7 +44,11 @@ void env_check(void);
 int env_start_steerd(void);
 /* steerd that also takes requests from the members of group (--group). */
 int env_start_steerd_group(const char *group);
+/* steerd with more arguments (NULL-terminated, at most 8). */
+int env_start_steerd_args(const char *const *extra);
 void env_stop_steerd(int sig);
+/* Sends the running steerd sig (SIGHUP: --config again). */
+void env_signal_steerd(int sig);
 
 /* One request on a new connection; the reply's negative errno, or 0. */
 int env_call(json_t *req, int fd, json_t **reply, int *conn);

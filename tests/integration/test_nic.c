@@ -261,6 +261,10 @@ static void test_foreign_program(void **state)
 	assert_non_null(lost);
 	assert_non_null(strstr(lost, "replaced"));
 	json_decref(ifc);
+	/* Loudly: status says it too, naming the interface. */
+	assert_int_equal(env_steerctl("status", out, sizeof(out)), 0);
+	assert_non_null(strstr(out, "warnings         " DEV ": "));
+	assert_non_null(strstr(out, "replaced"));
 	/* Not fought over: detach leaves the other program where it is. */
 	assert_int_equal(env_steerctl("iface detach " DEV, out, sizeof(out)),
 			 0);

@@ -9,6 +9,9 @@
  * would answer SYN-ACK; a stopped worker's queue falls back to the stack
  * (xsk_miss moves, SYN-ACK comes) and a restarted one takes it back;
  * each refusal of xsk_register comes with its message and no state change.
+ * Each queue's counters in group_show match what its worker answered, and
+ * a steerd killed and restarted lists the queues again while their
+ * traffic is still answered.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -54,6 +57,8 @@
 #define EMPTY_WITHIN_US 50000
 #define OTHER_IF "aux0"
 #define OTHER_PEER "aux1"
+/* A source no route leads back to: the stack's answers go nowhere. */
+#define UNROUTED_ADDR "198.18.9.9"
 
 static int client_ns = -1, server_ns = -1;
 static struct xsk_sender *senders[QUEUES]; /* the client's, per TX queue */
@@ -143,20 +148,34 @@ static bool worker_start(const char *group, int q)
 	return worker_line(w, line, sizeof(line)) && strstr(line, "ready");
 }
 
+/* A worker's statistics line: frames received, echoes, RSTs. */
+struct worker_stats {
+	long rx, udp, rst;
+};
+
 /*
  * Sends queue q's worker sig (SIGUSR1, SIGTERM: it prints its statistics)
- * and returns the RSTs they count, or -1.
+ * and reads them; false when none came.
  */
-static long worker_rst(int q, int sig)
+static bool worker_stats(int q, int sig, struct worker_stats *st)
 {
 	struct worker *w = &workers[q];
 	char line[256], *at;
 
 	if (w->pid <= 0 || kill(w->pid, sig) ||
 	    !worker_line(w, line, sizeof(line)))
-		return -1;
-	at = strstr(line, " rst ");
-	return at ? strtol(at + 5, NULL, 10) : -1;
+		return false;
+	at = strstr(line, " rx ");
+	return at && sscanf(at, " rx %ld udp %ld rst %ld", &st->rx, &st->udp,
+			    &st->rst) == 3;
+}
+
+/* The RSTs queue q's worker counts, on sig; -1 when it did not say. */
+static long worker_rst(int q, int sig)
+{
+	struct worker_stats st;
+
+	return worker_stats(q, sig, &st) ? st.rst : -1;
 }
 
 /*
@@ -192,6 +211,28 @@ static const char *queue_state(const char *group, int q)
 			"none");
 	json_decref(r);
 	return state;
+}
+
+/* A counter of group's queue q in group_show (its slot q). */
+static uint64_t queue_counter(const char *group, int q, const char *name)
+{
+	json_t *r = env_group_show(group), *slot;
+	uint64_t v;
+
+	slot = json_array_get(json_object_get(r, "slots"), q);
+	assert_non_null(slot);
+	v = json_integer_value(json_object_get(slot, name));
+	json_decref(r);
+	return v;
+}
+
+/* Each queue's counter name, into v[QUEUES]. */
+static void queue_counters(const char *group, const char *name, uint64_t *v)
+{
+	int q;
+
+	for (q = 0; q < QUEUES; q++)
+		v[q] = queue_counter(group, q, name);
 }
 
 /* The group's xsk_miss counter (stats). */
@@ -380,14 +421,19 @@ static int teardown(void **state)
 /* Every SYN on queue q is answered by q's worker; none reaches the stack. */
 static void test_each_queue_served_by_its_worker(void **state)
 {
+	uint64_t redirected[QUEUES], misses[QUEUES], syns[QUEUES];
 	int q, i, answered[QUEUES] = { 0 };
 	char out[4096], pid[16], *line, *next;
+	struct worker_stats st;
 
 	env_check();
 	for (q = 0; q < QUEUES; q++)
 		assert_true(worker_start(GROUP, q));
 	for (q = 0; q < QUEUES; q++)
 		assert_string_equal(queue_state(GROUP, q), "active");
+	queue_counters(GROUP, "xsk_redirected", redirected);
+	queue_counters(GROUP, "xsk_miss", misses);
+	queue_counters(GROUP, "syns", syns);
 	for (i = 0; i < SYNS_PER_QUEUE; i++)
 		for (q = 0; q < QUEUES; q++)
 			answered[q] += syn_on_queue(q) == 1;
@@ -409,7 +455,25 @@ static void test_each_queue_served_by_its_worker(void **state)
 		       answered[q], SYNS_PER_QUEUE);
 		assert_int_equal(answered[q], SYNS_PER_QUEUE);
 		/* And by that worker: its own count, on SIGUSR1 and at exit. */
-		assert_int_equal(worker_rst(q, SIGUSR1), SYNS_PER_QUEUE);
+		assert_true(worker_stats(q, SIGUSR1, &st));
+		assert_int_equal(st.rst, SYNS_PER_QUEUE);
+		/*
+		 * The queue's counters: every frame the worker got, and
+		 * only those, redirected on its queue; no miss.
+		 */
+		printf("# queue %d: redirected +%llu, worker rx %ld\n", q,
+		       (unsigned long long)(queue_counter(GROUP, q,
+							  "xsk_redirected") -
+					    redirected[q]),
+		       st.rx);
+		assert_int_equal(queue_counter(GROUP, q, "xsk_redirected") -
+					 redirected[q],
+				 st.rx);
+		assert_int_equal(st.rx, SYNS_PER_QUEUE);
+		assert_int_equal(queue_counter(GROUP, q, "syns") - syns[q],
+				 SYNS_PER_QUEUE);
+		assert_int_equal(queue_counter(GROUP, q, "xsk_miss"),
+				 misses[q]);
 		assert_int_equal(worker_stop(q, SIGTERM), SYNS_PER_QUEUE);
 	}
 }
@@ -616,7 +680,9 @@ static bool udp_group_add(void)
  */
 static void test_udp_echo_per_queue(void **state)
 {
+	uint64_t redirected[QUEUES], queue_misses[QUEUES];
 	int q, socks[QUEUES], stack, got, from_q;
+	struct worker_stats st;
 	uint64_t misses;
 
 	env_check();
@@ -638,6 +704,7 @@ static void test_udp_echo_per_queue(void **state)
 		socks[q] = client_udp(q);
 		assert_true(worker_start(UDP_GROUP, q));
 	}
+	queue_counters(UDP_GROUP, "xsk_redirected", redirected);
 	for (q = 0; q < QUEUES; q++)
 		udp_send(q, DATAGRAMS_PER_QUEUE);
 	for (q = 0; q < QUEUES; q++) {
@@ -647,15 +714,27 @@ static void test_udp_echo_per_queue(void **state)
 		       q, got, DATAGRAMS_PER_QUEUE, from_q);
 		assert_int_equal(got, DATAGRAMS_PER_QUEUE);
 		assert_int_equal(from_q, DATAGRAMS_PER_QUEUE);
+		/* The queue's count is what its worker echoed. */
+		assert_true(worker_stats(q, SIGUSR1, &st));
+		assert_int_equal(st.udp, DATAGRAMS_PER_QUEUE);
+		assert_int_equal(queue_counter(UDP_GROUP, q, "xsk_redirected") -
+					 redirected[q],
+				 st.udp);
 	}
 	assert_int_equal(stack_datagrams(stack), 0);
 
 	worker_stop(1, SIGTERM);
 	misses = xsk_misses(UDP_GROUP);
+	queue_counters(UDP_GROUP, "xsk_miss", queue_misses);
 	udp_send(1, 5);
 	usleep(200000);
 	assert_int_equal(stack_datagrams(stack), 5);
 	assert_true(xsk_misses(UDP_GROUP) >= misses + 5);
+	/* Missed on queue 1, and there only. */
+	for (q = 0; q < QUEUES; q++)
+		assert_int_equal(queue_counter(UDP_GROUP, q, "xsk_miss") -
+					 queue_misses[q],
+				 q == 1 ? 5 : 0);
 	assert_int_equal(udp_echoes(socks[1], 1, 1, &from_q), 0);
 
 	assert_true(worker_start(UDP_GROUP, 1));
@@ -670,6 +749,150 @@ static void test_udp_echo_per_queue(void **state)
 	close(stack);
 }
 
+/*
+ * The group's sockets are on srv0; steer attached to aux0 too. A frame of
+ * the group arriving on aux0's queue 2 must not go to the socket of srv0's
+ * queue 2 (the kernel would drop it): it passes to the stack as the
+ * group's miss, and no queue of srv0 counts it. From an address the stack
+ * cannot answer, so that no answer comes back as frames of the group.
+ */
+static void test_other_iface_passes(void **state)
+{
+	const int q = 2, n = 10;
+	uint64_t misses, redirected, queue_misses;
+	struct worker_stats before, after;
+	struct frame_flow f = flow;
+	struct xsk_sender *sender;
+	uint8_t frame[128];
+	const uint8_t *frames[1] = { frame };
+	char out[1024];
+	uint16_t len;
+	int i;
+
+	env_check();
+	assert_true(worker_start(GROUP, q));
+	assert_int_equal(env_steerctl("iface attach " OTHER_IF
+				      " --mode native --steer cpu",
+				      out, sizeof(out)),
+			 0);
+	sender = xsk_sender_open(OTHER_PEER, q);
+	assert_non_null(sender);
+	assert_int_equal(link_mac(OTHER_PEER, f.src_mac), 0);
+	assert_int_equal(link_mac(OTHER_IF, f.dst_mac), 0);
+	inet_pton(AF_INET, UNROUTED_ADDR, &f.saddr);
+	assert_true(worker_stats(q, SIGUSR1, &before));
+	misses = xsk_misses(GROUP);
+	redirected = queue_counter(GROUP, q, "xsk_redirected");
+	queue_misses = queue_counter(GROUP, q, "xsk_miss");
+
+	for (i = 0; i < n; i++) {
+		f.sport = next_port++;
+		len = frame_syn4(frame, sizeof(frame), &f, 1);
+		assert_int_equal(xsk_sender_send(sender, frames, &len, 1), 1);
+	}
+	usleep(200000);
+	assert_true(worker_stats(q, SIGUSR1, &after));
+	printf("# %d SYNs on %s queue %d: group misses +%llu, srv0 queue %d "
+	       "redirected +%llu, its worker rx +%ld\n",
+	       n, OTHER_IF, q, (unsigned long long)(xsk_misses(GROUP) - misses),
+	       q,
+	       (unsigned long long)(queue_counter(GROUP, q, "xsk_redirected") -
+				    redirected),
+	       after.rx - before.rx);
+	assert_int_equal(xsk_misses(GROUP) - misses, n);
+	assert_int_equal(queue_counter(GROUP, q, "xsk_redirected"), redirected);
+	assert_int_equal(queue_counter(GROUP, q, "xsk_miss"), queue_misses);
+	assert_int_equal(after.rx, before.rx);
+	/* srv0's own frames still go to the worker. */
+	assert_int_equal(syn_on_queue(q), 1);
+
+	xsk_sender_close(sender);
+	assert_int_equal(
+		env_steerctl("iface detach " OTHER_IF, out, sizeof(out)), 0);
+	worker_stop(q, SIGTERM);
+}
+
+/* Waits for queue q's worker to say it registered again with steerd. */
+static bool worker_registered_again(int q)
+{
+	char line[256];
+
+	return worker_line(&workers[q], line, sizeof(line)) &&
+	       strstr(line, "registered again");
+}
+
+/* Polls until group's queue q is in state; µs taken, or WAIT_US. */
+static uint64_t wait_queue_state(const char *group, int q, const char *state)
+{
+	uint64_t start = clock_now_us();
+
+	while (strcmp(queue_state(group, q), state) &&
+	       clock_now_us() - start < WAIT_US)
+		usleep(1000);
+	return clock_now_us() - start;
+}
+
+/*
+ * steerd killed (SIGKILL) and restarted: the queues whose sockets live are
+ * listed again with their workers and traffic is answered throughout; a
+ * worker killed while steerd was away leaves its queue empty; the workers
+ * register again, so the end of one is seen at once as before.
+ */
+static void test_steerd_restart_keeps_queues(void **state)
+{
+	uint64_t redirected, took;
+	json_t *r, *slot;
+	int q;
+
+	env_check();
+	for (q = 0; q < QUEUES; q++)
+		assert_true(worker_start(GROUP, q));
+	for (q = 0; q < QUEUES; q++)
+		assert_int_equal(syn_on_queue(q), 1);
+	redirected = queue_counter(GROUP, 0, "xsk_redirected");
+
+	env_stop_steerd(SIGKILL);
+	assert_int_equal(syn_on_queue(0), 1); /* no steerd: still served */
+	worker_stop(3, SIGKILL);
+	assert_int_equal(env_start_steerd(), 0);
+
+	r = env_group_show(GROUP);
+	for (q = 0; q < 3; q++) {
+		slot = json_array_get(json_object_get(r, "slots"), q);
+		assert_string_equal(
+			json_string_value(json_object_get(slot, "state")),
+			"active");
+		assert_int_equal(
+			json_integer_value(json_object_get(slot, "pid")),
+			workers[q].pid);
+	}
+	json_decref(r);
+	/* Restored, or found gone on the first look after. */
+	took = wait_queue_state(GROUP, 3, "empty");
+	printf("# queue 3 (worker killed while steerd was away) empty %llu "
+	       "us after the restart\n",
+	       (unsigned long long)took);
+	assert_string_equal(queue_state(GROUP, 3), "empty");
+	for (q = 0; q < 3; q++)
+		assert_int_equal(syn_on_queue(q), 1);
+	assert_int_equal(syn_on_queue(3), 0); /* the stack's */
+	/* The counters live in the pins: they carried on. */
+	assert_true(queue_counter(GROUP, 0, "xsk_redirected") >=
+		    redirected + 2);
+
+	for (q = 0; q < 3; q++)
+		assert_true(worker_registered_again(q));
+	worker_stop(2, SIGKILL);
+	took = wait_queue_state(GROUP, 2, "empty");
+	printf("# queue 2 empty %llu us after its worker (registered again) "
+	       "was killed\n",
+	       (unsigned long long)took);
+	assert_true(took < EMPTY_WITHIN_US);
+	assert_int_equal(syn_on_queue(0), 1);
+	for (q = 0; q < 2; q++)
+		worker_stop(q, SIGTERM);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -677,6 +900,8 @@ int main(void)
 		cmocka_unit_test(test_stopped_worker_falls_back),
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_udp_echo_per_queue),
+		cmocka_unit_test(test_other_iface_passes),
+		cmocka_unit_test(test_steerd_restart_keeps_queues),
 	};
 
 	setvbuf(stdout, NULL, _IOLBF, 0);

@@ -49,6 +49,20 @@
 	"       52          0           52          96.15%    4\n"      \
 	"0     0     standby   1301     8200            3        0    " \
 	"       0           0           0           -         0\n"
+/* An xsk group's queues: worker, frames redirected and missed, SYNs. */
+#define QUEUES_TEXT                                                   \
+	"QUEUE CPU   STATE     PID      COOKIE          REDIRECTED  " \
+	"MISSES      SYNS\n"                                          \
+	"0     2     active    1401     9001            5000        " \
+	"0           12\n"                                            \
+	"1     3     empty     0        0               0           " \
+	"7           0\n"
+#define QUEUE_ACTIVE                                                  \
+	"'slot':0,'cpu':2,'state':'active','pid':1401,'cookie':9001," \
+	"'xsk_redirected':5000,'xsk_miss':0,'syns':12"
+#define QUEUE_EMPTY                                            \
+	"'slot':1,'cpu':3,'state':'empty','pid':0,'cookie':0," \
+	"'xsk_redirected':0,'xsk_miss':7,'syns':0"
 
 /* GROUP_FIELDS */
 static const struct proto_group web = {
@@ -84,6 +98,24 @@ static const struct proto_slot slots[] = {
 		     .migrate_other = 1 } },
 	{ .state = "standby", .pid = 1301, .cookie = 8200, .accept_queue = 3 },
 };
+
+/* QUEUES_TEXT */
+static const struct proto_slot queues[] = {
+	{ .slot = 0,
+	  .cpu = 2,
+	  .state = "active",
+	  .pid = 1401,
+	  .cookie = 9001,
+	  .stats = { .syns = 12, .local = 12, .xsk_redirected = 5000 } },
+	{ .slot = 1, .cpu = 3, .state = "empty", .stats = { .xsk_miss = 7 } },
+};
+
+static json_t *show_api_v6_reply(void)
+{
+	return proto_pack_group_show_reply(
+		&api_v6, json_pack("[o, o]", proto_pack_slot(&queues[0]),
+				   proto_pack_slot(&queues[1])));
+}
 
 static json_t *add_web_reply(void)
 {
@@ -252,6 +284,14 @@ static const struct cli_case cases[] = {
 	  SENDS(REQ("group_show") ",'name':'web'}"),
 	  OUT_JSON("{" GROUP_FIELDS ",'slots':[{" SLOT_ACTIVE "},{" SLOT_STANDBY
 		   "}]}\n") },
+	/* An xsk group: a row per queue. */
+	{ ARGS("group", "show", "api-v6"), PACKED(show_api_v6_reply),
+	  SENDS(REQ("group_show") ",'name':'api-v6'}"),
+	  OUT(GROUP6_LINE QUEUES_TEXT) },
+	{ ARGS("-j", "group", "show", "api-v6"), PACKED(show_api_v6_reply),
+	  SENDS(REQ("group_show") ",'name':'api-v6'}"),
+	  OUT_JSON("{" GROUP6_FIELDS ",'slots':[{" QUEUE_ACTIVE
+		   "},{" QUEUE_EMPTY "}]}\n") },
 	{ ARGS("group", "show", "web"), PACKED(show_web_empty_reply),
 	  SENDS(REQ("group_show") ",'name':'web'}"), OUT(GROUP_LINE) },
 	{ ARGS("group", "show", "web"),

@@ -51,6 +51,23 @@
 	"interfaces       0\n"                          \
 	"groups           0\n"
 
+/* STATUS_WARN: a program lost and a NIC warning, one line each. */
+#define STATUS_WARN_TEXT                                                    \
+	"steerd           0.1.0 (map ABI 1)\n"                              \
+	"bpffs            /b (pinned)\n"                                    \
+	"netns cookie     1\n"                                              \
+	"tcp_migrate_req  1\n"                                              \
+	"features         none\n"                                           \
+	"interfaces       2\n"                                              \
+	"groups           0\n"                                              \
+	"warnings         eth0: lost: another XDP program replaced steer\n" \
+	"                 eth1: RPS on rx-0 moves TCP to CPUs 1\n"
+#define STATUS_WARN_FIELDS                                                   \
+	"'version':'0.1.0','abi':1,'bpffs':'/b','pinned':true,'netns_"       \
+	"cookie':1,'tcp_migrate_req':1,'features':{},'ifaces':2,'groups':0," \
+	"'warnings':['eth0: lost: another XDP program replaced steer',"      \
+	"'eth1: RPS on rx-0 moves TCP to CPUs 1']"
+
 /* status's reply with features, as steerd packs it (features taken). */
 static json_t *pack_status(const struct proto_status *st, json_t *features)
 {
@@ -94,6 +111,29 @@ static json_t *status_bare_reply(void)
 	return pack_status(&st, json_object());
 }
 
+/* STATUS_WARN_FIELDS */
+static json_t *status_warn_reply(void)
+{
+	struct proto_status st = {
+		.version = "0.1.0",
+		.abi = 1,
+		.bpffs = "/b",
+		.pinned = true,
+		.netns_cookie = 1,
+		.tcp_migrate_req = 1,
+		.ifaces = 2,
+	};
+	json_t *reply;
+
+	st.warnings = json_pack("[s, s]",
+				"eth0: lost: another XDP program replaced "
+				"steer",
+				"eth1: RPS on rx-0 moves TCP to CPUs 1");
+	reply = pack_status(&st, json_object());
+	json_decref(st.warnings);
+	return reply;
+}
+
 /* STATUS_UNKNOWN_FIELDS: the sysctl could not be read. */
 static json_t *status_unknown_reply(void)
 {
@@ -126,6 +166,17 @@ static const struct cli_case cases[] = {
 	  SENDS(REQ("status") "}"), OUT(STATUS_UNKNOWN_TEXT) },
 	{ ARGS("-j", "status"), PACKED(status_unknown_reply),
 	  SENDS(REQ("status") "}"), OUT_JSON("{" STATUS_UNKNOWN_FIELDS "}\n") },
+	/* What defeats steer, as steerd says it. */
+	{ ARGS("status"), PACKED(status_warn_reply), SENDS(REQ("status") "}"),
+	  OUT(STATUS_WARN_TEXT) },
+	{ ARGS("-j", "status"), PACKED(status_warn_reply),
+	  SENDS(REQ("status") "}"), OUT_JSON("{" STATUS_WARN_FIELDS "}\n") },
+	{ ARGS("status"),
+	  REPLY(OK ",'version':'0.1.0','abi':1,'bpffs':'/b','pinned':true,"
+		   "'netns_cookie':1,'tcp_migrate_req':1,'features':{},"
+		   "'ifaces':0,'groups':0,'warnings':['a',2]}"),
+	  SENDS(REQ("status") "}"),
+	  FAIL("malformed: warnings[1]: expected a string") },
 	{ ARGS("status"),
 	  REPLY(OK ",'version':'0.1.0','abi':1,'bpffs':'/b','pinned':true,"
 		   "'netns_cookie':1,'tcp_migrate_req':-1,'features':{},"

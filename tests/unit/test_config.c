@@ -253,8 +253,16 @@ static void test_plan(void **state)
 		{ CONFIG_IFACE_DETACH, "eth0", "iface_detach" },
 		{ CONFIG_IFACE_ATTACH, "eth0", "iface_attach" },
 		{ CONFIG_GROUP_ADD, "web", "group_add" },
+		{ CONFIG_GROUP_ADD, "dns", "group_add" },
 	};
-	struct proto_group same = groups[0];
+	struct proto_group same[2] = {
+		groups[0],
+		{ .name = "dns",
+		  .addr = "198.18.0.1",
+		  .port = 53,
+		  .kind = "reuseport",
+		  .proto = "udp" },
+	};
 	struct proto_iface now[2] = { ifaces[0], ifaces[1] };
 	struct steer_config cfg;
 	struct config_plan plan;
@@ -274,20 +282,34 @@ static void test_plan(void **state)
 			    "listens on 198.18.0.1 port 81, not the file's");
 	assert_string_equal(plan.changes[2].why,
 			    "steer cpu running, rss in the file");
-	/* indir on eth0 (line 3) and proto udp on dns (line 9). */
-	assert_int_equal(plan.nnotes, 2);
-	assert_string_equal(plan.notes[0].object, "iface eth0");
-	assert_int_equal(plan.notes[0].line, 3);
-	assert_string_equal(plan.notes[1].key, "proto");
-	assert_int_equal(plan.notes[1].line, 9);
+	/* indir goes with eth0's attach, proto udp with dns's add. */
+	assert_string_equal(json_string_value(json_object_get(
+				    plan.changes[3].req, "indir")),
+			    "4");
+	assert_string_equal(json_string_value(json_object_get(
+				    plan.changes[5].req, "proto")),
+			    "udp");
+	assert_int_equal(plan.nnotes, 0);
 	config_plan_free(&plan);
 
 	/* What the file says, running: nothing to do. */
-	same.port = 80;
+	same[0].port = 80;
 	now[0].steer = "rss";
-	assert_int_equal(config_plan_make(&cfg, &same, 1, now, 2, &plan), 0);
+	now[0].indir = json_array();
+	for (int e = 0; e < 128; e++)
+		json_array_append_new(now[0].indir, json_integer(e % 4));
+	assert_int_equal(config_plan_make(&cfg, same, 2, now, 2, &plan), 0);
 	assert_int_equal(plan.nchanges, 0);
 	config_plan_free(&plan);
+
+	/* Another table running: eth0 is made again, saying why. */
+	json_array_set_new(now[0].indir, 5, json_integer(0));
+	assert_int_equal(config_plan_make(&cfg, same, 2, now, 2, &plan), 0);
+	assert_int_equal(plan.nchanges, 2);
+	assert_string_equal(plan.changes[0].why,
+			    "another indirection table running than line 3's");
+	config_plan_free(&plan);
+	json_decref(now[0].indir);
 	config_free(&cfg);
 }
 

@@ -104,7 +104,9 @@ static void test_counter_names(void **state)
 	/* The struct's fields in the ABI's order, each under its name. */
 	assert_int_equal(offsetof(struct steer_group_stats, migrate_none), 112);
 	assert_int_equal(offsetof(struct steer_slot_stats, redirected), 16);
-	assert_int_equal(offsetof(struct steer_slot_stats, migrate_none), 72);
+	assert_int_equal(offsetof(struct steer_slot_stats, xsk_redirected), 32);
+	assert_int_equal(offsetof(struct steer_slot_stats, xsk_miss), 40);
+	assert_int_equal(offsetof(struct steer_slot_stats, migrate_none), 88);
 	assert_int_equal(offsetof(struct steer_cpu_stats, cpumap_kthread_drops),
 			 16);
 	expect_msg(proto_pack_stats_reply(zero, &web, 1, &cpu, 1),
@@ -137,6 +139,14 @@ static void test_pack_requests(void **state)
 	struct proto_drain_req drain = { .group = "web",
 					 .by = PROTO_DRAIN_PID,
 					 .id = 1201 };
+	const struct proto_group_add_req add_dns = { .name = "dns",
+						     .addr = "::",
+						     .port = 53,
+						     .kind = "xsk",
+						     .proto = "udp" };
+	const struct proto_xsk_register_req xsk = { .group = "dns",
+						    .ifname = "veth0",
+						    .queue = 3 };
 
 	expect_msg(proto_pack_status_req(), "{'v':1,'cmd':'status'}");
 	expect_msg(proto_pack_stats_req(), "{'v':1,'cmd':'stats'}");
@@ -144,6 +154,12 @@ static void test_pack_requests(void **state)
 	expect_msg(proto_pack_group_add_req(&add),
 		   "{'v':1,'cmd':'group_add','name':'web','addr':'198.18.0.1',"
 		   "'port':80}");
+	expect_msg(proto_pack_group_add_req(&add_dns),
+		   "{'v':1,'cmd':'group_add','name':'dns','addr':'::',"
+		   "'port':53,'kind':'xsk','proto':'udp'}");
+	expect_msg(proto_pack_xsk_register_req(&xsk),
+		   "{'v':1,'cmd':'xsk_register','group':'dns','ifname':"
+		   "'veth0','queue':3}");
 	expect_msg(proto_pack_group_del_req("web"),
 		   "{'v':1,'cmd':'group_del','name':'web'}");
 	expect_msg(proto_pack_group_show_req("web"),
@@ -236,6 +252,17 @@ static void test_pack_replies(void **state)
 					 .cookie = 8193,
 					 .accept_queue = 2,
 					 .stats = { 10, 9, 1 } };
+	const struct proto_slot queue = { .slot = 1,
+					  .cpu = 2,
+					  .state = "active",
+					  .pid = 9,
+					  .cookie = 8200,
+					  .stats = { .xsk_redirected = 500,
+						     .xsk_miss = 3 } };
+	struct proto_group dns = web;
+	const struct proto_xsk_register_reply xsk = {
+		.cookie = 8200, .queue = 1, .cpu = 2, .ifindex = 4
+	};
 	const struct proto_register_reply reg = { .cookie = 8193,
 						  .slot = 3,
 						  .state = "standby" };
@@ -272,9 +299,25 @@ static void test_pack_replies(void **state)
 		   "{'v':1,'ok':true," WEB_FIELDS ",'slots':[{'slot':3,'cpu':"
 		   "3,'state':'draining','pid':7,'cookie':8193,"
 		   "'accept_queue':2,'syns':10,'local':9,'redirected':1,"
-		   "'no_local_slot':0,'select_local':0,'select_fallback':0,"
-		   "'select_none':0,'migrate_standby':0,'migrate_other':0,"
-		   "'migrate_none':0}]}");
+		   "'no_local_slot':0,'xsk_redirected':0,'xsk_miss':0,"
+		   "'select_local':0,'select_fallback':0,'select_none':0,"
+		   "'migrate_standby':0,'migrate_other':0,'migrate_none':0}]}");
+	/* An xsk group's protocol, and its queues' frames. */
+	dns.name = "dns";
+	dns.proto = "udp";
+	expect_msg(proto_pack_group_show_reply(
+			   &dns, json_pack("[o]", proto_pack_slot(&queue))),
+		   "{'v':1,'ok':true,'name':'dns','id':2,'addr':'2001:db8::1',"
+		   "'port':443,'kind':'xsk','proto':'udp','active':4,"
+		   "'standby':1,'draining':0,'slots':[{'slot':1,'cpu':2,"
+		   "'state':'active','pid':9,'cookie':8200,'accept_queue':0,"
+		   "'syns':0,'local':0,'redirected':0,'no_local_slot':0,"
+		   "'xsk_redirected':500,'xsk_miss':3,'select_local':0,"
+		   "'select_fallback':0,'select_none':0,'migrate_standby':0,"
+		   "'migrate_other':0,'migrate_none':0}]}");
+	expect_msg(proto_pack_xsk_register_reply(&xsk),
+		   "{'v':1,'ok':true,'cookie':8200,'queue':1,'cpu':2,"
+		   "'ifindex':4}");
 	expect_msg(proto_pack_iface_attach_reply(&veth0, NULL),
 		   "{'v':1,'ok':true," VETH0_FIELDS "}");
 	expect_msg(proto_pack_iface_attach_reply(&veth0, "careful"),
@@ -315,6 +358,14 @@ static void test_round_trips(void **state)
 						 .ncpus = 1,
 						 .cpus = { 7 },
 						 .force = true };
+	const struct proto_xsk_register_req xsk = { .group = "dns",
+						    .ifname = "veth0",
+						    .queue = 255 };
+	const struct proto_xsk_register_reply xsk_reply = {
+		.cookie = 1ULL << 40, .queue = 255, .cpu = 7, .ifindex = 4
+	};
+	struct proto_xsk_register_reply xsk_reply_got;
+	struct proto_xsk_register_req xsk_got;
 	const struct proto_register_req reg = { .group = "web",
 						.allow_mismatch = true };
 	struct proto_iface_attach_req attach_got;
@@ -371,7 +422,25 @@ static void test_round_trips(void **state)
 	assert_string_equal(groups[1].addr, "2001:db8::1");
 	assert_int_equal(groups[1].port, 443);
 	assert_int_equal(groups[1].standby, 1);
+	/* A steerd that does not say the protocol: TCP. */
+	assert_string_equal(groups[1].proto, "tcp");
 	free(groups);
+	json_decref(msg);
+
+	msg = proto_pack_xsk_register_req(&xsk);
+	assert_int_equal(proto_unpack_xsk_register_req(&rd, msg, &xsk_got), 0);
+	assert_string_equal(xsk_got.group, "dns");
+	assert_string_equal(xsk_got.ifname, "veth0");
+	assert_int_equal(xsk_got.queue, 255);
+	json_decref(msg);
+
+	msg = proto_pack_xsk_register_reply(&xsk_reply);
+	assert_int_equal(
+		proto_unpack_xsk_register_reply(&rd, msg, &xsk_reply_got), 0);
+	assert_true(xsk_reply_got.cookie == 1ULL << 40);
+	assert_int_equal(xsk_reply_got.queue, 255);
+	assert_int_equal(xsk_reply_got.cpu, 7);
+	assert_int_equal(xsk_reply_got.ifindex, 4);
 	json_decref(msg);
 }
 
@@ -392,6 +461,7 @@ static void test_unpack_defaults(void **state)
 	proto_read_init(&rd);
 	proto_unpack_group_add_req(&rd, msg, &add);
 	assert_string_equal(add.kind, "reuseport");
+	assert_string_equal(add.proto, "tcp");
 	proto_unpack_iface_attach_req(&rd, msg, &attach);
 	assert_string_equal(attach.xdp_mode, "native");
 	assert_string_equal(attach.steer, "cpu");
@@ -421,7 +491,9 @@ static void test_unpack_defaults(void **state)
 /* Strict: the first missing or mistyped field, named with its place. */
 static void test_unpack_errors(void **state)
 {
+	struct proto_xsk_register_reply xsk_reply;
 	struct proto_iface_attach_req attach;
+	struct proto_xsk_register_req xsk;
 	struct proto_drain_reply drain;
 	struct proto_status st;
 	struct proto_slot *slots;
@@ -470,6 +542,24 @@ static void test_unpack_errors(void **state)
 	msg = sq("{'slot':1,'state':'draining'}");
 	proto_unpack_drain_reply(&rd, msg, true, &drain);
 	expect_error(&rd, "drained_ms: missing");
+	json_decref(msg);
+
+	msg = sq("{'group':'dns','ifname':'veth0'}");
+	assert_int_equal(proto_unpack_xsk_register_req(&rd, msg, &xsk),
+			 -EBADMSG);
+	expect_error(&rd, "queue: missing");
+	json_object_set_new(msg, "queue", json_integer(-1));
+	proto_unpack_xsk_register_req(&rd, msg, &xsk);
+	expect_error(&rd, "queue: -1 is out of range 0-4294967295");
+	json_object_set_new(msg, "queue", json_integer(1));
+	json_object_set_new(msg, "ifname", json_integer(4));
+	proto_unpack_xsk_register_req(&rd, msg, &xsk);
+	expect_error(&rd, "ifname: expected a string, got an integer");
+	json_decref(msg);
+
+	msg = sq("{'cookie':1,'queue':0,'cpu':0}");
+	proto_unpack_xsk_register_reply(&rd, msg, &xsk_reply);
+	expect_error(&rd, "ifindex: missing");
 	json_decref(msg);
 }
 

@@ -75,6 +75,11 @@ static void usage(FILE *f)
 		"  --requests-per-conn K\n"
 		"      requests per connection, kept alive; the last one says\n"
 		"      Connection: close (default 1, max %d)\n"
+		"  --udp\n"
+		"      each connection is instead one UDP datagram from a new "
+		"socket,\n"
+		"      answered by udp_echo; local: answered on the sending "
+		"CPU\n"
 		"  --bind ADDR\n"
 		"      source address; the port is chosen at connect\n"
 		"  --rss KEY,TABLE,QUEUE_CPUS\n"
@@ -327,6 +332,7 @@ enum {
 	OPT_REQUESTS,
 	OPT_BIND,
 	OPT_RSS,
+	OPT_UDP,
 	OPT_ALLOW_HOST_NETNS,
 	OPT_ALLOW_ROUTED,
 	OPT_JSON,
@@ -345,6 +351,7 @@ static const struct option long_options[] = {
 	{ "requests-per-conn", required_argument, NULL, OPT_REQUESTS },
 	{ "bind", required_argument, NULL, OPT_BIND },
 	{ "rss", required_argument, NULL, OPT_RSS },
+	{ "udp", no_argument, NULL, OPT_UDP },
 	{ "allow-host-netns", no_argument, NULL, OPT_ALLOW_HOST_NETNS },
 	{ "allow-routed", no_argument, NULL, OPT_ALLOW_ROUTED },
 	{ "json", no_argument, NULL, OPT_JSON },
@@ -415,6 +422,9 @@ static int parse_option(int opt, const char *arg, struct config *cfg)
 		return 0;
 	case OPT_RSS:
 		return parse_rss(arg, cfg);
+	case OPT_UDP:
+		cfg->udp = true;
+		return 0;
 	case OPT_ALLOW_HOST_NETNS:
 		cfg->allow_host_netns = true;
 		return 0;
@@ -474,6 +484,9 @@ int args_parse(int argc, char **argv, struct config *cfg)
 	if (!cfg->duration_ms && !cfg->connections)
 		return usage_error("--duration or --connections is required: "
 				   "a run must end by itself");
+	if (cfg->udp && cfg->requests > 1)
+		return usage_error("--requests-per-conn does not apply to "
+				   "--udp: one datagram per socket");
 	if (cfg->bind_len && cfg->bind.ss_family != cfg->target.ss_family)
 		return usage_error("--bind and --target are not of the same "
 				   "address family");

@@ -2,6 +2,8 @@
 /*
  * The connection state machine of one thread: non-blocking connect, send,
  * read and check, keep-alive, the wait for the server's FIN, deadlines.
+ * With --udp a connection is a connected UDP socket: one datagram out,
+ * its answer in, then closed (no FIN to wait for).
  */
 #include <errno.h>
 #include <stddef.h>
@@ -22,6 +24,7 @@
 static const char request_keepalive[] = "GET / HTTP/1.1\r\nHost: steer\r\n\r\n";
 static const char request_close[] =
 	"GET / HTTP/1.1\r\nHost: steer\r\nConnection: close\r\n\r\n";
+static const char request_datagram[] = "loadgen";
 
 static bool list_empty(const struct list_node *head)
 {
@@ -113,7 +116,10 @@ static void conn_finish(struct lg_thread *t, struct conn *c, enum outcome o,
 	}
 	stats_record_ok(&t->stats, &c->reply,
 			(now - c->start_ns) / NSEC_PER_USEC);
-	conn_close_wait(t, c, now);
+	if (t->cfg->udp)
+		conn_free(t, c);
+	else
+		conn_close_wait(t, c, now);
 }
 
 static void conn_fail_errno(struct lg_thread *t, struct conn *c, int err,
@@ -157,7 +163,10 @@ static void conn_send(struct lg_thread *t, struct conn *c, uint64_t now)
 	ssize_t n;
 	int err;
 
-	if (c->requests_left == 1) {
+	if (t->cfg->udp) {
+		req = request_datagram;
+		len = sizeof(request_datagram) - 1;
+	} else if (c->requests_left == 1) {
 		req = request_close;
 		len = sizeof(request_close) - 1;
 	}
@@ -196,6 +205,33 @@ static void conn_response_done(struct lg_thread *t, struct conn *c,
 	c->sent = 0;
 	timer_arm(&t->active, c, now);
 	conn_send(t, c, now);
+}
+
+/*
+ * udp_echo's answer. The kernel keeps no incoming CPU for its unconnected
+ * sockets (it says -1): the CPU that sent the datagram stands in, which is
+ * where it is processed on veth and loopback, and with --rss.
+ */
+static void conn_read_datagram(struct lg_thread *t, struct conn *c,
+			       uint64_t now)
+{
+	struct reply r;
+	ssize_t n;
+
+	n = recv(c->fd, c->rbuf, sizeof(c->rbuf), 0);
+	if (n < 0) {
+		if (errno != EAGAIN && errno != EINTR)
+			conn_fail_errno(t, c, errno, now);
+		return;
+	}
+	if (reply_parse_datagram(c->rbuf, (size_t)n, request_datagram,
+				 sizeof(request_datagram) - 1,
+				 &r) != REPLY_DONE) {
+		conn_finish(t, c, OUTCOME_BAD_PAYLOAD, 0, now);
+		return;
+	}
+	r.incoming_cpu = t->cpu;
+	conn_response_done(t, c, &r, now);
 }
 
 static void conn_read(struct lg_thread *t, struct conn *c, uint64_t now)
@@ -293,7 +329,9 @@ void conn_start(struct lg_thread *t, uint64_t now)
 	list_init(&c->timer);
 
 	c->fd = socket(dst->sa_family,
-		       SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+		       (cfg->udp ? SOCK_DGRAM : SOCK_STREAM) | SOCK_NONBLOCK |
+			       SOCK_CLOEXEC,
+		       0);
 	if (c->fd < 0)
 		goto fail;
 	err = conn_bind(t, c);
@@ -336,7 +374,10 @@ void conn_event(struct lg_thread *t, struct conn *c, uint32_t ev, uint64_t now)
 		conn_send(t, c, now);
 		break;
 	case CONN_READING:
-		conn_read(t, c, now);
+		if (t->cfg->udp)
+			conn_read_datagram(t, c, now);
+		else
+			conn_read(t, c, now);
 		break;
 	case CONN_CLOSING:
 		conn_read_eof(t, c);

@@ -50,6 +50,11 @@ struct config {
 	cpu_set_t cpus;
 	unsigned int timeout_ms;
 	unsigned int requests;
+	/*
+	 * --udp: each "connection" is one datagram from a new socket (a new
+	 * flow) and the answer of udp_echo; no TCP at all.
+	 */
+	bool udp;
 	bool json;
 	bool quiet;
 	bool allow_host_netns;

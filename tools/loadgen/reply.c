@@ -2,7 +2,7 @@
 /*
  * The reply of steer_http: the HTTP framing is ctrl/lib/http_response.c's;
  * this reads the status and the body's "cpu=3 incoming_cpu=3 pid=1234
- * gen=0" fields.
+ * gen=0" fields. udp_echo's answer is that line and the datagram.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -83,6 +83,23 @@ static int parse_body(const char *body, size_t len, struct reply *r)
 	r->pid = (int)values[FIELD_PID];
 	r->gen = (uint32_t)values[FIELD_GEN];
 	return 0;
+}
+
+enum reply_result reply_parse_datagram(const char *buf, size_t len,
+				       const char *sent, size_t sent_len,
+				       struct reply *r)
+{
+	const char *nl = memchr(buf, '\n', len);
+	size_t line;
+
+	if (!nl)
+		return REPLY_BAD;
+	line = (size_t)(nl - buf) + 1;
+	if (len - line != sent_len || memcmp(nl + 1, sent, sent_len) ||
+	    parse_body(buf, line, r))
+		return REPLY_BAD;
+	r->close = true;
+	return REPLY_DONE;
 }
 
 enum reply_result reply_parse(const char *buf, size_t len, struct reply *r)

@@ -28,4 +28,12 @@ enum reply_result { REPLY_MORE, REPLY_DONE, REPLY_BAD };
  */
 enum reply_result reply_parse(const char *buf, size_t len, struct reply *r);
 
+/*
+ * Parses udp_echo's answer to `sent`: the line of fields (as in the
+ * HTTP body above) then the datagram sent, echoed. DONE or BAD.
+ */
+enum reply_result reply_parse_datagram(const char *buf, size_t len,
+				       const char *sent, size_t sent_len,
+				       struct reply *r);
+
 #endif /* LOADGEN_REPLY_H */

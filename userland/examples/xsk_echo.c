@@ -6,7 +6,9 @@
  * answered with an echo that starts "q=QUEUE cpu=CPU " (so a client sees
  * where it was served), a TCP SYN with a RST (a reflector, enough to
  * measure steering), anything else is dropped. Statistics per queue on
- * SIGUSR1 and at exit; SIGTERM or SIGINT stops it cleanly.
+ * SIGUSR1 and at exit; SIGTERM or SIGINT stops it cleanly. A steerd
+ * restart costs nothing: the sockets keep their queues, and each thread
+ * registers its socket again once steerd is back (and says so).
  *
  *   xsk_echo GROUP IFNAME QUEUES [--copy] [--socket PATH]
  *
@@ -290,8 +292,11 @@ static unsigned int serve_batch(struct worker *w)
 static void *work(void *arg)
 {
 	struct worker *w = arg;
-	struct pollfd pfd = { .fd = libsteer_xsk__fd(w->xsk),
-			      .events = POLLIN };
+	/* The socket's frames, and libsteer's work (steerd restarting). */
+	struct pollfd pfd[2] = {
+		{ .fd = libsteer_xsk__fd(w->xsk), .events = POLLIN },
+		{ .fd = libsteer_xsk__event_fd(w->xsk), .events = POLLIN },
+	};
 	int err = libsteer_pin_cpu(w->cpu);
 
 	if (err)
@@ -305,7 +310,13 @@ static void *work(void *arg)
 		 * Nothing received: sleep until the kernel has frames (the
 		 * poll is also the wakeup a need-wakeup fill ring asks for).
 		 */
-		poll(&pfd, 1, POLL_MS);
+		if (poll(pfd, 2, POLL_MS) > 0 && pfd[1].revents &&
+		    libsteer_xsk__next_event(w->xsk) ==
+			    LIBSTEER_EVENT_RECONNECTED) {
+			printf("xsk_echo: queue %d registered again\n",
+			       w->queue);
+			fflush(stdout);
+		}
 	}
 	return NULL;
 }

@@ -11,11 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/time.h>
-#include <sys/timerfd.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -24,15 +21,11 @@
 #include "lib/proto.h"
 #include "lib/proto_msg.h"
 #include "internal.h"
+#include "link.h"
 #include "steer/libsteer.h"
 
 #define ERR_MAX 512
 #define DRAIN_REPLY_WAIT_S 5
-/* Reconnecting to a restarted steerd: first try, doubled up to the most. */
-#define RECONNECT_FIRST_MS 100
-#define RECONNECT_MAX_MS 5000
-/* A steerd that accepts but does not answer must not stall the caller. */
-#define REREGISTER_REPLY_WAIT_S 1
 
 static int default_print(enum libsteer_print_level level, const char *fmt,
 			 va_list args)
@@ -66,24 +59,13 @@ void libsteer__pr(enum libsteer_print_level level, const char *fmt, ...)
 
 struct libsteer_listener {
 	int fd; /* the listening socket */
-	/* Registration connection: steerd's events arrive here; -1 while
-	 * steerd is away. */
-	int conn;
-	/*
-	 * The application's event fd: an epoll set of conn and timer, so it
-	 * stays the same fd while conn is replaced.
-	 */
-	int events;
-	int timer; /* timerfd: when to try reconnecting */
-	unsigned int backoff_ms; /* the wait before the next try */
-	int lost; /* steerd's refusal to re-register: events are over */
+	/* The registration: steerd's events arrive on link.conn. */
+	struct libsteer__link link;
 	int slot;
 	int cpu; /* as registered, to register again */
 	bool standby;
 	unsigned long long cookie;
 	char group[PROTO_GROUP_NAME_MAX + 1];
-	const char *socket_path; /* NULL: the default */
-	char socket_buf[sizeof(((struct sockaddr_un *)0)->sun_path)];
 };
 
 /* The caller's options, zero-filled beyond what its version knew. */
@@ -169,26 +151,31 @@ static int group_addr(int conn, const char *group, struct sockaddr_storage *ss,
 	return rd.err;
 }
 
+/* A TCP listener, or with udp a bound UDP socket, on the group's address. */
 static int make_listener(const struct sockaddr_storage *ss, socklen_t len,
-			 int backlog)
+			 int backlog, bool udp)
 {
 	int one = 1, fd, err;
 
-	fd = socket(ss->ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
+	fd = socket(ss->ss_family,
+		    (udp ? SOCK_DGRAM : SOCK_STREAM) | SOCK_CLOEXEC |
+			    SOCK_NONBLOCK,
 		    0);
 	if (fd < 0)
 		return -errno;
 	/*
 	 * Only the group's port: an IPv6 wildcard must not take IPv4 too.
 	 * SO_REUSEADDR: a restarted server binds while the connections of
-	 * its previous life sit in TIME_WAIT on the port.
+	 * its previous life sit in TIME_WAIT on the port; UDP has none, and
+	 * there the option would let sockets outside the group share it.
 	 */
 	if ((ss->ss_family == AF_INET6 &&
 	     setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one))) ||
-	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
+	    (!udp &&
+	     setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one))) ||
 	    setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)) ||
 	    bind(fd, (const struct sockaddr *)ss, len) ||
-	    listen(fd, backlog > 0 ? backlog : SOMAXCONN)) {
+	    (!udp && listen(fd, backlog > 0 ? backlog : SOMAXCONN))) {
 		err = -errno;
 		libsteer__pr(LIBSTEER_WARN, "creating the listener: %s\n",
 			     strerror(-err));
@@ -210,7 +197,8 @@ static int do_register(struct libsteer_listener *l, int fd, const char *group,
 	struct proto_read rd;
 	int rc;
 
-	rc = libsteer__call(l->conn, proto_pack_register_req(&req), fd, &reply);
+	rc = libsteer__call(l->link.conn, proto_pack_register_req(&req), fd,
+			    &reply);
 	if (rc)
 		return rc;
 	proto_read_init(&rd);
@@ -225,11 +213,10 @@ static int do_register(struct libsteer_listener *l, int fd, const char *group,
 	l->slot = r.slot;
 	l->cpu = cpu;
 	l->standby = standby;
-	/* From now on the connection only carries events: never block. */
-	fcntl(l->conn, F_SETFL, fcntl(l->conn, F_GETFL) | O_NONBLOCK);
-	if (epoll_ctl(l->events, EPOLL_CTL_ADD, l->conn,
-		      &(struct epoll_event){ .events = EPOLLIN }))
-		return -errno;
+	/* From now on the connection only carries events. */
+	rc = libsteer__link_watch(&l->link);
+	if (rc)
+		return rc;
 	l->fd = fd;
 	if (group != l->group)
 		snprintf(l->group, sizeof(l->group), "%s", group);
@@ -238,12 +225,7 @@ static int do_register(struct libsteer_listener *l, int fd, const char *group,
 
 static void free_listener(struct libsteer_listener *l)
 {
-	if (l->conn >= 0)
-		close(l->conn);
-	if (l->timer >= 0)
-		close(l->timer);
-	if (l->events >= 0)
-		close(l->events);
+	libsteer__link_close(&l->link);
 	free(l);
 }
 
@@ -260,29 +242,13 @@ new_listener(const struct libsteer_listen_opts *o, int *err)
 		*err = -ENOMEM;
 		return NULL;
 	}
-	l->fd = l->conn = l->timer = -1;
-	if (o->socket_path) {
-		snprintf(l->socket_buf, sizeof(l->socket_buf), "%s",
-			 o->socket_path);
-		l->socket_path = l->socket_buf;
-	}
-	l->events = epoll_create1(EPOLL_CLOEXEC);
-	l->timer = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
-	if (l->events < 0 || l->timer < 0 ||
-	    epoll_ctl(l->events, EPOLL_CTL_ADD, l->timer,
-		      &(struct epoll_event){ .events = EPOLLIN })) {
-		*err = -errno;
-		goto out_free;
-	}
-	l->conn = libsteer__connect(l->socket_path);
-	if (l->conn < 0) {
-		*err = l->conn;
-		goto out_free;
+	l->fd = -1;
+	*err = libsteer__link_open(&l->link, o->socket_path);
+	if (*err) {
+		free_listener(l);
+		return NULL;
 	}
 	return l;
-out_free:
-	free_listener(l);
-	return NULL;
 }
 
 static struct libsteer_listener *fail(struct libsteer_listener *l, int err)
@@ -309,10 +275,10 @@ libsteer_listener__open(const char *group, int cpu,
 	l = new_listener(&o, &err);
 	if (!l)
 		return fail(NULL, err);
-	err = group_addr(l->conn, group, &ss, &len);
+	err = group_addr(l->link.conn, group, &ss, &len);
 	if (err)
 		return fail(l, err);
-	fd = make_listener(&ss, len, o.backlog);
+	fd = make_listener(&ss, len, o.backlog, o.udp);
 	if (fd < 0)
 		return fail(l, fd);
 	err = do_register(l, fd, group, cpu, o.standby);
@@ -364,43 +330,15 @@ unsigned long long libsteer_listener__cookie(const struct libsteer_listener *l)
 
 int libsteer_listener__event_fd(const struct libsteer_listener *l)
 {
-	return l ? l->events : -EINVAL;
+	return l ? l->link.events : -EINVAL;
 }
 
-/* Arms the timer for the next reconnection try, the wait doubled. */
-static void retry_later(struct libsteer_listener *l)
+/* Registers the listener again on its link's new connection. */
+static int register_again(void *ctx)
 {
-	struct itimerspec when = {
-		.it_value = { .tv_sec = l->backoff_ms / 1000,
-			      .tv_nsec = (l->backoff_ms % 1000) * 1000000L },
-	};
+	struct libsteer_listener *l = ctx;
 
-	timerfd_settime(l->timer, 0, &when, NULL);
-	l->backoff_ms = l->backoff_ms * 2 > RECONNECT_MAX_MS ?
-				RECONNECT_MAX_MS :
-				l->backoff_ms * 2;
-}
-
-/* steerd has gone (a restart, say): reconnect when the timer says. */
-static void lose_steerd(struct libsteer_listener *l)
-{
-	epoll_ctl(l->events, EPOLL_CTL_DEL, l->conn, NULL);
-	close(l->conn);
-	l->conn = -1;
-	l->backoff_ms = RECONNECT_FIRST_MS;
-	libsteer__pr(
-		LIBSTEER_INFO,
-		"group %s slot %d: steerd went away; reconnecting to register "
-		"the listener again\n",
-		l->group, l->slot);
-	retry_later(l);
-}
-
-/* Failures that a later try may not meet: steerd gone again, or slow. */
-static bool transient(int err)
-{
-	return err == -ECONNRESET || err == -EPIPE || err == -EAGAIN ||
-	       err == -EINTR || err == -ECONNREFUSED || err == -ENOENT;
+	return do_register(l, l->fd, l->group, l->cpu, l->standby);
 }
 
 /*
@@ -410,37 +348,13 @@ static bool transient(int err)
  */
 static int reconnect(struct libsteer_listener *l)
 {
-	const struct timeval reply_wait = { .tv_sec = REREGISTER_REPLY_WAIT_S };
-	uint64_t fired;
-	int err;
+	int ret = libsteer__link_retry(&l->link, register_again, l);
 
-	if (read(l->timer, &fired, sizeof(fired)) != sizeof(fired))
-		return LIBSTEER_EVENT_NONE; /* not yet */
-	l->conn = proto_connect(l->socket_path);
-	if (l->conn < 0) {
-		err = l->conn;
-		l->conn = -1;
-		goto out_retry;
-	}
-	setsockopt(l->conn, SOL_SOCKET, SO_RCVTIMEO, &reply_wait,
-		   sizeof(reply_wait));
-	err = do_register(l, l->fd, l->group, l->cpu, l->standby);
-	if (!err) {
+	if (ret == LIBSTEER_EVENT_RECONNECTED)
 		libsteer__pr(LIBSTEER_INFO,
 			     "group %s slot %d: registered again with steerd\n",
 			     l->group, l->slot);
-		return LIBSTEER_EVENT_RECONNECTED;
-	}
-	epoll_ctl(l->events, EPOLL_CTL_DEL, l->conn, NULL);
-	close(l->conn);
-	l->conn = -1;
-out_retry:
-	if (!transient(err)) {
-		l->lost = err;
-		return err;
-	}
-	retry_later(l);
-	return LIBSTEER_EVENT_NONE;
+	return ret;
 }
 
 int libsteer_listener__next_event(struct libsteer_listener *l)
@@ -452,16 +366,22 @@ int libsteer_listener__next_event(struct libsteer_listener *l)
 
 	if (!l)
 		return -EINVAL;
-	if (l->lost)
-		return l->lost;
-	if (l->conn < 0)
+	if (l->link.lost)
+		return l->link.lost;
+	if (l->link.conn < 0)
 		return reconnect(l);
 	for (;;) {
-		err = proto_recv(l->conn, &msg, NULL);
+		err = proto_recv(l->link.conn, &msg, NULL);
 		if (err == -EAGAIN)
 			return LIBSTEER_EVENT_NONE;
 		if (err == -ECONNRESET) {
-			lose_steerd(l);
+			/* steerd has gone (a restart, say). */
+			libsteer__link_lose(&l->link);
+			libsteer__pr(LIBSTEER_INFO,
+				     "group %s slot %d: steerd went away; "
+				     "reconnecting to register the listener "
+				     "again\n",
+				     l->group, l->slot);
 			return LIBSTEER_EVENT_NONE;
 		}
 		if (err)
@@ -489,7 +409,7 @@ int libsteer_listener__drain(struct libsteer_listener *l, int timeout_ms)
 	if (!l)
 		return -EINVAL;
 	/* Its own connection: the reply must not be mistaken for an event. */
-	conn = libsteer__connect(l->socket_path);
+	conn = libsteer__connect(l->link.socket_path);
 	if (conn < 0)
 		return conn;
 	/* A steerd that does not answer must not stall the caller's loop. */

@@ -4,9 +4,12 @@
  * xsk API, bound to one RX queue without libxdp loading a program of its
  * own (steer's XDP program redirects to it), and registered with steerd in
  * its xsk group's slot for that queue over a connection kept open for the
- * registration's life.
+ * registration's life. When steerd goes away (a restart), the socket keeps
+ * its queue and libsteer registers it again once steerd is back.
  */
 #include <errno.h>
+#include <net/if.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -17,6 +20,7 @@
 #include <xdp/xsk.h>
 
 #include "internal.h"
+#include "link.h"
 #include "lib/proto.h"
 #include "lib/proto_msg.h"
 
@@ -39,9 +43,13 @@ struct libsteer_xsk {
 	size_t area_size;
 	unsigned int frame_size, frame_count, rx_frames;
 	bool zero_copy, need_wakeup;
-	int conn; /* the registration: steerd frees the slot when it closes */
+	/* The registration: steerd frees the slot when link.conn closes. */
+	struct libsteer__link link;
 	int queue, cpu;
 	unsigned long long cookie;
+	/* What to register again with. */
+	char group[PROTO_GROUP_NAME_MAX + 1];
+	char ifname[IF_NAMESIZE];
 };
 
 static void read_xsk_opts(const struct libsteer_xsk_opts *in,
@@ -145,20 +153,20 @@ static int make_socket(struct libsteer_xsk *x, const char *ifname, int queue,
 	return 0;
 }
 
-static int do_xsk_register(struct libsteer_xsk *x, const char *group,
-			   const char *ifname, int queue)
+/* Registers the socket on x->conn, then watches conn for steerd's end. */
+static int do_xsk_register(struct libsteer_xsk *x)
 {
 	const struct proto_xsk_register_req req = {
-		.group = group,
-		.ifname = ifname,
-		.queue = queue,
+		.group = x->group,
+		.ifname = x->ifname,
+		.queue = x->queue,
 	};
 	struct proto_xsk_register_reply r;
 	json_t *reply = NULL;
 	struct proto_read rd;
 	int err;
 
-	err = libsteer__call(x->conn, proto_pack_xsk_register_req(&req),
+	err = libsteer__call(x->link.conn, proto_pack_xsk_register_req(&req),
 			     xsk_socket__fd(x->xsk), &reply);
 	if (err)
 		return err;
@@ -172,7 +180,8 @@ static int do_xsk_register(struct libsteer_xsk *x, const char *group,
 	}
 	x->cookie = r.cookie;
 	x->cpu = r.cpu;
-	return 0;
+	/* From now on the connection only tells steerd's end. */
+	return libsteer__link_watch(&x->link);
 }
 
 struct libsteer_xsk *libsteer_xsk__open(const char *group, const char *ifname,
@@ -185,7 +194,9 @@ struct libsteer_xsk *libsteer_xsk__open(const char *group, const char *ifname,
 
 	read_xsk_opts(opts, &o);
 	if (!group || !ifname || queue < 0 || !power_of_two(o.ring_size) ||
-	    !power_of_two(o.frame_size)) {
+	    !power_of_two(o.frame_size) ||
+	    strlen(group) > PROTO_GROUP_NAME_MAX ||
+	    strlen(ifname) >= IF_NAMESIZE) {
 		errno = EINVAL;
 		return NULL;
 	}
@@ -194,19 +205,18 @@ struct libsteer_xsk *libsteer_xsk__open(const char *group, const char *ifname,
 		errno = ENOMEM;
 		return NULL;
 	}
-	x->conn = -1;
 	x->queue = queue;
 	x->frame_size = o.frame_size;
 	x->frame_count = o.frame_count;
+	snprintf(x->group, sizeof(x->group), "%s", group);
+	snprintf(x->ifname, sizeof(x->ifname), "%s", ifname);
+	err = libsteer__link_open(&x->link, o.socket_path);
+	if (err)
+		goto out_close;
 	err = make_socket(x, ifname, queue, &o);
 	if (err)
 		goto out_close;
-	x->conn = libsteer__connect(o.socket_path);
-	if (x->conn < 0) {
-		err = x->conn;
-		goto out_close;
-	}
-	err = do_xsk_register(x, group, ifname, queue);
+	err = do_xsk_register(x);
 	if (err)
 		goto out_close;
 	libsteer__pr(LIBSTEER_DEBUG,
@@ -218,6 +228,51 @@ out_close:
 	libsteer_xsk__close(x);
 	errno = -err;
 	return NULL;
+}
+
+int libsteer_xsk__event_fd(const struct libsteer_xsk *x)
+{
+	return x ? x->link.events : -EINVAL;
+}
+
+/* Registers the socket again on its link's new connection. */
+static int register_again(void *ctx)
+{
+	return do_xsk_register(ctx);
+}
+
+int libsteer_xsk__next_event(struct libsteer_xsk *x)
+{
+	char buf[256];
+	ssize_t n;
+	int ret;
+
+	if (!x)
+		return -EINVAL;
+	if (x->link.lost)
+		return x->link.lost;
+	if (x->link.conn < 0) {
+		ret = libsteer__link_retry(&x->link, register_again, x);
+		if (ret == LIBSTEER_EVENT_RECONNECTED)
+			libsteer__pr(LIBSTEER_INFO,
+				     "group %s %s queue %d: registered again "
+				     "with steerd\n",
+				     x->group, x->ifname, x->queue);
+		return ret;
+	}
+	/* steerd sends AF_XDP workers nothing: only its end matters. */
+	do
+		n = recv(x->link.conn, buf, sizeof(buf), 0);
+	while (n > 0);
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return LIBSTEER_EVENT_NONE;
+	/* steerd has gone (a restart, say). */
+	libsteer__link_lose(&x->link);
+	libsteer__pr(LIBSTEER_INFO,
+		     "group %s %s queue %d: steerd went away; reconnecting to "
+		     "register the AF_XDP socket again\n",
+		     x->group, x->ifname, x->queue);
+	return LIBSTEER_EVENT_NONE;
 }
 
 int libsteer_xsk__fd(const struct libsteer_xsk *x)
@@ -297,8 +352,7 @@ void libsteer_xsk__close(struct libsteer_xsk *x)
 	/* The socket first: the kernel takes it out of steer's map. */
 	if (x->xsk)
 		xsk_socket__delete(x->xsk);
-	if (x->conn >= 0)
-		close(x->conn);
+	libsteer__link_close(&x->link);
 	if (x->umem)
 		xsk_umem__delete(x->umem);
 	if (x->area)

@@ -64,6 +64,22 @@ struct {
 } steer_xsks SEC(".maps");
 
 struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, STEER_MAX_GROUPS);
+	__type(key, __u32);
+	__type(value, __u32);
+} steer_xsk_ifaces SEC(".maps");
+
+/* steerd's xsk registrations; no program reads it, it lives here to be pinned. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, STEER_SOCKS_MAX);
+	__type(key, __u32);
+	__type(value, struct steer_xsk_record);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+} steer_xsk_records SEC(".maps");
+
+struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, STEER_CNT_MAX);
 	__type(key, __u32);

@@ -45,15 +45,23 @@ struct libsteer_listen_opts {
 	const char *socket_path; /* steerd's; NULL: this netns's default */
 	bool standby; /* the next generation of the slot (rolling restart) */
 	int backlog; /* listen(2) backlog; 0: SOMAXCONN */
+	/*
+	 * A UDP socket, for a group of proto udp: bound, not listening, no
+	 * SO_REUSEADDR; its fd is read with recvmsg(2), never accept(2).
+	 */
+	bool udp;
 	size_t : 0;
 };
-#define libsteer_listen_opts__last_field backlog
+#define libsteer_listen_opts__last_field udp
 
 /*
  * Creates a TCP listener on the group's address and port (asked of steerd),
  * with SO_REUSEPORT and SO_REUSEADDR (so that a restarted server binds
  * over its predecessor's connections), non-blocking and close-on-exec, and
- * registers it for the slot of `cpu`. NULL with errno set on failure: ECONNREFUSED (steerd
+ * registers it for the slot of `cpu`. With opts->udp, a UDP socket bound
+ * there with SO_REUSEPORT instead, for a UDP group: the datagrams the XDP
+ * program keeps on `cpu` reach it, and its drain ends when its receive
+ * queue is empty (UDP has no migration: what it holds at close is lost). NULL with errno set on failure: ECONNREFUSED (steerd
  * not running: start it), ENOENT (no such group), EBUSY (the slot has an
  * active listener and standby was not asked, or already has a standby),
  * others as steerd says; a message explains each.
@@ -64,7 +72,8 @@ libsteer_listener__open(const char *group, int cpu,
 
 /*
  * Registers a listener the application made itself (bound to the group's
- * address and port, SO_REUSEPORT, listening). The library takes ownership
+ * address and port, SO_REUSEPORT, listening; or a bound UDP socket with
+ * SO_REUSEPORT, for a UDP group). The library takes ownership
  * of fd: libsteer_listener__close() closes it.
  */
 LIBSTEER_API struct libsteer_listener *
@@ -187,6 +196,25 @@ struct libsteer_xsk_opts {
 LIBSTEER_API struct libsteer_xsk *
 libsteer_xsk__open(const char *group, const char *ifname, int queue,
 		   const struct libsteer_xsk_opts *opts);
+
+/*
+ * An fd that becomes readable when libsteer has work for
+ * libsteer_xsk__next_event(): steerd went away, or it is time to try
+ * registering the socket again. The same fd for the socket's life; put it
+ * in the worker's poll set beside libsteer_xsk__fd().
+ */
+LIBSTEER_API int libsteer_xsk__event_fd(const struct libsteer_xsk *x);
+
+/*
+ * Does that work without blocking. When steerd goes away (a restart), the
+ * socket keeps its queue and its frames; libsteer then reconnects, the
+ * first try after 100 ms and each later one after twice the wait, up to
+ * 5 s, each made by this call when the event fd says, and registers the
+ * same socket again: LIBSTEER_EVENT_RECONNECTED. Else LIBSTEER_EVENT_NONE,
+ * or steerd's refusal (a negative errno, returned from then on: steerd no
+ * longer holds this socket's queue for it).
+ */
+LIBSTEER_API int libsteer_xsk__next_event(struct libsteer_xsk *x);
 
 /* The AF_XDP socket, for poll(2), sendto(2) wakeups and recvfrom(2). */
 LIBSTEER_API int libsteer_xsk__fd(const struct libsteer_xsk *x);
