@@ -64,6 +64,9 @@ int main(void)
 	  sizeof(struct steer_listener));
 	M("steer_events", "r", STEER_EVENTS_BYTES, 0, 0);
 	M("steer_groups", "a", STEER_MAX_GROUPS, 4, sizeof(struct steer_group));
+	M("steer_xsk_ifaces", "a", STEER_MAX_GROUPS, 4, 4);
+	M("steer_xsk_records", "n", STEER_SOCKS_MAX, 4,
+	  sizeof(struct steer_xsk_record));
 	printf("# max_groups %d max_slots %d max_cpus %d buckets %d\n",
 	       STEER_MAX_GROUPS, STEER_MAX_SLOTS, STEER_MAX_CPUS,
 	       STEER_CPU_BUCKETS);
@@ -72,6 +75,11 @@ int main(void)
 EOF
 ${CC:-cc} -I"$root/xdp" -o "$tmp/sizes" "$tmp/sizes.c"
 "$tmp/sizes" >"$tmp/maps"
+# Every map steer_abi.h names must be listed above.
+named=$(grep -c '^#define STEER_MAP_' "$root/xdp/steer_abi.h")
+listed=$(grep -vc '^#' "$tmp/maps")
+[ "$named" = "$listed" ] ||
+	echo "bench_scale: steer_abi.h names $named maps, this script lists $listed: update it" >&2
 
 # For each CPU count: bytes per map today, and "sized": the maps indexed by
 # CPU (cpumap, cpu stats, slot stats' slots, xsk queues, live bitmap words
