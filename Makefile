@@ -145,7 +145,8 @@ help:
 	@echo '  asan           unit and BPF tests built with ASan + UBSan'
 	@echo '  bench          XDP program cost vs a bare XDP_PASS, AF_XDP delivery'
 	@echo '                 rate vs libxdp'"'"'s program, and connection rate on'
-	@echo '                 veth with steer vs plain SO_REUSEPORT (root)'
+	@echo '                 veth: steer vs the kernel'"'"'s options, 3 scenarios, with'
+	@echo '                 SVG charts in $(O)/bench/ (root)'
 	@echo '  format         clang-format every C file in place'
 	@echo '  check-format   fail if any C file is not formatted'
 	@echo '  check-links    each program links only the libraries it uses'
@@ -324,11 +325,12 @@ check-links: all
 asan:
 	$(Q)$(MAKE) --no-print-directory O=build-asan SANITIZE=1 test
 
-# The XDP program's cost, then connection rates on veth: steer vs plain.
+# The XDP program's cost, AF_XDP delivery, then the connection-rate matrix
+# on veth (tools/bench_conn.sh).
 bench: all
 	$(Q)$(O)/tools/bench_xdp
 	$(Q)$(O)/tools/bench_xsk
-	$(Q)tools/demo.sh --bench $(O)
+	$(Q)tools/bench_conn.sh $(O)
 
 C_SOURCES = $(shell git ls-files '*.c' '*.h' 2>/dev/null)
 

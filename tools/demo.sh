@@ -4,12 +4,13 @@
 # the server's, cpu steering on its side of the veth, the example per-CPU
 # HTTP server, load from the client's on every CPU, and a locality table;
 # then the same load on plain SO_REUSEPORT and on SO_INCOMING_CPU listeners.
-# Everything it creates is removed at the end, also when interrupted.
+# Everything it creates is removed at the end, also when interrupted
+# (tools/bench_env.sh). Draws the table as BUILD_DIR/demo-locality.svg.
 # Usage: tools/demo.sh [--bench|--nginx] [BUILD_DIR] (as root; `make demo`
 # builds first). --bench ends with machine-readable lines: conn_rate_ratio
-# and the locality and latency figures of each run (`make bench` uses it).
-# --nginx runs the nginx act instead (`make demo-nginx`): the real nginx,
-# plain, then adopted by steerd (docs/adoption.md), with the same table.
+# and the locality and latency figures of each run. --nginx runs the nginx
+# act instead (`make demo-nginx`): the real nginx, plain, then adopted by
+# steerd (docs/adoption.md), with the same table.
 set -euo pipefail
 
 bench=0
@@ -21,113 +22,21 @@ elif [ "${1:-}" = --nginx ]; then
 	nginx_demo=1
 	shift
 fi
-build=${1:-build}
+nginx=/usr/sbin/nginx
 duration=${DEMO_SECONDS:-5}
 concurrency=${DEMO_CONCURRENCY:-32}
-port=8080
-srv_ns=steer-demo-srv-$$
-cli_ns=steer-demo-cli-$$
-srv_addr=198.18.10.1
-cli_addr=198.18.10.2
-bpffs=/sys/fs/bpf/steer-demo-$$
-sock=/run/steer/demo-$$/steerd.sock
-ncpus=$(nproc)
-steerd_pid=
-server_pid=
-nginx_pid=
-nginx=/usr/sbin/nginx
-workdir=$(mktemp -d)
-
-say() { printf '%s\n' "$*"; }
-# nsenter execs its command: started with & the pid is the program's.
-in_srv() { nsenter --net=/run/netns/$srv_ns "$@"; }
-steerctl() { in_srv "$build/steerctl" --socket "$sock" "$@"; }
-
-cleanup() {
-	set +e
-	[ -n "$server_pid" ] && stop_server
-	[ -n "$nginx_pid" ] && stop_nginx
-	if [ -n "$steerd_pid" ]; then
-		steerctl shutdown --detach >/dev/null 2>&1
-		wait "$steerd_pid" 2>/dev/null
-	fi
-	rm -rf "$bpffs" "$(dirname "$sock")" "$workdir" 2>/dev/null
-	ip netns del "$cli_ns" 2>/dev/null
-	ip netns del "$srv_ns" 2>/dev/null
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-if [ "$(id -u)" -ne 0 ]; then
-	say "demo: needs root (namespaces, XDP, BPF); run it as root: make demo" >&2
-	exit 1
-fi
-for bin in steerd steerctl examples/steer_http tools/loadgen; do
-	[ -x "$build/$bin" ] || { say "demo: $build/$bin missing; run make" >&2; exit 1; }
-done
+. "$(dirname "$0")/bench_env.sh" demo "${1:-build}"
 if [ "$nginx_demo" = 1 ] && [ ! -x "$nginx" ]; then
 	say "demo: $nginx missing; install nginx (tools/deps.sh)" >&2
 	exit 1
 fi
 
 say "== network: namespaces $srv_ns and $cli_ns, veth with $ncpus queues"
-ip netns add "$srv_ns"
-ip netns add "$cli_ns"
-ip -n "$srv_ns" link add dsrv0 numrxqueues "$ncpus" numtxqueues "$ncpus" \
-	type veth peer name dcli0 numrxqueues "$ncpus" numtxqueues "$ncpus" \
-	netns "$cli_ns"
-ip -n "$srv_ns" addr add $srv_addr/24 dev dsrv0
-ip -n "$cli_ns" addr add $cli_addr/24 dev dcli0
-for ns in "$srv_ns" "$cli_ns"; do
-	ip -n "$ns" link set lo up
-done
-ip -n "$srv_ns" link set dsrv0 up
-ip -n "$cli_ns" link set dcli0 up
+env_netns
+env_veth "$ncpus"
 
-# Only the network namespace is entered: pins must outlive nothing here,
-# but steerd warns inside a private mount namespace (ip netns exec).
 say "== steerd in $srv_ns"
-nsenter --net=/run/netns/$srv_ns "$build/steerd" --bpffs "$bpffs" \
-	--socket "$sock" --log-level warn &
-steerd_pid=$!
-for _ in $(seq 100); do
-	steerctl status >/dev/null 2>&1 && break
-	sleep 0.05
-done
-steerctl status >/dev/null
-
-start_server() { # steer_http options...
-	nsenter --net=/run/netns/$srv_ns "$build/examples/steer_http" \
-		--addr $srv_addr --port $port --socket "$sock" "$@" \
-		2>"$workdir/server.log" &
-	server_pid=$!
-	sleep 1
-}
-
-# SIGTERM drains; a server that has not exited in 10 s is killed, workers too.
-stop_pid() { # pid name
-	kill -TERM "$1" 2>/dev/null || true
-	for _ in $(seq 100); do
-		kill -0 "$1" 2>/dev/null || break
-		sleep 0.1
-	done
-	if kill -0 "$1" 2>/dev/null; then
-		say "demo: $2 did not stop in 10 s; killing it" >&2
-		pkill -KILL -P "$1" 2>/dev/null || true
-		kill -KILL "$1" 2>/dev/null || true
-	fi
-}
-
-stop_server() {
-	stop_pid "$server_pid" "the server"
-	wait "$server_pid" 2>/dev/null || true
-	server_pid=
-}
-
-value() { # label key -> number (top-level or latency_us)
-	grep -o "\"$2\": *[0-9.]*" "$workdir/$1.json" | head -1 |
-		grep -o '[0-9.]*$'
-}
+env_steerd
 
 locality() { value "$1" locality_pct; }
 
@@ -184,14 +93,15 @@ http {
 EOF
 	in_srv "$nginx" -p "$workdir" -c "$workdir/nginx.conf" \
 		-e "$workdir/nginx-error.log"
-	nginx_pid=$(cat "$workdir/nginx.pid")
+	daemon_pid=$(cat "$workdir/nginx.pid")
+	daemon_name=nginx
 	sleep 1
 }
 
 # nginx's master is a daemon, not the demo's child: nothing to wait for.
 stop_nginx() {
-	stop_pid "$nginx_pid" nginx
-	nginx_pid=
+	stop_pid "$daemon_pid" nginx
+	daemon_pid=
 }
 
 nginx_load() { # label
@@ -300,9 +210,7 @@ say "== steer: cpu steering on dsrv0, group web, steer_http"
 steerctl iface attach dsrv0 --mode skb --steer cpu >/dev/null
 steerctl group add web --listen $srv_addr:$port >/dev/null
 start_server --group web
-ip netns exec "$cli_ns" "$build/tools/loadgen" --target $srv_addr:$port \
-	--duration "$duration" --concurrency "$concurrency" --json \
-	>"$workdir/steer.json"
+load steer
 steerctl -j group show web >"$workdir/show.json"
 table steer "with steer (SYNs: steered to each CPU by XDP)" "$workdir/show.json"
 stop_server
@@ -310,17 +218,13 @@ steerctl iface detach dsrv0 >/dev/null
 
 say "== plain SO_REUSEPORT"
 start_server --no-steer
-ip netns exec "$cli_ns" "$build/tools/loadgen" --target $srv_addr:$port \
-	--duration "$duration" --concurrency "$concurrency" --json \
-	>"$workdir/plain.json"
+load plain
 table plain "plain SO_REUSEPORT"
 stop_server
 
 say "== SO_REUSEPORT with SO_INCOMING_CPU"
 start_server --no-steer --incoming-cpu
-ip netns exec "$cli_ns" "$build/tools/loadgen" --target $srv_addr:$port \
-	--duration "$duration" --concurrency "$concurrency" --json \
-	>"$workdir/incoming.json"
+load incoming
 table incoming "SO_REUSEPORT with SO_INCOMING_CPU"
 stop_server
 
@@ -336,3 +240,7 @@ if [ "$bench" = 1 ]; then
 		-v p="$(value plain conn_rate)" 'BEGIN { printf "%.3f", s / p }')"
 fi
 say "locality: $(locality steer)% with steer, $(locality plain)% with plain reuseport, $(locality incoming)% with SO_INCOMING_CPU"
+plot "$build/demo-locality.svg" locality \
+	"steer demo: $ncpus-queue veth, one worker per CPU" \
+	"steer=$workdir/steer.json" "plain SO_REUSEPORT=$workdir/plain.json" \
+	"SO_INCOMING_CPU=$workdir/incoming.json"
