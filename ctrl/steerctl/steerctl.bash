@@ -48,11 +48,13 @@ _steerctl()
 	--mode) COMPREPLY=($(compgen -W 'native skb' -- "$cur")); return ;;
 	--steer) COMPREPLY=($(compgen -W 'rss cpu' -- "$cur")); return ;;
 	--kind) COMPREPLY=($(compgen -W 'reuseport xsk' -- "$cur")); return ;;
+	--proto) COMPREPLY=($(compgen -W 'tcp udp' -- "$cur")); return ;;
 	--iface)
 		COMPREPLY=($(compgen -W "$(ls /sys/class/net 2>/dev/null)" \
 			-- "$cur"))
 		return ;;
-	--listen|--cpus|--slot|--pid|--timeout|--watch|--count|--key)
+	--listen|--cpus|--slot|--pid|--timeout|--watch|--count|--key|\
+	--rss-key|--indir|--queue-cpus)
 		return ;;
 	esac
 
@@ -73,7 +75,8 @@ _steerctl()
 		'') words='attach detach show' ;;
 		attach)
 			if [[ $cur == -* ]]; then
-				words='--mode --steer --cpus --force'
+				words='--mode --steer --cpus --force --verify-rss
+					--xps --rss-key --indir --queue-cpus'
 			else
 				words=$(ls /sys/class/net 2>/dev/null)
 			fi ;;
@@ -81,8 +84,14 @@ _steerctl()
 		esac ;;
 	group)
 		case $sub in
-		'') words='add del list show' ;;
-		add) words='--listen --kind' ;;
+		'') words='add del list show adopt' ;;
+		add) words='--listen --kind --proto --adopt' ;;
+		adopt)
+			if [[ $cur == -* ]]; then
+				words='--pid'
+			else
+				words=$(_steerctl_names "$bin" group list)
+			fi ;;
 		del|show) words=$(_steerctl_names "$bin" group list) ;;
 		esac ;;
 	drain)
@@ -95,7 +104,7 @@ _steerctl()
 	apply) words='-f --file --dry-run' ;;
 	doctor) words='--iface' ;;
 	shutdown) words='--detach' ;;
-	hash) words='--key --l3' ;;
+	hash) words='--key --l3 --iface' ;;
 	help) [[ -z $sub ]] && words=$commands ;;
 	esac
 	COMPREPLY=($(compgen -W "$words" -- "$cur"))

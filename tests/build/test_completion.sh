@@ -39,14 +39,16 @@ check() { # description want BIN WORD...
 	fi
 }
 
-echo "1..12"
+echo "1..14"
 check "command prefix" "group" steerctl gr
 check "commands" "apply" steerctl app
 check "global options" "--pretty" steerctl --pr
-check "group subcommands" "add del list show" steerctl group ""
+check "group subcommands" "add del list show adopt" steerctl group ""
 check "iface subcommands" "attach detach show" steerctl -j iface ""
 check "--mode values" "native skb" steerctl iface attach x --mode ""
 check "--kind values" "reuseport xsk" steerctl group add web --kind ""
+check "--proto values" "tcp udp" steerctl group add web --proto ""
+check "group adopt takes --pid" "--pid" steerctl group adopt web --p
 check "group names from steerd" "web dns" "$tmp/steerctl" group show ""
 check "drain takes a group name" "dns" "$tmp/steerctl" drain d
 check "interface names from steerd" "veth7" "$tmp/steerctl" iface detach ""
