@@ -19,6 +19,7 @@
 #include "cli.h"
 #include "cli_args.h"
 #include "client.h"
+#include "lib/clock.h"
 #include "lib/log.h"
 #include "output.h"
 #include "lib/parse.h"
@@ -358,21 +359,13 @@ static void watch_signals_end(struct watch_signals *ws)
 	sigaction(SIGTERM, &ws->old_term, NULL);
 }
 
-static int64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * NS_PER_S + ts.tv_nsec;
-}
-
 /* Sleeps until deadline (CLOCK_MONOTONIC ns) or a stop signal. */
 static void watch_sleep(const struct watch_signals *ws, int64_t deadline)
 {
 	struct timespec ts;
 	int64_t left;
 
-	while (!watch_stop && (left = deadline - now_ns()) > 0) {
+	while (!watch_stop && (left = deadline - (int64_t)clock_now_ns()) > 0) {
 		ts.tv_sec = left / NS_PER_S;
 		ts.tv_nsec = left % NS_PER_S;
 		ppoll(NULL, 0, &ts, &ws->waiting);
@@ -389,7 +382,7 @@ static int watch_fetch(const struct watch_signals *ws, int sock,
 	sigprocmask(SIG_SETMASK, &ws->waiting, NULL);
 	ret = client_call(sock, proto_pack_stats_req(), &reply);
 	sigprocmask(SIG_BLOCK, &ws->blocked, NULL);
-	*t = now_ns();
+	*t = (int64_t)clock_now_ns();
 	if (ret)
 		return ret;
 	return read_stats(reply, s);

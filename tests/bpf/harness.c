@@ -337,7 +337,7 @@ int harness_run(struct harness *h, const uint8_t *frame, size_t len,
 	struct steer_iface_stats is;
 	__u64 counters[STEER_CNT_MAX];
 	struct steer_decision before;
-	__u32 retval;
+	__u32 retval = 0;
 	int err;
 
 	memset(r, 0, sizeof(*r));
@@ -379,34 +379,6 @@ int harness_run(struct harness *h, const uint8_t *frame, size_t len,
 		return err;
 	take_delta(&r->ss, &h->ss[r->d.group][r->d.slot], &ss, sizeof(ss));
 	return 0;
-}
-
-static double now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
-
-double harness_time(int prog_fd, int ifindex, const uint8_t *frame, size_t len,
-		    uint32_t cpu, uint32_t repeat)
-{
-	double start;
-	__u32 retval;
-	int err;
-
-	err = harness_pin(cpu);
-	if (err)
-		return err;
-	/*
-	 * The kernel's own duration is a whole number of ns per run; timing
-	 * the call gives fractions, and one syscall over a million runs adds
-	 * under a thousandth of a ns.
-	 */
-	start = now_ns();
-	err = test_run(prog_fd, ifindex, frame, len, 0, repeat, &retval, NULL);
-	return err ? err : (now_ns() - start) / repeat;
 }
 
 static void print_decision(const char *who, int action,

@@ -97,10 +97,6 @@ int harness_run(struct harness *h, const uint8_t *frame, size_t len,
 bool harness_agrees(const uint8_t *frame, size_t len,
 		    const struct run_result *r, const struct oracle_result *o);
 
-/* Times repeat runs of a frame; returns ns per run or a negative errno. */
-double harness_time(int prog_fd, int ifindex, const uint8_t *frame, size_t len,
-		    uint32_t cpu, uint32_t repeat);
-
 /* Pins the calling thread to cpu. */
 int harness_pin(uint32_t cpu);
 

@@ -30,6 +30,7 @@
 
 #include "dataplane/counters.h"
 #include "dataplane/bpf_log.h"
+#include "lib/clock.h"
 #include "lib/log.h"
 #include "dataplane/maps.h"
 #include "host/sysctl.h"
@@ -83,14 +84,6 @@ static int pin(int cpu)
 	CPU_ZERO(&set);
 	CPU_SET(cpu, &set);
 	return sched_setaffinity(0, sizeof(set), &set) ? -errno : 0;
-}
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
 static socklen_t sockaddr_of(int af, uint16_t port, struct sockaddr_storage *ss)
@@ -564,7 +557,7 @@ static int on_event(void *ctx, void *data, size_t size)
 	if (size < sizeof(*ev) || ev->type != STEER_EV_LISTENER_CLOSED)
 		return 0;
 	seen->cookie = ev->cookie;
-	seen->at_ns = now_ns();
+	seen->at_ns = clock_now_ns();
 	seen->events++;
 	return 0;
 }
@@ -592,12 +585,12 @@ static void test_close_is_reported(void **state)
 	memset(&seen, 0, sizeof(seen));
 
 	close(other);
-	closed_at = now_ns();
+	closed_at = clock_now_ns();
 	close(fd);
 	assert_int_equal(bpf_map_lookup_elem(sock_maps.socks, &key, &value),
 			 -ENOENT);
 	while (seen.events == 0 &&
-	       now_ns() - closed_at < EVENT_WAIT_MS * 1000000ULL)
+	       clock_now_ns() - closed_at < EVENT_WAIT_MS * 1000000ULL)
 		ring_buffer__poll(rb, EVENT_WAIT_MS);
 	assert_int_equal(seen.events, 1);
 	assert_true(seen.cookie == cookie);
