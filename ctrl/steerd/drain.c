@@ -214,9 +214,34 @@ static void drain_done(struct steerd *d, struct steerd_listener *l,
 }
 
 /* Watches draining listeners' accept queues; finishes drains. */
+/* A draining listener's queue: a TCP one from this tick's one dump. */
+static int drain_queue(struct steerd *d, const struct steerd_listener *l,
+		       bool *dumped, struct diag_listener *out)
+{
+	const struct diag_listener *found;
+
+	if (l->proto != STEER_PROTO_TCP)
+		return steerd_sock_diag(l->proto, l->cookie, out);
+	if (!*dumped) {
+		if (diag_table_dump(d->nl, &d->drain_table))
+			return -EIO;
+		*dumped = true;
+	}
+	found = diag_table_find(&d->drain_table, l->cookie);
+	if (!found)
+		return -ENOENT;
+	*out = *found;
+	return 0;
+}
+
+/*
+ * One sock_diag dump of the TCP listeners per tick serves every draining
+ * listener, however many there are (not one dump each).
+ */
 void steerd_drain_tick(struct steerd *d)
 {
 	uint64_t now = clock_now_ms();
+	bool dumped = false;
 	int i;
 
 	for (i = 0; i < STEER_SOCKS_MAX; i++) {
@@ -227,7 +252,7 @@ void steerd_drain_tick(struct steerd *d)
 		if (!l->in_use || l->state != STEER_SLOT_DRAINING ||
 		    !l->drain_start_ms)
 			continue;
-		if (steerd_sock_diag(l->proto, l->cookie, &dl))
+		if (drain_queue(d, l, &dumped, &dl))
 			continue; /* closed: the lifecycle event follows */
 		if (dl.accept_queue < l->last_queue)
 			l->drained += l->last_queue - dl.accept_queue;

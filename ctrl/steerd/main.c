@@ -503,6 +503,7 @@ out_events:
 out_loop:
 	loop_close(d);
 out_nl:
+	diag_table_free(&d->drain_table);
 	nl_ctx_close(d->nl);
 	d->nl = NULL;
 out_bpf:

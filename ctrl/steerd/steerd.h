@@ -21,6 +21,7 @@
 #include <jansson.h>
 
 #include "dataplane/maps.h"
+#include "netlink/diag.h"
 #include "lib/parse.h"
 #include "steer_abi.h"
 
@@ -155,6 +156,7 @@ struct steerd {
 
 	int epfd, signal_fd, timer_fd;
 	struct nl_ctx *nl; /* long-lived netlink requests (discovery) */
+	struct diag_table drain_table; /* the drain tick's listener dump */
 	struct rtnl_monitor *links; /* link events: down, rename, XDP... */
 	struct ethtool_monitor *ethtool; /* channel and RSS changes */
 	struct steerd_ctl *ctl; /* the control socket and its peers */
