@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * steerd's interfaces: the XDP program attached through libxdp (its
- * dispatcher where the kernel allows, alone otherwise), one instance per
- * interface with its slot in rodata, and the interface's steering
- * configuration derived from what the NIC does (nic.c) and written to the
- * maps through the generation flip. iface_sync.c follows later changes.
+ * steerd's interfaces: attach, detach and restore. The XDP program is
+ * attached through libxdp (its dispatcher where the kernel allows, alone
+ * otherwise), one instance per interface with its slot in rodata, after the
+ * checks that would make steering lie or break (rss without RSS, offload
+ * traps). iface_tables.c derives and publishes the tables from what the NIC
+ * does (nic.c), iface_show.c shows it, iface_sync.c follows its changes.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -41,11 +42,9 @@
 #include "xdp/steer_xdp.skel.h"
 
 #define STEER_PROG_NAME "steer_xdp"
-#define IFACE_INDIR_SIZE 128 /* cpu mode's record of the CPUs */
-#define CPUMAP_QSIZE 2048
 #define ATTACH_WARNINGS 512 /* room for the attach reply's warnings */
 
-static struct steerd_iface *find_iface(struct steerd *d, const char *name)
+struct steerd_iface *steerd_iface_find(struct steerd *d, const char *name)
 {
 	int i;
 
@@ -91,331 +90,11 @@ attached_steer(int ifindex, struct xdp_multiprog **mpp, bool *other)
 	return found;
 }
 
-/* The number of CPUs the maps are sized for (tables, CPU ids). */
-static uint32_t possible_cpus(void)
+uint32_t steerd_possible_cpus(void)
 {
 	int n = libbpf_num_possible_cpus();
 
 	return n > 0 ? (uint32_t)n : 1;
-}
-
-static void hex_text(const uint8_t *b, uint32_t n, char *out)
-{
-	uint32_t i;
-
-	*out = '\0';
-	for (i = 0; i < n; i++)
-		snprintf(out + 2 * i, 3, "%02x", b[i]);
-}
-
-/* The XDP RX metadata the device offers, as "hash,timestamp,vlan_tag". */
-static void rx_metadata_text(const struct nic *nic, char *out, size_t size)
-{
-	static const struct {
-		uint64_t bit;
-		const char *name;
-	} names[] = {
-		{ NETDEV_XDP_RX_METADATA_HASH, "hash" },
-		{ NETDEV_XDP_RX_METADATA_TIMESTAMP, "timestamp" },
-		{ NETDEV_XDP_RX_METADATA_VLAN_TAG, "vlan_tag" },
-	};
-	size_t i, off = 0;
-
-	*out = '\0';
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (nic->rx_metadata & names[i].bit)
-			off += snprintf(out + off, size - off, "%s%s",
-					off ? "," : "", names[i].name);
-}
-
-/* Each live table's kept share: [{cpu, arrivals, kept}] for iface show. */
-static json_t *cpu_tables_json(struct steerd *d, const struct steerd_iface *i)
-{
-	uint32_t n = possible_cpus(), c, b, kept;
-	uint32_t *arrivals = calloc(n, sizeof(*arrivals));
-	struct steer_cpu_table *t = calloc(n, sizeof(*t));
-	json_t *list = NULL;
-
-	if (!t || !arrivals ||
-	    steer_maps__get_cpu_tables(&d->maps, i - d->ifaces, t, n))
-		goto out;
-	nic_arrivals(i->nic, arrivals, n);
-	list = json_array();
-	for (c = 0; c < n && list; c++) {
-		for (b = 0, kept = 0; b < STEER_CPU_BUCKETS; b++)
-			kept += t[c].cpu[b] == c;
-		if (!arrivals[c] && !kept)
-			continue;
-		json_array_append_new(
-			list, json_pack("{s:i, s:i, s:i, s:i}", "cpu", c,
-					"arrivals", arrivals[c], "kept", kept,
-					"buckets", STEER_CPU_BUCKETS));
-	}
-out:
-	free(t);
-	free(arrivals);
-	return list;
-}
-
-static uint64_t rss_mismatches(struct steerd *d, uint32_t slot)
-{
-	uint32_t n = possible_cpus(), c;
-	struct steer_iface_stats *s = calloc(n, sizeof(*s));
-	uint64_t sum = 0;
-
-	if (s && !bpf_map_lookup_elem(d->maps.iface_stats, &slot, s))
-		for (c = 0; c < n; c++)
-			sum += s[c].rss_mismatch;
-	free(s);
-	return sum;
-}
-
-/* The interface object of iface show and attach (a new reference). */
-static json_t *iface_obj(struct steerd *d, const struct steerd_iface *i,
-			 json_t *flow)
-{
-	const struct nic *nic = i->nic;
-	char key[2 * STEER_RSS_KEY_MAX + 1], meta[64];
-	struct proto_iface ifc = {
-		.name = i->name,
-		.ifindex = i->ifindex,
-		.slot = i - d->ifaces,
-		.xdp_mode = i->skb_mode ? "skb" : "native",
-		.attach = i->dispatcher ? "dispatcher" : "single",
-		.steer = i->steer == STEER_MODE_RSS ? "rss" : "cpu",
-		.rx_queues = nic->rx_queues,
-		.ncpus = i->nr_cpus,
-		.indir_size = nic->rss.indir_size,
-		.key = key,
-		.nic = true,
-		.rx_queues_max = nic->rx_queues_max,
-		.hfunc = nic_hfunc_name(nic),
-		.rss_source = nic_rss_source_name(nic->rss_source),
-		.rx_metadata = nic->rx_metadata_known ? meta : NULL,
-		.state = i->lost[0] ? "lost" :
-			 i->down    ? "down" :
-				      "up",
-		.lost = i->lost[0] ? i->lost : NULL,
-		.verify_rss = i->flags & STEER_IFACE_F_VERIFY_RSS,
-		.rss_mismatch = rss_mismatches(d, i - d->ifaces),
-		.resyncs = i->resyncs,
-		.redirect_ppm = (uint32_t)(i->redirect_fraction * 1e6 + 0.5),
-		.flow = flow,
-	};
-	json_t *o;
-	uint32_t q;
-
-	memcpy(ifc.cpus, i->cpus, i->nr_cpus * sizeof(i->cpus[0]));
-	hex_text(nic->rss.key, nic->rss_source ? nic->rss.key_len : 0, key);
-	rx_metadata_text(nic, meta, sizeof(meta));
-	ifc.indir = json_array();
-	for (q = 0; q < nic->rss.indir_size && ifc.indir; q++)
-		json_array_append_new(ifc.indir,
-				      json_integer(nic->rss.indir[q]));
-	ifc.queue_cpus = json_array();
-	for (q = 0; q < nic->rx_queues && ifc.queue_cpus; q++) {
-		o = json_pack("{s:i, s:i, s:s}", "queue", q, "cpu",
-			      nic->queue_cpu[q], "source",
-			      nic_cpu_source_name(nic->queue_src[q]));
-		if (o && nic->queue_irq[q] != IRQ_NUMBER_UNKNOWN)
-			json_object_set_new(o, "irq",
-					    json_integer(nic->queue_irq[q]));
-		json_array_append_new(ifc.queue_cpus, o);
-	}
-	ifc.warnings = json_array();
-	for (q = 0; q < nic->nr_warnings && ifc.warnings; q++)
-		json_array_append_new(ifc.warnings,
-				      json_string(nic->warnings[q]));
-	if (i->steer == STEER_MODE_CPU)
-		ifc.cpu_tables = cpu_tables_json(d, i);
-	o = proto_pack_iface(&ifc);
-	json_decref(ifc.indir);
-	json_decref(ifc.queue_cpus);
-	json_decref(ifc.warnings);
-	json_decref(ifc.cpu_tables);
-	return o;
-}
-
-/* cpu mode's tables, derived from the NIC's facts and the CPU set. */
-static int derive_tables(struct steerd *d, struct steerd_iface *i,
-			 struct steer_cpu_table *tables, uint32_t n)
-{
-	struct cpu_table_input in = { .nr_cpus = n };
-	struct steer_cpu_table *prev = calloc(n, sizeof(*prev));
-	uint32_t *arrivals = calloc(n, sizeof(*arrivals));
-	bool *workers = calloc(n, sizeof(*workers));
-	uint64_t key = STEER_FLOW_HASH_KEY_DEFAULT;
-	uint32_t c;
-	int err = -ENOMEM;
-
-	if (!prev || !arrivals || !workers)
-		goto out;
-	/* The live tables move as little as the new facts allow. */
-	if (!steer_maps__get_cpu_tables(&d->maps, i - d->ifaces, prev, n)) {
-		in.prev = prev;
-		key = prev[0].hash_key;
-	}
-	for (c = 0; c < i->nr_cpus; c++)
-		if (i->cpus[c] < n)
-			workers[i->cpus[c]] = true;
-	nic_arrivals(i->nic, arrivals, n);
-	in.arrivals = arrivals;
-	in.workers = workers;
-	err = cpu_table_derive(&in, tables, &i->redirect_fraction);
-	for (c = 0; !err && c < n; c++)
-		tables[c].hash_key = key;
-out:
-	free(workers);
-	free(arrivals);
-	free(prev);
-	return err;
-}
-
-/* The redirect fraction of the facts, the live tables left alone. */
-static void predict_redirect(struct steerd *d, struct steerd_iface *i)
-{
-	uint32_t n = possible_cpus();
-	struct steer_cpu_table *t = calloc(n, sizeof(*t));
-
-	if (t)
-		derive_tables(d, i, t, n);
-	free(t);
-}
-
-/*
- * Writes the interface's steering from its facts: the idle generation,
- * then the flip. rss mode: the NIC's key and table (for verification);
- * cpu mode: the derived tables, with the CPU set recorded in the table
- * for a restarted steerd.
- */
-static int publish(struct steerd *d, struct steerd_iface *i)
-{
-	uint32_t slot = i - d->ifaces, n = possible_cpus(), c;
-	struct steer_cpu_table *tables = NULL;
-	uint32_t indir[IFACE_INDIR_SIZE];
-	struct steer_rss *rss = calloc(1, sizeof(*rss));
-	bool have_rss = false;
-	uint64_t since;
-	int err = -ENOMEM;
-
-	if (!rss)
-		return err;
-	/* The generation about to be written was live until the last flip. */
-	since = clock_now_ms() - i->published_ms;
-	if (i->published_ms && since < STEER_GEN_GRACE_MS)
-		usleep((STEER_GEN_GRACE_MS - since) * 1000);
-	i->flags = 0;
-	if (i->steer == STEER_MODE_RSS) {
-		i->redirect_fraction = 0;
-		if (nic_rss_toeplitz(i->nic) &&
-		    !steer_rss_fill(rss, i->nic->rss.key, i->nic->rss.key_len,
-				    i->nic->rss.indir, i->nic->rss.indir_size))
-			have_rss = true;
-		if (have_rss && i->verify_rss)
-			i->flags |= STEER_IFACE_F_VERIFY_RSS;
-		err = steer_maps__set_iface(&d->maps, slot, i->ifindex,
-					    STEER_MODE_RSS, i->flags,
-					    have_rss ? rss : NULL);
-		goto out;
-	}
-	steer_indir_round_robin(indir, IFACE_INDIR_SIZE, i->cpus, i->nr_cpus);
-	err = steer_rss_fill(rss, toeplitz_default_key,
-			     sizeof(toeplitz_default_key), indir,
-			     IFACE_INDIR_SIZE);
-	for (c = 0; !err && c < i->nr_cpus; c++)
-		err = steer_maps__add_cpu(&d->maps, i->cpus[c], CPUMAP_QSIZE);
-	tables = err ? NULL : calloc(n, sizeof(*tables));
-	if (!err && !tables)
-		err = -ENOMEM;
-	if (!err)
-		err = derive_tables(d, i, tables, n);
-	if (!err)
-		err = steer_maps__set_iface_cpu(&d->maps, slot, i->ifindex, 0,
-						rss, tables, n);
-out:
-	i->published_ms = clock_now_ms();
-	free(tables);
-	free(rss);
-	return err;
-}
-
-/* Which CPUs the interface's queues land on, as a set. */
-static void queue_cpu_set(const struct nic *nic, bool *set, uint32_t n)
-{
-	uint32_t q;
-
-	memset(set, 0, n * sizeof(*set));
-	for (q = 0; q < nic->rx_queues; q++)
-		if (nic->queue_cpu[q] < n)
-			set[nic->queue_cpu[q]] = true;
-}
-
-/*
- * rss mode's own warnings: the queues' CPUs and the steered CPUs differ,
- * and verification that was asked for but cannot be done.
- */
-static void rss_warnings(struct steerd_iface *i)
-{
-	bool queued[STEER_MAX_CPUS], steered[STEER_MAX_CPUS] = { false };
-	struct nic *nic = i->nic;
-	uint32_t c, nq = 0;
-
-	queue_cpu_set(nic, queued, STEER_MAX_CPUS);
-	for (c = 0; c < i->nr_cpus; c++)
-		steered[i->cpus[c]] = true;
-	for (c = 0; c < STEER_MAX_CPUS; c++) {
-		nq += queued[c];
-		if (queued[c] && !steered[c])
-			nic_warn(nic,
-				 "CPU %u serves an RX queue but has no slot: "
-				 "its flows are not local",
-				 c);
-	}
-	if (nq != i->nr_cpus)
-		nic_warn(nic,
-			 "%u CPUs serve RX queues but steer steers to %u: "
-			 "locality needs one queue CPU per worker CPU",
-			 nq, i->nr_cpus);
-	if (i->verify_rss && !nic_rss_toeplitz(nic))
-		nic_warn(nic,
-			 "--verify-rss: steer does not know a Toeplitz key "
-			 "and table for this NIC; verification is off");
-}
-
-int steerd_iface_resync(struct steerd *d, struct steerd_iface *i,
-			const char *why)
-{
-	uint32_t old_q = i->nic->rx_queues, old_size = i->nic->rss.indir_size;
-	uint32_t old_cpu[STEER_MAX_QUEUES];
-	uint8_t old_key[STEER_RSS_KEY_MAX];
-	double old_redirect = i->redirect_fraction;
-	int err;
-
-	memcpy(old_cpu, i->nic->queue_cpu, sizeof(old_cpu));
-	memcpy(old_key, i->nic->rss.key, sizeof(old_key));
-	err = nic_discover(d->nl, i->nic, i->name, i->ifindex, possible_cpus(),
-			   i->cpus, i->nr_cpus);
-	if (err)
-		return err;
-	i->rx_queues = i->nic->rx_queues;
-	if (i->steer == STEER_MODE_RSS)
-		rss_warnings(i);
-	if (!i->lost[0])
-		err = publish(d, i);
-	i->resyncs++;
-	pr_info("%s: %s: rx queues %u -> %u, indirection table %u -> %u "
-		"entries%s%s, redirect %.1f%% -> %.1f%%%s",
-		i->name, why, old_q, i->nic->rx_queues, old_size,
-		i->nic->rss.indir_size,
-		memcmp(old_key, i->nic->rss.key, sizeof(old_key)) ?
-			", new key" :
-			"",
-		memcmp(old_cpu, i->nic->queue_cpu, sizeof(old_cpu)) ?
-			", queue CPUs changed" :
-			"",
-		100 * old_redirect, 100 * i->redirect_fraction,
-		err ? "; publishing failed" : "");
-	return err;
 }
 
 /* The operator's facts from the attach request, checked. */
@@ -453,7 +132,7 @@ static json_t *parse_override(const struct proto_iface_attach_req *req,
 static json_t *parse_cpus(const struct proto_iface_attach_req *req,
 			  struct steerd_iface *i)
 {
-	uint32_t ncpus = possible_cpus(), c;
+	uint32_t ncpus = steerd_possible_cpus(), c;
 
 	i->nr_cpus = 0;
 	if (!req->cpus_given) {
@@ -707,7 +386,7 @@ json_t *steerd_iface_attach(struct steerd *d, const struct steerd_peer *peer,
 	reply = parse_cpus(&r, &tmp);
 	if (reply)
 		return reply;
-	if (find_iface(d, r.ifname))
+	if (steerd_iface_find(d, r.ifname))
 		return proto_reply_error(-EEXIST, "steer is attached to %s",
 					 r.ifname);
 	tmp.ifindex = if_nametoindex(r.ifname);
@@ -732,8 +411,9 @@ json_t *steerd_iface_attach(struct steerd *d, const struct steerd_peer *peer,
 	tmp.steer = strcmp(r.steer, "rss") ? STEER_MODE_CPU : STEER_MODE_RSS;
 	tmp.skb_mode = !strcmp(r.xdp_mode, "skb");
 	tmp.verify_rss = r.verify_rss;
-	if (!reply && nic_discover(d->nl, tmp.nic, r.ifname, tmp.ifindex,
-				   possible_cpus(), tmp.cpus, tmp.nr_cpus))
+	if (!reply &&
+	    nic_discover(d->nl, tmp.nic, r.ifname, tmp.ifindex,
+			 steerd_possible_cpus(), tmp.cpus, tmp.nr_cpus))
 		reply = proto_reply_error(-ENODEV, "%s is gone", r.ifname);
 	if (!reply)
 		reply = rss_refusal(&tmp, r.force, warnings);
@@ -745,7 +425,7 @@ json_t *steerd_iface_attach(struct steerd *d, const struct steerd_peer *peer,
 	}
 	tmp.rx_queues = tmp.nic->rx_queues;
 	if (tmp.steer == STEER_MODE_RSS)
-		rss_warnings(&tmp);
+		steerd_iface_rss_warnings(&tmp);
 	native_cpu_traps(&tmp, warnings);
 
 	i = &d->ifaces[slot];
@@ -758,7 +438,7 @@ json_t *steerd_iface_attach(struct steerd *d, const struct steerd_peer *peer,
 	}
 	/* The tables first: the program is live the moment it attaches. */
 	if (!err)
-		err = publish(d, i);
+		err = steerd_iface_publish(d, i);
 	if (!err) {
 		opts.obj = i->skel->obj;
 		opts.prog_name = STEER_PROG_NAME;
@@ -802,7 +482,7 @@ json_t *steerd_iface_attach(struct steerd *d, const struct steerd_peer *peer,
 		nic_rss_source_name(i->nic->rss_source), nic_hfunc_name(i->nic),
 		i->flags & STEER_IFACE_F_VERIFY_RSS ? ", verified" : "",
 		i->xps ? ", XPS written" : "");
-	reply = iface_obj(d, i, NULL);
+	reply = steerd_iface_json(d, i, NULL);
 	if (warnings[0])
 		json_object_set_new(reply, "warning", json_string(warnings));
 	return steerd_reply(reply);
@@ -848,7 +528,7 @@ json_t *steerd_iface_detach(struct steerd *d, const struct steerd_peer *peer,
 	proto_read_init(&rd);
 	if (proto_unpack_iface_detach_req(&rd, req, &name))
 		return proto_reply_error(-EINVAL, "%s", rd.msg);
-	i = find_iface(d, name);
+	i = steerd_iface_find(d, name);
 	if (!i)
 		return proto_reply_error(-ENOENT, "steer is not attached to %s",
 					 name);
@@ -857,86 +537,6 @@ json_t *steerd_iface_detach(struct steerd *d, const struct steerd_peer *peer,
 		return proto_reply_error(err, "detaching from %s: %s", name,
 					 strerror(-err));
 	return proto_reply_ok();
-}
-
-/*
- * A flow as the NIC and steer see it: the Toeplitz hash with the NIC's
- * key, its bucket, queue and CPU; in cpu mode the CPU steer sends it to.
- */
-static json_t *flow_json(struct steerd *d, const struct steerd_iface *i,
-			 const struct proto_flow *fl)
-{
-	uint8_t in[STEER_TOEPLITZ_INPUT_MAX];
-	const struct nic *nic = i->nic;
-	struct steer_addr src, dst;
-	struct parse_err perr;
-	uint32_t hash, bucket, queue, cpu, steer_cpu, n = possible_cpus();
-	struct steer_cpu_table *t;
-	size_t len;
-
-	if (parse_addr(fl->src, &src, &perr) ||
-	    parse_addr(fl->dst, &dst, &perr) || src.af != dst.af ||
-	    fl->sport > 65535 || fl->dport > 65535)
-		return NULL;
-	if (!nic_rss_toeplitz(nic))
-		return json_object();
-	len = toeplitz_input(in, src.af, src.bytes, dst.bytes, htons(fl->sport),
-			     htons(fl->dport), true);
-	hash = toeplitz_hash(nic->rss.key, nic->rss.key_len, in, len);
-	bucket = hash % nic->rss.indir_size;
-	queue = nic->rss.indir[bucket];
-	cpu = queue < nic->rx_queues ? nic->queue_cpu[queue] : IRQ_CPU_UNKNOWN;
-	steer_cpu = cpu;
-	t = calloc(n, sizeof(*t));
-	if (i->steer == STEER_MODE_CPU && t &&
-	    !steer_maps__get_cpu_tables(&d->maps, i - d->ifaces, t, n))
-		steer_cpu = cpu_table_target(
-			t, n, cpu,
-			cpu_table_flow_hash(t[0].hash_key, src.af, src.bytes,
-					    dst.bytes, htons(fl->sport),
-					    htons(fl->dport)));
-	free(t);
-	return json_pack("{s:i, s:i, s:i, s:i, s:i}", "hash", hash, "bucket",
-			 bucket, "queue", queue, "cpu", cpu, "steer_cpu",
-			 steer_cpu);
-}
-
-json_t *steerd_iface_show(struct steerd *d, const struct steerd_peer *peer,
-			  const json_t *req, int fd)
-{
-	struct steerd_iface *one = NULL;
-	struct proto_flow fl;
-	struct proto_read rd;
-	json_t *list, *flow = NULL;
-	const char *name;
-	bool with_flow;
-	int i;
-
-	proto_read_init(&rd);
-	if (proto_unpack_iface_show_req(&rd, req, &name) ||
-	    proto_unpack_iface_flow(&rd, req, &fl, &with_flow))
-		return proto_reply_error(-EINVAL, "%s", rd.msg);
-	if (name) {
-		one = find_iface(d, name);
-		if (!one)
-			return proto_reply_error(
-				-ENOENT, "steer is not attached to %s", name);
-	}
-	if (with_flow) {
-		flow = one ? flow_json(d, one, &fl) : NULL;
-		if (!flow)
-			return proto_reply_error(-EINVAL,
-						 "bad flow: one interface, two "
-						 "addresses of one family, "
-						 "ports 0-65535");
-	}
-	list = json_array();
-	for (i = 0; i < STEER_MAX_IFACES; i++)
-		if (d->ifaces[i].in_use && (!one || one == &d->ifaces[i]))
-			json_array_append_new(list, iface_obj(d, &d->ifaces[i],
-							      flow));
-	json_decref(flow);
-	return proto_pack_iface_show_reply(list);
 }
 
 void steerd_iface_detach_all(struct steerd *d)
@@ -986,7 +586,8 @@ static void restore_table(struct steerd *d, struct steerd_iface *i,
 		if (seen[c])
 			i->cpus[i->nr_cpus++] = c;
 	if (e->mode == STEER_MODE_RSS)
-		for (c = 0; c < possible_cpus() && c < STEER_MAX_CPUS; c++)
+		for (c = 0; c < steerd_possible_cpus() && c < STEER_MAX_CPUS;
+		     c++)
 			i->cpus[i->nr_cpus++] = c;
 }
 
@@ -1033,12 +634,12 @@ int steerd_iface_restore(struct steerd *d)
 		i->verify_rss = e.flags & STEER_IFACE_F_VERIFY_RSS;
 		restore_table(d, i, slot, &e);
 		nic_discover(d->nl, i->nic, i->name, i->ifindex,
-			     possible_cpus(), i->cpus, i->nr_cpus);
+			     steerd_possible_cpus(), i->cpus, i->nr_cpus);
 		i->rx_queues = i->nic->rx_queues;
 		if (i->steer == STEER_MODE_RSS)
-			rss_warnings(i);
+			steerd_iface_rss_warnings(i);
 		else
-			predict_redirect(d, i);
+			steerd_iface_predict_redirect(d, i);
 		i->prog_id = link_prog_id(d, i->ifindex, &i->down);
 		/* Published when the facts change: the live tables stand. */
 		pr_info("%s: found attached (slot %u, %u RX queues)", i->name,

@@ -241,9 +241,25 @@ void steerd_iface_tick(struct steerd *d);
  */
 int steerd_iface_resync(struct steerd *d, struct steerd_iface *i,
 			const char *why);
+/* cpu mode's record of its CPUs: a round-robin table of this size. */
+#define STEERD_IFACE_INDIR_SIZE 128
+/* Frames each CPUMAP entry queues (docs/design.md says why 2048). */
+#define STEERD_CPUMAP_QSIZE 2048
+/* iface_tables.c: i's tables published through the generation flip. */
+int steerd_iface_publish(struct steerd *d, struct steerd_iface *i);
+/* What rss mode and --verify-rss make of i's NIC, as its warnings. */
+void steerd_iface_rss_warnings(struct steerd_iface *i);
+/* cpu mode's predicted redirect fraction, from the live tables. */
+void steerd_iface_predict_redirect(struct steerd *d, struct steerd_iface *i);
 /* i's link is gone: forget it (its maps cleared). */
 void steerd_iface_forget(struct steerd *d, struct steerd_iface *i);
 struct steerd_iface *steerd_iface_by_index(struct steerd *d, int ifindex);
+struct steerd_iface *steerd_iface_find(struct steerd *d, const char *name);
+/* The number of CPUs the maps are sized for (tables, CPU ids). */
+uint32_t steerd_possible_cpus(void);
+/* iface_show.c: the interface object of iface show and attach (new ref). */
+json_t *steerd_iface_json(struct steerd *d, const struct steerd_iface *i,
+			  json_t *flow);
 /* Whether steer's program is among those attached to ifindex. */
 bool steerd_iface_steer_attached(int ifindex);
 
