@@ -19,6 +19,10 @@
 #include <sys/wait.h>
 #include <cmocka.h>
 
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "dataplane/maps.h"
 #include "lib/clock.h"
 #include "lib/proto.h"
 #include "steer_abi.h"
@@ -330,4 +334,26 @@ void env_check(void)
 		skip();
 	}
 	assert_int_equal(setup_err, 0);
+}
+
+int env_cpu_tables(struct steer_cpu_table **tables, int *n)
+{
+	struct steer_maps m = { 0 };
+	char path[256];
+	int err;
+
+	*n = libbpf_num_possible_cpus();
+	*tables = calloc(*n, sizeof(**tables));
+	if (!*tables)
+		return -ENOMEM;
+	snprintf(path, sizeof(path), "%s/" STEER_MAP_IFACES, env_pin_dir());
+	m.ifaces = bpf_obj_get(path);
+	snprintf(path, sizeof(path), "%s/" STEER_MAP_CPU_TABLES, env_pin_dir());
+	m.cpu_tables = bpf_obj_get(path);
+	err = m.ifaces < 0 || m.cpu_tables < 0 ?
+		      -errno :
+		      steer_maps__get_cpu_tables(&m, 0, *tables, *n);
+	close(m.ifaces);
+	close(m.cpu_tables);
+	return err;
 }

@@ -98,4 +98,11 @@ int env_run(const char *cmd, char *out, size_t len);
 /* Runs steerctl on this steerd; its exit status, output in out. */
 int env_steerctl(const char *args, char *out, size_t len);
 
+/*
+ * The live cpu-mode tables of the interface in slot 0, from steerd's pins:
+ * *tables (one per possible CPU, free() it) and their number in *n.
+ */
+struct steer_cpu_table;
+int env_cpu_tables(struct steer_cpu_table **tables, int *n);
+
 #endif /* STEER_TEST_STEERD_ENV_H */

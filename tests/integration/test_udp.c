@@ -157,29 +157,6 @@ static int target_cpu(const struct family *f, uint16_t client_port,
 				    htons(client_port), htons(port)));
 }
 
-/* The live tables of the interface (slot 0), from steerd's pins. */
-static int read_tables(void)
-{
-	struct steer_maps m = { 0 };
-	char path[256];
-	int err;
-
-	nr_tables = libbpf_num_possible_cpus();
-	tables = calloc(nr_tables, sizeof(*tables));
-	if (!tables)
-		return -ENOMEM;
-	snprintf(path, sizeof(path), "%s/" STEER_MAP_IFACES, env_pin_dir());
-	m.ifaces = bpf_obj_get(path);
-	snprintf(path, sizeof(path), "%s/" STEER_MAP_CPU_TABLES, env_pin_dir());
-	m.cpu_tables = bpf_obj_get(path);
-	err = m.ifaces < 0 || m.cpu_tables < 0 ?
-		      -errno :
-		      steer_maps__get_cpu_tables(&m, 0, tables, nr_tables);
-	close(m.ifaces);
-	close(m.cpu_tables);
-	return err;
-}
-
 static void pin_cpu(int cpu)
 {
 	cpu_set_t set;
@@ -422,7 +399,8 @@ static int setup(void **state)
 		client_main();
 	if (client < 0 || read(from_client[0], &c, 1) != 1)
 		return -1;
-	if (family_setup(&v4) || family_setup(&v6) || read_tables())
+	if (family_setup(&v4) || family_setup(&v6) ||
+	    env_cpu_tables(&tables, &nr_tables))
 		return -1;
 	return 0;
 }

@@ -66,29 +66,6 @@ static int target_cpu(uint16_t client_port, int arrival_cpu)
 				    &d, htons(client_port), htons(PORT)));
 }
 
-/* The live tables of the interface (slot 0), from steerd's pins. */
-static int read_tables(void)
-{
-	struct steer_maps m = { 0 };
-	char path[256];
-	int err;
-
-	nr_tables = libbpf_num_possible_cpus();
-	tables = calloc(nr_tables, sizeof(*tables));
-	if (!tables)
-		return -ENOMEM;
-	snprintf(path, sizeof(path), "%s/" STEER_MAP_IFACES, env_pin_dir());
-	m.ifaces = bpf_obj_get(path);
-	snprintf(path, sizeof(path), "%s/" STEER_MAP_CPU_TABLES, env_pin_dir());
-	m.cpu_tables = bpf_obj_get(path);
-	err = m.ifaces < 0 || m.cpu_tables < 0 ?
-		      -errno :
-		      steer_maps__get_cpu_tables(&m, 0, tables, nr_tables);
-	close(m.ifaces);
-	close(m.cpu_tables);
-	return err;
-}
-
 /*
  * The client namespace's process: on each byte from the parent, makes
  * PER_CPU connections from each CPU, keeps them, answers how many worked.
@@ -225,7 +202,7 @@ static int setup(void **state)
 		printf("# %s", out);
 		return -1;
 	}
-	if (read_tables())
+	if (env_cpu_tables(&tables, &nr_tables))
 		return -1;
 	for (cpu = 0; cpu < nr_cpus; cpu++) {
 		listeners[cpu] = env_tcp_listener(SRV_ADDR, PORT, true, true);
