@@ -193,9 +193,9 @@ static uint32_t even_quota(uint32_t i, uint32_t n, uint32_t c)
 }
 
 /*
- * A CPU expected to receive nothing (a hole, a CPU without queues): its
- * buckets spread evenly over the open workers, in case something arrives;
- * old targets are kept within their quota.
+ * A CPU without a worker when nothing is expected anywhere: its buckets
+ * spread evenly over the workers, in case something arrives; old targets
+ * are kept within their quota.
  */
 static void place_even(struct derive *d, uint32_t c)
 {
@@ -221,6 +221,39 @@ static void place_even(struct derive *d, uint32_t c)
 			i++;
 		cpu[b] = d->targets[i];
 		d->count[d->targets[i]]++;
+	}
+}
+
+/*
+ * CPUs expected to receive nothing, once some CPU is expected to: a frame
+ * arriving there belongs to a flow expected elsewhere (on veth under native
+ * XDP a flow's frames arrive on either CPU), so the table agrees with where
+ * that flow is expected: a copy of the table of the CPU with the largest
+ * expected share (ties: the lowest number). When several CPUs share the
+ * arrivals, flows expected on the others are not followed, except one
+ * thing: a worker keeps every bucket some CPU redirects to it, so a
+ * redirected flow's frames that arrive on their target stay there.
+ */
+static void copy_expected(struct derive *d)
+{
+	const struct cpu_table_input *in = d->in;
+	uint32_t c, b, t, src = 0;
+
+	for (c = 1; c < in->nr_cpus; c++)
+		if (in->arrivals[c] > in->arrivals[src])
+			src = c;
+	for (c = 0; c < in->nr_cpus; c++)
+		if (!in->arrivals[c])
+			memcpy(d->out[c].cpu, d->out[src].cpu,
+			       sizeof(d->out[c].cpu));
+	for (c = 0; c < in->nr_cpus; c++) {
+		if (!in->arrivals[c])
+			continue;
+		for (b = 0; b < BUCKETS; b++) {
+			t = d->out[c].cpu[b];
+			if (!in->arrivals[t])
+				d->out[t].cpu[b] = t;
+		}
 	}
 }
 
@@ -300,11 +333,14 @@ int cpu_table_derive(const struct cpu_table_input *in,
 		moved += (uint64_t)in->arrivals[c] * (BUCKETS - d.keep[c]);
 	}
 	qsort_r(d.order, d.nr_order, sizeof(*d.order), heavier_first, &d);
-	/* Before place_weighted reorders targets into a heap. */
-	for (c = 0; c < in->nr_cpus; c++)
-		if (d.keep[c] < BUCKETS && !d.weight[c])
-			place_even(&d, c);
-	place_weighted(&d);
+	if (total) {
+		place_weighted(&d);
+		copy_expected(&d);
+	} else {
+		for (c = 0; c < in->nr_cpus; c++)
+			if (d.keep[c] < BUCKETS)
+				place_even(&d, c);
+	}
 	if (redirect_fraction)
 		*redirect_fraction = total ? (double)moved / d.fair : 0;
 out:

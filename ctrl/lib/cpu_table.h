@@ -42,7 +42,11 @@ struct cpu_table_input {
  * flow arriving on a CPU without a worker, goes to workers with room, the
  * least loaded first. A CPU that takes others' flows keeps all of its own,
  * so a redirected flow's frames that arrive on their target stay there.
- * CPUs expected to receive nothing still get a table, spread evenly.
+ * A CPU expected to receive nothing gets a copy of the table of the CPU
+ * with the largest expected share (ties: the lowest number), so a flow's
+ * frames arriving there go where its expected arrivals go; as a worker it
+ * also keeps every bucket some CPU redirects to it. When nothing is expected
+ * anywhere, workers keep all and other CPUs spread evenly.
  * hash_key is not touched. *redirect_fraction (may be NULL) is the share of
  * flows expected to be redirected. -EINVAL: no worker, a worker numbered
  * STEER_MAX_CPUS or above, nr_cpus 0 or above CPU_TABLE_MAX_CPUS;

@@ -69,9 +69,15 @@ static void measure(struct scenario *s)
 			/* Every bucket names a worker... */
 			assert_true(t < s->nr_cpus);
 			assert_true(s->workers[t]);
-			/* ...which, when it takes others' flows, keeps all its own. */
-			if (t != c) {
-				for (uint32_t k = 0; k < B; k++)
+			/*
+			 * ...which, when it takes flows expected elsewhere,
+			 * keeps them, and all its own if it expects some. A
+			 * CPU expecting nothing copies another's table.
+			 */
+			if (t != c && (s->arrivals[c] || !total)) {
+				assert_int_equal(s->tables[t].cpu[b], t);
+				for (uint32_t k = 0;
+				     k < B && (s->arrivals[t] || !total); k++)
 					assert_int_equal(s->tables[t].cpu[k],
 							 t);
 				moved += s->arrivals[c];
@@ -197,27 +203,84 @@ static void test_one_queue(void **state)
 	free(s);
 }
 
+/* The tables of CPUs first..last are copies of the table of CPU src. */
+static void assert_copies(const struct scenario *s, uint32_t first,
+			  uint32_t last, uint32_t src)
+{
+	uint32_t c, b;
+
+	for (c = first; c <= last; c++)
+		for (b = 0; b < B; b++)
+			assert_int_equal(s->tables[c].cpu[b],
+					 s->tables[src].cpu[b]);
+}
+
 /*
  * Holes in the CPU numbering (possible, not online) and CPUs without
- * queues: their tables still name workers, spread evenly.
+ * queues: their tables copy the table of the largest expected share, the
+ * lowest CPU among equals.
  */
 static void test_holes(void **state)
 {
 	struct scenario *s = scenario_new(16);
-	uint32_t c, b, per[16];
+	uint32_t c, b;
 
 	for (c = 0; c < 16; c++) {
 		s->workers[c] = c < 4 || (c >= 8 && c < 12);
 		s->arrivals[c] = s->workers[c] ? 4 : 0;
 	}
+	s->arrivals[9] = 5;
+	derive(s, NULL);
+	assert_copies(s, 4, 7, 9);
+	s->arrivals[9] = 4;
 	derive(s, NULL);
 	assert_true(s->redirected == 0);
-	for (c = 4; c < 8; c++) {
-		memset(per, 0, sizeof(per));
+	for (c = 4; c < 8; c++)
 		for (b = 0; b < B; b++)
-			per[s->tables[c].cpu[b]]++;
-		for (b = 0; b < 16; b++)
-			assert_int_equal(per[b], s->workers[b] ? B / 8 : 0);
+			assert_int_equal(s->tables[c].cpu[b], 0);
+	free(s);
+}
+
+/*
+ * Where a flow's frames can arrive on any CPU (native XDP on veth), every
+ * CPU expected to receive nothing, worker or not, sends a flow where the
+ * CPU it is expected on does, and a worker among them keeps what it takes.
+ */
+static void test_unexpected_arrivals_agree(void **state)
+{
+	struct scenario *s = scenario_new(4);
+	uint32_t b, mine = 0;
+
+	s->arrivals[0] = 1;
+	set_workers(s, 0, 2);
+	derive(s, NULL);
+	assert_true(s->redirected > 0.5 - 1e-9 && s->redirected < 0.5 + 1e-9);
+	assert_copies(s, 1, 3, 0);
+	for (b = 0; b < B; b++)
+		mine += s->tables[1].cpu[b] == 1;
+	assert_int_equal(mine, B / 2);
+
+	/* A hole CPU without a worker between the queue and the workers. */
+	s->arrivals[0] = 0;
+	s->arrivals[1] = 3;
+	memset(s->workers, 0, sizeof(s->workers));
+	s->workers[1] = s->workers[3] = true;
+	derive(s, NULL);
+	assert_copies(s, 0, 3, 1);
+
+	/* Two queues: a worker without one keeps what either sends it. */
+	s->arrivals[0] = 1;
+	s->arrivals[1] = 2;
+	memset(s->workers, 0, sizeof(s->workers));
+	s->workers[0] = s->workers[1] = s->workers[2] = true;
+	derive(s, NULL);
+	for (b = 0; b < B; b++) {
+		if (s->tables[0].cpu[b] == 2 || s->tables[1].cpu[b] == 2)
+			assert_int_equal(s->tables[2].cpu[b], 2);
+		else
+			assert_int_equal(s->tables[2].cpu[b],
+					 s->tables[1].cpu[b]);
+		assert_int_equal(s->tables[3].cpu[b], s->tables[1].cpu[b]);
 	}
 	free(s);
 }
@@ -477,6 +540,7 @@ int main(void)
 		cmocka_unit_test(test_fewer_queues_than_workers),
 		cmocka_unit_test(test_one_queue),
 		cmocka_unit_test(test_holes),
+		cmocka_unit_test(test_unexpected_arrivals_agree),
 		cmocka_unit_test(test_large_host),
 		cmocka_unit_test(test_recompute_unchanged),
 		cmocka_unit_test(test_recompute_moves_little),
