@@ -52,10 +52,15 @@ void steerd_iface_watch_close(struct steerd *d)
 	d->links = NULL;
 }
 
-/* The link's XDP program changed: ours gone, or only its dispatcher. */
+/*
+ * The link's XDP program changed: ours gone, or only its dispatcher. An
+ * event can be older than what is attached now (libxdp's own attach steps,
+ * a detach and attach in quick succession), so what is attached now
+ * decides, not the event: only steer's program missing now means lost.
+ */
 static void on_prog_change(struct steerd_iface *i, const struct rtnl_link *l)
 {
-	if (l->xdp_prog_id && steerd_iface_steer_attached(i->ifindex)) {
+	if (steerd_iface_steer_attached(i->ifindex)) {
 		pr_info("%s: XDP program id %u -> %u; steer's is still "
 			"attached",
 			i->name, i->prog_id, l->xdp_prog_id);
